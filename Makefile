@@ -1,0 +1,89 @@
+# `make run` starts Toyz in the embedded mode; `make test` runs every check. Both install what they need.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+TOYZ_HOST ?= 127.0.0.1
+TOYZ_PORT ?= 8000
+# The integration tests use their own PostgreSQL database and Redis database number.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/tsconfig.json frontend/index.html
+
+.PHONY: run test install install-dev frontend chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
+
+run: install frontend
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py toyz_setup
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Toyz is at http://$(TOYZ_HOST):$(TOYZ_PORT)/"
+	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log
+
+test: install-dev frontend chromium lint typecheck django-checks pytest
+
+install: $(STAMPS)/runtime
+install-dev: $(STAMPS)/dev
+
+$(STAMPS)/runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/dev: requirements-dev.txt $(STAMPS)/runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(STAMPS)/npm: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(STAMPS) && touch $@
+
+frontend: frontend/dist/.vite/manifest.json
+
+frontend/dist/.vite/manifest.json: $(STAMPS)/npm $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+lint:
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck:
+	$(BIN)/mypy apps workers toyz_site tests benchmarks
+	cd frontend && npm run typecheck
+
+django-checks:
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: pytest-unit pytest-integration
+
+# Unit, socket and browser tests in the embedded mode (SQLite, in-memory channel layer).
+pytest-unit:
+	env -u TOYZ_REDIS_URL -u DATABASE_URL $(BIN)/pytest -m "not integration"
+
+# The distributed mode against the real PostgreSQL, Redis and `celery worker` processes.
+pytest-integration:
+	DATABASE_URL=$(TEST_DATABASE_URL) TOYZ_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m integration
+
+# A worker for the distributed mode (set TOYZ_REDIS_URL and DATABASE_URL first).
+worker: install
+	$(BIN)/celery -A toyz_site worker --loglevel=INFO --concurrency=$$(nproc)
+
+bench: install-dev
+	$(BIN)/python benchmarks/tiles.py
+
+# Recompile the pinned requirements from the .in files.
+lock:
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements.in -o requirements.txt
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements-dev.in -o requirements-dev.txt
+
+clean:
+	rm -rf $(STAMPS) frontend/dist

@@ -1,0 +1,68 @@
+"""The only way a path from a client becomes a file on disk."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from apps.files.errors import PathError
+from apps.files.permissions import Right, User, has_right
+
+MAX_PATH_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class ResolvedPath:
+    """A client path that has been normalised, resolved inside the data root and checked."""
+
+    client: str  # relative to the data root, POSIX separators, "" for the root itself
+    real: Path  # absolute, symlinks followed
+
+    @property
+    def name(self) -> str:
+        return self.real.name if self.client else "data"
+
+
+def data_root() -> Path:
+    return Path(os.path.realpath(settings.TOYZ_DATA_ROOT))
+
+
+def _normalise(raw: object) -> PurePosixPath:
+    if not isinstance(raw, str):
+        raise PathError("bad_path", "A path must be a string.")
+    if len(raw) > MAX_PATH_LENGTH or "\x00" in raw or "\\" in raw:
+        raise PathError("bad_path", "That path is not valid.")
+    parts: list[str] = []
+    for part in raw.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                raise PathError("outside_root", "That path is outside the data folders.")
+            parts.pop()
+            continue
+        parts.append(part)
+    return PurePosixPath(*parts)
+
+
+def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -> ResolvedPath:
+    """Resolve a client path for `user` and check `right` on it.
+
+    Order matters: the path is confined to the data root (symlinks followed) before anything
+    else is checked, so a refusal never reveals whether a file outside the root exists.
+    """
+    relative = _normalise(raw)
+    root = data_root()
+    real = Path(os.path.realpath(root.joinpath(relative)))
+    if real != root and root not in real.parents:
+        raise PathError("outside_root", "That path is outside the data folders.")
+    client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
+    if not has_right(user, client, right):
+        raise PathError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
+    if must_exist and not real.exists():
+        raise PathError("not_found", "No such file or folder.")
+    client_str = "" if str(client) == "." else client.as_posix()
+    return ResolvedPath(client=client_str, real=real)

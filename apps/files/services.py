@@ -1,0 +1,69 @@
+"""The file browser: folder listings through the permission model."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import PurePosixPath
+from typing import TypedDict
+
+from apps.files.errors import PathError
+from apps.files.permissions import Right, User, visible_children
+from apps.files.resolver import resolve
+
+# Files the image viewer can open (a `.fz` is a FITS file with compressed HDUs).
+OPENABLE_SUFFIXES = (".fits", ".fit", ".fts", ".fits.fz", ".fz", ".fits.gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
+MAX_ENTRIES = 5000
+
+
+class Entry(TypedDict):
+    name: str
+    path: str
+    kind: str
+    size: int
+    mtime: float
+    openable: bool
+
+
+class Listing(TypedDict):
+    path: str
+    parent: str | None
+    entries: list[Entry]
+    truncated: bool
+
+
+def is_openable(name: str) -> bool:
+    return name.lower().endswith(OPENABLE_SUFFIXES)
+
+
+def list_folder(user: User, raw_path: object) -> Listing:
+    """List a folder the user may list: folders first, then files, by name."""
+    folder = resolve(user, raw_path, Right.LIST)
+    if not folder.real.is_dir():
+        raise PathError("bad_path", "That is a file, not a folder.")
+    try:
+        names = sorted(os.listdir(folder.real))
+    except PermissionError:
+        raise PathError("forbidden", "The server itself cannot read this folder.") from None
+    base = PurePosixPath(folder.client)
+    names = [n for n in visible_children(user, base, names) if not n.startswith(".")]
+    entries: list[Entry] = []
+    for name in names[:MAX_ENTRIES]:
+        try:
+            info = os.stat(folder.real / name)
+        except OSError:
+            continue  # a dangling symlink or a file that vanished meanwhile
+        is_dir = stat.S_ISDIR(info.st_mode)
+        entries.append(
+            Entry(
+                name=name,
+                path=(base / name).as_posix(),
+                kind="dir" if is_dir else "file",
+                size=0 if is_dir else info.st_size,
+                mtime=info.st_mtime,
+                openable=not is_dir and is_openable(name),
+            )
+        )
+    entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))
+    parent = None if not folder.client else (base.parent.as_posix() if base.parent != PurePosixPath(".") else "")
+    return Listing(path=folder.client, parent=parent, entries=entries, truncated=len(names) > MAX_ENTRIES)

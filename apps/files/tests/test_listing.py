@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apps.files.services import list_folder
+
+
+@pytest.fixture
+def tree(make_user, data_root: Path):
+    alice = make_user("alice")
+    make_user("bob")
+    (data_root / "home/alice/sub").mkdir()
+    (data_root / "home/alice/m13.fits").write_bytes(b"x" * 10)
+    (data_root / "home/alice/notes.txt").write_text("hi")
+    (data_root / "home/alice/.hidden").write_text("")
+    (data_root / "survey").mkdir()
+    return alice
+
+
+def test_a_new_user_sees_only_the_way_to_their_home(tree):
+    assert [e["name"] for e in list_folder(tree, "")["entries"]] == ["home"]
+    assert [e["name"] for e in list_folder(tree, "home")["entries"]] == ["alice"]
+
+
+def test_a_listing_puts_folders_first_and_marks_openable_files(tree):
+    listing = list_folder(tree, "home/alice")
+    assert [(e["name"], e["kind"], e["openable"]) for e in listing["entries"]] == [
+        ("sub", "dir", False),
+        ("m13.fits", "file", True),
+        ("notes.txt", "file", False),
+    ]
+    assert listing["parent"] == "home"
+    assert listing["entries"][1]["path"] == "home/alice/m13.fits"
+    assert listing["entries"][1]["size"] == 10
+
+
+def test_admins_see_every_folder(make_user, tree):
+    admin = make_user("root", admin=True)
+    assert [e["name"] for e in list_folder(admin, "")["entries"]] == ["home", "survey"]
+    assert {e["name"] for e in list_folder(admin, "home")["entries"]} == {"alice", "bob", "root"}
+
+
+def test_the_api_answers_json_and_refuses_anonymous_users(client, tree):
+    response = client.get("/api/files/list", {"path": ""})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+    client.force_login(tree)
+    assert client.get("/api/files/list", {"path": "home/alice"}).json()["path"] == "home/alice"
+    response = client.get("/api/files/list", {"path": "home/bob"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    assert client.get("/api/files/list", {"path": "../.."}).json()["error"]["code"] == "outside_root"

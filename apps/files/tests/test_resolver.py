@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from apps.files.errors import PathError
+from apps.files.permissions import Right
+from apps.files.resolver import resolve
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("root", admin=True)
+
+
+def code_of(user, path, right=Right.READ) -> str:
+    with pytest.raises(PathError) as info:
+        resolve(user, path, right)
+    return info.value.code
+
+
+def test_a_new_user_gets_a_home_folder(alice, data_root: Path):
+    assert (data_root / "home" / "alice").is_dir()
+
+
+def test_a_user_reads_inside_their_home(alice, data_root: Path):
+    (data_root / "home/alice/a.fits").write_bytes(b"x")
+    resolved = resolve(alice, "home/alice/a.fits", Right.READ)
+    assert resolved.real == (data_root / "home/alice/a.fits").resolve()
+    assert resolved.client == "home/alice/a.fits"
+
+
+def test_leading_slash_and_dots_are_normalised(alice, data_root: Path):
+    (data_root / "home/alice/a.fits").write_bytes(b"x")
+    assert resolve(alice, "/home/./alice//x/../a.fits", Right.READ).client == "home/alice/a.fits"
+
+
+@pytest.mark.parametrize("path", ["..", "../etc/passwd", "home/../../etc", "/../../"])
+def test_it_refuses_dot_dot_out_of_the_root(alice, path):
+    assert code_of(alice, path) == "outside_root"
+
+
+def test_it_refuses_a_symlink_out_of_the_root(alice, data_root: Path, tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("no")
+    os.symlink(secret, data_root / "home/alice/link.fits")
+    assert code_of(alice, "home/alice/link.fits") == "outside_root"
+
+
+def test_the_root_check_comes_before_the_permission_check(alice):
+    # Alice has no right on /etc either way; the answer must not tell her whether it exists.
+    assert code_of(alice, "../../../../etc/passwd") == "outside_root"
+    assert code_of(alice, "../../../../etc/does-not-exist") == "outside_root"
+
+
+def test_a_symlink_into_someone_elses_home_is_judged_by_its_target(alice, make_user, data_root: Path):
+    make_user("bob")
+    (data_root / "home/bob/private.fits").write_bytes(b"x")
+    os.symlink(data_root / "home/bob/private.fits", data_root / "home/alice/peek.fits")
+    assert code_of(alice, "home/alice/peek.fits") == "forbidden"
+
+
+@pytest.mark.parametrize("path", ["a\x00b", 42, None, "x" * 5000, "home\\alice"])
+def test_it_refuses_malformed_paths(alice, path):
+    assert code_of(alice, path) == "bad_path"
+
+
+def test_a_user_cannot_read_another_home(alice, make_user, data_root: Path):
+    make_user("bob")
+    (data_root / "home/bob/b.fits").write_bytes(b"x")
+    assert code_of(alice, "home/bob/b.fits") == "forbidden"
+    assert code_of(alice, "home/bob", Right.LIST) == "forbidden"
+
+
+def test_a_user_may_list_the_way_to_their_home_but_not_read_it(alice):
+    assert resolve(alice, "", Right.LIST).client == ""
+    assert resolve(alice, "home", Right.LIST).client == "home"
+    assert code_of(alice, "home", Right.READ) == "forbidden"
+
+
+def test_admins_reach_everything_inside_the_root(admin, alice, data_root: Path):
+    (data_root / "home/alice/a.fits").write_bytes(b"x")
+    assert resolve(admin, "home/alice/a.fits", Right.WRITE).client == "home/alice/a.fits"
+    assert code_of(admin, "../outside") == "outside_root"
+
+
+def test_missing_files_are_not_found(alice):
+    assert code_of(alice, "home/alice/nope.fits") == "not_found"
+
+
+def test_anonymous_users_have_no_rights(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert code_of(AnonymousUser(), "") == "forbidden"
+
+
+def test_unsafe_usernames_get_a_safe_home_folder(make_user, data_root: Path):
+    user = make_user("..")
+    assert (data_root / "home" / f"user-{user.pk}").is_dir()
+    assert not (data_root / "..").samefile(data_root / "home" / f"user-{user.pk}")

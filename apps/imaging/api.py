@@ -1,0 +1,108 @@
+"""Imaging endpoints: describe, pixel and tiles.
+
+They are async views that push the file work to a thread pool: Django runs sync views one at a
+time in a single thread under ASGI, which would serialise every tile of every user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from apps.files.errors import PathError
+from apps.imaging import services
+from workers.imaging import ImagingError
+
+T = TypeVar("T")
+
+_STATUS = {"not_found": 404, "bad_params": 400, "bad_hdu": 400, "bad_plane": 400, "too_large": 413}
+_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def _error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def _int(query: Any, name: str, default: int | None = None) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        if default is None:
+            raise ImagingError("bad_params", f"The parameter {name} is missing.")
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImagingError("bad_params", f"The parameter {name} must be a whole number.") from None
+
+
+def _float(query: Any, name: str) -> float:
+    try:
+        value = float(query.get(name, ""))
+    except ValueError:
+        raise ImagingError("bad_params", f"The parameter {name} must be a number.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImagingError("bad_params", f"The parameter {name} must be a finite number.")
+    return value
+
+
+async def _guarded(request: HttpRequest, work: Callable[[Any], T]) -> T | JsonResponse:
+    """Run `work(user)` off the event loop; turn path and imaging errors into JSON errors."""
+    user = await request.auser()
+    try:
+        return await sync_to_async(work, thread_sensitive=False)(user)
+    except PathError as exc:
+        return _error(exc.code, exc.message, exc.http_status)
+    except ImagingError as exc:
+        return _error(exc.code, exc.message, _STATUS.get(exc.code, 422))
+
+
+async def describe(request: HttpRequest) -> HttpResponse:
+    query = request.GET
+
+    def work(user: Any) -> JsonResponse:
+        image = services.open_image(user, query.get("path", ""))
+        hdu = _int(query, "hdu") if query.get("hdu") not in (None, "") else None
+        return JsonResponse(services.describe_image(image, hdu, _int(query, "plane", 0)))
+
+    return await _guarded(request, work)
+
+
+async def pixel(request: HttpRequest) -> HttpResponse:
+    query = request.GET
+
+    def work(user: Any) -> JsonResponse:
+        image = services.open_image(user, query.get("path", ""))
+        result = services.pixel(image, _int(query, "hdu", 0), _int(query, "plane", 0), _float(query, "x"), _float(query, "y"))
+        return JsonResponse(result)
+
+    return await _guarded(request, work)
+
+
+async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> HttpResponse:
+    query = {k: v for k, v in request.GET.items()}
+    query["fmt"] = fmt
+    if_none_match = request.headers.get("If-None-Match")
+
+    def work(user: Any) -> HttpResponse:
+        image = services.open_image(user, query.get("path", ""))
+        hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
+        params = services.tile_params(image, hdu, plane, query)
+        current = services.identity(image)
+        tag = hashlib.sha256(f"{current}|{params.key()}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32]
+        etag = f'"{tag}"'
+        # A URL naming the current version of the file never changes; an old one must be revalidated.
+        cache_control = "private, max-age=31536000, immutable" if query.get("v") == current else "private, no-cache"
+        if if_none_match == etag:
+            response = HttpResponse(status=304)
+        else:
+            data = services.tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params)
+            response = HttpResponse(data, content_type=_CONTENT_TYPES[params.fmt])
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control
+        return response
+
+    return await _guarded(request, work)

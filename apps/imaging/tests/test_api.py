@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+
+@pytest.fixture
+def alice_client(client, make_user):
+    client.force_login(make_user("alice"))
+    return client
+
+
+def tile_url(description: dict, level: int = 0, x: int = 0, y: int = 0, **overrides: object) -> str:
+    lo, hi = description["cuts"]["minmax"]
+    params = {"path": description["path"], "hdu": description["hdu"], "plane": 0, "stretch": "linear", "lo": lo, "hi": hi, "cmap": "gray", "inv": 0, "v": description["identity"]}
+    params.update(overrides)
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"/tiles/{level}/{x}/{y}.png?{query}"
+
+
+def test_describe_then_a_tile_shows_the_image(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits", shape=(300, 500))
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    assert description["format"] == "fits" and description["hdus"][0]["levels"] == 2
+    response = alice_client.get(tile_url(description))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    pixels = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
+    assert pixels.shape == (256, 256, 4)
+    # The gradient rises to the top right: the first PNG row is the highest image row.
+    assert pixels[0, 255, 0] > pixels[255, 0, 0]
+    assert pixels[:, :, 3].min() == 255
+
+
+def test_tiles_carry_an_etag_and_revalidate(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    url = tile_url(description)
+    first = alice_client.get(url)
+    assert "immutable" in first["Cache-Control"]
+    assert alice_client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    other = alice_client.get(tile_url(description, cmap="viridis"))
+    assert other["ETag"] != first["ETag"]
+
+
+def test_a_changed_file_gets_a_new_identity_and_new_pixels(alice_client, sample_fits, data_root: Path):
+    path = sample_fits("home/alice/m13.fits")
+    before = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    old_tile = alice_client.get(tile_url(before))
+    from astropy.io import fits
+
+    fits.PrimaryHDU(np.zeros((300, 500), np.float32)).writeto(path, overwrite=True)
+    os.utime(path, ns=(1, 1))  # a different mtime even on coarse filesystems
+    after = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    assert after["identity"] != before["identity"]
+    stale = alice_client.get(tile_url(before))
+    assert stale["Cache-Control"] == "private, no-cache"
+    assert stale["ETag"] != old_tile["ETag"]
+    flat = np.asarray(Image.open(io.BytesIO(stale.content)).convert("L"))
+    assert flat.std() == 0
+
+
+def test_pixel_endpoint_reads_value_and_sky_position(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    pixel = alice_client.get("/api/imaging/pixel", {"path": "home/alice/m13.fits", "hdu": 0, "x": 10.5, "y": 20.5}).json()
+    assert pixel["col"] == 10 and pixel["row"] == 20 and pixel["value"] == pytest.approx(30, abs=5)
+    assert pixel["ra"] is not None and pixel["world"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/imaging/describe?path=../../etc/passwd", 403, "outside_root"),
+        ("/api/imaging/describe?path=home/alice/missing.fits", 404, "not_found"),
+        ("/api/imaging/describe?path=home/alice", 400, "bad_path"),
+        ("/api/imaging/describe?path=home/alice/fake.fits", 422, "unreadable"),
+        ("/api/imaging/describe?path=home/alice/m13.fits&hdu=9", 400, "bad_hdu"),
+        ("/api/imaging/describe?path=home/alice/m13.fits&hdu=x", 400, "bad_params"),
+        ("/api/imaging/pixel?path=home/alice/m13.fits&x=nan&y=1", 400, "bad_params"),
+        ("/tiles/0/0/0.png?path=home/alice/m13.fits&stretch=wobbly", 400, "bad_params"),
+        ("/tiles/0/0/0.png?path=home/alice/m13.fits&cmap=not_a_map", 400, "bad_params"),
+        ("/tiles/0/0/0.png?path=home/alice/m13.fits&lo=abc&hi=1", 400, "bad_params"),
+        ("/tiles/0/99/0.png?path=home/alice/m13.fits", 400, "bad_params"),
+        ("/tiles/40/0/0.png?path=home/alice/m13.fits", 400, "bad_params"),
+        ("/tiles/0/0/0.png?path=home/bob/b.fits", 403, "forbidden"),
+    ],
+)
+def test_bad_requests_get_a_json_error_never_a_500(alice_client, sample_fits, make_user, data_root: Path, url, status, code):
+    make_user("bob")
+    sample_fits("home/alice/m13.fits")
+    sample_fits("home/bob/b.fits")
+    (data_root / "home/alice/fake.fits").write_text("plain text pretending to be FITS\n")
+    response = alice_client.get(url)
+    assert response.status_code == status, response.content
+    assert response.json()["error"]["code"] == code
+
+
+def test_anonymous_tile_requests_are_refused(client, db):
+    response = client.get("/tiles/0/0/0.png?path=x.fits")
+    assert response.status_code == 401
+
+
+def test_png_and_jpeg_files_open_like_fits(alice_client, data_root: Path):
+    picture = np.zeros((40, 60, 3), np.uint8)
+    picture[:20, :, 0] = 255  # the top half of the picture is red
+    Image.fromarray(picture).save(data_root / "home/alice/photo.png")
+    Image.fromarray(picture).save(data_root / "home/alice/photo.jpg", quality=95)
+    for name in ("photo.png", "photo.jpg"):
+        description = alice_client.get("/api/imaging/describe", {"path": f"home/alice/{name}"}).json()
+        assert description["format"] == "raster" and description["hdus"][0]["bands"] == 3
+        tile = np.asarray(Image.open(io.BytesIO(alice_client.get(tile_url(description)).content)).convert("RGBA"))
+        # 40 rows padded to 256: the picture sits at the bottom of the tile, red half on top.
+        assert tile[256 - 40 + 5, 10, 0] > 200 and tile[255, 10, 0] < 50
+        assert tile[0, 0, 3] == 0

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from apps.imaging import api
+
+urlpatterns = [
+    path("describe", api.describe, name="imaging-describe"),
+    path("pixel", api.pixel, name="imaging-pixel"),
+]

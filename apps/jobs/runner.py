@@ -1,0 +1,136 @@
+"""Running one job: the same code in the embedded thread pool and in a Celery worker.
+
+The runner re-checks the user's rights (the socket checked them too, but the job may run
+later, elsewhere), reports progress at a bounded rate, and sends exactly one result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Protocol
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
+from django.db import close_old_connections
+from django.utils import timezone
+
+from apps.files.permissions import User
+from apps.jobs import registry
+from apps.jobs.errors import JobCancelled, JobError
+from apps.jobs.models import Job
+from workers.imaging import ImagingError
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.25  # seconds between progress messages of one job
+MAX_RESULT_BYTES = 8 * 1024 * 1024
+
+
+class Reporter(Protocol):
+    """Where a job's messages go: the asking client, and every client of its workspace."""
+
+    def send(self, job_id: str, message: dict[str, Any]) -> None: ...
+
+    def group(self, workspace_id: int, payload: dict[str, Any]) -> None: ...
+
+
+def cancel_key(job_id: str) -> str:
+    return f"toyz:job-cancel:{job_id}"
+
+
+def request_cancel(job_id: str) -> None:
+    cache.set(cancel_key(job_id), True, timeout=24 * 3600)
+    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED, finished=timezone.now()
+    )
+
+
+class Context:
+    """The `JobContext` handed to job functions."""
+
+    def __init__(self, job: Job, client_id: int, reporter: Reporter) -> None:
+        self.job = job
+        self.client_id = client_id
+        self.reporter = reporter
+        self._last_sent = 0.0
+
+    @property
+    def user(self) -> User:
+        return self.job.user
+
+    @property
+    def workspace_id(self) -> int | None:
+        return self.job.workspace_id
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        final = total > 0 and done >= total
+        if not final and now - self._last_sent < PROGRESS_INTERVAL:
+            return
+        self._last_sent = now
+        if cache.get(cancel_key(str(self.job.pk))):
+            raise JobCancelled()
+        Job.objects.filter(pk=self.job.pk).update(done=done, total=total, message=message[:500])
+        self.reporter.send(
+            str(self.job.pk),
+            {"type": "progress", "id": self.client_id, "done": done, "total": total, "message": message},
+        )
+
+    def event(self, payload: dict[str, Any]) -> None:
+        if self.job.workspace_id is not None:
+            self.reporter.group(self.job.workspace_id, {"type": "event", **payload})
+
+
+def _error(client_id: int, code: str, message: str) -> dict[str, Any]:
+    return {"type": "result", "id": client_id, "status": "error", "error": {"code": code, "message": message}}
+
+
+def _finish(job: Job, status: str, **fields: Any) -> None:
+    Job.objects.filter(pk=job.pk).update(status=status, finished=timezone.now(), **fields)
+
+
+def execute(job_id: str, client_id: int, reporter: Reporter) -> None:
+    """Run the job `job_id` and report to `reporter`. Never raises."""
+    close_old_connections()
+    try:
+        job = Job.objects.select_related("user").filter(pk=job_id).first()
+        if job is None:
+            return  # deleted meanwhile: nobody to answer
+        if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
+            _finish(job, Job.Status.CANCELLED)
+            reporter.send(job_id, _error(client_id, "cancelled", "The job was cancelled."))
+            return
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started=timezone.now())
+        message = _run(job, client_id, reporter)
+        reporter.send(job_id, message)
+    finally:
+        close_old_connections()
+
+
+def _run(job: Job, client_id: int, reporter: Reporter) -> dict[str, Any]:
+    try:
+        spec, params = registry.prepare(job.user, job.fn, job.params)
+        result = spec.func(Context(job, client_id, reporter), params)
+        encoded = json.dumps(result, allow_nan=False)
+        if len(encoded) > MAX_RESULT_BYTES:
+            raise JobError("job_failed", "The result is too large to send; narrow the request.")
+    except JobCancelled:
+        _finish(job, Job.Status.CANCELLED)
+        return _error(client_id, "cancelled", "The job was cancelled.")
+    except (JobError, ImagingError) as exc:
+        _finish(job, Job.Status.ERROR, error_code=exc.code, error_message=exc.message)
+        return _error(client_id, exc.code, exc.message)
+    except SoftTimeLimitExceeded:
+        _finish(job, Job.Status.ERROR, error_code="timeout", error_message="time limit")
+        return _error(client_id, "timeout", "The job ran past its time limit. Try a smaller request.")
+    except Exception:
+        # The traceback stays in the server log; the user gets a sentence, never the trace.
+        logger.exception("Job %s (%s) failed", job.pk, job.fn)
+        _finish(job, Job.Status.ERROR, error_code="job_failed", error_message="unexpected error (see log)")
+        return _error(
+            client_id, "job_failed", "The job failed unexpectedly; the error is in the server log. Try again or tell an admin."
+        )
+    _finish(job, Job.Status.DONE, result=result)
+    return {"type": "result", "id": client_id, "status": "ok", "result": result}

@@ -1,0 +1,172 @@
+"""The workspace socket: jobs, their progress and results, and events shared by a workspace's clients."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from apps.files.permissions import User
+from apps.jobs import registry, transports
+from apps.jobs.errors import JobError
+from apps.jobs.models import Job
+from apps.workspaces.messages import error_message, error_result
+from apps.workspaces.models import Workspace
+from apps.workspaces.permissions import can_change, can_view
+from apps.workspaces.services import clean_event, clean_layout
+
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_CLIENT_ID = 2**53 - 1
+MAX_PENDING = 256
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+@database_sync_to_async
+def _load_workspace(user: User, workspace_id: int) -> tuple[Workspace | None, bool]:
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None or not can_view(user, workspace):
+        return None, False
+    return workspace, can_change(user, workspace)
+
+
+@database_sync_to_async
+def _create_job(user: User, workspace_id: int, fn: Any, params: Any) -> str:
+    # Same check as the runner makes, so that bad requests fail at once, before anything queues.
+    spec, _ = registry.prepare(user, fn, params)
+    job = Job.objects.create(user=user, workspace_id=workspace_id, fn=spec.name, params=params or {})
+    return str(job.pk)
+
+
+@database_sync_to_async
+def _save_layout(workspace_id: int, tiles: list[dict[str, Any]]) -> None:
+    workspace = Workspace.objects.get(pk=workspace_id)
+    workspace.layout = tiles
+    workspace.save(update_fields=["layout", "updated"])
+
+
+class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+    """One per open workspace page."""
+
+    workspace_id: int
+    group: str
+    may_change: bool
+
+    async def connect(self) -> None:
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        workspace, self.may_change = await _load_workspace(user, self.scope["url_route"]["kwargs"]["workspace_id"])
+        if workspace is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.workspace_id = workspace.pk
+        self.group = transports.workspace_group(workspace.pk)
+        self.pending: dict[int, str] = {}  # client job id → job uuid, until its one result is sent
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(
+            {"type": "event", "event": "workspace", "name": workspace.name, "tiles": workspace.layout, "may_change": self.may_change}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
+            await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB."))
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_json(error_message("bad_message", "That message is not valid JSON."))
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = self._handlers().get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            await self.send_json(error_message("bad_message", "Unknown or missing message type."))
+            return
+        try:
+            await handler(content)
+        except JobError as exc:
+            await self.send_json(error_message(exc.code, exc.message))
+
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[None]]]:
+        return {
+            "job": self.handle_job,
+            "cancel": self.handle_cancel,
+            "view": self.handle_relay,
+            "selection": self.handle_relay,
+            "layout": self.handle_layout,
+        }
+
+    @staticmethod
+    def _client_id(content: dict[str, Any]) -> int:
+        value = content.get("id")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CLIENT_ID:
+            raise JobError("bad_message", "A job message needs an integer id.")
+        return value
+
+    async def handle_job(self, content: dict[str, Any]) -> None:
+        client_id = self._client_id(content)
+        if client_id in self.pending:
+            # Not a result: the running job with this id still owes its own one result.
+            await self.send_json(error_message("duplicate_id", f"Job {client_id} is still running; use a new id."))
+            return
+        if len(self.pending) >= MAX_PENDING:
+            await self.send_json(error_result(client_id, "too_many_jobs", "Too many jobs at once; wait for some to finish."))
+            return
+        try:
+            job_id = await _create_job(self.scope["user"], self.workspace_id, content.get("fn"), content.get("params"))
+        except JobError as exc:
+            await self.send_json(error_result(client_id, exc.code, exc.message))
+            return
+        self.pending[client_id] = job_id
+        await database_sync_to_async(transports.dispatch, thread_sensitive=False)(
+            job_id, client_id, self.channel_name, asyncio.get_running_loop()
+        )
+
+    async def handle_cancel(self, content: dict[str, Any]) -> None:
+        client_id = self._client_id(content)
+        job_id = self.pending.pop(client_id, None)
+        if job_id is None:
+            return  # already finished: its result was sent
+        await database_sync_to_async(transports.cancel)(job_id)
+        await self.send_json(error_result(client_id, "cancelled", "The job was cancelled."))
+
+    async def handle_relay(self, content: dict[str, Any]) -> None:
+        payload = {"type": "event", "event": content["type"], "from": self.scope["user"].get_username(), **clean_event(content)}
+        await self.channel_layer.group_send(self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name})
+
+    async def handle_layout(self, content: dict[str, Any]) -> None:
+        if not self.may_change:
+            raise JobError("forbidden", "You can view this workspace but not change it.")
+        tiles = clean_layout(content.get("tiles"))
+        await _save_layout(self.workspace_id, tiles)
+        payload = {"type": "event", "event": "layout", "from": self.scope["user"].get_username(), "tiles": tiles}
+        await self.channel_layer.group_send(self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name})
+
+    # Channel-layer handlers ("job.message" and "workspace.event").
+
+    async def job_message(self, event: dict[str, Any]) -> None:
+        message = event["message"]
+        client_id = message.get("id")
+        if self.pending.get(client_id) != event.get("job"):
+            return  # cancelled, or a repeat from a retried task: the client has its one result
+        if message.get("type") == "result":
+            del self.pending[client_id]
+        await self.send_json(message)
+
+    async def workspace_event(self, event: dict[str, Any]) -> None:
+        if event.get("sender") == self.channel_name:
+            return
+        await self.send_json(event["payload"])

@@ -1,0 +1,41 @@
+"""Socket fixtures: `connect(user, workspace)` opens the real ASGI app's workspace socket as that user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from apps.workspaces.models import Workspace
+from toyz_site.asgi import application
+
+
+def session_cookie(user: Any) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+@pytest.fixture
+def workspace(make_user) -> Workspace:
+    return Workspace.objects.create(owner=make_user("alice"), name="Night 1")
+
+
+@pytest.fixture
+async def connect() -> AsyncIterator[Callable[..., Any]]:
+    opened: list[WebsocketCommunicator] = []
+
+    async def open_socket(user: Any | None, workspace: Workspace, origin: bytes = b"http://127.0.0.1") -> WebsocketCommunicator:
+        headers = [(b"origin", origin), (b"host", b"127.0.0.1")]
+        if user is not None:
+            headers.append((b"cookie", session_cookie(user)))
+        communicator = WebsocketCommunicator(application, f"/ws/workspaces/{workspace.pk}/", headers=headers)
+        opened.append(communicator)
+        return communicator
+
+    yield open_socket
+    for communicator in opened:
+        await communicator.disconnect()

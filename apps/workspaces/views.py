@@ -1,0 +1,35 @@
+"""Workspace pages: the list, creating one, and the workspace itself."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.workspaces.frontend import frontend_assets
+from apps.workspaces.models import Workspace
+from apps.workspaces.permissions import can_view
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    workspaces = Workspace.objects.filter(owner_id=request.user.pk)
+    if not workspaces.exists():
+        # A first visit lands in a workspace straight away.
+        first = Workspace.objects.create(owner_id=request.user.pk, name="My workspace")
+        return redirect(first)
+    return render(request, "workspaces/home.html", {"workspaces": workspaces})
+
+
+@require_POST
+def create(request: HttpRequest) -> HttpResponseRedirect:
+    name = (request.POST.get("name") or "").strip()[:200] or "Untitled workspace"
+    workspace = Workspace.objects.create(owner_id=request.user.pk, name=name)
+    return redirect(workspace)
+
+
+def workspace_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = get_object_or_404(Workspace, pk=workspace_id)
+    if not can_view(request.user, workspace):
+        # Not revealing that it exists.
+        raise Http404("No such workspace.")
+    return render(request, "workspaces/workspace.html", {"workspace": workspace, "assets": frontend_assets()})

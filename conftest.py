@@ -1,0 +1,70 @@
+"""Fixtures shared by every test.
+
+- Every test gets its own data root and cache folder (`data_root`, `cache_dir`) so nothing touches var/.
+- `make_user` creates users (their home folders appear in the test's data root).
+- `sample_fits` writes a small FITS image with a celestial WCS into a folder of the data root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(tmp_path: Path, settings: Any) -> None:
+    settings.TOYZ_DATA_ROOT = tmp_path / "data"
+    settings.TOYZ_CACHE_DIR = tmp_path / "cache"
+    settings.TOYZ_DATA_ROOT.mkdir()
+    settings.TOYZ_CACHE_DIR.mkdir()
+
+
+@pytest.fixture
+def data_root(settings: Any) -> Path:
+    return Path(settings.TOYZ_DATA_ROOT)
+
+
+@pytest.fixture
+def cache_dir(settings: Any) -> Path:
+    return Path(settings.TOYZ_CACHE_DIR)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    from django.contrib.auth import get_user_model
+
+    def make(username: str = "alice", *, admin: bool = False, password: str = "a-long-test-password") -> Any:
+        model = get_user_model()
+        if admin:
+            return model.objects.create_superuser(username, f"{username}@example.org", password)
+        return model.objects.create_user(username, f"{username}@example.org", password)
+
+    return make
+
+
+def write_wcs_image(path: Path, shape: tuple[int, int] = (300, 500), *, seed: int = 1) -> Path:
+    """A float32 image with a TAN WCS near M13 and a gradient, so that every pixel differs."""
+    rng = np.random.default_rng(seed)
+    ny, nx = shape
+    data = (np.add.outer(np.arange(ny), np.arange(nx)).astype(np.float32) + rng.normal(0, 1, shape)).astype(np.float32)
+    header = fits.Header()
+    header.update(
+        CTYPE1="RA---TAN", CTYPE2="DEC--TAN", CRPIX1=nx / 2, CRPIX2=ny / 2,
+        CRVAL1=250.42, CRVAL2=36.46, CDELT1=-0.0001, CDELT2=0.0001, CUNIT1="deg", CUNIT2="deg",
+    )  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fits.PrimaryHDU(data, header).writeto(path, overwrite=True)
+    return path
+
+
+@pytest.fixture
+def sample_fits(data_root: Path) -> Callable[..., Path]:
+    def make(relative: str = "home/alice/image.fits", shape: tuple[int, int] = (300, 500)) -> Path:
+        return write_wcs_image(data_root / relative, shape)
+
+    return make
