@@ -60,7 +60,9 @@ def shared_storage(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 
 
 @pytest.fixture
-def celery_worker(redis_url: str, shared_storage: tuple[Path, Path], settings: Any, transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker(
+    redis_url: str, shared_storage: tuple[Path, Path], settings: Any, transactional_db: None, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     database = settings.DATABASES["default"]
     if "postgresql" not in database["ENGINE"]:
         pytest.fail("The integration tests run on PostgreSQL: set DATABASE_URL (make pytest-integration does).")

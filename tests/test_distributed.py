@@ -24,7 +24,11 @@ async def open_socket(user: Any, workspace: Workspace) -> WebsocketCommunicator:
 
     client = Client()
     await database_sync_to_async(client.force_login)(user)
-    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1"), (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    headers = [
+        (b"origin", b"http://127.0.0.1"),
+        (b"host", b"127.0.0.1"),
+        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+    ]
     socket = WebsocketCommunicator(application, f"/ws/workspaces/{workspace.pk}/", headers=headers)
     connected, _ = await socket.connect(timeout=10)
     assert connected
@@ -32,7 +36,9 @@ async def open_socket(user: Any, workspace: Workspace) -> WebsocketCommunicator:
     return socket
 
 
-async def collect(socket: WebsocketCommunicator, job_id: int, timeout: float = 60) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+async def collect(
+    socket: WebsocketCommunicator, job_id: int, timeout: float = 60
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     progress = []
     while True:
         message = await socket.receive_json_from(timeout=timeout)
@@ -50,12 +56,16 @@ def owner_and_workspace(make_user):
     return alice, Workspace.objects.create(owner=alice, name="Distributed")
 
 
-async def test_jobs_run_in_the_worker_process_and_answer_through_redis(celery_worker: subprocess.Popen[bytes], owner_and_workspace, settings):
+async def test_jobs_run_in_the_worker_process_and_answer_through_redis(
+    celery_worker: subprocess.Popen[bytes], owner_and_workspace, settings
+):
     alice, workspace = owner_and_workspace
     assert "RedisChannelLayer" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
     write_wcs_image(Path(settings.TOYZ_DATA_ROOT) / "home/alice/m13.fits", (600, 700))
     socket = await open_socket(alice, workspace)
-    await socket.send_json_to({"type": "job", "id": 1, "fn": "imaging.describe", "params": {"path": "home/alice/m13.fits"}})
+    await socket.send_json_to(
+        {"type": "job", "id": 1, "fn": "imaging.describe", "params": {"path": "home/alice/m13.fits"}}
+    )
     _, result = await collect(socket, 1)
     assert result["status"] == "ok", result
     assert result["result"]["hdus"][0]["width"] == 700
@@ -67,12 +77,16 @@ async def test_jobs_run_in_the_worker_process_and_answer_through_redis(celery_wo
     await socket.disconnect()
 
 
-async def test_prerender_in_the_worker_reports_progress_and_fills_the_shared_cache(celery_worker, owner_and_workspace, settings):
+async def test_prerender_in_the_worker_reports_progress_and_fills_the_shared_cache(
+    celery_worker, owner_and_workspace, settings
+):
     alice, workspace = owner_and_workspace
     write_wcs_image(Path(settings.TOYZ_DATA_ROOT) / "home/alice/big.fits", (1500, 1200))
     socket = await open_socket(alice, workspace)
     watcher = await open_socket(alice, workspace)
-    await socket.send_json_to({"type": "job", "id": 2, "fn": "imaging.prerender", "params": {"path": "home/alice/big.fits"}})
+    await socket.send_json_to(
+        {"type": "job", "id": 2, "fn": "imaging.prerender", "params": {"path": "home/alice/big.fits"}}
+    )
     progress, result = await collect(socket, 2, timeout=120)
     assert result["status"] == "ok", result
     assert progress and progress[-1]["done"] == progress[-1]["total"]
@@ -85,11 +99,17 @@ async def test_prerender_in_the_worker_reports_progress_and_fills_the_shared_cac
     await watcher.disconnect()
 
 
-async def test_the_worker_rechecks_rights_and_reports_bad_files(celery_worker, owner_and_workspace, settings, make_user):
+async def test_the_worker_rechecks_rights_and_reports_bad_files(
+    celery_worker, owner_and_workspace, settings, make_user
+):
     alice, workspace = owner_and_workspace
-    (Path(settings.TOYZ_DATA_ROOT) / "home/alice/broken.fits").write_bytes(b"SIMPLE  =                    T" + b" " * 50)
+    (Path(settings.TOYZ_DATA_ROOT) / "home/alice/broken.fits").write_bytes(
+        b"SIMPLE  =                    T" + b" " * 50
+    )
     socket = await open_socket(alice, workspace)
-    await socket.send_json_to({"type": "job", "id": 3, "fn": "imaging.describe", "params": {"path": "home/alice/broken.fits"}})
+    await socket.send_json_to(
+        {"type": "job", "id": 3, "fn": "imaging.describe", "params": {"path": "home/alice/broken.fits"}}
+    )
     _, result = await collect(socket, 3)
     assert result["status"] == "error" and result["error"]["code"] == "unreadable"
     await socket.disconnect()
@@ -99,7 +119,9 @@ async def test_the_worker_rechecks_rights_itself(celery_worker, owner_and_worksp
     alice, workspace = owner_and_workspace
     await database_sync_to_async(make_user)("bob")
     # A job row that never passed the socket's checks (as if forged) is refused by the worker.
-    job = await database_sync_to_async(Job.objects.create)(user=alice, workspace=workspace, fn="files.list", params={"path": "home/bob"})
+    job = await database_sync_to_async(Job.objects.create)(
+        user=alice, workspace=workspace, fn="files.list", params={"path": "home/bob"}
+    )
     from workers.tasks import run_job
 
     def run() -> None:

@@ -119,6 +119,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# whitenoise warns at start-up when the folder is missing, before collectstatic first runs.
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [TOYZ_FRONTEND_DIST] if TOYZ_FRONTEND_DIST.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,7 +14,5 @@ _API_PREFIXES = ("/api/", "/tiles/")
 class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
     def handle_no_permission(self, request: HttpRequest, view_func: Callable[..., Any]) -> HttpResponse:
         if request.path.startswith(_API_PREFIXES):
-            return JsonResponse(
-                {"error": {"code": "unauthenticated", "message": "Log in first."}}, status=401
-            )
+            return JsonResponse({"error": {"code": "unauthenticated", "message": "Log in first."}}, status=401)
         return super().handle_no_permission(request, view_func)

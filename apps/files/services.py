@@ -9,10 +9,24 @@ from typing import TypedDict
 
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User, visible_children
-from apps.files.resolver import resolve
+from apps.files.resolver import ResolvedPath, resolve
 
 # Files the image viewer can open (a `.fz` is a FITS file with compressed HDUs).
-OPENABLE_SUFFIXES = (".fits", ".fit", ".fts", ".fits.fz", ".fz", ".fits.gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
+OPENABLE_SUFFIXES = (
+    ".fits",
+    ".fit",
+    ".fts",
+    ".fits.fz",
+    ".fz",
+    ".fits.gz",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".gif",
+)
 MAX_ENTRIES = 5000
 
 
@@ -36,9 +50,9 @@ def is_openable(name: str) -> bool:
     return name.lower().endswith(OPENABLE_SUFFIXES)
 
 
-def list_folder(user: User, raw_path: object) -> Listing:
+def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
     """List a folder the user may list: folders first, then files, by name."""
-    folder = resolve(user, raw_path, Right.LIST)
+    folder = raw_path if isinstance(raw_path, ResolvedPath) else resolve(user, raw_path, Right.LIST)
     if not folder.real.is_dir():
         raise PathError("bad_path", "That is a file, not a folder.")
     try:

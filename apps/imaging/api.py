@@ -1,7 +1,8 @@
 """Imaging endpoints: describe, pixel and tiles.
 
-They are async views that push the file work to a thread pool: Django runs sync views one at a
-time in a single thread under ASGI, which would serialise every tile of every user.
+They are async views: the permission check (a quick database read) runs in Django's one
+thread for sync code, and the file work in a thread pool, since running it in that one thread
+would serialise every tile of every user.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apps.files.errors import PathError
+from apps.files.resolver import ResolvedPath
 from apps.imaging import services
 from workers.imaging import ImagingError
 
@@ -49,11 +51,12 @@ def _float(query: Any, name: str) -> float:
     return value
 
 
-async def _guarded(request: HttpRequest, work: Callable[[Any], T]) -> T | JsonResponse:
-    """Run `work(user)` off the event loop; turn path and imaging errors into JSON errors."""
+async def _guarded(request: HttpRequest, work: Callable[[ResolvedPath], T]) -> T | JsonResponse:
+    """Check the user's read right on `path`, then run `work(image)` in the pool; errors become JSON."""
     user = await request.auser()
     try:
-        return await sync_to_async(work, thread_sensitive=False)(user)
+        image = await sync_to_async(services.open_image)(user, request.GET.get("path", ""))
+        return await sync_to_async(work, thread_sensitive=False)(image)
     except PathError as exc:
         return _error(exc.code, exc.message, exc.http_status)
     except ImagingError as exc:
@@ -63,8 +66,7 @@ async def _guarded(request: HttpRequest, work: Callable[[Any], T]) -> T | JsonRe
 async def describe(request: HttpRequest) -> HttpResponse:
     query = request.GET
 
-    def work(user: Any) -> JsonResponse:
-        image = services.open_image(user, query.get("path", ""))
+    def work(image: ResolvedPath) -> JsonResponse:
         hdu = _int(query, "hdu") if query.get("hdu") not in (None, "") else None
         return JsonResponse(services.describe_image(image, hdu, _int(query, "plane", 0)))
 
@@ -74,9 +76,10 @@ async def describe(request: HttpRequest) -> HttpResponse:
 async def pixel(request: HttpRequest) -> HttpResponse:
     query = request.GET
 
-    def work(user: Any) -> JsonResponse:
-        image = services.open_image(user, query.get("path", ""))
-        result = services.pixel(image, _int(query, "hdu", 0), _int(query, "plane", 0), _float(query, "x"), _float(query, "y"))
+    def work(image: ResolvedPath) -> JsonResponse:
+        result = services.pixel(
+            image, _int(query, "hdu", 0), _int(query, "plane", 0), _float(query, "x"), _float(query, "y")
+        )
         return JsonResponse(result)
 
     return await _guarded(request, work)
@@ -87,8 +90,7 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
     query["fmt"] = fmt
     if_none_match = request.headers.get("If-None-Match")
 
-    def work(user: Any) -> HttpResponse:
-        image = services.open_image(user, query.get("path", ""))
+    def work(image: ResolvedPath) -> HttpResponse:
         hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
         params = services.tile_params(image, hdu, plane, query)
         current = services.identity(image)

@@ -137,7 +137,9 @@ def clean_params(spec: JobSpec, user: User, raw: object) -> dict[str, Any]:
         if param.name not in raw:
             if param.required:
                 raise JobError("bad_params", f"{spec.name} needs the parameter {param.name}.")
-            cleaned[param.name] = param.default
+            # A default path still goes through the resolver, like any path.
+            missing = param.kind == "path" and param.default is not None
+            cleaned[param.name] = _clean_value(param, param.default, user) if missing else param.default
             continue
         cleaned[param.name] = _clean_value(param, raw[param.name], user)
     return cleaned

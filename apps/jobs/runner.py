@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import close_old_connections
 from django.utils import timezone
 
+from apps.files.errors import PathError
 from apps.files.permissions import User
 from apps.jobs import registry
 from apps.jobs.errors import JobCancelled, JobError
@@ -42,9 +43,7 @@ def cancel_key(job_id: str) -> str:
 
 def request_cancel(job_id: str) -> None:
     cache.set(cancel_key(job_id), True, timeout=24 * 3600)
-    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.CANCELLED, finished=timezone.now()
-    )
+    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED, finished=timezone.now())
 
 
 class Context:
@@ -119,7 +118,7 @@ def _run(job: Job, client_id: int, reporter: Reporter) -> dict[str, Any]:
     except JobCancelled:
         _finish(job, Job.Status.CANCELLED)
         return _error(client_id, "cancelled", "The job was cancelled.")
-    except (JobError, ImagingError) as exc:
+    except (JobError, PathError, ImagingError) as exc:
         _finish(job, Job.Status.ERROR, error_code=exc.code, error_message=exc.message)
         return _error(client_id, exc.code, exc.message)
     except SoftTimeLimitExceeded:
@@ -130,7 +129,9 @@ def _run(job: Job, client_id: int, reporter: Reporter) -> dict[str, Any]:
         logger.exception("Job %s (%s) failed", job.pk, job.fn)
         _finish(job, Job.Status.ERROR, error_code="job_failed", error_message="unexpected error (see log)")
         return _error(
-            client_id, "job_failed", "The job failed unexpectedly; the error is in the server log. Try again or tell an admin."
+            client_id,
+            "job_failed",
+            "The job failed unexpectedly; the error is in the server log. Try again or tell an admin.",
         )
     _finish(job, Job.Status.DONE, result=result)
     return {"type": "result", "id": client_id, "status": "ok", "result": result}

@@ -71,7 +71,13 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.send_json(
-            {"type": "event", "event": "workspace", "name": workspace.name, "tiles": workspace.layout, "may_change": self.may_change}
+            {
+                "type": "event",
+                "event": "workspace",
+                "name": workspace.name,
+                "tiles": workspace.layout,
+                "may_change": self.may_change,
+            }
         )
 
     async def disconnect(self, code: int) -> None:
@@ -123,7 +129,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(error_message("duplicate_id", f"Job {client_id} is still running; use a new id."))
             return
         if len(self.pending) >= MAX_PENDING:
-            await self.send_json(error_result(client_id, "too_many_jobs", "Too many jobs at once; wait for some to finish."))
+            await self.send_json(
+                error_result(client_id, "too_many_jobs", "Too many jobs at once; wait for some to finish.")
+            )
             return
         try:
             job_id = await _create_job(self.scope["user"], self.workspace_id, content.get("fn"), content.get("params"))
@@ -144,8 +152,15 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(error_result(client_id, "cancelled", "The job was cancelled."))
 
     async def handle_relay(self, content: dict[str, Any]) -> None:
-        payload = {"type": "event", "event": content["type"], "from": self.scope["user"].get_username(), **clean_event(content)}
-        await self.channel_layer.group_send(self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name})
+        payload = {
+            "type": "event",
+            "event": content["type"],
+            "from": self.scope["user"].get_username(),
+            **clean_event(content),
+        }
+        await self.channel_layer.group_send(
+            self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
+        )
 
     async def handle_layout(self, content: dict[str, Any]) -> None:
         if not self.may_change:
@@ -153,7 +168,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         tiles = clean_layout(content.get("tiles"))
         await _save_layout(self.workspace_id, tiles)
         payload = {"type": "event", "event": "layout", "from": self.scope["user"].get_username(), "tiles": tiles}
-        await self.channel_layer.group_send(self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name})
+        await self.channel_layer.group_send(
+            self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
+        )
 
     # Channel-layer handlers ("job.message" and "workspace.event").
 

@@ -33,7 +33,17 @@ def clean_layout(tiles: Any) -> list[dict[str, Any]]:
             raise JobError("bad_message", "Tile positions x, y, w, h must be whole numbers.")
         if not isinstance(state, dict) or len(json.dumps(state)) > MAX_STATE_BYTES:
             raise JobError("bad_message", "A tile's state must be an object under 64 KB.")
-        cleaned.append({"id": tile_id, "kind": kind, "x": tile["x"], "y": tile["y"], "w": tile["w"], "h": tile["h"], "state": state})
+        cleaned.append(
+            {
+                "id": tile_id,
+                "kind": kind,
+                "x": tile["x"],
+                "y": tile["y"],
+                "w": tile["w"],
+                "h": tile["h"],
+                "state": state,
+            }
+        )
     return cleaned
 
 

@@ -17,7 +17,17 @@ def alice_client(client, make_user):
 
 def tile_url(description: dict, level: int = 0, x: int = 0, y: int = 0, **overrides: object) -> str:
     lo, hi = description["cuts"]["minmax"]
-    params = {"path": description["path"], "hdu": description["hdu"], "plane": 0, "stretch": "linear", "lo": lo, "hi": hi, "cmap": "gray", "inv": 0, "v": description["identity"]}
+    params = {
+        "path": description["path"],
+        "hdu": description["hdu"],
+        "plane": 0,
+        "stretch": "linear",
+        "lo": lo,
+        "hi": hi,
+        "cmap": "gray",
+        "inv": 0,
+        "v": description["identity"],
+    }
     params.update(overrides)
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return f"/tiles/{level}/{x}/{y}.png?{query}"
@@ -66,7 +76,9 @@ def test_a_changed_file_gets_a_new_identity_and_new_pixels(alice_client, sample_
 
 def test_pixel_endpoint_reads_value_and_sky_position(alice_client, sample_fits):
     sample_fits("home/alice/m13.fits")
-    pixel = alice_client.get("/api/imaging/pixel", {"path": "home/alice/m13.fits", "hdu": 0, "x": 10.5, "y": 20.5}).json()
+    pixel = alice_client.get(
+        "/api/imaging/pixel", {"path": "home/alice/m13.fits", "hdu": 0, "x": 10.5, "y": 20.5}
+    ).json()
     assert pixel["col"] == 10 and pixel["row"] == 20 and pixel["value"] == pytest.approx(30, abs=5)
     assert pixel["ra"] is not None and pixel["world"]
 
@@ -89,7 +101,9 @@ def test_pixel_endpoint_reads_value_and_sky_position(alice_client, sample_fits):
         ("/tiles/0/0/0.png?path=home/bob/b.fits", 403, "forbidden"),
     ],
 )
-def test_bad_requests_get_a_json_error_never_a_500(alice_client, sample_fits, make_user, data_root: Path, url, status, code):
+def test_bad_requests_get_a_json_error_never_a_500(
+    alice_client, sample_fits, make_user, data_root: Path, url, status, code
+):
     make_user("bob")
     sample_fits("home/alice/m13.fits")
     sample_fits("home/bob/b.fits")

@@ -34,8 +34,9 @@ def test_bad_parameters_are_refused(make_user, raw):
 
 def test_good_parameters_get_defaults(make_user):
     s = spec(Param("n", "int", default=3), Param("b", "bool", default=False), Param("s", "str", required=True))
-    assert clean_params(s, make_user(), {"s": "x", "n": 2.0}) == {"n": 2, "b": False, "s": "x"}
-    assert code(s, make_user(), {}) == "bad_params"
+    alice = make_user()
+    assert clean_params(s, alice, {"s": "x", "n": 2.0}) == {"n": 2, "b": False, "s": "x"}
+    assert code(s, alice, {}) == "bad_params"
 
 
 def test_path_parameters_are_resolved_for_the_user(make_user, data_root):
@@ -49,4 +50,4 @@ def test_path_parameters_are_resolved_for_the_user(make_user, data_root):
 
 def test_prepare_knows_the_built_in_jobs(make_user):
     built_in, params = prepare(make_user(), "files.list", {})
-    assert built_in.name == "files.list" and params == {"path": ""}
+    assert built_in.name == "files.list" and params["path"].client == ""

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+import pytest_asyncio
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -24,14 +26,16 @@ def workspace(make_user) -> Workspace:
     return Workspace.objects.create(owner=make_user("alice"), name="Night 1")
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def connect() -> AsyncIterator[Callable[..., Any]]:
     opened: list[WebsocketCommunicator] = []
 
-    async def open_socket(user: Any | None, workspace: Workspace, origin: bytes = b"http://127.0.0.1") -> WebsocketCommunicator:
+    async def open_socket(
+        user: Any | None, workspace: Workspace, origin: bytes = b"http://127.0.0.1"
+    ) -> WebsocketCommunicator:
         headers = [(b"origin", origin), (b"host", b"127.0.0.1")]
         if user is not None:
-            headers.append((b"cookie", session_cookie(user)))
+            headers.append((b"cookie", await database_sync_to_async(session_cookie)(user)))
         communicator = WebsocketCommunicator(application, f"/ws/workspaces/{workspace.pk}/", headers=headers)
         opened.append(communicator)
         return communicator
