@@ -125,7 +125,7 @@ async def test_the_worker_rechecks_rights_itself(celery_worker, owner_and_worksp
     from workers.tasks import run_job
 
     def run() -> None:
-        run_job.apply_async(args=[str(job.pk), 99, "nobody-listens-here"], task_id=str(job.pk)).get(timeout=30)
+        run_job.apply_async(args=(str(job.pk), 99, "nobody-listens-here"), task_id=str(job.pk)).get(timeout=30)
 
     await database_sync_to_async(run)()
     job = await database_sync_to_async(Job.objects.get)(pk=job.pk)

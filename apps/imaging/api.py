@@ -86,7 +86,7 @@ async def pixel(request: HttpRequest) -> HttpResponse:
 
 
 async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> HttpResponse:
-    query = {k: v for k, v in request.GET.items()}
+    query = {key: str(value) for key, value in request.GET.items()}
     query["fmt"] = fmt
     if_none_match = request.headers.get("If-None-Match")
 

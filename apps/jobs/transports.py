@@ -70,7 +70,7 @@ def dispatch(job_id: str, client_id: int, reply_channel: str, loop: asyncio.Abst
     if distributed():
         from workers.tasks import run_job
 
-        run_job.apply_async(args=[job_id, client_id, reply_channel], task_id=job_id)
+        run_job.apply_async(args=(job_id, client_id, reply_channel), task_id=job_id)
     else:
         _executor_pool().submit(execute, job_id, client_id, ChannelReporter(reply_channel, loop))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import PermissionsMixin
+
 from apps.files.permissions import User
 from apps.workspaces.models import Workspace
 
@@ -11,7 +13,7 @@ def can_view(user: User, workspace: Workspace) -> bool:
         return False
     if workspace.owner_id == user.pk or getattr(user, "is_superuser", False):
         return True
-    return bool(user.has_perm("workspaces.view_workspace", workspace))
+    return isinstance(user, PermissionsMixin) and user.has_perm("workspaces.view_workspace", workspace)
 
 
 def can_change(user: User, workspace: Workspace) -> bool:
@@ -19,4 +21,4 @@ def can_change(user: User, workspace: Workspace) -> bool:
         return False
     if workspace.owner_id == user.pk or getattr(user, "is_superuser", False):
         return True
-    return bool(user.has_perm("workspaces.change_workspace", workspace))
+    return isinstance(user, PermissionsMixin) and user.has_perm("workspaces.change_workspace", workspace)

@@ -11,11 +11,17 @@ from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_view
 
 
+def _user_id(request: HttpRequest) -> int:
+    # The login middleware lets no anonymous request reach these views.
+    assert request.user.pk is not None
+    return int(request.user.pk)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.filter(owner_id=request.user.pk)
+    workspaces = Workspace.objects.filter(owner_id=_user_id(request))
     if not workspaces.exists():
         # A first visit lands in a workspace straight away.
-        first = Workspace.objects.create(owner_id=request.user.pk, name="My workspace")
+        first = Workspace.objects.create(owner_id=_user_id(request), name="My workspace")
         return redirect(first)
     return render(request, "workspaces/home.html", {"workspaces": workspaces})
 
@@ -23,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create(request: HttpRequest) -> HttpResponseRedirect:
     name = (request.POST.get("name") or "").strip()[:200] or "Untitled workspace"
-    workspace = Workspace.objects.create(owner_id=request.user.pk, name=name)
+    workspace = Workspace.objects.create(owner_id=_user_id(request), name=name)
     return redirect(workspace)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ def alice_client(client, make_user):
     return client
 
 
-def tile_url(description: dict, level: int = 0, x: int = 0, y: int = 0, **overrides: object) -> str:
+def tile_url(description: dict[str, Any], level: int = 0, x: int = 0, y: int = 0, **overrides: object) -> str:
     lo, hi = description["cuts"]["minmax"]
     params = {
         "path": description["path"],

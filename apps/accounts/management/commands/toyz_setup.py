@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from workers.imaging.synthetic import write_sample_data
 
 from apps.accounts.services import ensure_home
+from workers.imaging.synthetic import write_sample_data
 
 
 class Command(BaseCommand):
