@@ -26,7 +26,7 @@ def describe_image(image: ResolvedPath, hdu: int | None, plane: int) -> dict[str
 
 
 def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict[str, Any]:
-    return pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y)
+    return pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
 def tile_params(image: ResolvedPath, hdu: int, plane: int, query: dict[str, str]) -> RenderParams:

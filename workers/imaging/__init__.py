@@ -1,0 +1,38 @@
+"""The numeric imaging core of Toyz: FITS and pictures to tile pyramids. No Django here.
+
+See ``docs/architecture.md`` for the coordinates, the pyramid, the cuts and the cache layout.
+"""
+
+from .api import (
+    Description,
+    Pixel,
+    PyramidSummary,
+    build_pyramid,
+    default_cuts,
+    describe,
+    pixel_at,
+    render_tile,
+)
+from .cache import file_identity
+from .errors import ImagingError
+from .reading import TILE_SIZE, HduInfo
+from .render import FORMATS, STRETCHES, RenderParams, colormap_names
+
+__all__ = [
+    "FORMATS",
+    "STRETCHES",
+    "TILE_SIZE",
+    "Description",
+    "HduInfo",
+    "ImagingError",
+    "Pixel",
+    "PyramidSummary",
+    "RenderParams",
+    "build_pyramid",
+    "colormap_names",
+    "default_cuts",
+    "describe",
+    "file_identity",
+    "pixel_at",
+    "render_tile",
+]

@@ -1,0 +1,438 @@
+"""The high-level imaging functions that the web server and the workers call.
+
+Every function takes a real filesystem path (already resolved and checked by the caller) and
+raises only :class:`~workers.imaging.errors.ImagingError` for bad input. Shapes of the returned
+dictionaries are those of ``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal, NotRequired, TypedDict
+
+import numpy as np
+from astropy.coordinates import SkyCoord
+from astropy.wcs.utils import wcs_to_celestial_frame
+
+from .cache import atomic_write_bytes, atomic_write_json, clear_npy_cache, tile_path
+from .errors import ImagingError
+from .pyramid import check_tile, level_array, levels_to_build, read_tile, tile_counts
+from .reading import (
+    HduInfo,
+    OpenedFile,
+    Source,
+    check_hdu,
+    clear_open_files,
+    first_image_hdu,
+    opened,
+    read_pixel,
+    read_sample,
+    select_source,
+)
+from .render import (
+    CUT_NAMES,
+    RenderParams,
+    compute_cuts,
+    compute_quantiles,
+    palette,
+    render_array,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+class Description(TypedDict):
+    """What the client needs to show a file (``Description`` in ``docs/architecture.md``).
+
+    ``path`` is added by the caller, who knows the client's path. ``cuts`` and ``header`` are
+    those of ``hdu``/``plane``; ``cuts`` is empty when that HDU cannot be shown.
+    """
+
+    path: NotRequired[str]
+    name: str
+    format: Literal["fits", "raster"]
+    identity: str
+    hdus: list[HduInfo]
+    hdu: int
+    plane: int
+    cuts: dict[str, list[float]]
+    header: list[str]
+
+
+class Pixel(TypedDict):
+    """One pixel under the cursor (``Pixel`` in ``docs/architecture.md``)."""
+
+    x: float
+    y: float
+    col: int
+    row: int
+    inside: bool
+    value: float | list[float] | None
+    ra: float | None
+    dec: float | None
+    world: str | None
+
+
+class PyramidSummary(TypedDict):
+    """What :func:`build_pyramid` built: the HDUs, their largest level count, the tile count."""
+
+    hdus: list[int]
+    levels: int
+    tiles: int
+
+
+# --- cuts, cached in cuts.json and in memory --------------------------------------------------
+
+_Stats = tuple[dict[str, tuple[float, float]], list[float]]
+_STATS_MAX = 256
+_stats_lock = threading.Lock()
+_stats: OrderedDict[str, _Stats] = OrderedDict()
+
+
+def _read_stats(target: Path) -> _Stats | None:
+    try:
+        stored = json.loads(target.read_bytes())
+        cuts = {name: (float(stored["cuts"][name][0]), float(stored["cuts"][name][1])) for name in CUT_NAMES}
+        quantiles = [float(v) for v in stored["quantiles"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return cuts, quantiles
+
+
+def _plane_stats(f: OpenedFile, src: Source, cache_dir: Path) -> _Stats:
+    """Return (cuts, quantiles) of ``src``, computed once on a sample and kept in cuts.json."""
+    target = src.folder(cache_dir) / "cuts.json"
+    key = str(target)
+    with _stats_lock:
+        found = _stats.get(key)
+    if found is None:
+        found = _read_stats(target)
+        if found is None:
+            sample = read_sample(f, src, cache_dir)
+            found = compute_cuts(sample), compute_quantiles(sample)
+            stored = {"cuts": {k: list(v) for k, v in found[0].items()}, "quantiles": found[1]}
+            atomic_write_json(target, stored)
+        with _stats_lock:
+            _stats[key] = found
+            while len(_stats) > _STATS_MAX:
+                _stats.popitem(last=False)
+    return found
+
+
+def clear_caches() -> None:
+    """Forget every process-wide cache: opened files, mapped levels, cuts, palettes."""
+    clear_open_files()
+    clear_npy_cache()
+    with _stats_lock:
+        _stats.clear()
+    palette.cache_clear()
+
+
+# --- the public functions ---------------------------------------------------------------------
+
+
+def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: Path) -> dict[str, Any]:
+    """Describe a FITS file or picture: its HDUs, and the cuts and header of one of them.
+
+    Parameters
+    ----------
+    path : Path
+        The file (FITS, possibly tile-compressed, or a PNG/JPEG/TIFF/BMP/GIF picture).
+    hdu : int, optional
+        The HDU to describe (0-based). Default: the first HDU that can be shown as an image.
+    plane : int
+        Plane of a cube (0-based, C order over the axes beyond the second).
+    cache_dir : Path
+        Root of the pyramid cache; the cuts are stored there (``cuts.json``).
+
+    Returns
+    -------
+    Description
+        Without ``path``. Every HDU is listed with ``problem`` set when it cannot be shown;
+        ``cuts`` (pixel units) are computed on a sample of about a million pixels.
+
+    Raises
+    ------
+    ImagingError
+        ``not_found``, ``unreadable``, ``too_large``; ``not_an_image`` when ``hdu`` is None and
+        no HDU can be shown; ``bad_hdu``; ``bad_plane``.
+    """
+    with opened(path) as f:
+        if hdu is None:
+            first = first_image_hdu(f)
+            if first is None:
+                reasons = "; ".join(f"HDU {i['index']}: {i['problem']}" for i in f.infos)
+                raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown as an image ({reasons})")
+            hdu = first
+        info = check_hdu(f, hdu)
+        cuts: dict[str, list[float]] = {}
+        if info["is_image"]:
+            src = select_source(f, hdu, plane)
+            cuts = {name: list(limits) for name, limits in _plane_stats(f, src, cache_dir)[0].items()}
+        description = Description(
+            name=f.name,
+            format=f.format,
+            identity=f.identity,
+            hdus=copy.deepcopy(f.infos),
+            hdu=hdu,
+            plane=plane,
+            cuts=cuts,
+            header=f.header_cards(hdu),
+        )
+        return dict(description)
+
+
+def default_cuts(path: Path, *, hdu: int, plane: int, cache_dir: Path) -> dict[str, tuple[float, float]]:
+    """Return the cuts of (``hdu``, ``plane``): ``{"minmax": (lo, hi), "zscale": ..., ...}``.
+
+    Limits are in pixel units (BZERO/BSCALE applied), computed once on a strided sample of
+    about a million pixels and cached in ``cuts.json``.
+
+    Raises
+    ------
+    ImagingError
+        As :func:`describe`, plus ``bad_hdu`` for an HDU that cannot be shown.
+    """
+    with opened(path) as f:
+        src = select_source(f, hdu, plane)
+        return dict(_plane_stats(f, src, cache_dir)[0])
+
+
+def render_tile(
+    path: Path,
+    *,
+    hdu: int,
+    plane: int,
+    level: int,
+    x: int,
+    y: int,
+    params: RenderParams,
+    cache_dir: Path,
+) -> bytes:
+    """Return one encoded tile of the pyramid.
+
+    Parameters
+    ----------
+    level : int
+        Pyramid level (0 = full resolution; level ``k`` is binned ``2**k`` times).
+    x, y : int
+        Tile column and row at that level; tile ``(x, y)`` covers level pixels
+        ``[256 x, 256 x + 256) × [256 y, 256 y + 256)``, ``y = 0`` at the bottom.
+    params : RenderParams
+        Stretch, limits, colormap and format.
+
+    Returns
+    -------
+    bytes
+        A 256×256 picture whose first row is the tile's highest ``y``; NaN, ±inf and the
+        padding beyond the image are transparent (black in JPEG). A tile pre-rendered by
+        :func:`build_pyramid` with the same parameters is returned from the cache.
+
+    Raises
+    ------
+    ImagingError
+        ``bad_params`` for a level or tile outside the pyramid; ``bad_hdu``, ``bad_plane``,
+        ``not_found``, ``unreadable``.
+    """
+    with opened(path) as f:
+        src = select_source(f, hdu, plane)
+        check_tile(src, level, x, y)
+        cached = tile_path(src.folder(cache_dir), params.key(), level, x, y, params.fmt)
+        try:
+            return cached.read_bytes()
+        except FileNotFoundError:
+            pass
+        return _render(f, src, level, x, y, params, cache_dir)
+
+
+def _render(f: OpenedFile, src: Source, level: int, x: int, y: int, params: RenderParams, cache_dir: Path) -> bytes:
+    data = read_tile(f, src, level, x, y, cache_dir)
+    quantiles: Sequence[float] = ()
+    if params.stretch == "histeq" and src.bands == 1:
+        quantiles = _plane_stats(f, src, cache_dir)[1]
+    return render_array(data, params, quantiles)
+
+
+def _sexagesimal(ra: float, dec: float) -> str:
+    """Format degrees as ``hh:mm:ss.s ±dd:mm:ss`` (rounded, never ``24:00:00.0``)."""
+    tenths = round((ra % 360.0) / 15.0 * 36000.0) % (24 * 36000)
+    hours, rest = divmod(tenths, 36000)
+    minutes, rest = divmod(rest, 600)
+    seconds = round(abs(dec) * 3600.0)
+    degrees, arcsec = divmod(seconds, 3600)
+    dmin, dsec = divmod(arcsec, 60)
+    sign = "-" if dec < 0 and seconds else "+"
+    return f"{hours:02d}:{minutes:02d}:{rest // 10:02d}.{rest % 10} {sign}{degrees:02d}:{dmin:02d}:{dsec:02d}"
+
+
+def _sky(f: OpenedFile, hdu: int, px: float, py: float) -> tuple[float, float] | None:
+    """Return (ra, dec) in degrees of astropy 0-based pixel (px, py), or None."""
+    wcs = f.celestial_wcs(hdu)
+    if wcs is None:
+        return None
+    try:
+        with f.lock, np.errstate(all="ignore"):  # astropy's WCS objects are not thread-safe
+            world = wcs.all_pix2world([[px, py]], 0)[0]
+            lng, lat = float(world[wcs.wcs.lng]), float(world[wcs.wcs.lat])
+            if not str(wcs.wcs.ctype[wcs.wcs.lng]).upper().startswith("RA"):
+                # Galactic or ecliptic axes: report equatorial (ICRS) coordinates.
+                coord = SkyCoord(lng, lat, unit="deg", frame=wcs_to_celestial_frame(wcs)).icrs
+                lng, lat = float(coord.ra.deg), float(coord.dec.deg)
+    except Exception:  # a WCS that fails here behaves as no WCS
+        return None
+    if not (math.isfinite(lng) and math.isfinite(lat)):
+        return None
+    return lng % 360.0, lat
+
+
+def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir: Path | None = None) -> dict[str, Any]:
+    """Return the value and sky position of the pixel under the viewer point ``(x, y)``.
+
+    Parameters
+    ----------
+    x, y : float
+        Viewer coordinates in level-0 pixels: pixel ``(i, j)`` covers ``[i, i+1) × [j, j+1)``,
+        ``y = 0`` at the bottom. The sky position is that of astropy pixel
+        ``(x - 0.5, y - 0.5)`` (0-based pixel centres).
+    cache_dir : Path, optional
+        Lets pictures be read from their decoded ``L0.npy`` instead of decoded again.
+
+    Returns
+    -------
+    Pixel
+        ``col``/``row`` = ``floor(x)``/``floor(y)``; ``value`` in pixel units (a list per band
+        for colour pictures; None outside the image or for NaN/inf); ``ra``/``dec`` in degrees
+        (ICRS for non-equatorial WCS) when the HDU has a celestial WCS, with ``world`` as
+        ``hh:mm:ss.s ±dd:mm:ss``.
+
+    Raises
+    ------
+    ImagingError
+        ``bad_params`` for non-finite coordinates; ``bad_hdu``, ``bad_plane``, ``not_found``.
+    """
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ImagingError("bad_params", "x and y must be finite numbers")
+    with opened(path) as f:
+        src = select_source(f, hdu, plane)
+        col, row = math.floor(x), math.floor(y)
+        inside = 0 <= col < src.width and 0 <= row < src.height
+        value = read_pixel(f, src, cache_dir, col, row) if inside else None
+        sky = _sky(f, hdu, x - 0.5, y - 0.5)
+    pixel = Pixel(
+        x=x,
+        y=y,
+        col=col,
+        row=row,
+        inside=inside,
+        value=value,
+        ra=sky[0] if sky else None,
+        dec=sky[1] if sky else None,
+        world=_sexagesimal(*sky) if sky else None,
+    )
+    return dict(pixel)
+
+
+def _default_params(f: OpenedFile, src: Source, cache_dir: Path) -> RenderParams:
+    lo, hi = _plane_stats(f, src, cache_dir)[0]["zscale"]
+    return RenderParams(stretch="linear", lo=lo, hi=hi, cmap="gray", invert=False, fmt="png")
+
+
+def build_pyramid(
+    path: Path,
+    *,
+    hdu: int | None,
+    cache_dir: Path,
+    progress: Progress | None = None,
+    params: RenderParams | None = None,
+    plane: int = 0,
+) -> dict[str, Any]:
+    """Build the float levels and pre-render every tile of one or all image HDUs.
+
+    Parameters
+    ----------
+    hdu : int or None
+        The HDU, or None for every HDU that can be shown.
+    progress : callable, optional
+        Called as ``progress(done, total, message)`` with ``done`` never decreasing, at least
+        once per level and per percent of the work, and last with ``done == total``.
+    params : RenderParams, optional
+        Rendering of the pre-rendered tiles. Default: linear stretch between each HDU's
+        ``zscale`` cuts, ``gray``, PNG — what the viewer shows first.
+    plane : int
+        Plane of cubes (only that plane is built).
+
+    Returns
+    -------
+    PyramidSummary
+        ``{"hdus": [...], "levels": n (the most of any HDU), "tiles": count}``.
+
+    Notes
+    -----
+    Idempotent: levels and tiles already in the cache are skipped (and counted as done).
+    Writes ``L0.npy`` for compressed HDUs and pictures so later tiles need no decompression.
+    """
+    with opened(path) as f:
+        if hdu is None:
+            hdus = [i["index"] for i in f.infos if i["is_image"]]
+            if not hdus:
+                raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown")
+            sources = [select_source(f, h, 0) for h in hdus]
+        else:
+            sources = [select_source(f, hdu, plane)]
+        plans: list[tuple[Source, list[int], list[tuple[int, int, int]]]] = []
+        for src in sources:
+            tiles = [
+                (level, tx, ty)
+                for level in range(src.levels)
+                for ty in range(tile_counts(src.width, src.height, level)[1])
+                for tx in range(tile_counts(src.width, src.height, level)[0])
+            ]
+            plans.append((src, levels_to_build(src), tiles))
+        total = sum(len(levels) + len(tiles) for _, levels, tiles in plans)
+        reporter = _Reporter(progress, total)
+        reporter.report(0, "starting")
+        for src, levels, tiles in plans:
+            for level in levels:
+                level_array(f, src, level, cache_dir)
+                reporter.step(f"HDU {src.hdu}: level {level} built", force=True)
+            tile_params = params or _default_params(f, src, cache_dir)
+            folder, key = src.folder(cache_dir), tile_params.key()
+            for level, tx, ty in tiles:
+                target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
+                if not target.exists():
+                    atomic_write_bytes(target, _render(f, src, level, tx, ty, tile_params, cache_dir))
+                reporter.step(f"HDU {src.hdu}: tiles of level {level}")
+        reporter.report(total, "done")
+        summary = PyramidSummary(
+            hdus=[src.hdu for src in sources],
+            levels=max(src.levels for src in sources),
+            tiles=sum(len(tiles) for _, _, tiles in plans),
+        )
+        return dict(summary)
+
+
+class _Reporter:
+    """Calls ``progress`` when a level is done and about every percent of the work."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.last = -1
+        self.every = max(1, total // 100)
+
+    def report(self, done: int, message: str) -> None:
+        if self.progress is not None and done != self.last:
+            self.progress(done, self.total, message)
+            self.last = done
+
+    def step(self, message: str, *, force: bool = False) -> None:
+        self.done += 1
+        if force or self.done - max(self.last, 0) >= self.every:
+            self.report(self.done, message)

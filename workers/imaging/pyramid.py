@@ -1,0 +1,192 @@
+"""The tile pyramid: level sizes, NaN-aware 2×2 binning, tile regions and the level cache.
+
+Level 0 is full resolution; level ``k`` is level ``k - 1`` binned 2×2 with a NaN-aware mean (a
+trailing odd row or column is averaged alone), so it is ``ceil(w / 2**k)`` by
+``ceil(h / 2**k)`` pixels. Tile ``(k, tx, ty)`` covers level-``k`` pixels
+``[256 tx, 256 tx + 256) × [256 ty, 256 ty + 256)`` with ``y = 0`` at the bottom.
+
+Levels ``k ≥ 1`` are float32 ``L<k>.npy`` files built once, lazily, from level ``k - 1`` in
+horizontal strips (so memory stays bounded for huge images) and memory-mapped afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .cache import atomic_npy, build_lock, level_path, load_npy
+from .errors import ImagingError
+from .reading import (
+    TILE_SIZE,
+    FloatArray,
+    OpenedFile,
+    Source,
+    raster_level0,
+    read_level0,
+    to_float32,
+)
+
+#: Bytes of source rows binned at a time when a level is built.
+STRIP_BYTES: Final = 64 * 1024 * 1024
+
+
+def bin2x2(data: npt.NDArray[Any]) -> FloatArray:
+    """Bin an image 2×2 with a NaN-aware mean.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        ``[y, x]`` or ``[y, x, band]``. NaN and ±inf are ignored; a 2×2 block with no finite
+        value gives NaN. A trailing odd row or column is averaged on its own.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, ``ceil(h / 2)`` by ``ceil(w / 2)`` (bands unchanged).
+    """
+    h, w = data.shape[:2]
+    h2, w2 = (h + 1) // 2, (w + 1) // 2
+    values = np.asarray(data, dtype=np.float32)
+    if h % 2 or w % 2:
+        pad = [(0, h2 * 2 - h), (0, w2 * 2 - w)] + [(0, 0)] * (values.ndim - 2)
+        values = np.pad(values, pad, constant_values=np.nan)
+    finite = np.isfinite(values)
+    blocks = (h2, 2, w2, 2, *values.shape[2:])
+    sums = np.where(finite, values, np.float32(0)).reshape(blocks).sum(axis=(1, 3))
+    counts = finite.reshape(blocks).sum(axis=(1, 3), dtype=np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = (sums / counts).astype(np.float32, copy=False)
+    return out
+
+
+def level_shape(width: int, height: int, level: int) -> tuple[int, int]:
+    """Return (width, height) of ``level`` for a level-0 image of ``width`` × ``height``."""
+    scale = 2**level
+    return -(-width // scale), -(-height // scale)
+
+
+def tile_counts(width: int, height: int, level: int) -> tuple[int, int]:
+    """Return (columns, rows) of tiles at ``level``."""
+    w, h = level_shape(width, height, level)
+    return -(-w // TILE_SIZE), -(-h // TILE_SIZE)
+
+
+def check_tile(src: Source, level: int, tx: int, ty: int) -> None:
+    """Raise ``bad_params`` unless ``(level, tx, ty)`` is a tile of ``src``."""
+    if not 0 <= level < src.levels:
+        raise ImagingError(
+            "bad_params",
+            f"Level {level} does not exist; this image has {src.levels} level(s), numbered 0 to {src.levels - 1}",
+        )
+    nx, ny = tile_counts(src.width, src.height, level)
+    if not (0 <= tx < nx and 0 <= ty < ny):
+        raise ImagingError(
+            "bad_params",
+            f"Tile ({tx}, {ty}) is outside level {level}, which has {nx}×{ny} tiles (x 0 to {nx - 1}, y 0 to {ny - 1})",
+        )
+
+
+def _strip_rows(width: int, bands: int, multiple: int) -> int:
+    rows = max(1, STRIP_BYTES // max(1, width * 4 * bands))
+    step = math.lcm(2, multiple)
+    return max(step, rows // step * step)
+
+
+def _write_level0(f: OpenedFile, src: Source, target: Path) -> None:
+    shape = (src.height, src.width) + ((src.bands,) if src.bands > 1 else ())
+    rows = _strip_rows(src.width, src.bands, src.tile_rows)
+    with atomic_npy(target, shape, np.float32) as out:
+        for y0 in range(0, src.height, rows):
+            y1 = min(y0 + rows, src.height)
+            out[y0:y1] = to_float32(f.section(src, y0, y1, 0, src.width))
+
+
+def _write_binned(read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path) -> None:
+    pw, ph = level_shape(src.width, src.height, level - 1)
+    w, h = level_shape(src.width, src.height, level)
+    shape = (h, w) + ((src.bands,) if src.bands > 1 else ())
+    rows = _strip_rows(pw, src.bands, 1)
+    with atomic_npy(target, shape, np.float32) as out:
+        for y0 in range(0, ph, rows):
+            y1 = min(y0 + rows, ph)
+            out[y0 // 2 : (y1 + 1) // 2] = bin2x2(read(y0, y1))
+
+
+def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.NDArray[Any]:
+    """Return level ``level`` as a memory-mapped array, building it (and its parents) if needed.
+
+    Only for levels ≥ 1, and for level 0 of sources in :attr:`Source.level0_cached`
+    (compressed HDUs: decompressed into ``L0.npy``; pictures: decoded into ``L0.npy``).
+    Concurrent builders of the same level wait on a file lock; the level appears atomically.
+    """
+    if level == 0:
+        if src.format == "raster":
+            return raster_level0(f, cache_dir)
+        if not src.compressed:
+            raise ValueError("level 0 of an uncompressed FITS HDU is read with sections")
+    target = level_path(src.folder(cache_dir), level)
+    arr = load_npy(target)
+    if arr is not None:
+        return arr
+    read: Callable[[int, int], FloatArray] | None = None
+    if level == 1 and not src.level0_cached:
+        width = src.width
+        read = lambda y0, y1: read_level0(f, src, cache_dir, y0, y1, 0, width)  # noqa: E731
+    elif level >= 1:
+        # The parent first, outside this level's lock, so locks are always taken top-down.
+        parent = level_array(f, src, level - 1, cache_dir)
+        read = lambda y0, y1: np.asarray(parent[y0:y1], dtype=np.float32)  # noqa: E731
+    with build_lock(target):
+        arr = load_npy(target)
+        if arr is None:
+            if read is None:
+                _write_level0(f, src, target)
+            else:
+                _write_binned(read, src, level, target)
+            arr = load_npy(target)
+    if arr is None:
+        raise ImagingError("unreadable", f"Could not write the pyramid level {target}")
+    return arr
+
+
+def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_dir: Path) -> FloatArray:
+    """Return tile ``(level, tx, ty)`` as a 256×256 float32 array padded with NaN.
+
+    Row 0 of the result is the tile's *lowest* ``y`` (flip it for display). Level 0 is read
+    directly (a section read, or ``L0.npy`` when it exists); higher levels come from their
+    ``L<k>.npy``, built on first use.
+
+    Raises
+    ------
+    ImagingError
+        ``bad_params`` for a level or tile outside the pyramid.
+    """
+    check_tile(src, level, tx, ty)
+    w, h = level_shape(src.width, src.height, level)
+    x0, y0 = tx * TILE_SIZE, ty * TILE_SIZE
+    x1, y1 = min(x0 + TILE_SIZE, w), min(y0 + TILE_SIZE, h)
+    out = np.full((TILE_SIZE, TILE_SIZE) + ((src.bands,) if src.bands > 1 else ()), np.nan, np.float32)
+    if level == 0:
+        out[: y1 - y0, : x1 - x0] = read_level0(f, src, cache_dir, y0, y1, x0, x1)
+    else:
+        out[: y1 - y0, : x1 - x0] = level_array(f, src, level, cache_dir)[y0:y1, x0:x1]
+    return out
+
+
+def levels_to_build(src: Source) -> list[int]:
+    """The levels that :func:`build_levels` writes: 1 .. n-1, plus 0 for cached-L0 sources."""
+    first = 0 if src.level0_cached else 1
+    return list(range(first, src.levels))
+
+
+def build_levels(f: OpenedFile, src: Source, cache_dir: Path, on_level: Callable[[int], None] | None = None) -> None:
+    """Build every float level of ``src`` that is missing, calling ``on_level(k)`` after each."""
+    for level in levels_to_build(src):
+        level_array(f, src, level, cache_dir)
+        if on_level is not None:
+            on_level(level)

@@ -1,0 +1,347 @@
+"""Turning float pixels into pictures: cuts, stretches, colormap palettes and encoders.
+
+A tile is rendered in three steps: values are normalised to ``[0, 1]`` between the limits
+``lo`` and ``hi`` (clipped), an :mod:`astropy.visualization` stretch is applied, and the result
+becomes a palette index ``0..254``; index 255 is reserved for transparent pixels (NaN, ±inf and
+the padding of edge tiles). The palette comes from a matplotlib colormap.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import matplotlib
+import numpy as np
+import numpy.typing as npt
+from astropy.visualization import (
+    AsinhStretch,
+    BaseStretch,
+    HistEqStretch,
+    LinearStretch,
+    LogStretch,
+    PowerDistStretch,
+    SinhStretch,
+    SqrtStretch,
+    SquaredStretch,
+    ZScaleInterval,
+)
+from PIL import Image
+
+from .errors import ImagingError
+from .reading import quiet
+
+STRETCHES: Final = ("linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq")
+FORMATS: Final = ("png", "jpg", "webp")
+CUT_NAMES: Final = ("minmax", "zscale", "p99.5", "p99", "p95")
+#: Palette index of transparent pixels; colours use 0..254.
+TRANSPARENT: Final = 255
+#: Number of sample quantiles kept for the histogram-equalisation stretch.
+QUANTILE_COUNT: Final = 1001
+
+_PERCENTILE_CUTS: Final = {"p99.5": 99.5, "p99": 99.0, "p95": 95.0}
+_FIXED_STRETCHES: Final[dict[str, BaseStretch]] = {
+    "linear": LinearStretch(),
+    "log": LogStretch(),
+    "sqrt": SqrtStretch(),
+    "squared": SquaredStretch(),
+    "asinh": AsinhStretch(),
+    # DS9's "pow" stretch, (a**x - 1) / a: the counterpart of "log" (x**2 is "squared").
+    "power": PowerDistStretch(),
+    "sinh": SinhStretch(),
+}
+# Lossless keeps pixel values exact (lossy WebP smears flat areas); method 0 is the fastest.
+_WEBP: Final[dict[str, Any]] = {"lossless": True, "quality": 50, "method": 0}
+_FALSE: Final = frozenset({"0", "false", "no", "off", ""})
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+
+
+def colormap_names() -> list[str]:
+    """Return the names of matplotlib's colormaps, without the ``*_r`` reversed copies.
+
+    Any registered name (reversed ones too) is accepted as ``cmap``; ``inv=1`` reverses it.
+    """
+    return sorted(name for name in matplotlib.colormaps if not name.endswith("_r"))
+
+
+def _parse_float(query: Mapping[str, str], name: str, default: float) -> float:
+    text = query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise ImagingError("bad_params", f"{name} must be a number, not {text!r}") from None
+
+
+@dataclass(frozen=True)
+class RenderParams:
+    """How to render a tile; validated on construction.
+
+    Attributes
+    ----------
+    stretch : str
+        One of :data:`STRETCHES`.
+    lo, hi : float
+        Pixel values (in the image's units, after BZERO/BSCALE) mapped to the bottom and top
+        of the colormap. ``lo == hi`` is allowed (values below, equal, above map to 0, ½, 1).
+    cmap : str
+        A matplotlib colormap name.
+    invert : bool
+        Reverse the colormap.
+    fmt : str
+        One of :data:`FORMATS`.
+    """
+
+    stretch: str
+    lo: float
+    hi: float
+    cmap: str
+    invert: bool
+    fmt: str
+
+    def __post_init__(self) -> None:
+        if self.stretch not in STRETCHES:
+            raise ImagingError(
+                "bad_params",
+                f"Unknown stretch {self.stretch!r}; choose one of {', '.join(STRETCHES)}",
+            )
+        if self.fmt not in FORMATS:
+            raise ImagingError("bad_params", f"Unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
+        if self.cmap not in matplotlib.colormaps:
+            raise ImagingError("bad_params", f"Unknown colormap {self.cmap!r}; pick a matplotlib colormap name")
+        for name in ("lo", "hi"):
+            value = float(getattr(self, name))
+            if not math.isfinite(value):
+                raise ImagingError("bad_params", f"{name} must be a finite number, not {value}")
+            # float() and + 0.0 make 1 / 1.0 / -0.0 produce the same key.
+            object.__setattr__(self, name, value + 0.0)
+        object.__setattr__(self, "invert", bool(self.invert))
+
+    @classmethod
+    def from_query(cls, q: Mapping[str, str], default_cuts: tuple[float, float]) -> RenderParams:
+        """Build parameters from tile URL query values.
+
+        Parameters
+        ----------
+        q : Mapping[str, str]
+            ``stretch`` (default ``linear``), ``lo``, ``hi``, ``cmap`` (default ``gray``),
+            ``inv`` (``0``/``1``), ``fmt`` (default ``png``). Other keys are ignored.
+        default_cuts : tuple of float
+            ``(lo, hi)`` used for a missing ``lo`` or ``hi``.
+
+        Raises
+        ------
+        ImagingError
+            ``bad_params`` with a message naming the bad value.
+        """
+        inv = q.get("inv", "0").strip().lower()
+        if inv not in _FALSE | _TRUE:
+            raise ImagingError("bad_params", f"inv must be 0 or 1, not {inv!r}")
+        return cls(
+            stretch=q.get("stretch") or "linear",
+            lo=_parse_float(q, "lo", default_cuts[0]),
+            hi=_parse_float(q, "hi", default_cuts[1]),
+            cmap=q.get("cmap") or "gray",
+            invert=inv in _TRUE,
+            fmt=q.get("fmt") or "png",
+        )
+
+    def key(self) -> str:
+        """Return a short stable hash of the parameters (for ETags and the tile cache)."""
+        text = f"{self.stretch}|{self.lo!r}|{self.hi!r}|{self.cmap}|{int(self.invert)}|{self.fmt}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- cuts -------------------------------------------------------------------------------------
+
+
+def compute_cuts(sample: npt.NDArray[Any]) -> dict[str, tuple[float, float]]:
+    """Compute display limits from a sample of pixel values.
+
+    Parameters
+    ----------
+    sample : numpy.ndarray
+        Pixel values; NaN and ±inf are ignored.
+
+    Returns
+    -------
+    dict
+        ``minmax``, ``zscale`` (astropy's :class:`~astropy.visualization.ZScaleInterval`) and
+        the central-percentile ranges ``p99.5``, ``p99``, ``p95``, each ``(lo, hi)`` as finite
+        floats. All-NaN data gives ``(0.0, 1.0)``; constant data ``(c, c)``.
+    """
+    values = np.asarray(sample, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return {name: (0.0, 1.0) for name in CUT_NAMES}
+    lo, hi = float(values.min()), float(values.max())
+    cuts: dict[str, tuple[float, float]] = {"minmax": (lo, hi)}
+    try:
+        with quiet():
+            zlo, zhi = (float(v) for v in ZScaleInterval().get_limits(values))
+        if not (math.isfinite(zlo) and math.isfinite(zhi)):
+            zlo, zhi = lo, hi
+        # ZScale's line fit can overshoot the data by an ulp (constant images): clamp it.
+        cuts["zscale"] = (min(max(zlo, lo), hi), max(min(zhi, hi), lo))
+    except Exception:  # ZScale gives up on a handful of pixels; min/max is the honest answer
+        cuts["zscale"] = (lo, hi)
+    qs = [q for p in _PERCENTILE_CUTS.values() for q in ((100 - p) / 2, 100 - (100 - p) / 2)]
+    found = np.percentile(values, qs)
+    for i, name in enumerate(_PERCENTILE_CUTS):
+        cuts[name] = (float(found[2 * i]), float(found[2 * i + 1]))
+    return {name: cuts[name] for name in CUT_NAMES}
+
+
+def compute_quantiles(sample: npt.NDArray[Any]) -> list[float]:
+    """Return :data:`QUANTILE_COUNT` evenly spaced quantiles of the finite values (or [])."""
+    values = np.asarray(sample, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return []
+    return [float(v) for v in np.percentile(values, np.linspace(0, 100, QUANTILE_COUNT))]
+
+
+# --- stretches and indices ----------------------------------------------------------------------
+
+
+def make_stretch(name: str, lo: float, hi: float, quantiles: Sequence[float]) -> BaseStretch:
+    """Return the astropy stretch called ``name``.
+
+    ``histeq`` is built from the sample ``quantiles`` normalised with the same ``lo``/``hi``
+    as the pixels; with no finite sample or ``lo == hi`` it falls back to linear.
+    """
+    if name != "histeq":
+        return _FIXED_STRETCHES[name]
+    q = np.asarray(quantiles, dtype=np.float64)
+    q = q[np.isfinite(q)]
+    if q.size == 0 or hi == lo:
+        return _FIXED_STRETCHES["linear"]
+    with np.errstate(all="ignore"):
+        normed = np.clip((q - lo) / (hi - lo), 0.0, 1.0)
+    # The 0 and 1 end points stop HistEqStretch from re-normalising to the sample's range.
+    return HistEqStretch(np.concatenate(([0.0], normed, [1.0])))
+
+
+def _step(values: npt.NDArray[np.float64], at: float) -> npt.NDArray[np.float64]:
+    """Normalise for ``lo == hi``: values below, at and above ``at`` map to 0, ½ and 1."""
+    return np.where(values > at, 1.0, np.where(values < at, 0.0, 0.5))
+
+
+def to_indices(data: npt.NDArray[Any], lo: float, hi: float, stretch: BaseStretch) -> npt.NDArray[np.uint8]:
+    """Map pixel values to palette indices.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        Pixel values, any shape.
+    lo, hi : float
+        Limits mapped to index 0 and 254 before the stretch (values outside are clipped).
+    stretch : astropy.visualization.BaseStretch
+        Applied to the normalised ``[0, 1]`` values.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8, same shape: ``0..254`` for finite values, :data:`TRANSPARENT` for NaN/±inf.
+    """
+    finite = np.isfinite(data)
+    values = np.asarray(data, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        span = hi - lo
+        values = (values - lo) / span if span else _step(values, lo)
+        values[~finite] = 0.0
+        np.clip(values, 0.0, 1.0, out=values)
+        values = np.nan_to_num(stretch(values, clip=True), nan=0.0)
+        indices: npt.NDArray[np.uint8] = np.rint(np.clip(values, 0.0, 1.0) * (TRANSPARENT - 1)).astype(np.uint8)
+    indices[~finite] = TRANSPARENT
+    return indices
+
+
+@functools.lru_cache(maxsize=128)
+def palette(cmap: str, invert: bool) -> npt.NDArray[np.uint8]:
+    """Return the 256×4 RGBA palette of ``cmap``: 255 colours, then transparent black.
+
+    Raises
+    ------
+    ImagingError
+        ``bad_params`` for an unknown colormap.
+    """
+    try:
+        colormap = matplotlib.colormaps[cmap]
+    except KeyError:
+        raise ImagingError("bad_params", f"Unknown colormap {cmap!r}") from None
+    if invert:
+        colormap = colormap.reversed()
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[:TRANSPARENT] = colormap(np.linspace(0.0, 1.0, TRANSPARENT), bytes=True)
+    table.setflags(write=False)
+    return table
+
+
+# --- encoders ---------------------------------------------------------------------------------
+
+
+def _save(image: Image.Image, fmt: str, **options: Any) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **options)
+    return buf.getvalue()
+
+
+def encode_indexed(indices: npt.NDArray[np.uint8], cmap: str, invert: bool, fmt: str) -> bytes:
+    """Encode palette indices (first row = top of the picture) as PNG, JPEG or WebP.
+
+    PNG is a palette image whose tRNS chunk makes index 255 transparent; JPEG has no alpha, so
+    transparent pixels are black; WebP is lossless RGBA.
+    """
+    table = palette(cmap, invert)
+    if fmt == "png":
+        image = Image.fromarray(np.ascontiguousarray(indices))
+        image.putpalette(table[:, :3].tobytes())
+        return _save(image, "PNG", transparency=table[:, 3].tobytes(), compress_level=6)
+    if fmt == "jpg":
+        return _save(Image.fromarray(table[indices, :3]), "JPEG", quality=90)
+    if fmt == "webp":
+        return _save(Image.fromarray(table[indices]), "WEBP", **_WEBP)
+    raise ImagingError("bad_params", f"Unknown format {fmt!r}")
+
+
+def encode_colour(data: npt.NDArray[Any], fmt: str) -> bytes:
+    """Encode an RGB or RGBA float array (``[row, col, band]``, 0..255, first row on top).
+
+    Stretch and colormap do not apply; pixels with a NaN band are transparent (black in JPEG).
+    """
+    finite = np.isfinite(data).all(axis=-1)
+    with np.errstate(all="ignore"):
+        pixels = np.clip(np.rint(np.nan_to_num(data, nan=0.0)), 0, 255).astype(np.uint8)
+    rgba = np.empty((*data.shape[:2], 4), dtype=np.uint8)
+    rgba[..., :3] = pixels[..., :3]
+    rgba[..., 3] = pixels[..., 3] if data.shape[-1] >= 4 else 255
+    rgba[~finite] = 0
+    if fmt == "jpg":
+        return _save(Image.fromarray(np.ascontiguousarray(rgba[..., :3])), "JPEG", quality=90)
+    if fmt == "webp":
+        return _save(Image.fromarray(rgba), "WEBP", **_WEBP)
+    if fmt == "png":
+        return _save(Image.fromarray(rgba), "PNG", compress_level=6)
+    raise ImagingError("bad_params", f"Unknown format {fmt!r}")
+
+
+def render_array(data: npt.NDArray[Any], params: RenderParams, quantiles: Sequence[float]) -> bytes:
+    """Render a tile array whose row 0 is the *lowest* ``y`` into an encoded picture.
+
+    The picture's first row is the tile's highest ``y`` (the array is flipped). 2-D arrays use
+    the stretch and colormap of ``params``; ``[y, x, band]`` arrays (RGB/RGBA pictures) are
+    encoded as they are.
+    """
+    flipped = data[::-1]
+    if flipped.ndim == 3:
+        return encode_colour(flipped, params.fmt)
+    stretch = make_stretch(params.stretch, params.lo, params.hi, quantiles)
+    indices = to_indices(flipped, params.lo, params.hi, stretch)
+    return encode_indexed(indices, params.cmap, params.invert, params.fmt)

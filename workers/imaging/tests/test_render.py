@@ -1,0 +1,185 @@
+"""Render parameters, cuts, stretches, palettes and encoders."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from workers.imaging import FORMATS, STRETCHES, ImagingError, RenderParams, colormap_names
+from workers.imaging.render import (
+    CUT_NAMES,
+    TRANSPARENT,
+    compute_cuts,
+    compute_quantiles,
+    make_stretch,
+    palette,
+    render_array,
+    to_indices,
+)
+
+
+def test_from_query_fills_defaults_and_parses_values():
+    p = RenderParams.from_query({}, (1.0, 2.0))
+    assert p == RenderParams("linear", 1.0, 2.0, "gray", False, "png")
+    q = {"stretch": "asinh", "lo": "-5", "hi": "1e3", "cmap": "viridis", "inv": "1", "fmt": "webp"}
+    assert RenderParams.from_query(q, (0, 1)) == RenderParams("asinh", -5.0, 1000.0, "viridis", True, "webp")
+    assert RenderParams.from_query({"lo": "3", "hi": "3"}, (0, 1)).lo == 3.0  # lo == hi is allowed
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ({"stretch": "wobbly"}, "stretch"),
+        ({"cmap": "not_a_map"}, "colormap"),
+        ({"fmt": "gif"}, "format"),
+        ({"lo": "abc"}, "lo"),
+        ({"hi": "nan"}, "hi"),
+        ({"lo": "inf"}, "lo"),
+        ({"hi": "-Infinity"}, "hi"),
+        ({"inv": "maybe"}, "inv"),
+    ],
+)
+def test_from_query_refuses_bad_values_with_a_clear_message(query, word):
+    with pytest.raises(ImagingError) as err:
+        RenderParams.from_query(query, (0.0, 1.0))
+    assert err.value.code == "bad_params" and word in err.value.message
+
+
+def test_the_key_is_stable_short_and_tells_parameters_apart():
+    a = RenderParams("linear", 1, 2, "gray", False, "png")
+    assert a.key() == RenderParams("linear", 1.0, 2.0, "gray", False, "png").key()
+    assert a.key() == RenderParams("linear", 1.0, 2.0, "gray", 0, "png").key()  # type: ignore[arg-type]
+    assert len(a.key()) == 16 and int(a.key(), 16) >= 0
+    others = [
+        RenderParams("log", 1, 2, "gray", False, "png"),
+        RenderParams("linear", 1, 3, "gray", False, "png"),
+        RenderParams("linear", 1, 2, "gray", True, "png"),
+        RenderParams("linear", 1, 2, "viridis", False, "png"),
+        RenderParams("linear", 1, 2, "gray", False, "jpg"),
+    ]
+    assert len({a.key(), *(o.key() for o in others)}) == 6
+
+
+def test_colormap_names_are_matplotlibs_without_reversed_copies():
+    names = colormap_names()
+    assert "gray" in names and "viridis" in names and not any(n.endswith("_r") for n in names)
+
+
+def test_cuts_of_nan_only_constant_and_ordinary_samples():
+    assert compute_cuts(np.full(10, np.nan)) == dict.fromkeys(CUT_NAMES, (0.0, 1.0))
+    assert compute_cuts(np.array([], np.float32)) == dict.fromkeys(CUT_NAMES, (0.0, 1.0))
+    assert compute_cuts(np.full(10, 4.0)) == dict.fromkeys(CUT_NAMES, (4.0, 4.0))
+    values = np.arange(10001, dtype=np.float64)
+    cuts = compute_cuts(np.concatenate([values, [np.inf, -np.inf, np.nan]]))
+    assert cuts["minmax"] == (0.0, 10000.0)
+    assert cuts["p99"] == pytest.approx((50.0, 9950.0))
+    assert cuts["p95"] == pytest.approx((250.0, 9750.0))
+    assert cuts["p99.5"] == pytest.approx((25.0, 9975.0))
+    assert all(isinstance(v, float) for pair in cuts.values() for v in pair)
+    assert compute_quantiles(np.full(3, np.nan)) == []
+    assert len(compute_quantiles(values)) == 1001
+
+
+@pytest.mark.parametrize("stretch", STRETCHES)
+def test_stretches_map_the_limits_to_the_ends_of_the_palette(stretch):
+    data = np.array([[-10.0, 0.0, 50.0, 100.0, 1e9, np.nan]])
+    quantiles = compute_quantiles(np.linspace(0, 100, 1000))
+    indices = to_indices(data, 0.0, 100.0, make_stretch(stretch, 0.0, 100.0, quantiles))
+    assert indices[0, 0] == indices[0, 1] == 0
+    assert indices[0, 3] == indices[0, 4] == 254
+    assert 0 < indices[0, 2] < 254 and indices[0, 5] == TRANSPARENT
+
+
+def test_stretches_differ_in_the_middle():
+    data = np.array([[25.0]])
+    middles = {s: int(to_indices(data, 0, 100, make_stretch(s, 0, 100, []))[0, 0]) for s in STRETCHES if s != "histeq"}
+    assert middles["log"] > middles["sqrt"] > middles["linear"] > middles["squared"]
+    assert middles["asinh"] > middles["linear"] > middles["sinh"]
+    assert middles["power"] < middles["linear"]
+
+
+def test_histeq_spreads_a_skewed_sample_evenly():
+    sample = np.random.default_rng(0).exponential(1.0, 100_000)
+    quantiles = compute_quantiles(sample)
+    lo, hi = float(sample.min()), float(sample.max())
+    indices = to_indices(sample, lo, hi, make_stretch("histeq", lo, hi, quantiles))
+    counts = np.bincount(indices, minlength=256)[:255]
+    # Equalised: every quarter of the palette holds about a quarter of the pixels.
+    quarters = counts.reshape(5, 51).sum(axis=1) / sample.size
+    np.testing.assert_allclose(quarters, 0.2, atol=0.02)
+
+
+def test_lo_equal_to_hi_renders_a_step_without_dividing_by_zero():
+    data = np.array([[1.0, 2.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        indices = to_indices(data, 2.0, 2.0, make_stretch("linear", 2.0, 2.0, []))
+    assert indices.tolist() == [[0, 127, 254]]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("stretch", STRETCHES)
+@pytest.mark.parametrize("kind", ["nan", "constant"])
+def test_nan_only_and_constant_tiles_render_for_every_stretch_and_cut(kind, stretch, fmt):
+    data = np.full((256, 256), np.nan if kind == "nan" else 42.0, np.float32)
+    sample = data.ravel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cuts = compute_cuts(sample)
+        quantiles = compute_quantiles(sample)
+        for lo, hi in cuts.values():
+            params = RenderParams(stretch, lo, hi, "viridis", False, fmt)
+            pixels = np.asarray(Image.open(io.BytesIO(render_array(data, params, quantiles))).convert("RGBA"))
+            assert pixels.shape == (256, 256, 4)
+            if fmt == "jpg":
+                continue
+            if kind == "nan":
+                assert (pixels[..., 3] == 0).all()
+            else:
+                assert (pixels[..., 3] == 255).all() and (pixels == pixels[0, 0]).all()
+
+
+def test_png_tiles_are_palette_images_with_one_transparent_entry():
+    data = np.array([[0.0, np.nan], [1.0, 0.5]], np.float32)
+    raw = render_array(data, RenderParams("linear", 0, 1, "gray", False, "png"), [])
+    image = Image.open(io.BytesIO(raw))
+    assert image.mode == "P" and image.info["transparency"] == 255
+    rgba = np.asarray(image.convert("RGBA"))
+    # The first row of the picture is the highest y: data row 1.
+    assert rgba[0, 0].tolist() == [255, 255, 255, 255] and rgba[0, 1, :3].tolist() == [128, 128, 128]
+    assert rgba[1, 0].tolist() == [0, 0, 0, 255] and rgba[1, 1, 3] == 0
+
+
+def test_jpeg_tiles_are_black_where_transparent_and_webp_keeps_alpha():
+    data = np.full((64, 64), 1.0, np.float32)
+    data[:, :32] = np.nan
+    jpg = np.asarray(Image.open(io.BytesIO(render_array(data, RenderParams("linear", 0, 1, "gray", False, "jpg"), []))))
+    assert jpg.ndim == 3 and jpg[:, :24].max() < 10 and jpg[:, 40:].min() > 245
+    webp = Image.open(io.BytesIO(render_array(data, RenderParams("linear", 0, 1, "gray", False, "webp"), [])))
+    alpha = np.asarray(webp.convert("RGBA"))[..., 3]
+    assert alpha[:, :24].max() == 0 and alpha[:, 40:].min() == 255
+
+
+def test_inverted_palettes_run_backwards_and_are_cached():
+    forward, backward = palette("viridis", False), palette("viridis", True)
+    # matplotlib samples a 256-entry table, so the reversed map may differ by one entry.
+    np.testing.assert_allclose(forward[:255], backward[254::-1], atol=4)
+    assert forward[0].tolist() != backward[0].tolist()
+    assert palette("viridis", False) is forward
+    assert forward[255].tolist() == [0, 0, 0, 0]
+    with pytest.raises(ValueError):
+        forward[0, 0] = 1  # shared between threads: read-only
+
+
+def test_colour_arrays_are_encoded_as_they_are():
+    data = np.zeros((2, 2, 3), np.float32)
+    data[1] = [255, 0, 0]  # the top row (highest y) is red
+    data[0, 1] = np.nan
+    params = RenderParams("log", 0, 1, "viridis", True, "png")  # ignored for colour
+    rgba = np.asarray(Image.open(io.BytesIO(render_array(data, params, []))).convert("RGBA"))
+    assert rgba[0, 0].tolist() == [255, 0, 0, 255] and rgba[1, 0].tolist() == [0, 0, 0, 255]
+    assert rgba[1, 1, 3] == 0

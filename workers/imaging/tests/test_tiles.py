@@ -1,0 +1,154 @@
+"""render_tile() end to end: row order, padding, compressed and scaled data, stale files."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from workers.imaging import ImagingError, describe, file_identity, render_tile
+from workers.imaging.api import clear_caches
+
+
+def gradient(height: int, width: int) -> np.ndarray:
+    """Values rise with y: row j holds j (so the top of a correct picture is brightest)."""
+    return np.repeat(np.arange(height, dtype=np.float32)[:, None], width, axis=1)
+
+
+def test_the_first_row_of_a_tile_is_its_highest_y(write_fits, tile):
+    path = write_fits("grad.fits", gradient(256, 256))
+    pixels = tile(path, lo=0, hi=255)
+    grey = pixels[..., 0].astype(int)
+    assert grey[0, 0] == 255 and grey[255, 0] == 0
+    assert (np.diff(grey[:, 7]) <= 0).all()  # brightness falls down the picture
+
+
+def test_edge_tiles_are_padded_with_transparent_pixels(write_fits, tile):
+    path = write_fits("small.fits", gradient(100, 300))
+    right = tile(path, x=1, lo=0, hi=100)
+    # Level 0 is 300×100: tile (1, 0) holds columns 256..299 and rows 0..99 at the picture bottom.
+    assert (right[:156, :, 3] == 0).all() and (right[:, 44:, 3] == 0).all()
+    assert (right[156:, :44, 3] == 255).all()
+
+
+def test_nan_and_infinities_are_transparent(write_fits, tile):
+    data = np.ones((10, 10), np.float32)
+    data[0, 0], data[0, 1], data[0, 2] = np.nan, np.inf, -np.inf
+    pixels = tile(write_fits("bad.fits", data), lo=0, hi=2)
+    bottom = pixels[255]  # y = 0 is the last picture row
+    assert bottom[:3, 3].tolist() == [0, 0, 0] and bottom[3, 3] == 255
+
+
+@pytest.mark.parametrize("compressed", ["m13_rice.fits", "m13_gzip.fits", "m13_hcomp.fits", "m13_plio.fits"])
+def test_tiles_of_a_compressed_file_equal_those_of_the_uncompressed_one(astropy_compressed, tile, compressed):
+    plain = astropy_compressed / "m13.fits"
+    packed = astropy_compressed / compressed
+    if not packed.exists():
+        pytest.skip(f"{compressed} not installed")
+    with fits.open(plain) as a, fits.open(packed) as b:
+        if not np.array_equal(a[0].data, b[1].data):
+            pytest.skip(f"{compressed} is lossy")
+    for level in (0, 1):
+        expected = tile(plain, hdu=0, level=level, lo=100, hi=2000, stretch="asinh")
+        got = tile(packed, hdu=1, level=level, lo=100, hi=2000, stretch="asinh")
+        np.testing.assert_allclose(got, expected, atol=0)
+
+
+def test_compressed_tiles_match_astropy_pixels(astropy_fits, cache_dir, decode, make_params):
+    path = astropy_fits / "comp.fits"
+    with fits.open(path) as hdul:
+        data = hdul[1].data.astype(np.float64)
+    lo, hi = float(data.min()), float(data.max())
+    raw = render_tile(path, hdu=1, plane=0, level=0, x=1, y=0, params=make_params(lo, hi), cache_dir=cache_dir)
+    grey = decode(raw)[..., 0].astype(float)
+    expected = np.rint((data[:256, 256:440] - lo) / (hi - lo) * 254)[::-1]
+    np.testing.assert_allclose(grey[256 - 256 :, :184], expected, atol=1)
+
+
+def test_bzero_integers_render_like_the_same_float_values(tmp_path, tile):
+    values = np.random.default_rng(0).integers(0, 65535, (200, 300)).astype(np.uint16)
+    ints = tmp_path / "ints.fits"
+    fits.PrimaryHDU(values).writeto(ints)
+    with fits.open(ints) as hdul:
+        assert hdul[0].header["BZERO"] == 32768 and hdul[0].header["BITPIX"] == 16
+    floats = tmp_path / "floats.fits"
+    fits.PrimaryHDU(values.astype(np.float32)).writeto(floats)
+    for level in (0, 1):
+        np.testing.assert_allclose(
+            tile(ints, level=level, lo=1000, hi=60000), tile(floats, level=level, lo=1000, hi=60000)
+        )
+
+
+def test_bscale_and_blank_are_applied(tmp_path, tile):
+    raw = np.array([[0, 1], [2, -32768]], ">i2")
+    cards = [("SIMPLE", True), ("BITPIX", 16), ("NAXIS", 2), ("NAXIS1", 2), ("NAXIS2", 2)]
+    header = fits.Header([*cards, ("BSCALE", 2.0), ("BZERO", 10.0), ("BLANK", -32768)])
+    path = tmp_path / "scaled.fits"
+    # Written by hand: astropy drops BSCALE/BZERO from integer arrays it is given.
+    path.write_bytes(header.tostring().encode() + raw.tobytes().ljust(2880, b"\0"))
+    pixels = tile(path, lo=10, hi=14)
+    # Physical values 10, 12 (bottom row) and 14, BLANK (top row); grey 0, 128, 255.
+    assert pixels[255, :2, 0].tolist() == [0, 128] and pixels[254, 0, 0] == 255 and pixels[254, 1, 3] == 0
+
+
+def test_cube_planes_render_their_own_pixels(write_fits, tile):
+    cube = np.stack([np.full((20, 20), k, np.float32) for k in range(3)])
+    path = write_fits("cube.fits", cube)
+    greys = [int(tile(path, plane=k, lo=0, hi=2)[255, 0, 0]) for k in range(3)]
+    assert greys == [0, 128, 255]
+    with pytest.raises(ImagingError) as err:
+        tile(path, plane=3)
+    assert err.value.code == "bad_plane"
+
+
+def test_a_file_changed_on_disk_gets_a_new_identity_and_new_tiles(write_fits, tile, cache_dir):
+    from workers.imaging import build_pyramid
+
+    path = write_fits("img.fits", np.zeros((50, 50), np.float32))
+    before = file_identity(path)
+    build_pyramid(path, hdu=0, cache_dir=cache_dir)
+    assert tile(path, lo=0, hi=1)[255, 0, 0] == 0
+    fits.PrimaryHDU(np.ones((50, 50), np.float32)).writeto(path, overwrite=True)
+    os.utime(path, ns=(10**9, 10**9))  # a distinct mtime even on coarse filesystems
+    assert file_identity(path) != before
+    assert tile(path, lo=0, hi=1)[255, 0, 0] == 255  # not the stale cached picture
+    assert describe(path, cache_dir=cache_dir)["identity"] == file_identity(path)
+
+
+def test_the_identity_follows_symlinks_and_size(tmp_path, write_fits):
+    path = write_fits("a.fits", np.zeros((5, 5), np.float32))
+    link = tmp_path / "link.fits"
+    link.symlink_to(path)
+    assert file_identity(link) == file_identity(path)
+    with pytest.raises(ImagingError) as err:
+        file_identity(tmp_path / "missing.fits")
+    assert err.value.code == "not_found"
+
+
+def test_multi_extension_tiles_use_their_own_hdu(astropy_fits, tile):
+    path = astropy_fits / "test0.fits"
+    with fits.open(path) as hdul:
+        first, second = hdul[1].data.astype(float), hdul[2].data.astype(float)
+    lo, hi = float(min(first.min(), second.min())), float(max(first.max(), second.max()))
+    for hdu, data in ((1, first), (2, second)):
+        grey = tile(path, hdu=hdu, lo=lo, hi=hi)[216:, :40, 0].astype(float)
+        np.testing.assert_allclose(grey, np.rint((data - lo) / (hi - lo) * 254)[::-1], atol=1)
+    with pytest.raises(ImagingError) as err:
+        tile(path, hdu=0)
+    assert err.value.code == "bad_hdu" and "no data" in err.value.message
+
+
+def test_tiles_survive_the_process_caches_being_emptied(write_fits, tile):
+    path = write_fits("img.fits", gradient(600, 600))
+    first = tile(path, level=1, lo=0, hi=600)
+    clear_caches()
+    np.testing.assert_array_equal(tile(path, level=1, lo=0, hi=600), first)
+
+
+def test_jpeg_and_webp_tiles_decode_to_the_png_pixels(write_fits, tile):
+    path = write_fits("grad.fits", gradient(256, 256))
+    png = tile(path, lo=0, hi=255)
+    np.testing.assert_array_equal(tile(path, lo=0, hi=255, fmt="webp"), png)
+    np.testing.assert_allclose(tile(path, lo=0, hi=255, fmt="jpg")[..., :3], png[..., :3], atol=6)
