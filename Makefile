@@ -9,9 +9,9 @@ TOYZ_PORT ?= 8000
 # The integration tests use their own PostgreSQL database and Redis database number.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
-FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/tsconfig.json frontend/index.html
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: run test install install-dev frontend chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
+.PHONY: run test install install-dev frontend frontend-unit chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -56,13 +56,16 @@ lint:
 
 typecheck:
 	$(BIN)/mypy apps workers toyz_site tests benchmarks
-	cd frontend && npm run typecheck
+	cd frontend && npm run typecheck && npm run lint
 
 django-checks:
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: pytest-unit pytest-integration
+pytest: frontend-unit pytest-unit pytest-integration
+
+frontend-unit: $(STAMPS)/npm
+	cd frontend && npm test
 
 # Unit, socket and browser tests in the embedded mode (SQLite, in-memory channel layer).
 pytest-unit:

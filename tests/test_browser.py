@@ -89,6 +89,10 @@ def page(site: dict[str, Any], browser: Any) -> Iterator[Any]:
     page.fill("#id_username", "admin")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/workspaces/" not in page.url:
+        # Not the first login: the home page lists the workspaces.
+        page.locator("ul.list a").first.click()
     page.wait_for_url("**/workspaces/*/")
     yield page
     context.close()

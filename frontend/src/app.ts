@@ -1,0 +1,521 @@
+// <toyz-app>: the workspace page. Header, file browser, and the gridstack area of tiles whose
+// layout (positions and each viewer's state) is saved on the server through the socket.
+import { LitElement, html, nothing, type TemplateResult } from "lit";
+import { GridStack, type GridItemHTMLElement, type GridStackNode } from "gridstack";
+
+import "./file-browser";
+import "./viewer/image-viewer";
+import type { OpenFileDetail } from "./file-browser";
+import type {
+  ErrorBody,
+  ImageTileState,
+  LayoutTile,
+  WorkspaceEvent,
+  LayoutEvent,
+} from "./protocol";
+import { WorkspaceSocket, type ConnectionStatus } from "./socket";
+import { basename, debounce, newTileId } from "./util";
+import type { ToyzImageViewer } from "./viewer/image-viewer";
+
+const LAYOUT_DELAY_MS = 500;
+const SIDEBAR_KEY = "toyz.sidebar.open";
+const NEW_TILE = { w: 6, h: 9 };
+const FIRST_TILE = { x: 0, y: 0, w: 12, h: 8 };
+const CELL_HEIGHT = 48;
+
+interface Tile {
+  id: string;
+  item: GridItemHTMLElement;
+  viewer: ToyzImageViewer;
+  title: HTMLElement;
+}
+
+interface ViewerStateDetail {
+  tileId: string;
+  state: ImageTileState;
+}
+
+/** JSON with sorted keys, so that equal layouts give equal strings. */
+function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        ),
+      );
+    }
+    return v;
+  });
+}
+
+/** The image tiles of a layout from the server, with sane numbers (other kinds are skipped). */
+function imageTiles(value: unknown): LayoutTile[] {
+  if (!Array.isArray(value)) return [];
+  const out: LayoutTile[] = [];
+  const int = (v: unknown, fallback: number): number =>
+    typeof v === "number" && Number.isFinite(v) ? Math.max(0, Math.round(v)) : fallback;
+  for (const item of value as unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const t = item as Partial<LayoutTile>;
+    if (typeof t.id !== "string" || t.id === "" || (t.kind !== undefined && t.kind !== "image"))
+      continue;
+    out.push({
+      id: t.id,
+      kind: "image",
+      x: int(t.x, 0),
+      y: int(t.y, 0),
+      w: Math.max(1, int(t.w, NEW_TILE.w)),
+      h: Math.max(1, int(t.h, NEW_TILE.h)),
+      state: typeof t.state === "object" && t.state !== null ? t.state : {},
+    });
+  }
+  return out;
+}
+
+function statusLabel(status: ConnectionStatus): string {
+  if (status.state === "open") return "connected";
+  if (status.state === "connecting") return "connecting…";
+  if (status.closeCode === 4401 || status.closeCode === 4403) return "no access — sign in again";
+  return "offline — reconnecting";
+}
+
+export class ToyzApp extends LitElement {
+  static override properties = {
+    workspaceId: { attribute: "data-workspace-id" },
+    workspaceName: { attribute: "data-workspace-name" },
+    username: { attribute: "data-username" },
+    isAdmin: { attribute: "data-is-admin", converter: (v: string | null) => v === "true" },
+    csrf: { attribute: "data-csrf" },
+    logoutUrl: { attribute: "data-logout-url" },
+    homeUrl: { attribute: "data-home-url" },
+    _status: { state: true },
+    _sidebarOpen: { state: true },
+    _restored: { state: true },
+    _notice: { state: true },
+    _mayChange: { state: true },
+  };
+
+  declare workspaceId: string;
+  declare workspaceName: string;
+  declare username: string;
+  declare isAdmin: boolean;
+  declare csrf: string;
+  declare logoutUrl: string;
+  declare homeUrl: string;
+  declare private _status: ConnectionStatus;
+  declare private _sidebarOpen: boolean;
+  declare private _restored: boolean;
+  declare private _notice: { text: string; kind: "info" | "error" } | null;
+  declare private _mayChange: boolean;
+
+  /** The workspace socket (created when the element connects). */
+  socket: WorkspaceSocket | null = null;
+  /** The gridstack instance of the tile area. */
+  grid: GridStack | null = null;
+
+  private readonly tiles = new Map<string, Tile>();
+  private focusedId: string | null = null;
+  // The layout the server holds as far as we know (stable JSON): nothing to send if unchanged.
+  private knownLayout = "[]";
+  private applyingRemote = 0;
+  private layoutUnsent = false;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly sendLayoutSoon = debounce(() => this.sendLayout(), LAYOUT_DELAY_MS);
+
+  constructor() {
+    super();
+    this.workspaceId = "";
+    this.workspaceName = "";
+    this.username = "";
+    this.isAdmin = false;
+    this.csrf = "";
+    this.logoutUrl = "/accounts/logout/";
+    this.homeUrl = "/";
+    this._status = { state: "connecting", retryAt: null, closeCode: null };
+    this._sidebarOpen = localStorage.getItem(SIDEBAR_KEY) !== "false";
+    this._restored = false;
+    this._notice = null;
+    this._mayChange = true;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Public API
+
+  /** The tiles as the layout message carries them, top-left first. */
+  get layout(): LayoutTile[] {
+    const out: LayoutTile[] = [];
+    for (const tile of this.tiles.values()) {
+      const node: GridStackNode | undefined = tile.item.gridstackNode;
+      out.push({
+        id: tile.id,
+        kind: "image",
+        x: node?.x ?? 0,
+        y: node?.y ?? 0,
+        w: node?.w ?? NEW_TILE.w,
+        h: node?.h ?? NEW_TILE.h,
+        state: tile.viewer.state,
+      });
+    }
+    return out.sort((a, b) => a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1));
+  }
+
+  get viewers(): ToyzImageViewer[] {
+    return [...this.tiles.values()].map((t) => t.viewer);
+  }
+
+  get focusedViewer(): ToyzImageViewer | null {
+    return (this.focusedId && this.tiles.get(this.focusedId)?.viewer) || null;
+  }
+
+  /** Adds an empty image viewer tile where there is room, focuses it, and returns its viewer. */
+  addImageViewer(): ToyzImageViewer {
+    const tile = this.addTile(
+      { id: newTileId(), kind: "image", x: 0, y: 0, ...NEW_TILE, state: {} },
+      true,
+    );
+    this.focusTile(tile.id);
+    this.sendLayoutSoon();
+    return tile.viewer;
+  }
+
+  /** Opens a file in the focused viewer, else an empty one, else a new one. */
+  openFile(path: string): void {
+    let viewer = this.focusedViewer;
+    if (!viewer) viewer = this.viewers.find((v) => !v.state.path) ?? null;
+    if (!viewer) viewer = this.addImageViewer();
+    this.focusTile(viewer.tileId);
+    void viewer.open(path);
+  }
+
+  removeTile(id: string): void {
+    const tile = this.tiles.get(id);
+    if (!tile || !this.grid) return;
+    tile.viewer.dispose();
+    this.tiles.delete(id);
+    if (this.focusedId === id) this.focusedId = null;
+    this.grid.removeWidget(tile.item, true);
+    this.sendLayoutSoon();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  protected override firstUpdated(): void {
+    const gridEl = this.querySelector<HTMLElement>(".grid-stack");
+    if (!gridEl) return;
+    const grid = GridStack.init(
+      {
+        column: 12,
+        cellHeight: CELL_HEIGHT,
+        margin: 4,
+        minRow: 1,
+        animate: true,
+        handle: ".tile-titlebar",
+        resizable: { handles: "e, se, s, w" },
+      },
+      gridEl,
+    );
+    if (!grid) throw new Error("toyz-app: gridstack did not start");
+    this.grid = grid;
+    grid.on("change added removed", () => {
+      if (this.applyingRemote === 0) this.sendLayoutSoon();
+    });
+    gridEl.addEventListener("toyz-viewer-state", (event) => this.onViewerState(event));
+    gridEl.addEventListener(
+      "pointerdown",
+      (event) => {
+        const item = (event.target as HTMLElement).closest<HTMLElement>(".grid-stack-item");
+        const id = item?.getAttribute("gs-id");
+        if (id) this.focusTile(id);
+      },
+      { capture: true },
+    );
+
+    const socket = new WorkspaceSocket(this.workspaceId);
+    this.socket = socket;
+    this.unsubscribe.push(
+      socket.onStatus((status) => (this._status = status)),
+      socket.on("workspace", (event) => this.onWorkspace(event)),
+      socket.on("layout", (event) => this.onLayout(event)),
+      socket.on("prerender.ready", (event) => {
+        // The viewer that asked says so itself; tell about the others' pre-renders.
+        if (!this.viewers.some((v) => v.state.path === event.path)) {
+          this.notify(`Pre-rendered ${basename(event.path)}.`, "info");
+        }
+      }),
+      socket.onError((error: ErrorBody) => this.notify(`Server: ${error.message}`, "error")),
+    );
+    window.addEventListener("beforeunload", this.flushLayout);
+    socket.connect();
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener("beforeunload", this.flushLayout);
+    this.sendLayoutSoon.flush();
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const tile of this.tiles.values()) tile.viewer.dispose();
+    this.socket?.close();
+  }
+
+  private readonly flushLayout = (): void => this.sendLayoutSoon.flush();
+
+  // -------------------------------------------------------------------------------------------
+  // Layout from and to the server
+
+  private onWorkspace(event: WorkspaceEvent): void {
+    if (event.name) this.workspaceName = event.name;
+    this._mayChange = event.may_change !== false;
+    const tiles = imageTiles(event.tiles);
+    if (!this._restored) {
+      this.applyLayout(tiles, true);
+      this._restored = true;
+      if (this.tiles.size === 0) {
+        // One viewer that fills the visible area.
+        const height = this.querySelector(".workspace")?.clientHeight ?? 0;
+        const h = Math.max(FIRST_TILE.h, Math.floor(height / CELL_HEIGHT));
+        this.addTile({ id: newTileId(), kind: "image", ...FIRST_TILE, h, state: {} }, false);
+      }
+      const first = this.tiles.keys().next();
+      if (!first.done) this.focusTile(first.value);
+      this.sendLayoutSoon(); // nothing goes out unless the layout differs from the server's
+      return;
+    }
+    // A reconnection: the server sends its layout first. Ours wins if it changed while we
+    // were offline; otherwise catch up with what the others did meanwhile.
+    if (this.layoutUnsent || stableStringify(this.layout) !== this.knownLayout) {
+      this.layoutUnsent = false;
+      this.knownLayout = stableStringify(tiles);
+      this.sendLayoutSoon.cancel();
+      this.sendLayout();
+    } else {
+      this.applyLayout(tiles, false);
+    }
+  }
+
+  private onLayout(event: LayoutEvent): void {
+    if (!this._restored) return;
+    this.applyLayout(imageTiles(event.tiles), false);
+  }
+
+  /** Makes the grid show `tiles`; `initial` also restores each viewer's view. */
+  private applyLayout(tiles: LayoutTile[], initial: boolean): void {
+    const grid = this.grid;
+    if (!grid) return;
+    this.applyingRemote += 1;
+    try {
+      grid.batchUpdate();
+      const wanted = new Set(tiles.map((t) => t.id));
+      for (const [id, tile] of [...this.tiles]) {
+        if (!wanted.has(id)) {
+          tile.viewer.dispose();
+          this.tiles.delete(id);
+          if (this.focusedId === id) this.focusedId = null;
+          grid.removeWidget(tile.item, true, false);
+        }
+      }
+      for (const t of tiles) {
+        const existing = this.tiles.get(t.id);
+        if (existing) {
+          grid.update(existing.item, { x: t.x, y: t.y, w: t.w, h: t.h });
+          // A collaborator's new picture comes with their view; otherwise keep ours.
+          const newPicture = (t.state.path ?? null) !== (existing.viewer.state.path ?? null);
+          void existing.viewer.restore(t.state, { view: initial || newPicture });
+        } else {
+          this.addTile(t, false);
+        }
+      }
+      grid.batchUpdate(false);
+    } finally {
+      this.applyingRemote -= 1;
+    }
+    this.knownLayout = stableStringify(tiles);
+  }
+
+  private sendLayout(): void {
+    // A view-only workspace: the server refuses layouts, and local changes stay local.
+    if (!this.socket || !this._restored || !this._mayChange) return;
+    if (this.socket.state !== "open") {
+      // Sent when the server's workspace event of the next connection comes.
+      this.layoutUnsent = true;
+      return;
+    }
+    const tiles = this.layout;
+    const json = stableStringify(tiles);
+    if (json === this.knownLayout) return;
+    this.knownLayout = json;
+    this.socket.send({ type: "layout", tiles });
+  }
+
+  private onViewerState(event: Event): void {
+    const detail = (event as CustomEvent<ViewerStateDetail>).detail;
+    const tile = this.tiles.get(detail.tileId);
+    if (!tile) return;
+    this.setTitle(tile, detail.state.path ?? null);
+    if (this.applyingRemote === 0) this.sendLayoutSoon();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tiles
+
+  private addTile(t: LayoutTile, autoPosition: boolean): Tile {
+    const grid = this.grid;
+    if (!grid) throw new Error("toyz-app: the grid is not ready");
+    const item = document.createElement("div") as unknown as GridItemHTMLElement;
+    item.className = "grid-stack-item";
+    const content = document.createElement("div");
+    content.className = "grid-stack-item-content tile";
+    content.dataset["testid"] = "tile";
+    content.dataset["tileId"] = t.id;
+
+    const bar = document.createElement("div");
+    bar.className = "tile-titlebar";
+    const title = document.createElement("span");
+    title.className = "tile-title";
+    const close = document.createElement("button");
+    close.className = "tile-close icon-button";
+    close.dataset["testid"] = "tile-close";
+    close.title = "Close this viewer";
+    close.textContent = "×";
+    close.addEventListener("click", () => this.removeTile(t.id));
+    // Keep gridstack from starting a drag on the close button.
+    close.addEventListener("pointerdown", (e) => e.stopPropagation());
+    close.addEventListener("mousedown", (e) => e.stopPropagation());
+    bar.append(title, close);
+
+    const viewer = document.createElement("toyz-image-viewer");
+    viewer.tileId = t.id;
+    viewer.socket = this.socket;
+    content.append(bar, viewer);
+    item.append(content);
+    grid.el.append(item);
+    grid.makeWidget(
+      item,
+      autoPosition
+        ? { id: t.id, w: t.w, h: t.h, autoPosition: true, minW: 3, minH: 4 }
+        : { id: t.id, x: t.x, y: t.y, w: t.w, h: t.h, minW: 3, minH: 4 },
+    );
+
+    const tile: Tile = { id: t.id, item, viewer, title };
+    this.tiles.set(t.id, tile);
+    this.setTitle(tile, t.state.path ?? null);
+    if (Object.keys(t.state).length > 0) void viewer.restore(t.state, { view: true });
+    return tile;
+  }
+
+  private setTitle(tile: Tile, path: string | null): void {
+    tile.title.textContent = path ? basename(path) : "Image viewer";
+    tile.title.title = path ?? "";
+  }
+
+  private focusTile(id: string): void {
+    if (this.focusedId === id) return;
+    this.focusedId = id;
+    for (const tile of this.tiles.values()) {
+      tile.item.classList.toggle("focused", tile.id === id);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Page chrome
+
+  private notify(text: string, kind: "info" | "error"): void {
+    this._notice = { text, kind };
+    if (this.noticeTimer !== null) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this._notice = null), kind === "error" ? 8000 : 4000);
+  }
+
+  private toggleSidebar(): void {
+    this._sidebarOpen = !this._sidebarOpen;
+    localStorage.setItem(SIDEBAR_KEY, String(this._sidebarOpen));
+  }
+
+  private onOpenFile(event: CustomEvent<OpenFileDetail>): void {
+    this.openFile(event.detail.path);
+  }
+
+  protected override render(): TemplateResult {
+    const status = this._status;
+    return html`
+      <header class="app-header">
+        <button
+          class="icon-button sidebar-toggle"
+          data-testid="sidebar-toggle"
+          title=${this._sidebarOpen ? "Hide the file browser" : "Show the file browser"}
+          aria-expanded=${this._sidebarOpen ? "true" : "false"}
+          @click=${this.toggleSidebar}
+        >
+          ☰
+        </button>
+        <a class="logo" href=${this.homeUrl} title="Home">Toyz</a>
+        <span class="workspace-name" data-testid="workspace-name">${this.workspaceName}</span>
+        ${
+          this._mayChange
+            ? nothing
+            : html`<span
+                class="badge"
+                data-testid="view-only"
+                title="Changes to the layout are not saved"
+                >view only</span
+              >`
+        }
+        <button class="primary" data-testid="add-viewer" @click=${() => this.addImageViewer()}>
+          Add image viewer
+        </button>
+        <span class="header-spacer"></span>
+        <span
+          class="connection ${status.state}"
+          data-testid="connection"
+          data-state=${status.state}
+          title=${this.socket?.url ?? ""}
+          ><span class="dot"></span>${statusLabel(status)}</span
+        >
+        <a href=${this.homeUrl} data-testid="home-link">Workspaces</a>
+        ${this.isAdmin ? html`<a href="/admin/" data-testid="admin-link">Admin</a>` : nothing}
+        <span class="username" data-testid="username">${this.username}</span>
+        <form class="logout" method="post" action=${this.logoutUrl}>
+          <input type="hidden" name="csrfmiddlewaretoken" value=${this.csrf} />
+          <button type="submit" data-testid="logout">Log out</button>
+        </form>
+      </header>
+      <div class="app-body">
+        <aside class="sidebar" ?hidden=${!this._sidebarOpen}>
+          <toyz-file-browser
+            .socket=${this.socket}
+            @toyz-open-file=${this.onOpenFile}
+          ></toyz-file-browser>
+        </aside>
+        <main class="workspace">
+          <div class="grid-stack"></div>
+          ${
+            this._restored
+              ? nothing
+              : html`<div class="workspace-waiting">Connecting to the workspace…</div>`
+          }
+        </main>
+      </div>
+      ${
+        this._notice
+          ? html`<div class="notice ${this._notice.kind}" role="status" data-testid="notice">
+              ${this._notice.text}
+            </div>`
+          : nothing
+      }
+    `;
+  }
+}
+
+customElements.define("toyz-app", ToyzApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "toyz-app": ToyzApp;
+  }
+}

@@ -1,0 +1,240 @@
+// <toyz-file-browser>: the folders of the data root the user may see, through `files.list`.
+// Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
+import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
+
+import type { ListEntry, ListResult } from "./protocol";
+import { JobError, type WorkspaceSocket } from "./socket";
+import { formatMtime, formatSize } from "./util";
+
+export interface OpenFileDetail {
+  path: string;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
+function sortEntries(entries: ListEntry[]): ListEntry[] {
+  return [...entries].sort((a, b) => {
+    if (a.kind !== b.kind) return a.kind === "dir" ? -1 : 1;
+    return collator.compare(a.name, b.name);
+  });
+}
+
+function listErrorText(error: unknown): string {
+  if (error instanceof JobError) {
+    if (error.message) return error.message;
+    if (error.code === "forbidden") return "You don't have access to this folder.";
+    if (error.code === "not_found") return "This folder does not exist.";
+    return error.code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+const folderIcon = svg`<path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="currentColor" opacity="0.85"/>`;
+const imageIcon = svg`<rect x="2" y="1.5" width="12" height="13" rx="1.5" fill="none" stroke="currentColor"/>
+  <circle cx="6" cy="6" r="1.6" fill="currentColor"/><path d="M3 13l4-4 2.5 2.5L11 10l2 3z" fill="currentColor"/>`;
+const fileIcon = svg`<path d="M3.5 1.5h6l3 3v10h-9z" fill="none" stroke="currentColor"/>`;
+const upIcon = svg`<path d="M8 3l-4.5 5h3v5h3V8h3z" fill="currentColor"/>`;
+
+function icon(body: ReturnType<typeof svg>): TemplateResult {
+  return html`<svg class="entry-icon" viewBox="0 0 16 16" aria-hidden="true">${body}</svg>`;
+}
+
+export class ToyzFileBrowser extends LitElement {
+  static override properties = {
+    path: { type: String },
+    selected: { type: String },
+    _listing: { state: true },
+    _loading: { state: true },
+    _error: { state: true },
+  };
+
+  /** The folder shown, relative to the data root ("" is the root). */
+  declare path: string;
+  /** The file last opened, highlighted in the list. */
+  declare selected: string;
+  declare private _listing: ListResult | null;
+  declare private _loading: boolean;
+  declare private _error: string | null;
+
+  private _socket: WorkspaceSocket | null = null;
+  private seq = 0;
+
+  constructor() {
+    super();
+    this.path = "";
+    this.selected = "";
+    this._listing = null;
+    this._loading = false;
+    this._error = null;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  get socket(): WorkspaceSocket | null {
+    return this._socket;
+  }
+
+  set socket(socket: WorkspaceSocket | null) {
+    // Lit sets object-valued properties on every render: list only for a new socket.
+    if (socket === this._socket) return;
+    this._socket = socket;
+    if (socket) void this.load(this.path);
+  }
+
+  /** The listing shown now (for tests). */
+  get listing(): ListResult | null {
+    return this._listing;
+  }
+
+  /** Shows folder `path`. */
+  async load(path: string): Promise<void> {
+    const socket = this._socket;
+    if (!socket) return;
+    const seq = ++this.seq;
+    this._loading = true;
+    this._error = null;
+    try {
+      const listing = await socket.job("files.list", { path });
+      if (seq !== this.seq) return;
+      this._listing = { ...listing, entries: sortEntries(listing.entries) };
+      this.path = listing.path;
+    } catch (error) {
+      if (seq !== this.seq) return;
+      this._error = listErrorText(error);
+      this.path = path;
+    } finally {
+      if (seq === this.seq) this._loading = false;
+    }
+  }
+
+  refresh(): void {
+    void this.load(this.path);
+  }
+
+  private enter(entry: ListEntry): void {
+    if (entry.kind === "dir") {
+      void this.load(entry.path);
+    } else if (entry.openable) {
+      this.selected = entry.path;
+      this.dispatchEvent(
+        new CustomEvent<OpenFileDetail>("toyz-open-file", {
+          bubbles: true,
+          composed: true,
+          detail: { path: entry.path },
+        }),
+      );
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const listing = this._listing;
+    const shownPath = listing && !this._error ? listing.path : this.path;
+    const parts = shownPath.split("/").filter((p) => p !== "");
+    const parent = this._error ? parentOf(this.path) : (listing?.parent ?? null);
+    return html`<div class="browser" data-testid="file-browser">
+      <div class="browser-head">
+        <nav class="breadcrumb" data-testid="breadcrumb" aria-label="Folder">
+          <button class="crumb" data-path="" @click=${() => void this.load("")}>data</button>
+          ${parts.map((part, i) => {
+            const path = parts.slice(0, i + 1).join("/");
+            return html`<span class="crumb-sep">/</span
+              ><button class="crumb" data-path=${path} @click=${() => void this.load(path)}>
+                ${part}
+              </button>`;
+          })}
+        </nav>
+        <button
+          class="icon-button"
+          title="Refresh"
+          data-testid="browser-refresh"
+          @click=${this.refresh}
+        >
+          ↻
+        </button>
+      </div>
+      ${
+        this._error
+          ? html`<div class="browser-error" role="alert" data-testid="browser-error">
+              ${this._error}
+            </div>`
+          : nothing
+      }
+      <ul class="entries ${this._loading ? "loading" : ""}">
+        ${
+          parent !== null
+            ? html`<li>
+                <button
+                  class="entry up"
+                  data-testid="entry-up"
+                  data-path=${parent}
+                  title="Parent folder"
+                  @click=${() => void this.load(parent)}
+                >
+                  ${icon(upIcon)}<span class="entry-name">..</span>
+                </button>
+              </li>`
+            : nothing
+        }
+        ${
+          !this._error && listing
+            ? listing.entries.map((entry) => this.renderEntry(entry))
+            : nothing
+        }
+        ${
+          !this._error && listing && listing.entries.length === 0
+            ? html`<li class="entries-empty">This folder is empty.</li>`
+            : nothing
+        }
+      </ul>
+      ${this._loading ? html`<div class="browser-loading">Loading…</div>` : nothing}
+    </div>`;
+  }
+
+  private renderEntry(entry: ListEntry): TemplateResult {
+    const isDir = entry.kind === "dir";
+    const usable = isDir || entry.openable;
+    const title = isDir
+      ? `Open folder ${entry.name}`
+      : entry.openable
+        ? `Open ${entry.name} in the image viewer`
+        : `${entry.name}: not an image Toyz can open`;
+    return html`<li>
+      <button
+        class="entry ${entry.kind} ${usable ? "" : "disabled"} ${entry.path === this.selected ? "selected" : ""}"
+        data-testid="entry"
+        data-path=${entry.path}
+        data-name=${entry.name}
+        data-kind=${entry.kind}
+        data-openable=${entry.openable ? "true" : "false"}
+        title=${title}
+        aria-disabled=${usable ? "false" : "true"}
+        @click=${() => this.enter(entry)}
+      >
+        ${icon(isDir ? folderIcon : entry.openable ? imageIcon : fileIcon)}
+        <span class="entry-name">${entry.name}</span>
+        <span class="entry-size" title=${formatMtime(entry.mtime)}
+          >${isDir ? "" : formatSize(entry.size)}</span
+        >
+      </button>
+    </li>`;
+  }
+}
+
+function parentOf(path: string): string | null {
+  const parts = path.split("/").filter((p) => p !== "");
+  if (parts.length === 0) return null;
+  return parts.slice(0, -1).join("/");
+}
+
+customElements.define("toyz-file-browser", ToyzFileBrowser);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "toyz-file-browser": ToyzFileBrowser;
+  }
+  interface HTMLElementEventMap {
+    "toyz-open-file": CustomEvent<OpenFileDetail>;
+  }
+}

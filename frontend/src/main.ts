@@ -1,0 +1,13 @@
+// Entry point: the style sheets (collected into the manifest entry's `css`) and the elements.
+import "ol/ol.css";
+import "gridstack/dist/gridstack.min.css";
+import "./styles.css";
+
+import "./app";
+import "./file-browser";
+import "./viewer/image-viewer";
+
+export { ToyzApp } from "./app";
+export { ToyzFileBrowser } from "./file-browser";
+export { ToyzImageViewer } from "./viewer/image-viewer";
+export { WorkspaceSocket, JobError } from "./socket";

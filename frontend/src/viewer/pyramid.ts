@@ -1,0 +1,123 @@
+// The pyramid of an image as OpenLayers sees it: a pixel projection, a tile grid whose origin
+// is the image's bottom-left corner, and a tile source that builds the server's tile URLs.
+import ImageTileSource from "ol/source/ImageTile";
+import TileGrid from "ol/tilegrid/TileGrid";
+import Projection from "ol/proj/Projection";
+import type { LoaderOptions } from "ol/source/DataTile";
+
+import {
+  TILE_SIZE,
+  pyramidResolutions,
+  renderQuery,
+  serverTileCoord,
+  tileUrl,
+  type RenderParams,
+} from "./tiles";
+
+export type { RenderParams } from "./tiles";
+export { renderQuery, tileUrl } from "./tiles";
+
+export function pixelProjection(width: number, height: number): Projection {
+  return new Projection({
+    code: "toyz-pixels",
+    units: "pixels",
+    extent: [0, 0, width, height],
+  });
+}
+
+export function pyramidTileGrid(width: number, height: number, levels: number): TileGrid {
+  return new TileGrid({
+    origin: [0, 0],
+    extent: [0, 0, width, height],
+    resolutions: pyramidResolutions(levels),
+    tileSize: TILE_SIZE,
+  });
+}
+
+export interface TileFailure {
+  url: string;
+}
+
+/** Loads one tile image; rejects on an HTTP error (the body is read elsewhere, once). */
+function loadImage(url: string, signal: AbortSignal | undefined): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    const abort = (): void => {
+      image.src = "";
+      reject(new DOMException("Aborted", "AbortError"));
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    image.addEventListener("load", () => {
+      signal?.removeEventListener("abort", abort);
+      resolve(image);
+    });
+    image.addEventListener("error", () => {
+      signal?.removeEventListener("abort", abort);
+      reject(new Error(`Tile failed to load: ${url}`));
+    });
+    image.decoding = "async";
+    image.src = url;
+  });
+}
+
+/**
+ * The tiles of one (file, HDU, plane). `setRender` swaps the rendering parameters: the source
+ * key changes with them, so OpenLayers loads the new tiles while it shows the old ones.
+ */
+export class PyramidSource extends ImageTileSource {
+  readonly levels: number;
+  private params: RenderParams;
+  private readonly onFailure: (failure: TileFailure) => void;
+
+  constructor(options: {
+    projection: Projection;
+    width: number;
+    height: number;
+    levels: number;
+    params: RenderParams;
+    onFailure: (failure: TileFailure) => void;
+  }) {
+    super({
+      projection: options.projection,
+      tileGrid: pyramidTileGrid(options.width, options.height, options.levels),
+      wrapX: false,
+      // Nearest neighbour: zoomed-in pixels stay square, as astronomers expect.
+      interpolate: false,
+      transition: 0,
+    });
+    this.levels = options.levels;
+    this.params = options.params;
+    this.onFailure = options.onFailure;
+    this.install();
+  }
+
+  get render(): RenderParams {
+    return this.params;
+  }
+
+  setRender(params: RenderParams): void {
+    this.params = params;
+    this.install();
+  }
+
+  urlFor(z: number, x: number, y: number): string {
+    const { level, tx, ty } = serverTileCoord(this.levels, z, x, y);
+    return tileUrl(this.params, level, tx, ty);
+  }
+
+  private install(): void {
+    const params = this.params;
+    const levels = this.levels;
+    const onFailure = this.onFailure;
+    this.setLoader((z: number, x: number, y: number, options: LoaderOptions) => {
+      const { level, tx, ty } = serverTileCoord(levels, z, x, y);
+      const url = tileUrl(params, level, tx, ty);
+      return loadImage(url, options.signal).catch((error: unknown) => {
+        if (!(error instanceof DOMException && error.name === "AbortError")) onFailure({ url });
+        throw error;
+      });
+    });
+    this.setKey(renderQuery(params));
+    if (this.getState() !== "ready") this.setState("ready");
+  }
+}

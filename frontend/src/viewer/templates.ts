@@ -1,0 +1,270 @@
+// The image viewer's toolbar and panels as templates of plain data: the element keeps the state
+// and the handlers, these only draw.
+import { html, nothing, type TemplateResult } from "lit";
+
+import type { Description, HduInfo } from "../protocol";
+import { formatValue } from "../util";
+import { COLORMAPS, CUSTOM_CMAP, LIMITS, MORE_COLORMAPS, STRETCHES } from "./options";
+
+export interface Readout {
+  /** 1-based FITS pixel. */
+  x: number;
+  y: number;
+  /** null while the server's answer is on its way. */
+  value: string | null;
+  world: string | null;
+}
+
+export interface PrerenderState {
+  running: boolean;
+  jobId: number | null;
+  done: number;
+  total: number;
+  message: string;
+  outcome: "ok" | "error" | null;
+}
+
+export interface ToolbarModel {
+  /** Unique per viewer: names the colormap datalist. */
+  uid: number;
+  description: Description | null;
+  hdu: HduInfo | null;
+  hasImage: boolean;
+  stretch: string;
+  limits: string;
+  /** The limits in use, whatever their method. */
+  shownLimits: [number, number];
+  userLo: number;
+  userHi: number;
+  cmap: string;
+  cmapCustom: boolean;
+  invert: boolean;
+  prerendering: boolean;
+}
+
+export interface ToolbarHandlers {
+  hdu(event: Event): void;
+  plane(event: Event): void;
+  stretch(event: Event): void;
+  limits(event: Event): void;
+  userLimit(which: "lo" | "hi", event: Event): void;
+  cmapSelect(event: Event): void;
+  cmapText(event: Event): void;
+  invert(event: Event): void;
+  fit(): void;
+  actualSize(): void;
+  header(): void;
+  prerender(): void;
+}
+
+/** "1 SCI — 2048×2048", or the reason an HDU cannot be shown. */
+export function hduLabel(h: HduInfo): string {
+  const name = h.name || (h.index === 0 ? "PRIMARY" : "");
+  let what: string;
+  if (h.problem) what = h.problem;
+  else if (h.is_image) what = `${h.width}×${h.height}${h.planes > 1 ? `×${h.planes}` : ""}`;
+  else what = h.kind;
+  return `${h.index}${name ? ` ${name}` : ""} — ${what}`;
+}
+
+export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateResult {
+  const d = m.description;
+  const hdu = m.hdu;
+  const datalistId = `toyz-cmaps-${m.uid}`;
+  const cmapInList = COLORMAPS.includes(m.cmap) && !m.cmapCustom;
+  const [lo, hi] = m.shownLimits;
+  return html`
+    <label class="field" title="Header data unit">
+      <span>HDU</span>
+      <select data-testid="hdu" ?disabled=${!d || d.hdus.length < 2} @change=${on.hdu}>
+        ${
+          d
+            ? d.hdus.map(
+                (h) =>
+                  html`<option
+                    value=${h.index}
+                    ?selected=${h.index === d.hdu}
+                    ?disabled=${h.problem !== null}
+                    title=${h.problem ?? ""}
+                  >${hduLabel(h)}</option>`,
+              )
+            : html`<option>—</option>`
+        }
+      </select>
+    </label>
+    ${
+      hdu && hdu.planes > 1
+        ? html`<label class="field" title="Plane of the cube (0-based)">
+            <span>plane</span>
+            <input
+              class="num small"
+              type="number"
+              data-testid="plane"
+              min="0"
+              max=${hdu.planes - 1}
+              step="1"
+              .value=${String(d?.plane ?? 0)}
+              @change=${on.plane}
+            />
+            <span class="muted">/ ${hdu.planes}</span>
+          </label>`
+        : nothing
+    }
+    <label class="field">
+      <span>stretch</span>
+      <select data-testid="stretch" @change=${on.stretch}>
+        ${STRETCHES.map((s) => html`<option value=${s} ?selected=${s === m.stretch}>${s}</option>`)}
+      </select>
+    </label>
+    <label
+      class="field"
+      title=${m.limits === "user" ? "" : `${formatValue(lo)} … ${formatValue(hi)}`}
+    >
+      <span>limits</span>
+      <select data-testid="limits" @change=${on.limits}>
+        ${LIMITS.map(
+          (l) =>
+            html`<option
+              value=${l.value}
+              ?selected=${l.value === m.limits}
+              ?disabled=${d !== null && l.value !== "user" && !(l.value in d.cuts)}
+            >${l.label}</option>`,
+        )}
+      </select>
+    </label>
+    ${
+      m.limits === "user"
+        ? html`<span class="field">
+            <input
+              class="num"
+              type="number"
+              step="any"
+              data-testid="lo"
+              title="Lower limit"
+              .value=${String(m.userLo)}
+              @change=${(e: Event) => on.userLimit("lo", e)}
+            />
+            <input
+              class="num"
+              type="number"
+              step="any"
+              data-testid="hi"
+              title="Upper limit"
+              .value=${String(m.userHi)}
+              @change=${(e: Event) => on.userLimit("hi", e)}
+            />
+          </span>`
+        : nothing
+    }
+    <label class="field">
+      <span>cmap</span>
+      <select data-testid="cmap" @change=${on.cmapSelect}>
+        ${COLORMAPS.map((c) => html`<option value=${c} ?selected=${cmapInList && c === m.cmap}>${c}</option>`)}
+        <option value=${CUSTOM_CMAP} ?selected=${!cmapInList}>other…</option>
+      </select>
+    </label>
+    ${
+      !cmapInList
+        ? html`<input
+              class="cmap-text"
+              type="text"
+              list=${datalistId}
+              data-testid="cmap-custom"
+              placeholder="matplotlib name"
+              spellcheck="false"
+              .value=${m.cmap}
+              @change=${on.cmapText}
+            />
+            <datalist id=${datalistId}>
+              ${[...COLORMAPS, ...MORE_COLORMAPS].map((c) => html`<option value=${c}></option>`)}
+            </datalist>`
+        : nothing
+    }
+    <label class="field check">
+      <input type="checkbox" data-testid="invert" .checked=${m.invert} @change=${on.invert} />
+      <span>invert</span>
+    </label>
+    <span class="toolbar-spacer"></span>
+    <button
+      data-testid="fit"
+      title="Fit the image in the view"
+      ?disabled=${!m.hasImage}
+      @click=${on.fit}
+    >
+      Fit
+    </button>
+    <button
+      data-testid="zoom-1"
+      title="One image pixel per screen pixel"
+      ?disabled=${!m.hasImage}
+      @click=${on.actualSize}
+    >
+      1:1
+    </button>
+    <button data-testid="header" ?disabled=${!d} @click=${on.header}>Header</button>
+    <button
+      data-testid="prerender"
+      title="Render every tile of this HDU now, so that browsing it is fast"
+      ?disabled=${!m.hasImage}
+      @click=${on.prerender}
+    >
+      ${m.prerendering ? "Cancel pre-render" : "Pre-render"}
+    </button>
+  `;
+}
+
+export function prerenderTemplate(p: PrerenderState, dismiss: () => void): TemplateResult {
+  const fraction = p.total > 0 ? p.done / p.total : 0;
+  return html`<div
+    class="viewer-prerender ${p.outcome ?? "running"}"
+    data-testid="prerender-status"
+  >
+    ${
+      p.running && p.total === 0
+        ? html`<progress data-testid="prerender-progress"></progress>`
+        : p.running || p.outcome === "ok"
+          ? html`<progress
+              data-testid="prerender-progress"
+              max="1"
+              .value=${p.outcome === "ok" ? 1 : fraction}
+            ></progress>`
+          : nothing
+    }
+    <span class="prerender-message">
+      ${p.message}${p.running && p.total > 0 ? ` (${p.done} / ${p.total})` : ""}
+    </span>
+    ${p.running ? nothing : html`<button class="icon-button" title="Dismiss" @click=${dismiss}>×</button>`}
+  </div>`;
+}
+
+export function readoutTemplate(r: Readout | null, hasImage: boolean): TemplateResult | string {
+  if (!r) return hasImage ? "Point at the image to read pixel values." : "";
+  return html`<span data-testid="readout-xy">x ${r.x}, y ${r.y}</span>
+    <span data-testid="readout-value" class="value"
+      >${r.value === null ? "…" : `value ${r.value}`}</span
+    >
+    ${r.world ? html`<span data-testid="readout-world" class="world">${r.world}</span>` : nothing}`;
+}
+
+export function headerDialogTemplate(
+  d: Description | null,
+  filter: string,
+  setFilter: (text: string) => void,
+): TemplateResult {
+  const needle = filter.trim().toLowerCase();
+  const cards = d?.header ?? [];
+  const shown = needle ? cards.filter((c) => c.toLowerCase().includes(needle)) : cards;
+  return html`<dialog class="header-dialog" data-testid="header-dialog">
+    <div class="dialog-head">
+      <strong>${d ? `${d.name} — HDU ${d.hdu}` : "Header"}</strong>
+      <input
+        type="search"
+        placeholder="Filter cards"
+        .value=${filter}
+        @input=${(e: Event) => setFilter((e.target as HTMLInputElement).value)}
+      />
+      <form method="dialog"><button data-testid="header-close">Close</button></form>
+    </div>
+    <pre class="header-cards" data-testid="header-cards">${shown.join("\n")}</pre>
+  </dialog>`;
+}

@@ -1,0 +1,70 @@
+// Tile addressing shared with the server (docs/architecture.md, "Images and tiles"): pure
+// functions, no OpenLayers, so that they are easy to test.
+
+export const TILE_SIZE = 256;
+export const TILES_URL = "/tiles/";
+
+/** Everything a rendered tile depends on; part of its URL. */
+export interface RenderParams {
+  path: string;
+  hdu: number;
+  plane: number;
+  stretch: string;
+  lo: number;
+  hi: number;
+  cmap: string;
+  invert: boolean;
+  /** The description's identity: changes when the file does. */
+  identity: string;
+  format: "png" | "jpg" | "webp";
+}
+
+/** The query string of a tile URL, the same for every tile of one rendering. */
+export function renderQuery(p: RenderParams): string {
+  const q = new URLSearchParams({
+    path: p.path,
+    hdu: String(p.hdu),
+    plane: String(p.plane),
+    stretch: p.stretch,
+    lo: String(p.lo),
+    hi: String(p.hi),
+    cmap: p.cmap,
+    inv: p.invert ? "1" : "0",
+    v: p.identity,
+  });
+  return q.toString();
+}
+
+/** `/tiles/<level>/<tx>/<ty>.<fmt>?…`: level 0 is full resolution, ty counts from the bottom. */
+export function tileUrl(p: RenderParams, level: number, tx: number, ty: number): string {
+  return `${TILES_URL}${level}/${tx}/${ty}.${p.format}?${renderQuery(p)}`;
+}
+
+/**
+ * Server tile coordinates of an OpenLayers tile coordinate.
+ *
+ * OpenLayers numbers zooms from the coarsest (z = 0) and counts tile rows downwards from the
+ * grid origin: with the origin at the bottom-left corner, the bottom row is y = -1, the one
+ * above it -2, and so on (TileGrid.getTileCoordExtent: minY = originY - (y + 1) * size * res).
+ */
+export function serverTileCoord(
+  levels: number,
+  z: number,
+  x: number,
+  y: number,
+): { level: number; tx: number; ty: number } {
+  return { level: levels - 1 - z, tx: x, ty: -y - 1 };
+}
+
+/** Pyramid levels of a w × h image, as the server computes them. */
+export function pyramidLevels(width: number, height: number): number {
+  const side = Math.max(width, height);
+  return side <= TILE_SIZE ? 1 : 1 + Math.ceil(Math.log2(side / TILE_SIZE));
+}
+
+/** Resolutions (image pixels per tile pixel) from the coarsest level to level 0. */
+export function pyramidResolutions(levels: number): number[] {
+  const resolutions: number[] = [];
+  for (let k = levels - 1; k >= 0; k--) resolutions.push(2 ** k);
+  return resolutions;
+}
