@@ -7,17 +7,20 @@ would serialise every tile of every user.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
 
 from apps.files.errors import PathError
 from apps.files.resolver import ResolvedPath
 from apps.imaging import services
-from workers.imaging import ImagingError
+from workers.imaging import ImagingError, colormap_names
+from workers.imaging.render import palette
 
 T = TypeVar("T")
 
@@ -85,6 +88,13 @@ async def pixel(request: HttpRequest) -> HttpResponse:
     return await _guarded(request, work)
 
 
+def _tile_response(data: bytes, content_type: str, etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
 async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> HttpResponse:
     query = {key: str(value) for key, value in request.GET.items()}
     query["fmt"] = fmt
@@ -92,19 +102,46 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
 
     def work(image: ResolvedPath) -> HttpResponse:
         hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
-        params = services.tile_params(image, hdu, plane, query)
+        params = None if fmt == "raw" else services.tile_params(image, hdu, plane, query)
         current = services.identity(image)
-        tag = hashlib.sha256(f"{current}|{params.key()}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32]
-        etag = f'"{tag}"'
+        key = "raw" if params is None else params.key()
+        etag = '"' + hashlib.sha256(f"{current}|{key}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32] + '"'
         # A URL naming the current version of the file never changes; an old one must be revalidated.
         cache_control = "private, max-age=31536000, immutable" if query.get("v") == current else "private, no-cache"
         if if_none_match == etag:
-            response = HttpResponse(status=304)
-        else:
-            data = services.tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params)
-            response = HttpResponse(data, content_type=_CONTENT_TYPES[params.fmt])
-        response["ETag"] = etag
-        response["Cache-Control"] = cache_control
-        return response
+            return _not_modified(etag, cache_control)
+        if params is None:
+            raw = services.raw_tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y)
+            response = _tile_response(
+                gzip.compress(raw, compresslevel=1), "application/octet-stream", etag, cache_control
+            )
+            # The browser inflates it itself; the client gets 256×256 float32 values.
+            response["Content-Encoding"] = "gzip"
+            return response
+        data = services.tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params)
+        return _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)
 
     return await _guarded(request, work)
+
+
+def _not_modified(etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+@require_GET
+def colormap(request: HttpRequest) -> JsonResponse:
+    """The 255 colours of a colormap (for colorbars and client-side rendering)."""
+    name = request.GET.get("name", "gray")
+    try:
+        table = palette(name, request.GET.get("inv") == "1")
+    except ImagingError as exc:
+        return _error(exc.code, exc.message, 400)
+    return JsonResponse({"name": name, "colors": table[:255, :3].tolist()})
+
+
+@require_GET
+def colormaps(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"names": colormap_names()})

@@ -9,7 +9,7 @@ from django.conf import settings
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
-from workers.imaging import RenderParams, default_cuts, describe, file_identity, pixel_at, render_tile
+from workers.imaging import RenderParams, default_cuts, describe, file_identity, pixel_at, raw_tile, render_tile
 
 
 def open_image(user: User, raw_path: object) -> ResolvedPath:
@@ -40,6 +40,10 @@ def tile_bytes(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int,
     return render_tile(
         image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params, cache_dir=settings.TOYZ_CACHE_DIR
     )
+
+
+def raw_tile_bytes(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bytes:
+    return raw_tile(image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
 def identity(image: ResolvedPath) -> str:

@@ -4,7 +4,7 @@ from apps.imaging import api
 
 
 class FormatConverter:
-    regex = "png|jpg|webp"
+    regex = "png|jpg|webp|raw"
 
     def to_python(self, value: str) -> str:
         return value

@@ -11,6 +11,7 @@ from .api import (
     default_cuts,
     describe,
     pixel_at,
+    raw_tile,
     render_tile,
 )
 from .cache import file_identity
@@ -34,5 +35,6 @@ __all__ = [
     "describe",
     "file_identity",
     "pixel_at",
+    "raw_tile",
     "render_tile",
 ]

@@ -251,6 +251,31 @@ def render_tile(
         return _render(f, src, level, x, y, params, cache_dir)
 
 
+def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bytes:
+    """Return one tile's data values for client-side rendering and exact readout.
+
+    Returns
+    -------
+    bytes
+        256×256 little-endian float32 values, row-major, first row the tile's *highest* ``y``
+        (the same orientation as a rendered tile); NaN for blank pixels and the padding.
+
+    Raises
+    ------
+    ImagingError
+        ``unsupported`` for colour pictures (their bands are not data values); otherwise as
+        :func:`render_tile`.
+    """
+    with opened(path) as f:
+        src = select_source(f, hdu, plane)
+        if src.bands != 1:
+            raise ImagingError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
+        data = read_tile(f, src, level, x, y, cache_dir)
+    with np.errstate(invalid="ignore"):
+        data = np.where(np.isfinite(data), data, np.nan)
+    return np.ascontiguousarray(data[::-1], dtype="<f4").tobytes()
+
+
 def _render(f: OpenedFile, src: Source, level: int, x: int, y: int, params: RenderParams, cache_dir: Path) -> bytes:
     data = read_tile(f, src, level, x, y, cache_dir)
     quantiles: Sequence[float] = ()

@@ -131,3 +131,28 @@ def test_png_and_jpeg_files_open_like_fits(alice_client, data_root: Path):
         # 40 rows padded to 256: the picture sits at the bottom of the tile, red half on top.
         assert tile[256 - 40 + 5, 10, 0] > 200 and tile[255, 10, 0] < 50
         assert tile[0, 0, 3] == 0
+
+
+def test_raw_tiles_carry_the_exact_values(alice_client, sample_fits):
+    import gzip
+
+    from astropy.io import fits
+
+    path = sample_fits("home/alice/m13.fits", shape=(300, 500))
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    response = alice_client.get(f"/tiles/0/1/0.raw?path=home/alice/m13.fits&hdu=0&v={description['identity']}")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    values = np.frombuffer(gzip.decompress(response.content), "<f4").reshape(256, 256)
+    expected = fits.getdata(path)[0:256, 256:500]
+    # First row = highest y; columns 244+ of tile 1 are padding.
+    np.testing.assert_array_equal(values[::-1][:, :244], expected)
+    assert np.isnan(values[:, 244:]).all()
+
+
+def test_colormaps_are_served_for_colorbars(alice_client):
+    viridis = alice_client.get("/api/imaging/colormap", {"name": "viridis"}).json()
+    assert len(viridis["colors"]) == 255 and viridis["colors"][0] != viridis["colors"][-1]
+    inverted = alice_client.get("/api/imaging/colormap", {"name": "viridis", "inv": "1"}).json()
+    assert inverted["colors"][0] == viridis["colors"][-1]
+    assert alice_client.get("/api/imaging/colormap", {"name": "nope"}).status_code == 400
+    assert "viridis" in alice_client.get("/api/imaging/colormaps").json()["names"]
