@@ -11,7 +11,9 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     home = models.CharField(
-        max_length=255, help_text="The home folder, as a path relative to the data root (e.g. home/alice)."
+        max_length=255,
+        unique=True,  # two accounts never share a home folder, whatever their names
+        help_text="The home folder, as a path relative to the data root (e.g. home/alice).",
     )
 
     def __str__(self) -> str:

@@ -15,10 +15,13 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,149}")
 
 
 def home_folder_name(username: str, user_id: int) -> str:
-    """The folder name under the homes folder for a user."""
+    """The folder name under the homes folder for a user.
+
+    Other names get ``user~<id>``: "~" cannot appear in a username, so it never collides.
+    """
     if _SAFE_NAME.fullmatch(username):
         return username
-    return f"user-{user_id}"
+    return f"user~{user_id}"
 
 
 def home_of(user: AbstractBaseUser | AnonymousUser) -> str | None:

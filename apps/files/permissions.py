@@ -23,8 +23,13 @@ class Right(StrEnum):
     WRITE = "write"
 
 
+def is_active_user(user: User) -> bool:
+    """Logged in and not deactivated (an open socket outlives a deactivation)."""
+    return bool(user.is_authenticated and getattr(user, "is_active", False))
+
+
 def _is_admin(user: User) -> bool:
-    return bool(user.is_authenticated and getattr(user, "is_superuser", False))
+    return is_active_user(user) and bool(getattr(user, "is_superuser", False))
 
 
 def _granted_roots(user: User) -> list[PurePosixPath]:
@@ -35,7 +40,7 @@ def _granted_roots(user: User) -> list[PurePosixPath]:
 
 def has_right(user: User, client_path: PurePosixPath, right: Right) -> bool:
     """Whether `user` has `right` on `client_path` (a normalised path relative to the data root)."""
-    if not user.is_authenticated:
+    if not is_active_user(user):
         return False
     if _is_admin(user):
         return True
@@ -50,6 +55,8 @@ def has_right(user: User, client_path: PurePosixPath, right: Right) -> bool:
 
 def visible_children(user: User, folder: PurePosixPath, names: list[str]) -> list[str]:
     """Of the entries `names` of `folder`, those the user may see in a listing."""
+    if not is_active_user(user):
+        return []
     if _is_admin(user):
         return names
     granted = _granted_roots(user)

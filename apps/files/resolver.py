@@ -62,7 +62,12 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
     if not has_right(user, client, right):
         raise PathError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
-    if must_exist and not real.exists():
+    try:
+        exists = real.exists()
+    except OSError:
+        # Names too long, folders the server may not enter: the user gets a sentence, not a 500.
+        raise PathError("bad_path", "The server cannot open that path.") from None
+    if must_exist and not exists:
         raise PathError("not_found", "No such file or folder.")
     client_str = "" if str(client) == "." else client.as_posix()
     return ResolvedPath(client=client_str, real=real)

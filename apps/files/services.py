@@ -57,16 +57,19 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
         raise PathError("bad_path", "That is a file, not a folder.")
     try:
         names = sorted(os.listdir(folder.real))
-    except PermissionError:
+    except OSError:
         raise PathError("forbidden", "The server itself cannot read this folder.") from None
     base = PurePosixPath(folder.client)
     names = [n for n in visible_children(user, base, names) if not n.startswith(".")]
     entries: list[Entry] = []
     for name in names[:MAX_ENTRIES]:
+        entry = folder.real / name
         try:
-            info = os.stat(folder.real / name)
-        except OSError:
-            continue  # a dangling symlink or a file that vanished meanwhile
+            # Symlinks are shown only when they land inside the root, where the user may list them.
+            target = resolve(user, (base / name).as_posix(), Right.LIST).real if entry.is_symlink() else entry
+            info = os.stat(target)
+        except (PathError, OSError):
+            continue  # a dangling or escaping symlink, or a file that vanished meanwhile
         is_dir = stat.S_ISDIR(info.st_mode)
         entries.append(
             Entry(

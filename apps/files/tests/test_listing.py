@@ -52,3 +52,31 @@ def test_the_api_answers_json_and_refuses_anonymous_users(client, tree):
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert client.get("/api/files/list", {"path": "../.."}).json()["error"]["code"] == "outside_root"
+
+
+def test_symlinks_leaving_the_root_or_the_users_rights_are_hidden(tree, make_user, data_root: Path, tmp_path: Path):
+    import os
+
+    (tmp_path / "outside.txt").write_text("secret")
+    (data_root / "home/bob/b.fits").write_bytes(b"x")
+    os.symlink(tmp_path / "outside.txt", data_root / "home/alice/escape.fits")
+    os.symlink(data_root / "home/bob/b.fits", data_root / "home/alice/bobs.fits")
+    os.symlink(data_root / "home/alice/m13.fits", data_root / "home/alice/alias.fits")
+    names = [e["name"] for e in list_folder(tree, "home/alice")["entries"]]
+    assert "escape.fits" not in names and "bobs.fits" not in names
+    assert "alias.fits" in names
+
+
+def test_a_folder_the_server_cannot_read_is_an_error_not_a_500(client, tree, data_root: Path):
+    client.force_login(tree)
+    response = client.get("/api/files/list", {"path": "home/alice/" + "x" * 300})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_path"
+
+
+def test_a_deactivated_user_loses_every_right(tree):
+    from apps.files.errors import PathError
+
+    tree.is_active = False
+    with pytest.raises(PathError):
+        list_folder(tree, "home/alice")

@@ -103,5 +103,8 @@ def test_anonymous_users_have_no_rights(db):
 
 def test_unsafe_usernames_get_a_safe_home_folder(make_user, data_root: Path):
     user = make_user("..")
+    assert (data_root / "home" / f"user~{user.pk}").is_dir()
+    assert not (data_root / "..").samefile(data_root / "home" / f"user~{user.pk}")
+    # A username that looks like a generated folder name still gets its own folder.
+    make_user(f"user-{user.pk}")
     assert (data_root / "home" / f"user-{user.pk}").is_dir()
-    assert not (data_root / "..").samefile(data_root / "home" / f"user-{user.pk}")
