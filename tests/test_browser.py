@@ -171,3 +171,163 @@ def test_a_broken_file_shows_a_clear_error_and_the_page_keeps_working(page: Any)
     assert "FITS" in error.inner_text() or "read" in error.inner_text().lower()
     open_file(page, "starfield.fits")
     wait_for_tiles(page)
+
+
+# --- client-side rendering, cubes, contrast/bias, colorbar ------------------------------------
+
+VIEWER = "document.querySelector('toyz-image-viewer')"
+
+
+def open_and_wait(page: Any, name: str) -> None:
+    open_file(page, name)
+    page.wait_for_function(
+        f"() => {{ const v = {VIEWER}; return v && v.description && v.description.path.endsWith('/{name}')"
+        " && v.loadedTiles > 0; }",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def tile_requests(page: Any) -> list[str]:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/tiles/" in r.url else None)
+    return requests
+
+
+def server_png(page: Any, url: str) -> Any:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    response = page.request.get(page.evaluate("location.origin") + url)
+    assert response.ok, response.text()
+    return np.asarray(Image.open(io.BytesIO(response.body())).convert("RGBA"), dtype=np.int16)
+
+
+def test_client_rendering_draws_the_server_pixels_and_restretches_without_a_request(page: Any) -> None:
+    import numpy as np
+
+    open_file(page, "samples")
+    open_and_wait(page, "starfield.fits")
+    assert page.evaluate(f"{VIEWER}.clientRenderActive"), "client rendering is the default for one band"
+    assert page.locator("[data-testid=client-render]").first.is_checked()
+    page.evaluate(f"{VIEWER}.clientTilePixels(1, 0, 0)")  # fetches that float tile once
+    requests = tile_requests(page)
+    for stretch, cmap in [("linear", "gray"), ("log", "viridis"), ("asinh", "magma"), ("power", "gray")]:
+        page.locator("[data-testid=stretch]").first.select_option(stretch)
+        page.locator("[data-testid=cmap]").first.select_option(cmap)
+        client = page.evaluate(f"{VIEWER}.clientTilePixels(1, 0, 0)")
+        assert client is not None
+        mine = np.asarray(client, dtype=np.int16).reshape(256, 256, 4)
+        theirs = server_png(page, page.evaluate(f"{VIEWER}.tileUrl(1, 0, 0)"))
+        np.testing.assert_array_equal(mine[..., 3] == 0, theirs[..., 3] == 0)
+        # One palette step at most: the client's lookup table is 16-bit, the server rounds exactly.
+        np.testing.assert_allclose(mine[..., :3], theirs[..., :3], atol=4, err_msg=f"{stretch} {cmap}")
+    page.wait_for_timeout(500)
+    assert not [u for u in requests if "/tiles/" in u and ".raw" not in u], "the page asked for server tiles"
+    assert not [u for u in requests if ".raw" in u], "the float tiles were fetched again"
+    assert viewer_stats(page)["chroma"] < 1, "the view shows the last (gray) colormap"
+
+
+def test_the_colorbar_follows_the_limits_and_the_stretch(page: Any) -> None:
+    open_file(page, "samples")
+    open_and_wait(page, "starfield.fits")
+    page.locator("[data-testid=stretch]").first.select_option("linear")
+    page.locator("[data-testid=limits]").first.select_option("user")
+    page.locator("[data-testid=lo]").first.fill("100")
+    page.locator("[data-testid=lo]").first.dispatch_event("change")
+    page.locator("[data-testid=hi]").first.fill("200")
+    page.locator("[data-testid=hi]").first.dispatch_event("change")
+    bar = page.locator("[data-testid=colorbar]").first
+    assert bar.locator("[data-testid=colorbar-lo]").inner_text() == "100"
+    assert bar.locator("[data-testid=colorbar-mid]").inner_text() == "150"
+    assert bar.locator("[data-testid=colorbar-hi]").inner_text() == "200"
+    page.locator("[data-testid=stretch]").first.select_option("sqrt")
+    # The middle of a sqrt bar is a quarter of the way in data units.
+    assert bar.locator("[data-testid=colorbar-mid]").inner_text() == "125"
+    page.locator("[data-testid=cmap]").first.select_option("viridis")
+    page.wait_for_timeout(300)
+    colours = bar.locator("canvas").evaluate(
+        "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, 1).data.slice(0, 4))"
+    )
+    assert colours[3] == 255 and colours[2] > colours[1], f"viridis starts dark blue: {colours}"
+    page.locator("[data-testid=limits]").first.select_option("zscale")
+    page.locator("[data-testid=stretch]").first.select_option("linear")
+    page.locator("[data-testid=cmap]").first.select_option("gray")
+
+
+def test_a_cube_changes_and_plays_its_planes_without_a_blank_frame(page: Any) -> None:
+    open_file(page, "samples")
+    open_and_wait(page, "cube.fits")
+    page.evaluate(
+        """() => { window.minOpaque = Infinity; window.frames = 0;
+        const tick = () => { const c = document.querySelector('[data-testid=viewer-map] canvas');
+          if (c && c.width) { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4 * 97) if (d[i]) n++;
+            window.minOpaque = Math.min(window.minOpaque, n); window.frames++; }
+          if (!window.stopWatch) requestAnimationFrame(tick); }; tick(); }"""
+    )
+    slider = page.locator("[data-testid=plane-slider]").first
+    slider.fill("2")
+    page.wait_for_function(f"() => {VIEWER}.description.plane === 2", timeout=10_000)
+    page.locator("[data-testid=fps]").first.fill("8")
+    page.locator("[data-testid=fps]").first.dispatch_event("change")
+    page.locator("[data-testid=play]").first.click()
+    seen = set()
+    for _ in range(40):
+        seen.add(page.evaluate(f"{VIEWER}.description.plane"))
+        page.wait_for_timeout(100)
+    assert page.locator("[data-testid=play]").first.get_attribute("data-playing") == "true"
+    page.locator("[data-testid=play]").first.click()
+    assert seen == {0, 1, 2}, seen
+    assert not page.evaluate(f"{VIEWER}.playing")
+    page.evaluate("() => { window.stopWatch = true; }")
+    assert page.evaluate("window.frames") > 10
+    assert page.evaluate("window.minOpaque") > 100, "a plane change showed a blank view"
+
+
+def test_contrast_and_bias_drag_live_and_persist(page: Any) -> None:
+    open_file(page, "samples")
+    open_and_wait(page, "starfield.fits")
+    page.locator("[data-testid=stretch]").first.select_option("linear")
+    page.locator("[data-testid=limits]").first.select_option("zscale")
+    if page.locator("[data-testid=contrast-reset]").first.is_enabled():
+        page.locator("[data-testid=contrast-reset]").first.click()
+    before = viewer_stats(page)
+    requests = tile_requests(page)
+    box = page.locator("[data-testid=viewer-map]").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down(button="right")
+    page.mouse.move(cx + 60, cy - box["height"] / 4, steps=4)
+    page.wait_for_timeout(300)
+    live = viewer_stats(page)
+    page.mouse.up(button="right")
+    cb = page.evaluate(f"{VIEWER}.contrastBias")
+    assert cb["contrast"] > 1.5 and cb["bias"] > 0.5, cb
+    assert live["std"] > before["std"] * 1.2, (before, live)
+    assert not requests, f"client rendering asked the server: {requests[:3]}"
+    state = page.evaluate(f"{VIEWER}.state")
+    assert state["contrast"] == cb["contrast"] and state["bias"] == cb["bias"]
+
+    # Server rendering: a preview of the centre while dragging, new tiles on release.
+    page.locator("[data-testid=client-render]").first.uncheck()
+    page.wait_for_function(f"() => !{VIEWER}.clientRenderActive && {VIEWER}.tileUrl(0, 0, 0).includes('.png')")
+    page.wait_for_timeout(1000)
+    requests.clear()
+    page.mouse.move(cx, cy)
+    page.mouse.down(button="right")
+    page.mouse.move(cx - 40, cy + 30, steps=3)
+    page.locator("[data-testid=contrast-preview]").wait_for(timeout=10_000)
+    page.wait_for_timeout(300)
+    assert not [u for u in requests if ".png" in u], "tiles were asked for while dragging"
+    page.mouse.up(button="right")
+    page.locator("[data-testid=contrast-preview]").wait_for(state="detached", timeout=10_000)
+    page.wait_for_timeout(1000)
+    assert [u for u in requests if ".png" in u], "no new server tiles after the drag"
+
+    page.locator("[data-testid=contrast-reset]").first.click()
+    assert page.evaluate(f"{VIEWER}.contrastBias") == {"contrast": 1, "bias": 0.5}
+    page.locator("[data-testid=client-render]").first.check()
+    page.wait_for_function(f"() => {VIEWER}.clientRenderActive")

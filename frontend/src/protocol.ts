@@ -24,7 +24,11 @@ export interface ErrorBody {
   message: string;
 }
 
-export type HduKind = "image" | "table" | "empty" | "other";
+/** "mosaic": the whole focal plane of an MEF (index -1), its CCDs placed by DETSEC/DATASEC. */
+export type HduKind = "image" | "table" | "empty" | "other" | "mosaic";
+
+/** The HDU index of the focal-plane mosaic in describe, tile and job parameters. */
+export const MOSAIC_HDU = -1;
 
 export interface HduInfo {
   index: number;
@@ -42,6 +46,8 @@ export interface HduInfo {
   levels: number;
   /** Why this HDU cannot be shown; null when it can. */
   problem: string | null;
+  /** The mosaic only: how many CCDs it is made of. */
+  ccds?: number;
 }
 
 export interface Description {
@@ -72,6 +78,15 @@ export interface Pixel {
   dec: number | null;
   /** "hh:mm:ss.s +dd:mm:ss" */
   world: string | null;
+  /** Mosaics only: the CCD under the point and the 0-based pixel in it (null in a gap). */
+  ccd?: PixelCcd | null;
+}
+
+export interface PixelCcd {
+  hdu: number;
+  name: string;
+  col: number;
+  row: number;
 }
 
 export interface ListEntry {
@@ -129,6 +144,11 @@ export interface ImageTileState {
   hi?: number;
   cmap?: string;
   invert?: boolean;
+  /** DS9's contrast (1 = none) and bias (0.5 = none), applied after the stretch. */
+  contrast?: number;
+  bias?: number;
+  /** Render float tiles in the browser (single-band images); false: server-rendered tiles. */
+  clientRender?: boolean;
   /** View centre in level-0 pixel coordinates and resolution in image pixels per screen pixel. */
   center?: [number, number];
   resolution?: number;

@@ -29,6 +29,13 @@ export class JobError extends Error {
   }
 }
 
+/** A message for the user from whatever a job or a fetch threw. */
+export function errorText(error: unknown): string {
+  if (error instanceof JobError) return error.message || error.code;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
 export type ConnectionState = "connecting" | "open" | "closed";
 
 export interface ConnectionStatus {

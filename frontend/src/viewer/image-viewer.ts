@@ -2,24 +2,39 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import OlMap from "ol/Map";
 import View from "ol/View";
-import TileLayer from "ol/layer/Tile";
 import Zoom from "ol/control/Zoom";
 import { defaults as defaultInteractions } from "ol/interaction/defaults";
 import type MapBrowserEvent from "ol/MapBrowserEvent";
-import type { TileSourceEvent } from "ol/source/Tile";
-import type Tile from "ol/Tile";
-import TileState from "ol/TileState";
 
 import type { Description, HduInfo, ImageTileState, Pixel } from "../protocol";
 import { isHttpErrorBody } from "../protocol";
-import { JobError, type WorkspaceSocket } from "../socket";
+import { errorText, type WorkspaceSocket } from "../socket";
 import { basename, formatValue, roundTo, sexagesimal, significant } from "../util";
 import { COLORMAPS, CUSTOM_CMAP, DEFAULT_CMAP, DEFAULT_LIMITS, DEFAULT_STRETCH } from "./options";
 import { PixelProbe } from "./probe";
+import { colorbarSignature, colorbarTemplate, paintColorbar, type ColorbarModel } from "./colorbar";
+import { fetchColormap } from "./colormaps";
+import { ContrastDrag } from "./contrast";
+import { DEFAULT_FPS, PlanePlayer, clampFps } from "./cube";
+import { ccdReadout } from "./hdus";
+import { RawPyramidSource, fetchRaw, paintToImageData } from "./raw-source";
+import { ImageLayers, type ImageSource } from "./layers";
+import { togglePrerender } from "./prerender";
+import {
+  NEUTRAL_CONTRAST_BIAS,
+  clientRender,
+  effectiveLimits,
+  isClientStretch,
+  packPalette,
+  type ClientRender,
+  type ContrastBias,
+} from "./stretch";
+import { dataQuery, rawTileUrl, tileUrl as serverTileUrl, type DataParams } from "./tiles";
 import {
   headerDialogTemplate,
   prerenderTemplate,
-  readoutTemplate,
+  errorBannerTemplate,
+  statusTemplate,
   toolbarTemplate,
   type PrerenderState,
   type Readout,
@@ -45,12 +60,6 @@ interface OpenOptions {
   view?: { center: [number, number]; resolution: number } | null;
 }
 
-function errorText(error: unknown): string {
-  if (error instanceof JobError) return error.message || error.code;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
 export class ToyzImageViewer extends LitElement {
   static override properties = {
     tileId: { attribute: "tile-id" },
@@ -70,6 +79,14 @@ export class ToyzImageViewer extends LitElement {
     _tilesLoading: { state: true },
     _prerender: { state: true },
     _headerFilter: { state: true },
+    _clientRender: { state: true },
+    _contrast: { state: true },
+    _bias: { state: true },
+    _contrastTool: { state: true },
+    _playing: { state: true },
+    _fps: { state: true },
+    _palette: { state: true },
+    _preview: { state: true },
   };
 
   declare tileId: string;
@@ -92,20 +109,38 @@ export class ToyzImageViewer extends LitElement {
   declare private _tilesLoading: number;
   declare private _prerender: PrerenderState | null;
   declare private _headerFilter: string;
+  /** The user's choice; null: the default (on for single-band images). */
+  declare private _clientRender: boolean | null;
+  declare private _contrast: number;
+  declare private _bias: number;
+  declare private _contrastTool: boolean;
+  declare private _playing: boolean;
+  declare private _fps: number;
+  /** The packed colours of the current colormap (inversion applied), null while loading. */
+  declare private _palette: Uint32Array | null;
+  declare private _preview: boolean;
 
   private readonly uid = ++instances;
   private map: OlMap | null = null;
-  private layer: TileLayer<PyramidSource> | null = null;
-  private source: PyramidSource | null = null;
+  private layers: ImageLayers | null = null;
+  private paletteKey = "";
+  private colorbarPainted = "";
+  private previewData: Float32Array | null = null;
+  private previewSeq = 0;
+  private readonly player = new PlanePlayer(
+    (plane) => this.showPlane(plane),
+    () => {
+      const d = this._description;
+      const hdu = this.hduInfo;
+      return d && hdu && this.source ? { plane: d.plane, planes: hdu.planes } : null;
+    },
+    (playing) => (this._playing = playing),
+  );
   private resizeObserver: ResizeObserver | null = null;
   private pendingFit = false;
   // True while the view is the fitted one: the image then stays fitted as the tile resizes.
   private fitted = false;
   private describeSeq = 0;
-  private _loadedTiles = 0;
-  private readonly loadingTiles = new Set<Tile>();
-  private loadingTimer: ReturnType<typeof setTimeout> | null = null;
-  private _failedTiles = 0;
   private checkedErrorKey: string | null = null;
   private readonly probe = new PixelProbe(
     (pixel) => this.showPixel(pixel),
@@ -133,6 +168,14 @@ export class ToyzImageViewer extends LitElement {
     this._tilesLoading = 0;
     this._prerender = null;
     this._headerFilter = "";
+    this._clientRender = null;
+    this._contrast = NEUTRAL_CONTRAST_BIAS.contrast;
+    this._bias = NEUTRAL_CONTRAST_BIAS.bias;
+    this._contrastTool = false;
+    this._playing = false;
+    this._fps = DEFAULT_FPS;
+    this._palette = null;
+    this._preview = false;
   }
 
   // Light DOM: OpenLayers' and the page's style sheets apply inside.
@@ -145,11 +188,16 @@ export class ToyzImageViewer extends LitElement {
 
   /** Tiles loaded successfully since the current file was opened. */
   get loadedTiles(): number {
-    return this._loadedTiles;
+    return this.layers?.loaded ?? 0;
   }
 
   get failedTiles(): number {
-    return this._failedTiles;
+    return this.layers?.failed ?? 0;
+  }
+
+  /** The tile source shown, null with no image. */
+  private get source(): ImageSource | null {
+    return this.layers?.source ?? null;
   }
 
   get description(): Description | null {
@@ -180,11 +228,59 @@ export class ToyzImageViewer extends LitElement {
     };
   }
 
-  /** The URL of tile (level, tx, ty) as rendered now. */
+  /** What server-rendered tiles are asked with: contrast/bias folded into the limits. */
+  private get serverParams(): RenderParams | null {
+    const params = this.renderParams;
+    if (!params) return null;
+    const [lo, hi] = effectiveLimits(params.lo, params.hi, params.stretch, this.contrastBias);
+    return { ...params, lo, hi };
+  }
+
+  private get dataParams(): DataParams | null {
+    const d = this._description;
+    if (!d || !this._path) return null;
+    return { path: d.path, hdu: d.hdu, plane: d.plane, identity: d.identity };
+  }
+
+  /** The URL of the server-rendered tile (level, tx, ty) with the current parameters. */
   tileUrl(level: number, tx: number, ty: number): string | null {
-    const src = this.source;
-    if (!src) return null;
-    return src.urlFor(src.levels - 1 - level, tx, -ty - 1);
+    const params = this.serverParams;
+    return params && this.source ? serverTileUrl(params, level, tx, ty) : null;
+  }
+
+  /** The URL of the float tile (level, tx, ty) of the picture shown. */
+  rawTileUrl(level: number, tx: number, ty: number): string | null {
+    const data = this.dataParams;
+    return data && this.source ? rawTileUrl(data, level, tx, ty) : null;
+  }
+
+  /** True while the browser draws the tiles from float data (no server rendering). */
+  get clientRenderActive(): boolean {
+    return this.source instanceof RawPyramidSource;
+  }
+
+  get contrastBias(): ContrastBias {
+    return { contrast: this._contrast, bias: this._bias };
+  }
+
+  get playing(): boolean {
+    return this._playing;
+  }
+
+  /**
+   * The RGBA bytes (256 × 256 × 4, first row on top) that client rendering gives tile
+   * (level, tx, ty) with the current parameters; null when the client cannot draw it.
+   */
+  async clientTilePixels(level: number, tx: number, ty: number): Promise<number[] | null> {
+    const url = this.rawTileUrl(level, tx, ty);
+    const render = await this.currentClientRender();
+    if (!url || !render) return null;
+    return Array.from(paintToImageData(await fetchRaw(url), render).data);
+  }
+
+  /** Plays or pauses the planes of a cube. */
+  togglePlay(): void {
+    this.player.toggle();
   }
 
   /** What the layout saves to reopen the same picture. */
@@ -194,7 +290,10 @@ export class ToyzImageViewer extends LitElement {
       limits: this._limits,
       cmap: this._cmap,
       invert: this._invert,
+      contrast: this._contrast,
+      bias: this._bias,
     };
+    if (this._clientRender !== null) state.clientRender = this._clientRender;
     if (this._limits === "user") {
       state.lo = this._userLo;
       state.hi = this._userHi;
@@ -237,8 +336,8 @@ export class ToyzImageViewer extends LitElement {
     const seq = ++this.describeSeq;
     const samePicture = this._path === path && this._description?.path === path;
     if (this._path !== path) {
-      this._loadedTiles = 0;
-      this._failedTiles = 0;
+      this.player.stop();
+      this.layers?.resetCounts();
       this._prerender = null;
     }
     this._path = path;
@@ -258,6 +357,16 @@ export class ToyzImageViewer extends LitElement {
     } catch (error) {
       if (seq !== this.describeSeq) return;
       this._error = errorText(error);
+      // Another HDU or plane of the file shown failed: keep showing what was there.
+      if (samePicture && this.source) {
+        this.wantedHdu = undefined;
+        this.wantedPlane = undefined;
+        this.wantedView = null;
+        const select = this.querySelector<HTMLSelectElement>("select[data-testid=hdu]");
+        if (select && this._description) select.value = String(this._description.hdu);
+        this.emitState();
+        return;
+      }
       // Keep no picture of another file under this one's name.
       this._description = null;
       this.dropLayer();
@@ -278,6 +387,9 @@ export class ToyzImageViewer extends LitElement {
       this._cmapCustom = !COLORMAPS.includes(state.cmap);
     }
     if (typeof state.invert === "boolean") this._invert = state.invert;
+    if (typeof state.contrast === "number" && state.contrast > 0) this._contrast = state.contrast;
+    if (typeof state.bias === "number" && Number.isFinite(state.bias)) this._bias = state.bias;
+    if (typeof state.clientRender === "boolean") this._clientRender = state.clientRender;
     const view =
       applyView && state.center && state.resolution
         ? { center: state.center, resolution: state.resolution }
@@ -303,6 +415,7 @@ export class ToyzImageViewer extends LitElement {
 
   /** Shows nothing (the empty viewer). */
   clear(): void {
+    this.player.stop();
     this.describeSeq += 1;
     this._path = null;
     this._description = null;
@@ -310,8 +423,7 @@ export class ToyzImageViewer extends LitElement {
     this._tileError = null;
     this._busy = false;
     this._prerender = null;
-    this._loadedTiles = 0;
-    this._failedTiles = 0;
+    this.layers?.resetCounts();
     this.dropLayer();
     this.emitState();
   }
@@ -349,6 +461,7 @@ export class ToyzImageViewer extends LitElement {
       layers: [],
       view: new View({ center: [0, 0], resolution: 1 }),
     });
+    this.layers = new ImageLayers(this.map, (count) => (this._tilesLoading = count));
     this.map.on("moveend", () => {
       if (this.source) this.emitState();
     });
@@ -368,6 +481,14 @@ export class ToyzImageViewer extends LitElement {
     target.addEventListener("click", (event) => {
       if ((event.target as HTMLElement).closest(".ol-zoom")) unfit();
     });
+    new ContrastDrag(target, {
+      enabled: () => this.source !== null,
+      toolActive: () => this._contrastTool,
+      current: () => this.contrastBias,
+      start: () => this.startContrastDrag(),
+      move: (cb) => this.moveContrast(cb),
+      end: (cb) => this.endContrastDrag(cb),
+    });
     this.resizeObserver = new ResizeObserver(() => {
       this.map?.updateSize();
       if (this.pendingFit || this.fitted) this.fit();
@@ -382,6 +503,7 @@ export class ToyzImageViewer extends LitElement {
 
   /** Releases OpenLayers' resources; the element is not usable afterwards. */
   dispose(): void {
+    this.player.stop();
     this.describeSeq += 1;
     this.probe.reset();
     this.resizeObserver?.disconnect();
@@ -411,8 +533,7 @@ export class ToyzImageViewer extends LitElement {
     if (!(this._limits in d.cuts) && this._limits !== "user") {
       this._limits = DEFAULT_LIMITS in d.cuts ? DEFAULT_LIMITS : (Object.keys(d.cuts)[0] ?? "user");
     }
-    const params = this.renderParams;
-    if (!params || !this.map) return;
+    if (!this.renderParams || !this.map) return;
     const sameGeometry =
       samePicture &&
       previous !== null &&
@@ -421,47 +542,56 @@ export class ToyzImageViewer extends LitElement {
       previous.identity === d.identity &&
       this.source.levels === hdu.levels;
     if (sameGeometry && this.source) {
-      // Another plane of the same cube: keep the view, swap the tiles.
-      this.source.setRender(params);
-    } else {
-      this.buildLayer(hdu, params, view);
+      // Another plane of the same cube: keep the view, swap the tiles (the old ones stay
+      // on screen until the new ones are there).
+      this.updateRender();
+      return;
     }
+    this.buildLayer(hdu, view);
     this.emitState();
   }
 
-  private buildLayer(hdu: HduInfo, params: RenderParams, view: OpenOptions["view"]): void {
-    const map = this.map;
-    if (!map) return;
+  /** Why the browser cannot draw this HDU itself (null: it can). */
+  private clientRenderBlocked(hdu: HduInfo | null): string | null {
+    if (!hdu) return "No image";
+    if (hdu.bands > 1) return "Colour images are drawn by the server";
+    return null;
+  }
+
+  /** Client rendering is asked for (or the default) and can draw the current stretch. */
+  private wantClient(): boolean {
+    const hdu = this.hduInfo;
+    if (!hdu || this.clientRenderBlocked(hdu) !== null) return false;
+    return (this._clientRender ?? true) && isClientStretch(this._stretch);
+  }
+
+  /** A source of the kind the current settings want, with the viewer's tile counters. */
+  private makeSource(hdu: HduInfo): ImageSource | null {
+    const params = this.serverParams;
+    const data = this.dataParams;
+    if (!params || !data) return null;
     const { width, height, levels } = hdu;
     const projection = pixelProjection(width, height);
-    const source = new PyramidSource({
-      projection,
-      width,
-      height,
-      levels,
-      params,
-      onFailure: (failure) => this.onTileFailure(failure),
-    });
-    source.on("tileloadstart", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
-      this.loadingTiles.add(event.tile);
-      this.countLoading();
-    });
-    source.on("tileloadend", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
-      this.loadingTiles.delete(event.tile);
-      this._loadedTiles += 1;
-      this.countLoading();
-    });
-    source.on("tileloaderror", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
-      this.loadingTiles.delete(event.tile);
-      this._failedTiles += 1;
-      this.countLoading();
-    });
-    this.source = source;
-    this.loadingTiles.clear();
-    this._tilesLoading = 0;
+    const onFailure = (failure: TileFailure): void => this.onTileFailure(failure);
+    const source = this.wantClient()
+      ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
+      : new PyramidSource({ projection, width, height, levels, params, onFailure });
+    return this.layers?.watch(source) ?? null;
+  }
+
+  /** Shows `source` (see ImageLayers.install), then gets its colours ready. */
+  private installSource(source: ImageSource, crossfade = false): void {
+    this.layers?.install(source, crossfade);
+    this.loadPalette();
+    if (source instanceof RawPyramidSource) void this.applyClientRender();
+  }
+
+  private buildLayer(hdu: HduInfo, view: OpenOptions["view"]): void {
+    const map = this.map;
+    const source = this.makeSource(hdu);
+    if (!map || !source) return;
+    const { width, height, levels } = hdu;
+    const projection = source.getProjection() ?? pixelProjection(width, height);
     const size = map.getSize();
     const fitResolution =
       size && size[0] && size[1] ? Math.max(width / size[0], height / size[1]) : 2 ** (levels - 1);
@@ -478,38 +608,13 @@ export class ToyzImageViewer extends LitElement {
         enableRotation: false,
       }),
     );
-    if (this.layer) {
-      this.layer.setSource(source);
-    } else {
-      this.layer = new TileLayer({ source, preload: 1 });
-      map.addLayer(this.layer);
-    }
+    this.installSource(source);
     if (view) this.setView(view);
     else this.fit();
   }
 
-  /** Tiles that OpenLayers dropped while loading send no event: count only those still loading. */
-  private countLoading(): void {
-    for (const tile of this.loadingTiles) {
-      if (tile.getState() !== TileState.LOADING) this.loadingTiles.delete(tile);
-    }
-    this._tilesLoading = this.loadingTiles.size;
-    if (this.loadingTiles.size > 0 && this.loadingTimer === null) {
-      this.loadingTimer = setTimeout(() => {
-        this.loadingTimer = null;
-        this.countLoading();
-      }, 1000);
-    }
-  }
-
   private dropLayer(): void {
-    this.source = null;
-    this.loadingTiles.clear();
-    this._tilesLoading = 0;
-    if (this.layer) {
-      this.map?.removeLayer(this.layer);
-      this.layer = null;
-    }
+    this.layers?.drop();
   }
 
   private setView(view: { center: [number, number]; resolution: number }): void {
@@ -527,15 +632,95 @@ export class ToyzImageViewer extends LitElement {
     return cuts[this._limits] ?? cuts["minmax"] ?? Object.values(cuts)[0] ?? [0, 1];
   }
 
-  /** New rendering parameters: new tile URLs, no new description. */
+  /**
+   * New rendering parameters or plane: client rendering repaints from the float tiles it has;
+   * server rendering asks for new tile URLs. Switches between the two when the choice (or a
+   * stretch only the server draws) says so.
+   */
   private updateRender(): void {
-    const params = this.renderParams;
-    if (params && this.source && renderQuery(params) !== renderQuery(this.source.render)) {
-      this._tileError = null;
-      this.checkedErrorKey = null;
-      this.source.setRender(params);
+    this.loadPalette();
+    const hdu = this.hduInfo;
+    const src = this.source;
+    const params = this.serverParams;
+    const data = this.dataParams;
+    if (hdu && src && params && data) {
+      const client = this.wantClient();
+      if (client !== src instanceof RawPyramidSource) {
+        const next = this.makeSource(hdu);
+        if (next) this.installSource(next, true);
+      } else if (src instanceof RawPyramidSource) {
+        src.setData(data);
+        void this.applyClientRender();
+      } else if (renderQuery(params) !== renderQuery(src.render)) {
+        this._tileError = null;
+        this.checkedErrorKey = null;
+        src.setRender(params);
+      }
     }
     this.emitState();
+  }
+
+  /** Loads the colours of the current colormap (for the colorbar and client rendering). */
+  private loadPalette(): void {
+    const key = `${this._cmap}|${this._invert ? 1 : 0}`;
+    if (key === this.paletteKey) return;
+    this.paletteKey = key;
+    this._palette = null;
+    const { _cmap: cmap, _invert: invert } = this;
+    fetchColormap(cmap).then(
+      (colors) => {
+        if (this.paletteKey !== key) return;
+        this._palette = packPalette(colors, invert);
+        if (this.source instanceof RawPyramidSource) void this.applyClientRender();
+      },
+      (error: unknown) => {
+        if (this.paletteKey !== key) return;
+        // Let a later change of colormap try again.
+        this.paletteKey = "";
+        if (this.source instanceof RawPyramidSource) this._tileError = errorText(error);
+      },
+    );
+  }
+
+  /** The client rendering of the current parameters; waits for the colours if needed. */
+  private async currentClientRender(): Promise<ClientRender | null> {
+    if (!isClientStretch(this._stretch)) return null;
+    this.loadPalette();
+    let palette = this._palette;
+    if (!palette) {
+      const invert = this._invert;
+      palette = packPalette(await fetchColormap(this._cmap), invert);
+    }
+    const [lo, hi] = this.currentLimits();
+    return clientRender(lo, hi, this._stretch, this.contrastBias, palette);
+  }
+
+  /** Repaints client-rendered tiles with the current parameters: no request to the server. */
+  private async applyClientRender(): Promise<void> {
+    const src = this.source;
+    if (!(src instanceof RawPyramidSource) || !this._palette) return;
+    const render = await this.currentClientRender();
+    if (!render || this.source !== src) return;
+    this._tileError = null;
+    src.setRenderer(render);
+    this.map?.render();
+  }
+
+  /** Shows another plane of the cube, keeping the view; resolves once its tiles are drawn. */
+  private async showPlane(plane: number): Promise<void> {
+    const d = this._description;
+    if (!this._path || !d) return;
+    const view = this.state;
+    await this.open(this._path, {
+      hdu: d.hdu,
+      plane,
+      view:
+        view.center && view.resolution
+          ? { center: view.center, resolution: view.resolution }
+          : null,
+    });
+    if (this._description?.plane !== plane) throw new Error("the plane could not be shown");
+    await this.layers?.drawn();
   }
 
   private emitState(): void {
@@ -570,7 +755,13 @@ export class ToyzImageViewer extends LitElement {
       })
       .catch((error: unknown) => `Tile request failed: ${errorText(error)}`)
       .then((message) => {
-        const current = this.source ? renderQuery(this.source.render) : null;
+        const src = this.source;
+        const current =
+          src instanceof RawPyramidSource
+            ? dataQuery(src.data)
+            : src
+              ? renderQuery(src.render)
+              : null;
         if (message && key === current) this._tileError = message;
       });
   }
@@ -612,6 +803,7 @@ export class ToyzImageViewer extends LitElement {
       y: pixel.row + 1,
       value: pixel.inside ? formatValue(pixel.value) : "outside",
       world,
+      ccd: ccdReadout(pixel),
     };
   }
 
@@ -621,6 +813,7 @@ export class ToyzImageViewer extends LitElement {
   private onHdu(event: Event): void {
     const index = Number((event.target as HTMLSelectElement).value);
     if (!this._path || !Number.isInteger(index)) return;
+    this.player.stop();
     void this.open(this._path, { hdu: index, plane: 0 });
   }
 
@@ -629,6 +822,7 @@ export class ToyzImageViewer extends LitElement {
     const hdu = this.hduInfo;
     const d = this._description;
     if (!this._path || !hdu || !d) return;
+    this.player.stop();
     const plane = Math.min(hdu.planes - 1, Math.max(0, Math.round(Number(input.value))));
     input.value = String(plane);
     if (plane === d.plane) return;
@@ -690,58 +884,130 @@ export class ToyzImageViewer extends LitElement {
     this.updateRender();
   }
 
+  private onClientRender(event: Event): void {
+    this._clientRender = (event.target as HTMLInputElement).checked;
+    this.updateRender();
+  }
+
+  private onFps(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    this._fps = clampFps(Number(input.value));
+    input.value = String(this._fps);
+    this.player.fps = this._fps;
+  }
+
+  private resetContrast(): void {
+    this._contrast = NEUTRAL_CONTRAST_BIAS.contrast;
+    this._bias = NEUTRAL_CONTRAST_BIAS.bias;
+    this.updateRender();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Contrast/bias drag
+
+  private startContrastDrag(): void {
+    if (this.source instanceof RawPyramidSource) return;
+    // Server rendering: preview the tile under the centre, drawn here from its float values.
+    const seq = ++this.previewSeq;
+    this.previewData = null;
+    const hdu = this.hduInfo;
+    const map = this.map;
+    const src = this.source;
+    const center = map?.getView().getCenter();
+    const resolution = map?.getView().getResolution();
+    const grid = src?.getTileGrid();
+    if (!hdu || !src || !center || !resolution || !grid || !isClientStretch(this._stretch)) return;
+    if (this.clientRenderBlocked(hdu) !== null) return;
+    const z = grid.getZForResolution(resolution);
+    const coord = grid.getTileCoordForCoordAndZ(center, z);
+    const url = this.rawTileUrl(src.levels - 1 - z, coord[1] ?? 0, -(coord[2] ?? 0) - 1);
+    if (!url) return;
+    this._preview = true;
+    void fetchRaw(url).then(
+      (data) => {
+        if (seq !== this.previewSeq || !this._preview) return;
+        this.previewData = data;
+        void this.paintPreview();
+      },
+      () => {
+        if (seq === this.previewSeq) this._preview = false;
+      },
+    );
+  }
+
+  private moveContrast(cb: ContrastBias): void {
+    this._contrast = cb.contrast;
+    this._bias = cb.bias;
+    if (this.source instanceof RawPyramidSource) void this.applyClientRender();
+    else void this.paintPreview();
+  }
+
+  private endContrastDrag(cb: ContrastBias): void {
+    this.previewSeq += 1;
+    this._preview = false;
+    this.previewData = null;
+    this._contrast = cb.contrast;
+    this._bias = cb.bias;
+    this.updateRender();
+  }
+
+  private async paintPreview(): Promise<void> {
+    const data = this.previewData;
+    if (!data) return;
+    const render = await this.currentClientRender();
+    const canvas = this.querySelector<HTMLCanvasElement>("canvas.contrast-preview");
+    if (!render || !canvas || data !== this.previewData) return;
+    canvas.width = data.length === 0 ? 0 : 256;
+    canvas.height = 256;
+    canvas.getContext("2d")?.putImageData(paintToImageData(data, render), 0, 0);
+  }
+
+  private colorbarModel(): ColorbarModel | null {
+    const params = this.renderParams;
+    if (!params || !this.source) return null;
+    const client = this.source instanceof RawPyramidSource;
+    // The server folds contrast/bias into its limits; the client applies it to the colours.
+    const [lo, hi] = client
+      ? [params.lo, params.hi]
+      : effectiveLimits(params.lo, params.hi, params.stretch, this.contrastBias);
+    return {
+      palette: this._palette,
+      contrastBias: client ? this.contrastBias : NEUTRAL_CONTRAST_BIAS,
+      lo,
+      hi,
+      stretch: params.stretch,
+    };
+  }
+
+  protected override updated(): void {
+    const model = this.colorbarModel();
+    const canvas = this.querySelector<HTMLCanvasElement>("canvas.colorbar-canvas");
+    if (!model || !canvas) {
+      this.colorbarPainted = "";
+      return;
+    }
+    const signature = colorbarSignature(model);
+    if (signature && signature !== this.colorbarPainted) {
+      paintColorbar(canvas, model);
+      this.colorbarPainted = signature;
+    }
+  }
+
   private showHeader(): void {
     this.querySelector<HTMLDialogElement>("dialog.header-dialog")?.showModal();
   }
 
-  private async prerender(): Promise<void> {
+  private prerender(): void {
     const socket = this.socket;
     const d = this._description;
     if (!socket || !d) return;
-    if (this._prerender?.running && this._prerender.jobId !== null) {
-      socket.cancel(this._prerender.jobId);
-      return;
-    }
-    const job = socket.job("imaging.prerender", { path: d.path, hdu: d.hdu }, (progress) => {
-      if (!this._prerender || this._prerender.jobId !== job.id) return;
-      this._prerender = {
-        ...this._prerender,
-        done: progress.done,
-        total: progress.total,
-        message: progress.message ?? "",
-      };
-    });
-    this._prerender = {
-      running: true,
-      jobId: job.id,
-      done: 0,
-      total: 0,
-      message: "Starting…",
-      outcome: null,
-    };
-    try {
-      await job;
-      if (this._prerender?.jobId !== job.id) return;
-      this._prerender = {
-        ...this._prerender,
-        running: false,
-        done: this._prerender.total || 1,
-        total: this._prerender.total || 1,
-        message: "Pre-rendered: tiles are ready.",
-        outcome: "ok",
-      };
-    } catch (error) {
-      if (this._prerender?.jobId !== job.id) return;
-      const cancelled = error instanceof JobError && error.code === "cancelled";
-      this._prerender = {
-        ...this._prerender,
-        running: false,
-        message: cancelled
-          ? "Pre-rendering cancelled."
-          : `Pre-rendering failed: ${errorText(error)}`,
-        outcome: "error",
-      };
-    }
+    void togglePrerender(
+      socket,
+      d.path,
+      d.hdu,
+      () => this._prerender,
+      (state) => (this._prerender = state),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -767,26 +1033,21 @@ export class ToyzImageViewer extends LitElement {
       cmapCustom: this._cmapCustom,
       invert: this._invert,
       prerendering: this._prerender?.running ?? false,
+      playing: this._playing,
+      fps: this._fps,
+      clientRender: this._clientRender ?? true,
+      clientRenderActive: this.source instanceof RawPyramidSource,
+      clientRenderBlocked: hdu ? this.clientRenderBlocked(hdu) : "No image",
+      contrastTool: this._contrastTool,
+      contrast: this._contrast,
+      bias: this._bias,
     };
     return html`
       <div class="viewer-toolbar">${toolbarTemplate(model, this.toolbarHandlers)}</div>
-      ${
-        error
-          ? html`<div class="viewer-banner error" role="alert" data-testid="error">
-              <span>${error}</span>
-              <button
-                class="icon-button"
-                title="Dismiss"
-                @click=${() => {
-                  this._error = null;
-                  this._tileError = null;
-                }}
-              >
-                ×
-              </button>
-            </div>`
-          : nothing
-      }
+      ${errorBannerTemplate(error, () => {
+        this._error = null;
+        this._tileError = null;
+      })}
       ${this._prerender ? prerenderTemplate(this._prerender, () => (this._prerender = null)) : nothing}
       <div class="viewer-body">
         <div class="viewer-map" data-testid="viewer-map"></div>
@@ -797,29 +1058,18 @@ export class ToyzImageViewer extends LitElement {
               </div>`
             : nothing
         }
-        ${this._busy ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
+        ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
+        ${
+          this._preview
+            ? html`<div class="contrast-preview-box" data-testid="contrast-preview">
+                <canvas class="contrast-preview"></canvas>
+                <span>contrast ${this._contrast.toFixed(2)} · bias ${this._bias.toFixed(2)}</span>
+              </div>`
+            : nothing
+        }
       </div>
-      <div class="viewer-status">
-        <span class="readout" data-testid="readout"
-          >${readoutTemplate(this._readout, hasImage)}</span
-        >
-        <span class="viewer-status-right">
-          ${
-            this._tilesLoading > 0
-              ? html`<span class="tiles-loading" data-testid="tiles-loading"
-                  >loading ${this._tilesLoading} tile${this._tilesLoading === 1 ? "" : "s"}</span
-                >`
-              : nothing
-          }
-          ${
-            hdu && hasImage
-              ? html`<span class="dims"
-                  >${hdu.width} × ${hdu.height}${hdu.planes > 1 ? ` × ${hdu.planes}` : ""}</span
-                >`
-              : nothing
-          }
-        </span>
-      </div>
+      ${hasImage ? colorbarTemplate(this.colorbarModel()) : nothing}
+      ${statusTemplate(this._readout, hasImage ? hdu : null, this._tilesLoading)}
       ${headerDialogTemplate(d, this._headerFilter, (text) => (this._headerFilter = text))}
     `;
   }
@@ -833,10 +1083,15 @@ export class ToyzImageViewer extends LitElement {
     cmapSelect: (e) => this.onCmapSelect(e),
     cmapText: (e) => this.onCmapText(e),
     invert: (e) => this.onInvert(e),
+    play: () => this.player.toggle(),
+    fps: (e) => this.onFps(e),
+    clientRender: (e) => this.onClientRender(e),
+    contrastTool: () => (this._contrastTool = !this._contrastTool),
+    resetContrast: () => this.resetContrast(),
     fit: () => this.fit(),
     actualSize: () => this.zoomToActualSize(),
     header: () => this.showHeader(),
-    prerender: () => void this.prerender(),
+    prerender: () => this.prerender(),
   };
 }
 

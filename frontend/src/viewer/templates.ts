@@ -5,6 +5,10 @@ import { html, nothing, type TemplateResult } from "lit";
 import type { Description, HduInfo } from "../protocol";
 import { formatValue } from "../util";
 import { COLORMAPS, CUSTOM_CMAP, LIMITS, MORE_COLORMAPS, STRETCHES } from "./options";
+import { hduLabel, orderedHdus } from "./hdus";
+import { MAX_FPS, planeAxesLabel } from "./cube";
+
+export { hduLabel } from "./hdus";
 
 export interface Readout {
   /** 1-based FITS pixel. */
@@ -13,6 +17,8 @@ export interface Readout {
   /** null while the server's answer is on its way. */
   value: string | null;
   world: string | null;
+  /** Mosaics: which CCD and which pixel in it. */
+  ccd?: string | null;
 }
 
 export interface PrerenderState {
@@ -40,6 +46,16 @@ export interface ToolbarModel {
   cmapCustom: boolean;
   invert: boolean;
   prerendering: boolean;
+  playing: boolean;
+  fps: number;
+  /** Client rendering asked for, and whether it is what draws the tiles now. */
+  clientRender: boolean;
+  clientRenderActive: boolean;
+  /** Why client rendering cannot be used for this image (null: it can). */
+  clientRenderBlocked: string | null;
+  contrastTool: boolean;
+  contrast: number;
+  bias: number;
 }
 
 export interface ToolbarHandlers {
@@ -51,20 +67,15 @@ export interface ToolbarHandlers {
   cmapSelect(event: Event): void;
   cmapText(event: Event): void;
   invert(event: Event): void;
+  play(): void;
+  fps(event: Event): void;
+  clientRender(event: Event): void;
+  contrastTool(): void;
+  resetContrast(): void;
   fit(): void;
   actualSize(): void;
   header(): void;
   prerender(): void;
-}
-
-/** "1 SCI — 2048×2048", or the reason an HDU cannot be shown. */
-export function hduLabel(h: HduInfo): string {
-  const name = h.name || (h.index === 0 ? "PRIMARY" : "");
-  let what: string;
-  if (h.problem) what = h.problem;
-  else if (h.is_image) what = `${h.width}×${h.height}${h.planes > 1 ? `×${h.planes}` : ""}`;
-  else what = h.kind;
-  return `${h.index}${name ? ` ${name}` : ""} — ${what}`;
 }
 
 export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateResult {
@@ -79,37 +90,20 @@ export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateR
       <select data-testid="hdu" ?disabled=${!d || d.hdus.length < 2} @change=${on.hdu}>
         ${
           d
-            ? d.hdus.map(
+            ? orderedHdus(d.hdus).map(
                 (h) =>
                   html`<option
                     value=${h.index}
                     ?selected=${h.index === d.hdu}
                     ?disabled=${h.problem !== null}
                     title=${h.problem ?? ""}
-                  >${hduLabel(h)}</option>`,
+                  >${hduLabel(h, d.hdus)}</option>`,
               )
             : html`<option>—</option>`
         }
       </select>
     </label>
-    ${
-      hdu && hdu.planes > 1
-        ? html`<label class="field" title="Plane of the cube (0-based)">
-            <span>plane</span>
-            <input
-              class="num small"
-              type="number"
-              data-testid="plane"
-              min="0"
-              max=${hdu.planes - 1}
-              step="1"
-              .value=${String(d?.plane ?? 0)}
-              @change=${on.plane}
-            />
-            <span class="muted">/ ${hdu.planes}</span>
-          </label>`
-        : nothing
-    }
+    ${hdu && hdu.planes > 1 ? cubeTemplate(m, on) : nothing}
     <label class="field">
       <span>stretch</span>
       <select data-testid="stretch" @change=${on.stretch}>
@@ -184,6 +178,43 @@ export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateR
       <input type="checkbox" data-testid="invert" .checked=${m.invert} @change=${on.invert} />
       <span>invert</span>
     </label>
+    <label
+      class="field check"
+      title=${
+        m.clientRenderBlocked ??
+        "Draw the image in the browser from float tiles: stretch, limits and colours change without asking the server"
+      }
+    >
+      <input
+        type="checkbox"
+        data-testid="client-render"
+        data-active=${m.clientRenderActive ? "true" : "false"}
+        .checked=${m.clientRender && m.clientRenderBlocked === null}
+        ?disabled=${m.clientRenderBlocked !== null}
+        @change=${on.clientRender}
+      />
+      <span>client render</span>
+    </label>
+    <span class="field contrast-tools">
+      <button
+        data-testid="contrast-tool"
+        class=${m.contrastTool ? "active" : ""}
+        aria-pressed=${m.contrastTool ? "true" : "false"}
+        title="Drag on the image to change contrast (up/down) and bias (left/right); the right mouse button does it too"
+        ?disabled=${!m.hasImage}
+        @click=${on.contrastTool}
+      >
+        Contrast
+      </button>
+      <button
+        data-testid="contrast-reset"
+        title=${`Reset contrast (${m.contrast.toFixed(2)}) and bias (${m.bias.toFixed(2)})`}
+        ?disabled=${m.contrast === 1 && m.bias === 0.5}
+        @click=${on.resetContrast}
+      >
+        Reset
+      </button>
+    </span>
     <span class="toolbar-spacer"></span>
     <button
       data-testid="fit"
@@ -213,6 +244,66 @@ export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateR
   `;
 }
 
+/** While the slider moves, its number follows (the plane changes on release). */
+function showSliderPlane(event: Event): void {
+  const slider = event.target as HTMLInputElement;
+  const number = slider.parentElement?.querySelector<HTMLInputElement>("input[data-testid=plane]");
+  if (number) number.value = slider.value;
+}
+
+function cubeTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateResult {
+  const hdu = m.hdu;
+  const planes = hdu?.planes ?? 1;
+  const plane = m.description?.plane ?? 0;
+  const axes = hdu ? planeAxesLabel(hdu.shape, plane) : null;
+  return html`<span class="field cube" title="Plane of the cube (0-based)">
+    <span>plane</span>
+    <input
+      class="plane-slider"
+      type="range"
+      data-testid="plane-slider"
+      min="0"
+      max=${planes - 1}
+      step="1"
+      .value=${String(plane)}
+      @input=${showSliderPlane}
+      @change=${on.plane}
+    />
+    <input
+      class="num small"
+      type="number"
+      data-testid="plane"
+      min="0"
+      max=${planes - 1}
+      step="1"
+      .value=${String(plane)}
+      @change=${on.plane}
+    />
+    <span class="muted">/ ${planes}</span>
+    ${axes ? html`<span class="muted plane-axes" data-testid="plane-axes">${axes}</span>` : nothing}
+    <button
+      data-testid="play"
+      data-playing=${m.playing ? "true" : "false"}
+      title=${m.playing ? "Pause" : "Play the planes"}
+      @click=${on.play}
+    >
+      ${m.playing ? "❚❚" : "▶"}
+    </button>
+    <input
+      class="num small"
+      type="number"
+      data-testid="fps"
+      title="Frames per second (slower when the tiles take longer)"
+      min="0.1"
+      max=${MAX_FPS}
+      step="any"
+      .value=${String(m.fps)}
+      @change=${on.fps}
+    />
+    <span class="muted">fps</span>
+  </span>`;
+}
+
 export function prerenderTemplate(p: PrerenderState, dismiss: () => void): TemplateResult {
   const fraction = p.total > 0 ? p.done / p.total : 0;
   return html`<div
@@ -237,13 +328,52 @@ export function prerenderTemplate(p: PrerenderState, dismiss: () => void): Templ
   </div>`;
 }
 
+export function errorBannerTemplate(
+  error: string | null,
+  dismiss: () => void,
+): TemplateResult | typeof nothing {
+  if (!error) return nothing;
+  return html`<div class="viewer-banner error" role="alert" data-testid="error">
+    <span>${error}</span>
+    <button class="icon-button" title="Dismiss" @click=${dismiss}>×</button>
+  </div>`;
+}
+
+/** The status line: the readout, tiles still loading, the image's size (`hdu` when shown). */
+export function statusTemplate(
+  readout: Readout | null,
+  hdu: HduInfo | null,
+  tilesLoading: number,
+): TemplateResult {
+  return html`<div class="viewer-status">
+    <span class="readout" data-testid="readout">${readoutTemplate(readout, hdu !== null)}</span>
+    <span class="viewer-status-right">
+      ${
+        tilesLoading > 0
+          ? html`<span class="tiles-loading" data-testid="tiles-loading"
+              >loading ${tilesLoading} tile${tilesLoading === 1 ? "" : "s"}</span
+            >`
+          : nothing
+      }
+      ${
+        hdu
+          ? html`<span class="dims"
+              >${hdu.width} × ${hdu.height}${hdu.planes > 1 ? ` × ${hdu.planes}` : ""}</span
+            >`
+          : nothing
+      }
+    </span>
+  </div>`;
+}
+
 export function readoutTemplate(r: Readout | null, hasImage: boolean): TemplateResult | string {
   if (!r) return hasImage ? "Point at the image to read pixel values." : "";
   return html`<span data-testid="readout-xy">x ${r.x}, y ${r.y}</span>
     <span data-testid="readout-value" class="value"
       >${r.value === null ? "…" : `value ${r.value}`}</span
     >
-    ${r.world ? html`<span data-testid="readout-world" class="world">${r.world}</span>` : nothing}`;
+    ${r.world ? html`<span data-testid="readout-world" class="world">${r.world}</span>` : nothing}
+    ${r.ccd ? html`<span data-testid="readout-ccd" class="ccd">${r.ccd}</span>` : nothing}`;
 }
 
 export function headerDialogTemplate(

@@ -68,3 +68,26 @@ export function pyramidResolutions(levels: number): number[] {
   for (let k = levels - 1; k >= 0; k--) resolutions.push(2 ** k);
   return resolutions;
 }
+
+/** What a raw float tile depends on: the data, not the rendering. */
+export interface DataParams {
+  path: string;
+  hdu: number;
+  plane: number;
+  identity: string;
+}
+
+/** The query string of a `.raw` tile URL. */
+export function dataQuery(p: DataParams): string {
+  return new URLSearchParams({
+    path: p.path,
+    hdu: String(p.hdu),
+    plane: String(p.plane),
+    v: p.identity,
+  }).toString();
+}
+
+/** `/tiles/<level>/<tx>/<ty>.raw?…`: 256×256 float32, first row the highest y. */
+export function rawTileUrl(p: DataParams, level: number, tx: number, ty: number): string {
+  return `${TILES_URL}${level}/${tx}/${ty}.raw?${dataQuery(p)}`;
+}

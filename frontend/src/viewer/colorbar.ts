@@ -1,0 +1,65 @@
+// The colorbar under the map: the colormap along the stretched scale, labelled in data units.
+import { html, nothing, type TemplateResult } from "lit";
+
+import { formatValue } from "../util";
+import { colorbarPixels, colorbarTicks, type ContrastBias } from "./stretch";
+
+/** Width in pixels of the bar's canvas (CSS stretches it). */
+export const COLORBAR_PIXELS = 256;
+
+export interface ColorbarModel {
+  /** The packed palette (inversion applied), null while it loads. */
+  palette: Uint32Array | null;
+  /** Contrast/bias the bar shows (neutral when the server draws the tiles). */
+  contrastBias: ContrastBias;
+  lo: number;
+  hi: number;
+  stretch: string;
+}
+
+/** What the canvas shows, to repaint it only when that changes. */
+export function colorbarSignature(m: ColorbarModel): string {
+  return m.palette
+    ? `${m.palette.length}:${m.palette[0]}:${m.palette[m.palette.length >> 1]}:${m.palette[m.palette.length - 1]}:${m.contrastBias.contrast}:${m.contrastBias.bias}`
+    : "";
+}
+
+export function paintColorbar(canvas: HTMLCanvasElement, m: ColorbarModel): void {
+  if (!m.palette) return;
+  canvas.width = COLORBAR_PIXELS;
+  canvas.height = 1;
+  const image = new ImageData(COLORBAR_PIXELS, 1);
+  new Uint32Array(image.data.buffer).set(
+    colorbarPixels(m.palette, m.contrastBias, COLORBAR_PIXELS),
+  );
+  canvas.getContext("2d")?.putImageData(image, 0, 0);
+}
+
+export function colorbarTemplate(m: ColorbarModel | null): TemplateResult | typeof nothing {
+  if (!m) return nothing;
+  const ticks = colorbarTicks(m.lo, m.hi, m.stretch);
+  const last = ticks.length - 1;
+  const mid = last % 2 === 0 ? last / 2 : -1;
+  return html`<div
+    class="viewer-colorbar"
+    data-testid="colorbar"
+    data-lo=${m.lo}
+    data-hi=${m.hi}
+    data-stretch=${m.stretch}
+  >
+    <canvas class="colorbar-canvas" data-testid="colorbar-canvas"></canvas>
+    <div class="colorbar-ticks">
+      ${ticks.map((t, i) => {
+        const which = i === 0 ? "lo" : i === last ? "hi" : i === mid ? "mid" : "tick";
+        return html`<span
+          class="colorbar-tick ${which}"
+          data-testid=${`colorbar-${which}`}
+          data-position=${t.position}
+          data-value=${t.value}
+          style=${`left: ${(t.position * 100).toFixed(2)}%`}
+          >${formatValue(t.value)}</span
+        >`;
+      })}
+    </div>
+  </div>`;
+}
