@@ -11,7 +11,7 @@ import { isHttpErrorBody } from "../protocol";
 import { errorText, type WorkspaceSocket } from "../socket";
 import { basename, formatValue, roundTo, sexagesimal, significant } from "../util";
 import { COLORMAPS, CUSTOM_CMAP, DEFAULT_CMAP, DEFAULT_LIMITS, DEFAULT_STRETCH } from "./options";
-import { PixelProbe } from "./probe";
+import { PixelProbe, fetchPixel } from "./probe";
 import { colorbarSignature, colorbarTemplate, paintColorbar, type ColorbarModel } from "./colorbar";
 import { fetchColormap } from "./colormaps";
 import { ContrastDrag } from "./contrast";
@@ -784,11 +784,8 @@ export class ToyzImageViewer extends LitElement {
     const row = Math.floor(y);
     const same = this._readout && this._readout.x === col + 1 && this._readout.y === row + 1;
     if (!same) this._readout = { x: col + 1, y: row + 1, value: null, world: null };
-    const socket = this.socket;
     const { path, hdu: hduIndex, plane } = d;
-    this.probe.move(x, y, (px, py) =>
-      socket.job("imaging.pixel", { path, hdu: hduIndex, plane, x: px, y: py }),
-    );
+    this.probe.move(x, y, (px, py) => fetchPixel({ path, hdu: hduIndex, plane }, px, py));
   }
 
   private showPixel(pixel: Pixel): void {

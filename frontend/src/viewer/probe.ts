@@ -4,6 +4,31 @@ import type { Pixel } from "../protocol";
 
 export type PixelAsker = (x: number, y: number) => Promise<Pixel>;
 
+/**
+ * Reads the pixel over HTTP: hover readout is frequent and tiny, so it stays off the job
+ * queue (no job rows, no wait behind a pre-render) and goes straight to a cheap GET.
+ */
+export async function fetchPixel(
+  params: { path: string; hdu: number; plane: number },
+  x: number,
+  y: number,
+): Promise<Pixel> {
+  const query = new URLSearchParams({
+    path: params.path,
+    hdu: String(params.hdu),
+    plane: String(params.plane),
+    x: String(x),
+    y: String(y),
+  });
+  const response = await fetch(`/api/imaging/pixel?${query}`, { credentials: "same-origin" });
+  const body: unknown = await response.json();
+  if (!response.ok) {
+    const error = (body as { error?: { message?: string } }).error;
+    throw new Error(error?.message ?? `The server answered ${response.status}.`);
+  }
+  return body as Pixel;
+}
+
 export class PixelProbe {
   private seq = 0;
   private wanted: { x: number; y: number; seq: number; ask: PixelAsker } | null = null;
