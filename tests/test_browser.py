@@ -41,6 +41,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "toyz_setup"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # An ordinary user, as an admin would add one.
+    create = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
+    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
     data = var / "data"
     (data / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
     port = free_port()
@@ -331,3 +334,23 @@ def test_contrast_and_bias_drag_live_and_persist(page: Any) -> None:
     assert page.evaluate(f"{VIEWER}.contrastBias") == {"contrast": 1, "bias": 0.5}
     page.locator("[data-testid=client-render]").first.check()
     page.wait_for_function(f"() => {VIEWER}.clientRenderActive")
+
+
+def test_a_new_user_sees_only_their_home_and_cannot_reach_other_files(site: dict[str, Any], browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site['base']}/")
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/workspaces/*/")
+    entries = page.locator("[data-testid=entry]")
+    entries.first.wait_for()
+    assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["home"]
+    open_file(page, "home")
+    page.locator('[data-testid=entry][data-name="carol"]').wait_for()
+    assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["carol"]
+    # The samples the admin sees are out of reach, even by asking for them directly.
+    response = page.request.get(f"{site['base']}/api/imaging/describe?path=samples/starfield.fits")
+    assert response.status == 403 and response.json()["error"]["code"] == "forbidden"
+    context.close()
