@@ -99,6 +99,7 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
     query = {key: str(value) for key, value in request.GET.items()}
     query["fmt"] = fmt
     if_none_match = request.headers.get("If-None-Match")
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
 
     def work(image: ResolvedPath) -> HttpResponse:
         hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
@@ -112,11 +113,13 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
             return _not_modified(etag, cache_control)
         if params is None:
             raw = services.raw_tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y)
-            response = _tile_response(
-                gzip.compress(raw, compresslevel=1), "application/octet-stream", etag, cache_control
-            )
-            # The browser inflates it itself; the client gets 256×256 float32 values.
-            response["Content-Encoding"] = "gzip"
+            if accepts_gzip:
+                # The browser inflates it itself; the client gets 256×256 float32 values.
+                response = _tile_response(gzip.compress(raw, 1), "application/octet-stream", etag, cache_control)
+                response["Content-Encoding"] = "gzip"
+            else:
+                response = _tile_response(raw, "application/octet-stream", etag, cache_control)
+            response["Vary"] = "Accept-Encoding"
             return response
         data = services.tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params)
         return _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)

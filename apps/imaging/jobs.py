@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.conf import settings
+from celery.exceptions import SoftTimeLimitExceeded
 
+from apps.files.errors import PathError
 from apps.files.permissions import Right
 from apps.imaging import services
+from apps.jobs.errors import JobCancelled, JobError
 from apps.jobs.registry import JobContext, Param, register
-from workers.imaging import build_pyramid
+from workers.imaging import ImagingError
+
+logger = logging.getLogger(__name__)
+MAX_LISTED_FAILURES = 100
 
 _HDU = Param("hdu", "int", minimum=0, maximum=10_000, nullable=True)
 _PLANE = Param("plane", "int", default=0, minimum=0, maximum=10**9)
@@ -43,9 +49,63 @@ def pixel(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     "imaging.prerender",
     "Build and cache an image's whole tile pyramid.",
     params=[Param("path", "path", required=True, right=Right.READ), _HDU],
+    heavy=True,
 )
 def prerender(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     image = params["path"]
-    summary = build_pyramid(image.real, hdu=params["hdu"], cache_dir=settings.TOYZ_CACHE_DIR, progress=ctx.progress)
-    ctx.event({"event": "prerender.ready", "path": image.client, "hdu": params["hdu"]})
-    return {"path": image.client, **summary}
+    result = services.prerender(image, params["hdu"], progress=ctx.progress)
+    ctx.prerender_ready(image.client, params["hdu"])
+    return result
+
+
+@register(
+    "imaging.prerender_folder",
+    "Build and cache the pyramids of every image in a folder, one file after the other.",
+    params=[Param("path", "path", required=True, right=Right.READ), Param("recursive", "bool", default=False)],
+    heavy=True,
+)
+def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    folder = params["path"]
+    if not folder.real.is_dir():
+        raise JobError("bad_path", "That is a file, not a folder; pre-render it with imaging.prerender.")
+    try:
+        files, refused = services.find_images(ctx.user, folder, params["recursive"])
+    except PathError as exc:
+        raise JobError(exc.code, exc.message) from None
+    failures = [{"path": path, "code": exc.code, "message": exc.message} for path, exc in refused]
+    built = skipped = 0
+    total = len(files)
+    # Files run one after the other inside this job (see docs/architecture.md, "Pre-rendering").
+    for index, image in enumerate(files):
+        ctx.progress(index, total, image.client)
+
+        def within_file(done: int, steps: int, message: str, index: int = index, name: str = image.client) -> None:
+            # Progress counts files; the message tells how far the current one is.
+            ctx.progress(index, total, f"{name} ({done}/{steps})")
+
+        try:
+            result = services.prerender(image, None, progress=within_file)
+        except (JobCancelled, SoftTimeLimitExceeded):
+            raise
+        except (ImagingError, PathError, JobError) as exc:
+            failures.append({"path": image.client, "code": exc.code, "message": exc.message})
+            continue
+        except Exception as exc:
+            # One bad file must not stop the night; the trace goes to the log.
+            logger.exception("Pre-rendering %s failed", image.client)
+            failures.append({"path": image.client, "code": "job_failed", "message": f"unexpected error: {exc!r}"})
+            continue
+        if result["skipped"]:
+            skipped += 1
+        else:
+            built += 1
+        ctx.prerender_ready(image.client, None)
+    ctx.progress(total, total, "done")
+    return {
+        "path": folder.client,
+        "files": total + len(refused),
+        "built": built,
+        "skipped": skipped,
+        "failed": len(failures),
+        "failures": failures[:MAX_LISTED_FAILURES],
+    }

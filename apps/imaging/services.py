@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +16,21 @@ from django.conf import settings
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
-from workers.imaging import RenderParams, default_cuts, describe, file_identity, pixel_at, raw_tile, render_tile
+from apps.files.services import is_openable
+from workers.imaging import (
+    RenderParams,
+    build_pyramid,
+    default_cuts,
+    describe,
+    file_identity,
+    pixel_at,
+    raw_tile,
+    render_tile,
+)
+from workers.imaging.api import clear_caches
+from workers.imaging.cache import atomic_write_json
+
+MAX_PRERENDER_FILES = 10_000
 
 
 def open_image(user: User, raw_path: object) -> ResolvedPath:
@@ -48,3 +69,118 @@ def raw_tile_bytes(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: 
 
 def identity(image: ResolvedPath) -> str:
     return file_identity(image.real)
+
+
+# --- pre-rendering ------------------------------------------------------------------------------
+#
+# A "complete" marker per (file identity, HDU) beside the pyramid: build_pyramid is idempotent
+# but checks every tile (one stat each, slow on a shared filesystem), the marker is one stat.
+# The identity changes with the file, so a changed file has no marker.
+
+
+def _marker(identity: str, hdu: int | None) -> Path:
+    name = "all" if hdu is None else f"hdu{hdu}"
+    return Path(settings.TOYZ_CACHE_DIR) / identity / f"prerendered-{name}.json"
+
+
+def is_prerendered(image: ResolvedPath, hdu: int | None) -> bool:
+    """Whether `build_pyramid` has completed for this file (every HDU when `hdu` is None)."""
+    identity = file_identity(image.real)
+    return _marker(identity, None).exists() or (hdu is not None and _marker(identity, hdu).exists())
+
+
+def prerender(
+    image: ResolvedPath, hdu: int | None, progress: Callable[[int, int, str], None] | None = None
+) -> dict[str, Any]:
+    """Build and cache a file's whole pyramid, unless it is already complete.
+
+    Returns ``{"path", "hdus", "levels", "tiles", "skipped"}``. Raises ImagingError for files
+    that cannot be shown; other errors (OSError on the cache) pass through.
+    """
+    identity = file_identity(image.real)
+    marker = _marker(identity, hdu)
+    if _marker(identity, None).exists() or marker.exists():
+        summary = _read_marker(marker) or _read_marker(_marker(identity, None)) or {}
+        return {"path": image.client, "hdus": [], "levels": 0, "tiles": 0, **summary, "skipped": True}
+    summary = build_pyramid(image.real, hdu=hdu, cache_dir=settings.TOYZ_CACHE_DIR, progress=progress)
+    _sweep_orphans(marker.parent)
+    # Written last: a build killed halfway leaves no marker, and the next run resumes it.
+    atomic_write_json(marker, summary)
+    return {"path": image.client, **summary, "skipped": False}
+
+
+def _sweep_orphans(folder: Path) -> None:
+    """Delete the temporary files that killed builders left behind (hidden ``.*.tmp`` in the cache).
+
+    Only those older than a pre-render task may live, so no running writer loses its file.
+    """
+    oldest = time.time() - (settings.TOYZ_PRERENDER_SOFT_TIME_LIMIT + 120)
+    for leftover in folder.rglob(".*.tmp"):
+        try:
+            if leftover.stat().st_mtime < oldest:
+                leftover.unlink()
+        except FileNotFoundError:
+            continue  # renamed into place or swept by another process meanwhile
+
+
+def _read_marker(marker: Path) -> dict[str, Any] | None:
+    try:
+        stored = json.loads(marker.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def forget_prerender(image: ResolvedPath, hdu: int | None) -> None:
+    """Delete the cached pyramid of a file (of one HDU, or all of it) so that it is built again."""
+    identity = file_identity(image.real)
+    base = Path(settings.TOYZ_CACHE_DIR) / identity
+    # Markers first: no reader may trust a pyramid that is being deleted.
+    _marker(identity, None).unlink(missing_ok=True)
+    if hdu is not None:
+        _marker(identity, hdu).unlink(missing_ok=True)
+        folders = list(base.glob(f"hdu{hdu}-p*"))
+    else:
+        folders = [base]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        # Renamed away first, so the pyramid vanishes at once rather than tile by tile.
+        doomed = folder.with_name(f".{folder.name}.deleting-{uuid.uuid4().hex}")
+        try:
+            folder.rename(doomed)
+        except FileNotFoundError:
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+    # This process may hold the old levels and cuts in memory.
+    clear_caches()
+
+
+def find_images(
+    user: User, folder: ResolvedPath, recursive: bool
+) -> tuple[list[ResolvedPath], list[tuple[str, PathError]]]:
+    """The image files in a folder (in its subfolders too when `recursive`), each checked for `user`.
+
+    Returns the files the user may read, in path order, and the (path, error) of those refused
+    (e.g. a symlink out of the data root). Hidden files and folders are left out.
+    """
+    base = PurePosixPath(folder.client)
+    candidates: list[str] = []
+    for current, dirs, files in os.walk(folder.real):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
+        relative = PurePosixPath(Path(current).relative_to(folder.real).as_posix())
+        for name in sorted(files):
+            if not name.startswith(".") and is_openable(name):
+                candidates.append((base / relative / name).as_posix())
+        if len(candidates) > MAX_PRERENDER_FILES:
+            raise PathError(
+                "bad_path", f"That folder holds more than {MAX_PRERENDER_FILES} images; choose a smaller one."
+            )
+    found: list[ResolvedPath] = []
+    refused: list[tuple[str, PathError]] = []
+    for client in candidates:
+        try:
+            found.append(resolve(user, client, Right.READ))
+        except PathError as exc:
+            refused.append((client, exc))
+    return found, refused

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from apps.files.errors import PathError
-from apps.files.permissions import Right, User
+from apps.files.permissions import Right, User, is_active_user
 from apps.files.resolver import resolve
 from apps.jobs.errors import JobError
 
@@ -21,7 +21,7 @@ MAX_STRING = 4096
 
 
 class JobContext(Protocol):
-    """What a job function may use: who runs it, and a way to report progress."""
+    """What a job function may use: who runs it, a way to report progress, and events."""
 
     @property
     def user(self) -> User: ...
@@ -32,6 +32,10 @@ class JobContext(Protocol):
     def progress(self, done: int, total: int, message: str = "") -> None: ...
 
     def event(self, payload: dict[str, Any]) -> None: ...
+
+    def prerender_ready(self, path: str, hdu: int | None) -> None:
+        """Tell every open workspace whose user may read `path` that its pyramid is complete."""
+        ...
 
 
 JobFunction = Callable[[JobContext, dict[str, Any]], dict[str, Any]]
@@ -55,18 +59,21 @@ class JobSpec:
     description: str
     func: JobFunction
     params: tuple[Param, ...] = field(default_factory=tuple)
+    heavy: bool = False  # long work (pyramids): its own pool, and it outlives the socket that asked
 
 
 _REGISTRY: dict[str, JobSpec] = {}
 
 
-def register(name: str, description: str, *, params: Sequence[Param] = ()) -> Callable[[JobFunction], JobFunction]:
+def register(
+    name: str, description: str, *, params: Sequence[Param] = (), heavy: bool = False
+) -> Callable[[JobFunction], JobFunction]:
     """Register a job function under `name` (``"module.function"``)."""
 
     def decorator(func: JobFunction) -> JobFunction:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise RuntimeError(f"Job function {name!r} is registered twice.")
-        _REGISTRY[name] = JobSpec(name, description, func, tuple(params))
+        _REGISTRY[name] = JobSpec(name, description, func, tuple(params), heavy)
         return func
 
     return decorator
@@ -84,8 +91,8 @@ def names() -> list[str]:
 
 
 def can_run(user: User, spec: JobSpec) -> bool:
-    """Whether the user may run this function. Built-in functions are open to every user."""
-    return bool(user.is_authenticated)
+    """Whether the user may run this function. Built-in functions are open to every active user."""
+    return is_active_user(user)
 
 
 def _clean_value(param: Param, value: Any, user: User) -> Any:

@@ -36,6 +36,8 @@ class Reporter(Protocol):
 
     def group(self, workspace_id: int, payload: dict[str, Any]) -> None: ...
 
+    def prerender_ready(self, payload: dict[str, Any]) -> None: ...
+
 
 def cancel_key(job_id: str) -> str:
     return f"toyz:job-cancel:{job_id}"
@@ -81,6 +83,9 @@ class Context:
         if self.job.workspace_id is not None:
             self.reporter.group(self.job.workspace_id, {"type": "event", **payload})
 
+    def prerender_ready(self, path: str, hdu: int | None) -> None:
+        self.reporter.prerender_ready({"type": "event", "event": "prerender.ready", "path": path, "hdu": hdu})
+
 
 def _error(client_id: int, code: str, message: str) -> dict[str, Any]:
     return {"type": "result", "id": client_id, "status": "error", "error": {"code": code, "message": message}}
@@ -90,25 +95,31 @@ def _finish(job: Job, status: str, **fields: Any) -> None:
     Job.objects.filter(pk=job.pk).update(status=status, finished=timezone.now(), **fields)
 
 
-def execute(job_id: str, client_id: int, reporter: Reporter) -> None:
-    """Run the job `job_id` and report to `reporter`. Never raises."""
+def execute(job_id: str, client_id: int, reporter: Reporter, *, retry_on: tuple[type[Exception], ...] = ()) -> None:
+    """Run the job `job_id` and report to `reporter`.
+
+    Never raises, except an exception of a type in `retry_on` from the job function: then the
+    job goes back to "queued" and the caller (a Celery task with retries) runs it again.
+    """
     close_old_connections()
     try:
         job = Job.objects.select_related("user").filter(pk=job_id).first()
         if job is None:
             return  # deleted meanwhile: nobody to answer
+        if job.status in (Job.Status.DONE, Job.Status.ERROR):
+            return  # a redelivered task whose job already answered
         if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
             _finish(job, Job.Status.CANCELLED)
             reporter.send(job_id, _error(client_id, "cancelled", "The job was cancelled."))
             return
         Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started=timezone.now())
-        message = _run(job, client_id, reporter)
+        message = _run(job, client_id, reporter, retry_on)
         reporter.send(job_id, message)
     finally:
         close_old_connections()
 
 
-def _run(job: Job, client_id: int, reporter: Reporter) -> dict[str, Any]:
+def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> dict[str, Any]:
     try:
         spec, params = registry.prepare(job.user, job.fn, job.params)
         result = spec.func(Context(job, client_id, reporter), params)
@@ -124,14 +135,23 @@ def _run(job: Job, client_id: int, reporter: Reporter) -> dict[str, Any]:
     except SoftTimeLimitExceeded:
         _finish(job, Job.Status.ERROR, error_code="timeout", error_message="time limit")
         return _error(client_id, "timeout", "The job ran past its time limit. Try a smaller request.")
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, retry_on):
+            logger.warning("Job %s (%s) will be retried after: %r", job.pk, job.fn, exc)
+            Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, message=f"retrying after: {exc}"[:500])
+            raise
         # The traceback stays in the server log; the user gets a sentence, never the trace.
         logger.exception("Job %s (%s) failed", job.pk, job.fn)
-        _finish(job, Job.Status.ERROR, error_code="job_failed", error_message="unexpected error (see log)")
+        # The row (seen by admins and `toyz_prerender`) keeps the exception's own words.
+        _finish(job, Job.Status.ERROR, error_code="job_failed", error_message=f"unexpected error: {exc!r}"[:2000])
         return _error(
             client_id,
             "job_failed",
             "The job failed unexpectedly; the error is in the server log. Try again or tell an admin.",
         )
+    if cache.get(cancel_key(str(job.pk))):
+        # Cancelled while running without reporting progress: the client was already told.
+        _finish(job, Job.Status.CANCELLED)
+        return _error(client_id, "cancelled", "The job was cancelled.")
     _finish(job, Job.Status.DONE, result=result)
     return {"type": "result", "id": client_id, "status": "ok", "result": result}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.files.permissions import User
+from apps.files.errors import PathError
+from apps.files.permissions import Right, User
+from apps.files.resolver import resolve
 from apps.jobs import registry, transports
 from apps.jobs.errors import JobError
 from apps.jobs.models import Job
@@ -19,6 +22,7 @@ from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_change, can_view
 from apps.workspaces.services import clean_event, clean_layout
 
+logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -29,6 +33,7 @@ def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 
 
 MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
 MAX_CLIENT_ID = 2**53 - 1
 MAX_PENDING = 256
 CLOSE_UNAUTHENTICATED = 4401
@@ -44,12 +49,21 @@ def _load_workspace(user: User, workspace_id: int) -> tuple[Workspace | None, bo
 
 
 @db
-def _create_job(user: User, workspace_id: int, fn: Any, params: Any) -> str:
+def _create_job(user: User, workspace_id: int, fn: Any, params: Any) -> tuple[str, bool]:
     # Same check as the runner makes, so that bad requests fail at once, before anything queues.
     spec, _ = registry.prepare(user, fn, params)
     assert user.pk is not None  # the consumer admits only logged-in users
     job = Job.objects.create(user_id=int(user.pk), workspace_id=workspace_id, fn=spec.name, params=params or {})
-    return str(job.pk)
+    return str(job.pk), spec.heavy
+
+
+@db
+def _may_read(user: User, path: Any) -> bool:
+    try:
+        resolve(user, path, Right.READ, must_exist=False)
+    except PathError:
+        return False
+    return True
 
 
 @db
@@ -57,6 +71,26 @@ def _save_layout(workspace_id: int, tiles: list[dict[str, Any]]) -> None:
     workspace = Workspace.objects.get(pk=workspace_id)
     workspace.layout = tiles
     workspace.save(update_fields=["layout", "updated"])
+
+
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON, and the database refuses them in a saved layout.
+    raise ValueError(f"{name} is not allowed")
+
+
+def _depth(value: Any) -> int:
+    """How deeply a decoded JSON value nests (iteratively: the point is to refuse deep ones)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
@@ -78,7 +112,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.workspace_id = workspace.pk
         self.group = transports.workspace_group(workspace.pk)
         self.pending: dict[int, str] = {}  # client job id → job uuid, until its one result is sent
+        self.heavy_jobs: set[str] = set()  # the pending jobs that outlive the socket
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(transports.PRERENDER_GROUP, self.channel_name)
         await self.accept()
         await self.send_json(
             {
@@ -93,17 +129,34 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(transports.PRERENDER_GROUP, self.channel_name)
+        # Nobody is left to read the answers; long builds go on, since their work is the cache.
+        for job_id in list(getattr(self, "pending", {}).values()):
+            if job_id not in self.heavy_jobs:
+                await db(transports.cancel)(job_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
             await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB."))
             return
         try:
-            content = json.loads(text_data)
-        except ValueError:
+            content = json.loads(text_data, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError):
             await self.send_json(error_message("bad_message", "That message is not valid JSON."))
             return
-        await self.receive_json(content)
+        if _depth(content) > MAX_DEPTH:
+            await self.send_json(error_message("bad_message", f"Messages may nest at most {MAX_DEPTH} levels."))
+            return
+        try:
+            await self.receive_json(content)
+        except Exception:
+            # Whatever went wrong, this client gets a sentence and the socket stays open.
+            logger.exception(
+                "Workspace %s: message of type %r failed",
+                getattr(self, "workspace_id", None),
+                content.get("type") if isinstance(content, dict) else None,
+            )
+            await self.send_json(error_message("internal", "The server could not handle that message; it was logged."))
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -144,13 +197,17 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         try:
-            job_id = await _create_job(self.scope["user"], self.workspace_id, content.get("fn"), content.get("params"))
+            job_id, heavy = await _create_job(
+                self.scope["user"], self.workspace_id, content.get("fn"), content.get("params")
+            )
         except JobError as exc:
             await self.send_json(error_result(client_id, exc.code, exc.message))
             return
         self.pending[client_id] = job_id
+        if heavy:
+            self.heavy_jobs.add(job_id)
         await database_sync_to_async(transports.dispatch, thread_sensitive=False)(
-            job_id, client_id, self.channel_name, asyncio.get_running_loop()
+            job_id, client_id, self.channel_name, asyncio.get_running_loop(), heavy=heavy
         )
 
     async def handle_cancel(self, content: dict[str, Any]) -> None:
@@ -158,6 +215,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         job_id = self.pending.pop(client_id, None)
         if job_id is None:
             return  # already finished: its result was sent
+        self.heavy_jobs.discard(job_id)
         await database_sync_to_async(transports.cancel)(job_id)
         await self.send_json(error_result(client_id, "cancelled", "The job was cancelled."))
 
@@ -182,7 +240,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
         )
 
-    # Channel-layer handlers ("job.message" and "workspace.event").
+    # Channel-layer handlers ("job.message", "workspace.event" and "prerender.ready").
 
     async def job_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
@@ -190,10 +248,16 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if self.pending.get(client_id) != event.get("job"):
             return  # cancelled, or a repeat from a retried task: the client has its one result
         if message.get("type") == "result":
-            del self.pending[client_id]
+            self.heavy_jobs.discard(self.pending.pop(client_id))
         await self.send_json(message)
 
     async def workspace_event(self, event: dict[str, Any]) -> None:
         if event.get("sender") == self.channel_name:
             return
         await self.send_json(event["payload"])
+
+    async def prerender_ready(self, event: dict[str, Any]) -> None:
+        # Sent to every socket of every workspace: only users who may read the file hear of it.
+        payload = event["payload"]
+        if await _may_read(self.scope["user"], payload.get("path")):
+            await self.send_json(payload)

@@ -140,9 +140,12 @@ def test_raw_tiles_carry_the_exact_values(alice_client, sample_fits):
 
     path = sample_fits("home/alice/m13.fits", shape=(300, 500))
     description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
-    response = alice_client.get(f"/tiles/0/1/0.raw?path=home/alice/m13.fits&hdu=0&v={description['identity']}")
+    url = f"/tiles/0/1/0.raw?path=home/alice/m13.fits&hdu=0&v={description['identity']}"
+    response = alice_client.get(url, headers={"accept-encoding": "gzip, deflate"})
     assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
     values = np.frombuffer(gzip.decompress(response.content), "<f4").reshape(256, 256)
+    plain = alice_client.get(url)
+    assert "Content-Encoding" not in plain and plain.content == gzip.decompress(response.content)
     expected = fits.getdata(path)[0:256, 256:500]
     # First row = highest y; columns 244+ of tile 1 are padding.
     np.testing.assert_array_equal(values[::-1][:, :244], expected)

@@ -258,3 +258,62 @@ async def test_view_events_are_relayed_to_the_others(connect, workspace):
         "center": [10, 20],
         "resolution": 2,
     }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"type": "view", "x": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"type": "view", "x": ' + "[" * 40 + "]" * 40 + "}",
+        '{"type": "layout", "tiles": [{"id": "a", "kind": "image", "x": 0, "y": 0, "w": 1, "h": 1, "state": {"lo": NaN}}]}',
+    ],
+)
+async def test_hostile_json_gets_an_error_and_the_socket_stays_open(connect, workspace, raw):
+    socket = await opened(connect, workspace.owner, workspace)
+    await socket.send_to(text_data=raw)
+    assert (await socket.receive_json_from())["error"]["code"] == "bad_message"
+    _, result = await run_job(socket, 1, "files.list", {"path": "home/alice"})
+    assert result["status"] == "ok"
+
+
+async def test_an_impossible_path_is_an_error_not_a_dropped_socket(connect, workspace):
+    socket = await opened(connect, workspace.owner, workspace)
+    _, result = await run_job(socket, 1, "imaging.describe", {"path": "home/alice/" + "x" * 300 + ".fits"})
+    assert result["error"]["code"] == "bad_path"
+
+
+async def test_an_unexpected_error_in_a_handler_keeps_the_socket_open(connect, workspace, monkeypatch):
+    from apps.jobs import transports
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("broker down")
+
+    monkeypatch.setattr(transports, "dispatch", broken)
+    socket = await opened(connect, workspace.owner, workspace)
+    await socket.send_json_to({"type": "job", "id": 1, "fn": "files.list", "params": {}})
+    reply = await socket.receive_json_from()
+    assert reply["type"] == "error" and reply["error"]["code"] == "internal"
+    assert "broker" not in reply["error"]["message"]
+
+
+async def test_closing_the_page_cancels_its_quick_jobs(connect, workspace, monkeypatch):
+    import threading
+
+    release = threading.Event()
+
+    def waits(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+        release.wait(10)
+        return {}
+
+    monkeypatch.setitem(registry._REGISTRY, "test.waits", registry.JobSpec("test.waits", "waits", waits))
+    socket = await opened(connect, workspace.owner, workspace)
+    await socket.send_json_to({"type": "job", "id": 1, "fn": "test.waits", "params": {}})
+    await asyncio.sleep(0.3)
+    await socket.disconnect()
+    release.set()
+    for _ in range(50):
+        job = await database_sync_to_async(Job.objects.get)(fn="test.waits")
+        if job.status not in (Job.Status.QUEUED, Job.Status.RUNNING):
+            break
+        await asyncio.sleep(0.1)
+    assert job.status == Job.Status.CANCELLED

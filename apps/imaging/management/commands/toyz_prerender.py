@@ -1,0 +1,326 @@
+"""Pre-render a night: build the pyramid of every image under some paths, one Celery task per file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from apps.files.errors import PathError
+from apps.files.permissions import Right, User
+from apps.files.resolver import ResolvedPath, data_root, resolve
+from apps.imaging import services
+from apps.jobs import transports
+from apps.jobs.models import Job
+from apps.jobs.runner import execute
+from workers.imaging import ImagingError
+
+POLL_SECONDS = 0.5
+PLAIN_LINE_SECONDS = 30.0  # without a terminal, a status line at least this often
+FINISHED = {Job.Status.DONE, Job.Status.ERROR, Job.Status.CANCELLED}
+
+
+@dataclass
+class _File:
+    client: str
+    job_id: str | None = None  # None: nothing to queue (complete, or refused before queueing)
+    status: str = Job.Status.QUEUED
+    done: int = 0
+    total: int = 0
+    outcome: str = ""  # "built", "skipped" or "failed"
+    error: str = ""
+
+
+@dataclass
+class _Night:
+    """What the progress bar and the summary show."""
+
+    files: list[_File]
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def jobs(self) -> list[_File]:
+        return [f for f in self.files if f.job_id is not None]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    def line(self, width: int) -> str:
+        total = len(self.files)
+        finished = sum(1 for f in self.files if f.outcome)
+        tiles = sum(f.done for f in self.files)
+        jobs = self.jobs
+        # Work measured in files, counting the running ones by their fraction.
+        worked = sum(1.0 if f.outcome else (f.done / f.total if f.total else 0.0) for f in jobs)
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = worked / elapsed
+        left = len(jobs) - worked
+        eta = _duration(left / rate) if rate > 0 and left > 0 else ("0s" if left <= 0 else "?")
+        running = [f.client for f in jobs if f.status == Job.Status.RUNNING]
+        filled = round(20 * finished / total) if total else 20
+        text = (
+            f"[{'#' * filled}{'.' * (20 - filled)}] {finished}/{total} files  {tiles:,} tiles  "
+            f"{rate * 60:.1f} files/min  ETA {eta}  {', '.join(running)}"
+        )
+        return text[:width]
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+class _NoTracebacks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Failures are listed in the summary with their message; -v 2 shows the traces.
+        return record.exc_info is None
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the tile pyramid of every image under the given paths (inside the data root), one Celery "
+        "task per file so that every worker shares the work. Files already complete are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders, relative to the data root.")
+        parser.add_argument("-r", "--recursive", action="store_true", help="Include the images in subfolders.")
+        parser.add_argument("--hdu", type=int, default=None, help="Only this HDU (default: every image HDU).")
+        parser.add_argument(
+            "--wait",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="Wait for the workers and show progress (default), or only queue the files.",
+        )
+        parser.add_argument("--force", action="store_true", help="Delete the cached pyramids and build them again.")
+        parser.add_argument("--user", help="Run as this user (default: the first superuser).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = int(options["verbosity"])
+        self._drawn = time.monotonic()
+        user = self._user(options["user"])
+        hdu: int | None = options["hdu"]
+        if hdu is not None and hdu < 0:
+            raise CommandError("--hdu must be 0 or more.")
+        images, night = self._collect(user, options["paths"], options["recursive"])
+        self._prepare(user, images, night, hdu, options["force"])
+        runner_log = logging.getLogger("apps.jobs.runner")
+        quiet = _NoTracebacks()
+        if self.verbosity < 2:
+            runner_log.addFilter(quiet)
+        try:
+            if night.jobs and transports.distributed():
+                if not self._queue(night, wait=options["wait"]):
+                    return
+            elif night.jobs:
+                if not options["wait"]:
+                    self.stderr.write("No workers in the embedded mode (no TOYZ_REDIS_URL): running the files here.")
+                self._run_here(night)
+        except KeyboardInterrupt:
+            self._end_line()
+            raise CommandError(
+                "Interrupted. Run the command again to resume: complete files are skipped"
+                + (", and queued files stay queued." if transports.distributed() else "."),
+                returncode=130,
+            ) from None
+        finally:
+            runner_log.removeFilter(quiet)
+        self._summary(night)
+        self._failures(night)
+
+    # --- choosing the files ---------------------------------------------------------------------
+
+    def _user(self, username: str | None) -> User:
+        users = get_user_model().objects.filter(is_active=True)
+        user = (
+            users.filter(username=username).first()
+            if username
+            else users.filter(is_superuser=True).order_by("pk").first()
+        )
+        if user is None:
+            raise CommandError(
+                f"There is no active user {username!r}." if username else "There is no superuser: pass --user NAME."
+            )
+        return user
+
+    def _client_path(self, raw: str) -> str:
+        """An argument as a client path: absolute paths must lie inside the data root."""
+        if not Path(raw).is_absolute():
+            return raw
+        root, real = data_root(), Path(raw).resolve()
+        if real == root or root in real.parents:
+            return real.relative_to(root).as_posix()
+        raise CommandError(f"{raw} is outside the data root ({root}).")
+
+    def _collect(self, user: User, raw_paths: list[str], recursive: bool) -> tuple[list[ResolvedPath], _Night]:
+        images: list[ResolvedPath] = []
+        refused: list[tuple[str, PathError]] = []
+        for raw in raw_paths:
+            try:
+                target = resolve(user, self._client_path(raw), Right.READ)
+            except PathError as exc:
+                raise CommandError(f"{raw}: {exc.message}") from None
+            if target.real.is_dir():
+                try:
+                    found, bad = services.find_images(user, target, recursive)
+                except PathError as exc:
+                    raise CommandError(f"{raw}: {exc.message}") from None
+                images.extend(found)
+                refused.extend(bad)
+            else:
+                images.append(target)
+        unique = list({image.client: image for image in images}.values())
+        files = [_File(image.client) for image in unique]
+        files += [_File(path, outcome="failed", error=f"{exc.code}: {exc.message}") for path, exc in refused]
+        if not files:
+            raise CommandError("No image files there (use --recursive for subfolders).")
+        return unique, _Night(files)
+
+    def _prepare(self, user: User, images: list[ResolvedPath], night: _Night, hdu: int | None, force: bool) -> None:
+        """Skip the complete files (or forget them with --force) and make a Job row per remaining file."""
+        for image, entry in zip(images, night.files, strict=False):
+            try:
+                if force:
+                    services.forget_prerender(image, hdu)
+                elif services.is_prerendered(image, hdu):
+                    entry.outcome = "skipped"
+                    continue
+            except ImagingError as exc:
+                entry.outcome, entry.error = "failed", f"{exc.code}: {exc.message}"
+                continue
+            assert user.pk is not None
+            job = Job.objects.create(
+                user_id=int(user.pk), fn="imaging.prerender", params={"path": image.client, "hdu": hdu}
+            )
+            entry.job_id = str(job.pk)
+
+    # --- running and watching -------------------------------------------------------------------
+
+    def _queue(self, night: _Night, *, wait: bool) -> bool:
+        """Queue one task per file; with `wait`, watch them to the end. False when it returned at once."""
+        from workers.tasks import prerender_file
+
+        for entry in night.jobs:
+            # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
+            prerender_file.apply_async(args=(entry.job_id,), task_id=entry.job_id)
+        if not wait:
+            self.stdout.write(
+                f"Queued {len(night.jobs)} files for the workers ({night.count('skipped')} already complete)."
+            )
+            self._failures(night)
+            return False
+        self.stdout.write(f"Queued {len(night.jobs)} files; waiting for the workers (Ctrl-C stops waiting only).")
+        self._wait(night)
+        return True
+
+    def _run_here(self, night: _Night) -> None:
+        by_id = {entry.job_id: entry for entry in night.jobs}
+
+        def on_message(job_id: str, message: dict[str, Any]) -> None:
+            entry = by_id[job_id]
+            if message["type"] == "progress":
+                entry.status, entry.done, entry.total = Job.Status.RUNNING, message["done"], message["total"]
+                self._draw(night)
+
+        reporter = transports.RecordingReporter(on_message)
+        for entry in night.jobs:
+            assert entry.job_id is not None
+            entry.status = Job.Status.RUNNING
+            self._draw(night)
+            try:
+                execute(entry.job_id, 0, reporter)
+            except KeyboardInterrupt:
+                Job.objects.filter(pk=entry.job_id).update(status=Job.Status.CANCELLED, finished=timezone.now())
+                raise
+            self._refresh(night, [entry])
+            self._draw(night, force=True)
+        self._end_line()
+
+    def _wait(self, night: _Night) -> None:
+        pending = list(night.jobs)
+        while True:
+            self._refresh(night, pending)
+            self._draw(night)
+            pending = [entry for entry in pending if not entry.outcome]
+            if not pending:
+                break
+            time.sleep(POLL_SECONDS)
+        self._draw(night, force=True)
+        self._end_line()
+
+    def _refresh(self, night: _Night, entries: list[_File]) -> None:
+        """Read the Job rows of these files: the shared record that every worker updates."""
+        rows = Job.objects.filter(pk__in=[e.job_id for e in entries]).values(
+            "id", "status", "done", "total", "result", "error_code", "error_message"
+        )
+        by_id = {str(row["id"]): row for row in rows}
+        for entry in entries:
+            row = by_id.get(str(entry.job_id))
+            if row is None:
+                entry.outcome, entry.error = "failed", "its job record was deleted"
+                continue
+            entry.status, entry.done, entry.total = row["status"], row["done"], row["total"]
+            if entry.status not in FINISHED or entry.outcome:
+                continue
+            if entry.status == Job.Status.DONE:
+                skipped = isinstance(row["result"], dict) and row["result"].get("skipped")
+                entry.outcome = "skipped" if skipped else "built"
+            else:
+                entry.outcome = "failed"
+                entry.error = f"{row['error_code'] or entry.status}: {row['error_message'] or 'cancelled'}"
+            if not self._tty():
+                self.stdout.write(f"{entry.outcome}: {entry.client}" + (f" ({entry.error})" if entry.error else ""))
+
+    def _tty(self) -> bool:
+        return bool(self.stdout.isatty())
+
+    def _draw(self, night: _Night, *, force: bool = False) -> None:
+        if self.verbosity < 1:
+            return
+        now = time.monotonic()
+        if self._tty():
+            if not force and now - getattr(self, "_drawn", 0.0) < 0.2:
+                return
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            self.stdout.write("\r" + night.line(width).ljust(width), ending="")
+            self.stdout.flush()
+            self._bar_open = True
+        elif force or now - getattr(self, "_drawn", 0.0) >= PLAIN_LINE_SECONDS:
+            self.stdout.write(night.line(10_000))
+        self._drawn = now
+
+    def _end_line(self) -> None:
+        if getattr(self, "_bar_open", False):
+            self.stdout.write("")
+            self._bar_open = False
+
+    # --- the end --------------------------------------------------------------------------------
+
+    def _summary(self, night: _Night) -> None:
+        elapsed = time.monotonic() - night.started
+        self.stdout.write(
+            f"{len(night.files)} files: {night.count('built')} built, {night.count('skipped')} already complete, "
+            f"{night.count('failed')} failed ({_duration(elapsed)})."
+        )
+
+    def _failures(self, night: _Night) -> None:
+        """List the failed files and end with a non-zero exit status if there are any."""
+        failed = [f for f in night.files if f.outcome == "failed"]
+        if not failed:
+            return
+        self.stderr.write("Failed:")
+        for entry in failed:
+            self.stderr.write(f"  {entry.client}: {entry.error}")
+        raise CommandError(f"{len(failed)} of {len(night.files)} files failed.")

@@ -1,0 +1,58 @@
+"""`workers.tasks.prerender_file`: transient errors are retried, and the last attempt records the failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apps.imaging import services
+from apps.jobs.models import Job
+from workers.tasks import prerender_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def job(make_user, sample_fits) -> Job:
+    sample_fits("night/a.fits", shape=(300, 400))
+    root = make_user("root", admin=True)
+    return Job.objects.create(user=root, fn="imaging.prerender", params={"path": "night/a.fits", "hdu": None})
+
+
+def flaky(failures: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = services.prerender
+
+    def prerender(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append(1)
+        if len(calls) <= failures:
+            raise OSError(5, "Input/output error (the shared cache went away)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "prerender", prerender)
+    return calls
+
+
+def test_a_transient_error_is_retried_until_it_passes(job, monkeypatch, cache_dir: Path):
+    calls = flaky(2, monkeypatch)
+    prerender_file.apply(args=(str(job.pk),))
+    job.refresh_from_db()
+    assert len(calls) == 3
+    assert job.status == Job.Status.DONE and job.result["skipped"] is False
+    assert list(cache_dir.glob("*/prerendered-all.json"))
+
+
+def test_the_last_attempt_records_the_error_on_the_job(job, monkeypatch):
+    calls = flaky(100, monkeypatch)
+    prerender_file.apply(args=(str(job.pk),))
+    job.refresh_from_db()
+    assert prerender_file.max_retries is not None
+    assert len(calls) == prerender_file.max_retries + 1
+    assert job.status == Job.Status.ERROR and job.error_code == "job_failed"
+    assert "Input/output error" in job.error_message
+
+
+def test_a_vanished_job_is_ignored():
+    prerender_file.apply(args=("00000000-0000-0000-0000-000000000000",)).get()

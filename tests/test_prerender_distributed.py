@@ -1,0 +1,202 @@
+"""`manage.py toyz_prerender` against real workers: tasks queued in Redis, built by `celery worker`
+processes, and nothing lost when a worker is killed in the middle of an exposure."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from numpy.testing import assert_array_equal
+from PIL import Image
+
+from apps.jobs.models import Job
+from tests.conftest import ROOT, wait_for
+from workers.imaging import build_pyramid, file_identity
+from workers.imaging.synthetic import write_decam_like
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+SMALL = {"n_ccds": 4, "ccd_shape": (256, 128)}
+# Big enough that a worker is still building it seconds after it started.
+BIG = {"n_ccds": 16, "ccd_shape": (2048, 2048)}
+
+
+@pytest.fixture
+def admin(make_user) -> Any:
+    return make_user("root", admin=True)
+
+
+def prerender(*args: str) -> str:
+    out = io.StringIO()
+    call_command("toyz_prerender", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def jobs_finished(count: int) -> bool:
+    finished = Job.objects.filter(fn="imaging.prerender", status__in=[Job.Status.DONE, Job.Status.ERROR])
+    return finished.count() >= count
+
+
+def assert_complete_and_consistent(image: Path, cache_dir: Path, reference_cache: Path) -> None:
+    """Every final-named file in the file's cache is whole, and each tile equals a clean build's."""
+    identity = file_identity(image)
+    built = cache_dir / identity
+    assert (built / "prerendered-all.json").exists()
+    build_pyramid(image, hdu=None, cache_dir=reference_cache)
+    expected = sorted(p.relative_to(reference_cache / identity) for p in (reference_cache / identity).rglob("*.png"))
+    found = sorted(p.relative_to(built) for p in built.rglob("*.png") if not p.name.startswith("."))
+    assert found == expected
+    for relative in expected:
+        with Image.open(built / relative) as got, Image.open(reference_cache / identity / relative) as want:
+            assert_array_equal(np.asarray(got.convert("RGBA")), np.asarray(want.convert("RGBA")))
+    for level in built.rglob("L*.npy"):
+        assert (
+            np.load(level, mmap_mode="r").shape
+            == np.load(reference_cache / identity / level.relative_to(built), mmap_mode="r").shape
+        )
+
+
+def test_queued_files_are_built_by_the_worker_process(celery_worker, admin, settings):
+    night = Path(settings.TOYZ_DATA_ROOT) / "night-queued"
+    night.mkdir()
+    for seed in (1, 2, 3):
+        write_decam_like(night / f"e{seed}.fits", seed=seed, **SMALL)  # type: ignore[arg-type]
+
+    out = prerender("night-queued", "--no-wait")
+    assert "Queued 3 files" in out
+    wait_for(lambda: jobs_finished(3), 120, "the worker to build 3 files")
+    assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.DONE}
+    log = celery_worker.log_path.read_text()
+    assert all(f"toyz.prerender_file[{job.pk}]" in log for job in Job.objects.all())
+    assert len(list(Path(settings.TOYZ_CACHE_DIR).glob("*/prerendered-all.json"))) >= 3
+
+    # Waiting for the workers: a new file is built, the others are found complete.
+    write_decam_like(night / "e4.fits", seed=4, **SMALL)  # type: ignore[arg-type]
+    out = prerender("night-queued")
+    assert "4 files: 1 built, 3 already complete, 0 failed" in out
+    assert Job.objects.count() == 4
+
+
+def test_a_killed_pool_process_loses_nothing(celery_worker, admin, settings, tmp_path):
+    image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-kill", seed=4)
+    prerender("night-kill", "--no-wait")
+    job = Job.objects.get()
+    wait_for(lambda: midway(job), 120, "the build to be under way")
+    from toyz_site.celery import app
+
+    active = app.control.inspect(timeout=2).active() or {}
+    pids = [task["worker_pid"] for tasks in active.values() for task in tasks if task["id"] == str(job.pk)]
+    assert pids, active
+    os.kill(pids[0], signal.SIGKILL)
+
+    wait_for(lambda: jobs_finished(1), 300, "the task to be redelivered and finish")
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, (job.error_code, job.error_message)
+    log = celery_worker.log_path.read_text()
+    assert "SIGKILL" in log
+    assert log.count(f"toyz.prerender_file[{job.pk}] received") >= 2, "the task was not delivered again"
+    assert_complete_and_consistent(image, Path(settings.TOYZ_CACHE_DIR), tmp_path / "reference")
+
+
+def big_file(data_root: Path, folder: str, seed: int) -> Path:
+    (data_root / folder).mkdir()
+    return write_decam_like(data_root / folder / "big.fits", seed=seed, **BIG)  # type: ignore[arg-type]
+
+
+def midway(job: Job) -> bool:
+    job.refresh_from_db()
+    return job.status == Job.Status.RUNNING and 0 < job.done < job.total // 2
+
+
+@pytest.fixture
+def start_worker(redis_url, shared_storage, settings, transactional_db, tmp_path) -> Iterator[Any]:
+    """Start `celery worker` processes in their own process groups, so that a test can kill one whole."""
+    database = settings.DATABASES["default"]
+    data_root, cache_dir = shared_storage
+    settings.TOYZ_DATA_ROOT, settings.TOYZ_CACHE_DIR = data_root, cache_dir
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(name: str, **extra_env: str) -> subprocess.Popen[bytes]:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            "TOYZ_REDIS_URL": redis_url,
+            "TOYZ_DATA_ROOT": str(data_root),
+            "TOYZ_CACHE_DIR": str(cache_dir),
+            "TOYZ_VAR_DIR": str(tmp_path / "worker-var"),
+            **extra_env,
+        }
+        log_path = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", "--concurrency=1",
+             "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
+            cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        process.log_path = log_path  # type: ignore[attr-defined]
+        started.append(process)
+        wait_for(lambda: process.poll() is not None or "ready." in log_path.read_text(), 60, f"worker {name}")
+        assert process.poll() is None, log_path.read_text()
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_dead_worker_s_task_goes_to_another_worker(start_worker, admin, settings, tmp_path):
+    image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-lost", seed=5)
+    first = start_worker("first")
+    prerender("night-lost", "--no-wait")
+    job = Job.objects.get()
+    wait_for(lambda: midway(job), 120, "the build to be under way")
+    # The whole node is lost: the worker and its pool processes die at once, nothing is acknowledged.
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+    # Redis gives an unacknowledged task back once its visibility timeout has passed.
+    time.sleep(3)
+    second = start_worker("second", TOYZ_CELERY_VISIBILITY_TIMEOUT="2")
+    wait_for(lambda: jobs_finished(1), 300, "the second worker to finish the task")
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, (job.error_code, job.error_message)
+    assert f"toyz.prerender_file[{job.pk}] received" in second.log_path.read_text()
+    assert_complete_and_consistent(image, Path(settings.TOYZ_CACHE_DIR), tmp_path / "reference")
+
+
+@pytest.mark.asyncio
+async def test_open_workspaces_hear_when_a_queued_file_is_ready(celery_worker, admin, settings, make_user):
+    from channels.db import database_sync_to_async
+
+    from apps.workspaces.models import Workspace
+    from tests.test_distributed import open_socket
+
+    night = Path(settings.TOYZ_DATA_ROOT) / "night-events"
+    night.mkdir()
+    write_decam_like(night / "e1.fits", seed=7, **SMALL)  # type: ignore[arg-type]
+    workspace = await database_sync_to_async(Workspace.objects.create)(owner=admin, name="Watching")
+    bob = await database_sync_to_async(make_user)("bob")
+    bobs = await database_sync_to_async(Workspace.objects.create)(owner=bob, name="Bob's")
+    watcher = await open_socket(admin, workspace)
+    stranger = await open_socket(bob, bobs)
+    await database_sync_to_async(prerender)("night-events", "--no-wait")
+    event = await watcher.receive_json_from(timeout=60)
+    assert event == {"type": "event", "event": "prerender.ready", "path": "night-events/e1.fits", "hdu": None}
+    assert await stranger.receive_nothing(timeout=1)
+    await watcher.disconnect()
+    await stranger.disconnect()
