@@ -244,9 +244,13 @@ export class ToyzApp extends LitElement {
       socket.on("workspace", (event) => this.onWorkspace(event)),
       socket.on("layout", (event) => this.onLayout(event)),
       socket.on("prerender.ready", (event) => {
-        // The viewer that asked says so itself; tell about the others' pre-renders.
-        if (!this.viewers.some((v) => v.state.path === event.path)) {
-          this.notify(`Pre-rendered ${basename(event.path)}.`, "info");
+        // Every workspace hears of every pre-render its user may see (a whole night of them):
+        // only the files open here are worth a word.
+        if (this.viewers.some((v) => v.state.path === event.path)) {
+          this.notify(
+            `${basename(event.path)} is pre-rendered: its tiles now come from the cache.`,
+            "info",
+          );
         }
       }),
       socket.onError((error: ErrorBody) => this.notify(`Server: ${error.message}`, "error")),

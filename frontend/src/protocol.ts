@@ -271,7 +271,7 @@ export interface PrerenderReadyEvent {
   type: "event";
   event: "prerender.ready";
   path: string;
-  hdu?: number;
+  hdu: number | null;
 }
 
 export type ServerEvent =
