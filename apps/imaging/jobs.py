@@ -17,7 +17,8 @@ from workers.imaging import ImagingError
 logger = logging.getLogger(__name__)
 MAX_LISTED_FAILURES = 100
 
-_HDU = Param("hdu", "int", minimum=0, maximum=10_000, nullable=True)
+# HDU -1 is the focal-plane mosaic of a multi-extension file.
+_HDU = Param("hdu", "int", minimum=-1, maximum=10_000, nullable=True)
 _PLANE = Param("plane", "int", default=0, minimum=0, maximum=10**9)
 
 
@@ -35,7 +36,7 @@ def describe(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     "The value and world coordinates of the pixel under (x, y).",
     params=[
         Param("path", "path", required=True, right=Right.READ),
-        Param("hdu", "int", default=0, minimum=0, maximum=10_000),
+        Param("hdu", "int", default=0, minimum=-1, maximum=10_000),
         _PLANE,
         Param("x", "float", required=True, minimum=-1e9, maximum=1e9),
         Param("y", "float", required=True, minimum=-1e9, maximum=1e9),

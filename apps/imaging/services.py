@@ -28,7 +28,7 @@ from workers.imaging import (
     render_tile,
 )
 from workers.imaging.api import clear_caches
-from workers.imaging.cache import atomic_write_json
+from workers.imaging.cache import atomic_write_json, evict_cache
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -106,6 +106,8 @@ def prerender(
     _sweep_orphans(marker.parent)
     # Written last: a build killed halfway leaves no marker, and the next run resumes it.
     atomic_write_json(marker, summary)
+    # A night fills the cache: each finished build makes room by dropping the oldest pyramids.
+    evict_cache(settings.TOYZ_CACHE_DIR, settings.TOYZ_CACHE_MAX_BYTES)
     return {"path": image.client, **summary, "skipped": False}
 
 

@@ -14,16 +14,19 @@ from .api import (
     raw_tile,
     render_tile,
 )
-from .cache import file_identity
+from .cache import EvictionSummary, evict_cache, file_identity
 from .errors import ImagingError
-from .reading import TILE_SIZE, HduInfo
+from .hdus import TILE_SIZE, HduInfo
+from .mosaic import MOSAIC_HDU
 from .render import FORMATS, STRETCHES, RenderParams, colormap_names
 
 __all__ = [
     "FORMATS",
+    "MOSAIC_HDU",
     "STRETCHES",
     "TILE_SIZE",
     "Description",
+    "EvictionSummary",
     "HduInfo",
     "ImagingError",
     "Pixel",
@@ -33,6 +36,7 @@ __all__ = [
     "colormap_names",
     "default_cuts",
     "describe",
+    "evict_cache",
     "file_identity",
     "pixel_at",
     "raw_tile",

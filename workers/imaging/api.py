@@ -20,10 +20,12 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.wcs.utils import wcs_to_celestial_frame
 
-from .cache import atomic_write_bytes, atomic_write_json, clear_npy_cache, tile_path
+from .cache import atomic_write_bytes, atomic_write_json, clear_npy_cache, tile_path, touch_used
 from .errors import ImagingError
+from .mosaic import MOSAIC_HDU, CcdRef, Mosaic, locate, mosaic_of, mosaic_sample, mosaic_tile, tiles_with_data
 from .pyramid import check_tile, level_array, levels_to_build, read_tile, tile_counts
 from .reading import (
+    FloatArray,
     HduInfo,
     OpenedFile,
     Source,
@@ -45,6 +47,8 @@ from .render import (
 )
 
 Progress = Callable[[int, int, str], None]
+#: What a pyramid is built for: one plane of one HDU, or the focal-plane mosaic (``hdu`` -1).
+View = Source | Mosaic
 
 
 class Description(TypedDict):
@@ -66,7 +70,10 @@ class Description(TypedDict):
 
 
 class Pixel(TypedDict):
-    """One pixel under the cursor (``Pixel`` in ``docs/architecture.md``)."""
+    """One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
+
+    ``ccd`` is there for the mosaic only: the HDU and its pixel under the cursor, None in gaps.
+    """
 
     x: float
     y: float
@@ -77,10 +84,12 @@ class Pixel(TypedDict):
     ra: float | None
     dec: float | None
     world: str | None
+    ccd: NotRequired[CcdRef | None]
 
 
 class PyramidSummary(TypedDict):
-    """What :func:`build_pyramid` built: the HDUs, their largest level count, the tile count."""
+    """What :func:`build_pyramid` built: the HDUs (-1 for the mosaic), their largest level
+    count, the tile count."""
 
     hdus: list[int]
     levels: int
@@ -105,7 +114,7 @@ def _read_stats(target: Path) -> _Stats | None:
     return cuts, quantiles
 
 
-def _plane_stats(f: OpenedFile, src: Source, cache_dir: Path) -> _Stats:
+def _plane_stats(f: OpenedFile, src: View, cache_dir: Path) -> _Stats:
     """Return (cuts, quantiles) of ``src``, computed once on a sample and kept in cuts.json."""
     target = src.folder(cache_dir) / "cuts.json"
     key = str(target)
@@ -114,7 +123,7 @@ def _plane_stats(f: OpenedFile, src: Source, cache_dir: Path) -> _Stats:
     if found is None:
         found = _read_stats(target)
         if found is None:
-            sample = read_sample(f, src, cache_dir)
+            sample = mosaic_sample(f, src, cache_dir) if isinstance(src, Mosaic) else read_sample(f, src, cache_dir)
             found = compute_cuts(sample), compute_quantiles(sample)
             stored = {"cuts": {k: list(v) for k, v in found[0].items()}, "quantiles": found[1]}
             atomic_write_json(target, stored)
@@ -134,6 +143,40 @@ def clear_caches() -> None:
     palette.cache_clear()
 
 
+def select_view(f: OpenedFile, hdu: int, plane: int) -> View:
+    """Validate ``hdu`` (-1 for the mosaic) and ``plane`` and return what to read from.
+
+    Raises
+    ------
+    ImagingError
+        ``bad_hdu`` (for -1: the file has no mosaic), ``bad_plane``, ``too_large``.
+    """
+    if hdu != MOSAIC_HDU:
+        return select_source(f, hdu, plane)
+    mosaic = mosaic_of(f)
+    if mosaic is None:
+        raise ImagingError(
+            "bad_hdu",
+            f"HDU -1 (the mosaic) does not exist: {f.name} has {len(f.infos)} HDU(s), numbered 0 to "
+            f"{len(f.infos) - 1}, and a mosaic needs at least two image HDUs",
+        )
+    if plane != 0:
+        raise ImagingError("bad_plane", f"Plane {plane} does not exist; the mosaic has 1 plane, numbered 0")
+    return mosaic
+
+
+def _tile_data(f: OpenedFile, src: View, level: int, x: int, y: int, cache_dir: Path) -> FloatArray:
+    if isinstance(src, Mosaic):
+        check_tile(src, level, x, y)
+        return mosaic_tile(f, src, level, x, y, cache_dir)
+    return read_tile(f, src, level, x, y, cache_dir)
+
+
+def _hdu_list(f: OpenedFile) -> list[HduInfo]:
+    mosaic = mosaic_of(f)
+    return ([mosaic.info()] if mosaic else []) + copy.deepcopy(f.infos)
+
+
 # --- the public functions ---------------------------------------------------------------------
 
 
@@ -145,7 +188,8 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
     path : Path
         The file (FITS, possibly tile-compressed, or a PNG/JPEG/TIFF/BMP/GIF picture).
     hdu : int, optional
-        The HDU to describe (0-based). Default: the first HDU that can be shown as an image.
+        The HDU to describe (0-based), or -1 for the focal-plane mosaic. Default: the first HDU
+        that can be shown as an image.
     plane : int
         Plane of a cube (0-based, C order over the axes beyond the second).
     cache_dir : Path
@@ -154,8 +198,11 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
     Returns
     -------
     Description
-        Without ``path``. Every HDU is listed with ``problem`` set when it cannot be shown;
-        ``cuts`` (pixel units) are computed on a sample of about a million pixels.
+        Without ``path``. Every HDU is listed with ``problem`` set when it cannot be shown,
+        preceded by the mosaic (``index`` -1, ``kind`` ``"mosaic"``, ``ccds``) when the file has
+        two or more image HDUs with the same kind of values. ``cuts`` (pixel units) are computed
+        on a sample of about a million pixels (for the mosaic, spread over every CCD); the
+        mosaic's ``header`` is the primary header.
 
     Raises
     ------
@@ -164,26 +211,26 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
         no HDU can be shown; ``bad_hdu``; ``bad_plane``.
     """
     with opened(path) as f:
+        touch_used(cache_dir, f.identity)
         if hdu is None:
             first = first_image_hdu(f)
             if first is None:
                 reasons = "; ".join(f"HDU {i['index']}: {i['problem']}" for i in f.infos)
                 raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown as an image ({reasons})")
             hdu = first
-        info = check_hdu(f, hdu)
         cuts: dict[str, list[float]] = {}
-        if info["is_image"]:
-            src = select_source(f, hdu, plane)
+        if hdu == MOSAIC_HDU or check_hdu(f, hdu)["is_image"]:
+            src = select_view(f, hdu, plane)
             cuts = {name: list(limits) for name, limits in _plane_stats(f, src, cache_dir)[0].items()}
         description = Description(
             name=f.name,
             format=f.format,
             identity=f.identity,
-            hdus=copy.deepcopy(f.infos),
+            hdus=_hdu_list(f),
             hdu=hdu,
             plane=plane,
             cuts=cuts,
-            header=f.header_cards(hdu),
+            header=f.header_cards(max(hdu, 0)),
         )
         return dict(description)
 
@@ -200,7 +247,7 @@ def default_cuts(path: Path, *, hdu: int, plane: int, cache_dir: Path) -> dict[s
         As :func:`describe`, plus ``bad_hdu`` for an HDU that cannot be shown.
     """
     with opened(path) as f:
-        src = select_source(f, hdu, plane)
+        src = select_view(f, hdu, plane)
         return dict(_plane_stats(f, src, cache_dir)[0])
 
 
@@ -241,7 +288,8 @@ def render_tile(
         ``not_found``, ``unreadable``.
     """
     with opened(path) as f:
-        src = select_source(f, hdu, plane)
+        touch_used(cache_dir, f.identity)
+        src = select_view(f, hdu, plane)
         check_tile(src, level, x, y)
         cached = tile_path(src.folder(cache_dir), params.key(), level, x, y, params.fmt)
         try:
@@ -252,13 +300,15 @@ def render_tile(
 
 
 def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bytes:
-    """Return one tile's data values for client-side rendering and exact readout.
+    """Return one tile's data values for client-side rendering.
 
     Returns
     -------
     bytes
         256×256 little-endian float32 values, row-major, first row the tile's *highest* ``y``
         (the same orientation as a rendered tile); NaN for blank pixels and the padding.
+        Values are float32: float64 data and integers beyond 2**24 are rounded to the nearest
+        float32 (use :func:`pixel_at` for an exact readout).
 
     Raises
     ------
@@ -267,17 +317,18 @@ def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, ca
         :func:`render_tile`.
     """
     with opened(path) as f:
-        src = select_source(f, hdu, plane)
+        touch_used(cache_dir, f.identity)
+        src = select_view(f, hdu, plane)
         if src.bands != 1:
             raise ImagingError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
-        data = read_tile(f, src, level, x, y, cache_dir)
+        data = _tile_data(f, src, level, x, y, cache_dir)
     with np.errstate(invalid="ignore"):
         data = np.where(np.isfinite(data), data, np.nan)
     return np.ascontiguousarray(data[::-1], dtype="<f4").tobytes()
 
 
-def _render(f: OpenedFile, src: Source, level: int, x: int, y: int, params: RenderParams, cache_dir: Path) -> bytes:
-    data = read_tile(f, src, level, x, y, cache_dir)
+def _render(f: OpenedFile, src: View, level: int, x: int, y: int, params: RenderParams, cache_dir: Path) -> bytes:
+    data = _tile_data(f, src, level, x, y, cache_dir)
     quantiles: Sequence[float] = ()
     if params.stretch == "histeq" and src.bands == 1:
         quantiles = _plane_stats(f, src, cache_dir)[1]
@@ -331,10 +382,13 @@ def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir:
     Returns
     -------
     Pixel
-        ``col``/``row`` = ``floor(x)``/``floor(y)``; ``value`` in pixel units (a list per band
-        for colour pictures; None outside the image or for NaN/inf); ``ra``/``dec`` in degrees
-        (ICRS for non-equatorial WCS) when the HDU has a celestial WCS, with ``world`` as
-        ``hh:mm:ss.s ±dd:mm:ss``.
+        ``col``/``row`` = ``floor(x)``/``floor(y)``; ``value`` in pixel units, exact (integers
+        stay integers, floats are double precision; a list per band for colour pictures; None
+        outside the image or for NaN/inf/BLANK); ``ra``/``dec`` in degrees (ICRS for
+        non-equatorial WCS) when the HDU has a celestial WCS, with ``world`` as
+        ``hh:mm:ss.s ±dd:mm:ss``. For the mosaic (``hdu`` -1), ``ccd`` is
+        ``{"hdu", "name", "col", "row"}`` (the HDU pixel under the point, 0-based) or None in
+        a gap, and the value and sky position are that CCD's.
 
     Raises
     ------
@@ -343,12 +397,24 @@ def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir:
     """
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ImagingError("bad_params", "x and y must be finite numbers")
+    col, row = math.floor(x), math.floor(y)
+    ccd: CcdRef | None = None
     with opened(path) as f:
-        src = select_source(f, hdu, plane)
-        col, row = math.floor(x), math.floor(y)
+        if cache_dir is not None:
+            touch_used(cache_dir, f.identity)
+        src = select_view(f, hdu, plane)
         inside = 0 <= col < src.width and 0 <= row < src.height
-        value = read_pixel(f, src, cache_dir, col, row) if inside else None
-        sky = _sky(f, hdu, x - 0.5, y - 0.5)
+        value: float | list[float] | None = None
+        sky: tuple[float, float] | None = None
+        if isinstance(src, Mosaic):
+            found = locate(src, x, y) if inside else None
+            if found is not None:
+                _, ccd_src, ccd, hx, hy = found
+                value = read_pixel(f, ccd_src, cache_dir, ccd["col"], ccd["row"])
+                sky = _sky(f, ccd["hdu"], hx - 0.5, hy - 0.5)
+        else:
+            value = read_pixel(f, src, cache_dir, col, row) if inside else None
+            sky = _sky(f, hdu, x - 0.5, y - 0.5)
     pixel = Pixel(
         x=x,
         y=y,
@@ -360,10 +426,12 @@ def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir:
         dec=sky[1] if sky else None,
         world=_sexagesimal(*sky) if sky else None,
     )
+    if hdu == MOSAIC_HDU:
+        pixel["ccd"] = ccd
     return dict(pixel)
 
 
-def _default_params(f: OpenedFile, src: Source, cache_dir: Path) -> RenderParams:
+def _default_params(f: OpenedFile, src: View, cache_dir: Path) -> RenderParams:
     lo, hi = _plane_stats(f, src, cache_dir)[0]["zscale"]
     return RenderParams(stretch="linear", lo=lo, hi=hi, cmap="gray", invert=False, fmt="png")
 
@@ -382,7 +450,8 @@ def build_pyramid(
     Parameters
     ----------
     hdu : int or None
-        The HDU, or None for every HDU that can be shown.
+        The HDU; -1 for the mosaic (its CCDs' levels, then the mosaic's tiles); None for every
+        HDU that can be shown and then the mosaic, if the file has one.
     progress : callable, optional
         Called as ``progress(done, total, message)`` with ``done`` never decreasing, at least
         once per level and per percent of the work, and last with ``done == total``.
@@ -395,7 +464,8 @@ def build_pyramid(
     Returns
     -------
     PyramidSummary
-        ``{"hdus": [...], "levels": n (the most of any HDU), "tiles": count}``.
+        ``{"hdus": [...] (-1 last for the mosaic), "levels": n (the most of any), "tiles":
+        count}``.
 
     Notes
     -----
@@ -403,43 +473,69 @@ def build_pyramid(
     Writes ``L0.npy`` for compressed HDUs and pictures so later tiles need no decompression.
     """
     with opened(path) as f:
-        if hdu is None:
-            hdus = [i["index"] for i in f.infos if i["is_image"]]
-            if not hdus:
-                raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown")
-            sources = [select_source(f, h, 0) for h in hdus]
+        touch_used(cache_dir, f.identity)
+        mosaic = mosaic_of(f) if hdu is None or hdu == MOSAIC_HDU else None
+        if hdu == MOSAIC_HDU:
+            view = select_view(f, hdu, plane)
+            assert isinstance(view, Mosaic)
+            # The CCDs' levels are what mosaic tiles are made of; their own tiles are not needed.
+            plans: list[tuple[Source, list[int], list[tuple[int, int, int]]]]
+            plans = [(src, levels_to_build(src), []) for src in view.sources]
         else:
-            sources = [select_source(f, hdu, plane)]
-        plans: list[tuple[Source, list[int], list[tuple[int, int, int]]]] = []
-        for src in sources:
-            tiles = [
-                (level, tx, ty)
-                for level in range(src.levels)
-                for ty in range(tile_counts(src.width, src.height, level)[1])
-                for tx in range(tile_counts(src.width, src.height, level)[0])
-            ]
-            plans.append((src, levels_to_build(src), tiles))
-        total = sum(len(levels) + len(tiles) for _, levels, tiles in plans)
+            if hdu is None:
+                hdus = [i["index"] for i in f.infos if i["is_image"]]
+                if not hdus:
+                    raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown")
+                sources = [select_source(f, h, 0) for h in hdus]
+            else:
+                sources = [select_source(f, hdu, plane)]
+            plans = [(src, levels_to_build(src), _all_tiles(src)) for src in sources]
+        mosaic_tiles = _mosaic_tiles(mosaic) if mosaic else []
+        total = sum(len(levels) + len(tiles) for _, levels, tiles in plans) + len(mosaic_tiles)
         reporter = _Reporter(progress, total)
         reporter.report(0, "starting")
-        for src, levels, tiles in plans:
+        for src, levels, _ in plans:
             for level in levels:
                 level_array(f, src, level, cache_dir)
                 reporter.step(f"HDU {src.hdu}: level {level} built", force=True)
-            tile_params = params or _default_params(f, src, cache_dir)
-            folder, key = src.folder(cache_dir), tile_params.key()
+        views: list[tuple[View, list[tuple[int, int, int]]]] = [(src, tiles) for src, _, tiles in plans]
+        if mosaic:
+            views.append((mosaic, mosaic_tiles))
+        for view, tiles in views:
+            if not tiles:
+                continue
+            tile_params = params or _default_params(f, view, cache_dir)
+            folder, key = view.folder(cache_dir), tile_params.key()
+            name = "mosaic" if isinstance(view, Mosaic) else f"HDU {view.hdu}"
             for level, tx, ty in tiles:
                 target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
                 if not target.exists():
-                    atomic_write_bytes(target, _render(f, src, level, tx, ty, tile_params, cache_dir))
-                reporter.step(f"HDU {src.hdu}: tiles of level {level}")
+                    atomic_write_bytes(target, _render(f, view, level, tx, ty, tile_params, cache_dir))
+                reporter.step(f"{name}: tiles of level {level}")
         reporter.report(total, "done")
+        built: list[View] = [src for src, _, _ in plans] if hdu != MOSAIC_HDU else []
+        if mosaic:
+            built.append(mosaic)
         summary = PyramidSummary(
-            hdus=[src.hdu for src in sources],
-            levels=max(src.levels for src in sources),
-            tiles=sum(len(tiles) for _, _, tiles in plans),
+            hdus=[view.hdu for view in built],
+            levels=max(view.levels for view in built),
+            tiles=sum(len(tiles) for _, tiles in views),
         )
         return dict(summary)
+
+
+def _all_tiles(src: Source) -> list[tuple[int, int, int]]:
+    return [
+        (level, tx, ty)
+        for level in range(src.levels)
+        for ty in range(tile_counts(src.width, src.height, level)[1])
+        for tx in range(tile_counts(src.width, src.height, level)[0])
+    ]
+
+
+def _mosaic_tiles(mosaic: Mosaic) -> list[tuple[int, int, int]]:
+    """Every mosaic tile that some CCD reaches (tiles wholly in gaps are transparent anyway)."""
+    return [(level, tx, ty) for level in range(mosaic.levels) for tx, ty in sorted(tiles_with_data(mosaic, level))]
 
 
 class _Reporter:

@@ -6,19 +6,21 @@ trailing odd row or column is averaged alone), so it is ``ceil(w / 2**k)`` by
 ``[256 tx, 256 tx + 256) × [256 ty, 256 ty + 256)`` with ``y = 0`` at the bottom.
 
 Levels ``k ≥ 1`` are float32 ``L<k>.npy`` files built once, lazily, from level ``k - 1`` in
-horizontal strips (so memory stays bounded for huge images) and memory-mapped afterwards.
+horizontal strips (so memory stays bounded for huge images) and memory-mapped afterwards. Mapping
+is safe for these, unlike for the user's files: they are our own cache files, written to a
+temporary name and renamed into place, never truncated or rewritten while mapped.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from . import reading
 from .cache import atomic_npy, build_lock, level_path, load_npy
 from .errors import ImagingError
 from .reading import (
@@ -26,9 +28,10 @@ from .reading import (
     FloatArray,
     OpenedFile,
     Source,
+    column_chunks,
     raster_level0,
     read_level0,
-    to_float32,
+    read_region,
 )
 
 #: Bytes of source rows binned at a time when a level is built.
@@ -76,7 +79,20 @@ def tile_counts(width: int, height: int, level: int) -> tuple[int, int]:
     return -(-w // TILE_SIZE), -(-h // TILE_SIZE)
 
 
-def check_tile(src: Source, level: int, tx: int, ty: int) -> None:
+class Extent(Protocol):
+    """Anything with a pyramid: a :class:`~workers.imaging.reading.Source` or a mosaic."""
+
+    @property
+    def width(self) -> int: ...
+
+    @property
+    def height(self) -> int: ...
+
+    @property
+    def levels(self) -> int: ...
+
+
+def check_tile(src: Extent, level: int, tx: int, ty: int) -> None:
     """Raise ``bad_params`` unless ``(level, tx, ty)`` is a tile of ``src``."""
     if not 0 <= level < src.levels:
         raise ImagingError(
@@ -91,26 +107,28 @@ def check_tile(src: Source, level: int, tx: int, ty: int) -> None:
         )
 
 
-def _strip_rows(width: int, bands: int, multiple: int) -> int:
+def _strip_rows(width: int, bands: int) -> int:
+    """Rows of a level binned at a time: an even number, about STRIP_BYTES of float32."""
     rows = max(1, STRIP_BYTES // max(1, width * 4 * bands))
-    step = math.lcm(2, multiple)
-    return max(step, rows // step * step)
+    return max(2, rows // 2 * 2)
 
 
 def _write_level0(f: OpenedFile, src: Source, target: Path) -> None:
     shape = (src.height, src.width) + ((src.bands,) if src.bands > 1 else ())
-    rows = _strip_rows(src.width, src.bands, src.tile_rows)
+    # Whole compression tiles per read, at most STRIP_PIXELS unless one tile is more.
+    rows = max(src.tile_rows, reading.STRIP_PIXELS // (src.width * src.bands) // src.tile_rows * src.tile_rows)
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, src.height, rows):
             y1 = min(y0 + rows, src.height)
-            out[y0:y1] = to_float32(f.section(src, y0, y1, 0, src.width))
+            for x0, x1 in column_chunks(src, y1 - y0):
+                out[y0:y1, x0:x1] = read_region(f, src, y0, y1, x0, x1)
 
 
 def _write_binned(read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path) -> None:
     pw, ph = level_shape(src.width, src.height, level - 1)
     w, h = level_shape(src.width, src.height, level)
     shape = (h, w) + ((src.bands,) if src.bands > 1 else ())
-    rows = _strip_rows(pw, src.bands, 1)
+    rows = _strip_rows(pw, src.bands)
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, ph, rows):
             y1 = min(y0 + rows, ph)
@@ -150,8 +168,23 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
                 _write_binned(read, src, level, target)
             arr = load_npy(target)
     if arr is None:
-        raise ImagingError("unreadable", f"Could not write the pyramid level {target}")
+        # Never a server path in a message that reaches users.
+        raise ImagingError("unreadable", f"Could not store level {level} of this image in the cache; try again")
     return arr
+
+
+def read_level_region(
+    f: OpenedFile, src: Source, level: int, cache_dir: Path, y0: int, y1: int, x0: int, x1: int
+) -> FloatArray:
+    """Return pixels ``[y0:y1, x0:x1]`` of level ``level`` as float32 (NaN for blanks).
+
+    Level 0 is read in place (a ``pread``, a section of a compressed HDU, or ``L0.npy``), except
+    for gzip/bzip2/zip streams, whose level 0 is decompressed once into ``L0.npy`` first:
+    reading a stream out of order decompresses it again from the start.
+    """
+    if level == 0 and not src.stream:
+        return read_level0(f, src, cache_dir, y0, y1, x0, x1)
+    return np.asarray(level_array(f, src, level, cache_dir)[y0:y1, x0:x1], dtype=np.float32)
 
 
 def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_dir: Path) -> FloatArray:
@@ -171,10 +204,7 @@ def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_di
     x0, y0 = tx * TILE_SIZE, ty * TILE_SIZE
     x1, y1 = min(x0 + TILE_SIZE, w), min(y0 + TILE_SIZE, h)
     out = np.full((TILE_SIZE, TILE_SIZE) + ((src.bands,) if src.bands > 1 else ()), np.nan, np.float32)
-    if level == 0:
-        out[: y1 - y0, : x1 - x0] = read_level0(f, src, cache_dir, y0, y1, x0, x1)
-    else:
-        out[: y1 - y0, : x1 - x0] = level_array(f, src, level, cache_dir)[y0:y1, x0:x1]
+    out[: y1 - y0, : x1 - x0] = read_level_region(f, src, level, cache_dir, y0, y1, x0, x1)
     return out
 
 

@@ -33,8 +33,8 @@ from astropy.visualization import (
 )
 from PIL import Image
 
+from . import silence  # noqa: F401  (ZScale's warnings on flat data are filtered)
 from .errors import ImagingError
-from .reading import quiet
 
 STRETCHES: Final = ("linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq")
 FORMATS: Final = ("png", "jpg", "webp")
@@ -183,7 +183,7 @@ def compute_cuts(sample: npt.NDArray[Any]) -> dict[str, tuple[float, float]]:
     lo, hi = float(values.min()), float(values.max())
     cuts: dict[str, tuple[float, float]] = {"minmax": (lo, hi)}
     try:
-        with quiet():
+        with np.errstate(all="ignore"):
             zlo, zhi = (float(v) for v in ZScaleInterval().get_limits(values))
         if not (math.isfinite(zlo) and math.isfinite(zhi)):
             zlo, zhi = lo, hi

@@ -159,3 +159,18 @@ def test_colormaps_are_served_for_colorbars(alice_client):
     assert inverted["colors"][0] == viridis["colors"][-1]
     assert alice_client.get("/api/imaging/colormap", {"name": "nope"}).status_code == 400
     assert "viridis" in alice_client.get("/api/imaging/colormaps").json()["names"]
+
+
+def test_a_multi_extension_file_opens_as_a_focal_plane_mosaic(alice_client, data_root: Path):
+    from workers.imaging.synthetic import write_decam_like
+
+    write_decam_like(data_root / "home/alice/exp.fits.fz", n_ccds=4, ccd_shape=(256, 128), compress=True)
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/exp.fits.fz", "hdu": -1}).json()
+    mosaic = description["hdus"][0]
+    assert mosaic["index"] == -1 and mosaic["kind"] == "mosaic" and mosaic["ccds"] == 4
+    response = alice_client.get(tile_url(description))
+    assert response.status_code == 200
+    pixel = alice_client.get(
+        "/api/imaging/pixel", {"path": "home/alice/exp.fits.fz", "hdu": -1, "x": 10.5, "y": 10.5}
+    ).json()
+    assert pixel["ccd"] is None or pixel["ccd"]["hdu"] >= 1

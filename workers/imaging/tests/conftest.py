@@ -2,7 +2,9 @@
 
 - ``_isolated_storage`` (autouse): shadows the root fixture, so ``-p no:django`` works too.
 - ``cache_dir``: an empty pyramid cache folder of the test's own.
-- ``fresh_caches`` (autouse): the process-wide caches are emptied around every test.
+- ``fresh_caches`` (autouse): the process-wide caches are emptied around every test, and the
+  core's warning filters installed again (pytest restores the filters that were in force before
+  collection, when the core was first imported).
 - ``astropy_fits`` / ``astropy_compressed``: astropy's installed test-data folders.
 - ``write_fits``: writes an array (and optional header) to a FITS file in ``tmp_path``.
 - ``make_params``: RenderParams with linear/gray/PNG defaults and the given overrides.
@@ -23,7 +25,7 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import RenderParams, render_tile
+from workers.imaging import RenderParams, render_tile, silence
 from workers.imaging.api import clear_caches
 
 ASTROPY_DIR = Path(astropy.__file__).parent
@@ -43,6 +45,7 @@ def cache_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
+    silence.install()
     clear_caches()
     yield
     clear_caches()

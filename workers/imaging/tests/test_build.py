@@ -7,6 +7,8 @@ import pytest
 
 from workers.imaging import ImagingError, RenderParams, build_pyramid, default_cuts, render_tile
 from workers.imaging.api import clear_caches
+from workers.imaging.mosaic import mosaic_of, tiles_with_data
+from workers.imaging.reading import opened
 from workers.imaging.synthetic import write_decam_like
 
 
@@ -18,9 +20,13 @@ def mosaic(tmp_path):
 def test_progress_is_monotonic_and_ends_at_the_total(mosaic, cache_dir):
     calls: list[tuple[int, int, str]] = []
     summary = build_pyramid(mosaic, hdu=None, cache_dir=cache_dir, progress=lambda d, t, m: calls.append((d, t, m)))
-    assert summary["hdus"] == [1, 2, 3] and summary["levels"] == 3
-    # Per CCD: 300×600 → level 0 has 2×3 tiles, level 1 1×2, level 2 1×1.
-    assert summary["tiles"] == 3 * (6 + 2 + 1)
+    assert summary["hdus"] == [1, 2, 3, -1] and summary["levels"] == 3
+    # Per CCD: 300×600 → level 0 has 2×3 tiles, level 1 1×2, level 2 1×1; then the mosaic's.
+    with opened(mosaic) as f:
+        m = mosaic_of(f)
+        assert m is not None
+        mosaic_tiles = sum(len(tiles_with_data(m, level)) for level in range(m.levels))
+    assert summary["tiles"] == 3 * (6 + 2 + 1) + mosaic_tiles
     done = [d for d, _, _ in calls]
     totals = {t for _, t, _ in calls}
     assert len(totals) == 1 and done == sorted(done) and done[-1] == totals.pop()
@@ -60,7 +66,7 @@ def test_a_second_build_skips_everything(mosaic, cache_dir):
     calls: list[int] = []
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir, progress=lambda d, t, m: calls.append(d))
     after = {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file() and p.suffix != ".lock"}
-    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1
+    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 17  # 17 mosaic tiles
 
 
 def test_custom_parameters_and_single_hdus(write_fits, cache_dir):

@@ -18,9 +18,11 @@ def test_a_multi_extension_file_lists_every_hdu_and_picks_the_first_image(astrop
     d = describe(astropy_fits / "test0.fits", cache_dir=cache_dir)
     assert d["format"] == "fits" and d["hdu"] == 1 and d["name"] == "test0.fits"
     kinds = [(h["index"], h["kind"], h["is_image"]) for h in d["hdus"]]
-    assert kinds == [(0, "empty", False)] + [(i, "image", True) for i in range(1, 5)]
-    assert d["hdus"][0]["problem"] == "This HDU has no data; choose another HDU"
-    sci = d["hdus"][1]
+    # Four image HDUs of integers: the mosaic of them comes first.
+    assert kinds == [(-1, "mosaic", True), (0, "empty", False)] + [(i, "image", True) for i in range(1, 5)]
+    assert d["hdus"][0]["ccds"] == 4
+    assert d["hdus"][1]["problem"] == "This HDU has no data; choose another HDU"
+    sci = d["hdus"][2]
     assert (sci["name"], sci["width"], sci["height"], sci["planes"], sci["levels"]) == ("SCI", 40, 40, 1, 1)
     assert sci["dtype"] == "int16" and sci["shape"] == [40, 40] and sci["problem"] is None
     assert d["header"][0].startswith("XTENSION= 'IMAGE")
@@ -155,16 +157,16 @@ def test_nan_only_and_constant_images_get_safe_cuts(write_fits, cache_dir):
 
 
 def test_big_images_are_sampled_not_read_whole(write_fits, cache_dir, monkeypatch):
-    from workers.imaging import reading
+    from workers.imaging import files, reading
 
     calls: list[tuple[int, int]] = []
-    original = reading.OpenedFile.section
+    original = files.OpenedFile.read_stored
 
-    def counting(self, src, y0, y1, x0, x1):
+    def counting(self, hdu, plane, y0, y1, x0, x1):
         calls.append((y0, y1))
-        return original(self, src, y0, y1, x0, x1)
+        return original(self, hdu, plane, y0, y1, x0, x1)
 
-    monkeypatch.setattr(reading.OpenedFile, "section", counting)
+    monkeypatch.setattr(files.OpenedFile, "read_stored", counting)
     monkeypatch.setattr(reading, "SAMPLE_TARGET", 10_000)
     data = np.random.default_rng(0).normal(100, 10, (1000, 500)).astype(np.float32)
     describe(write_fits("big.fits", data), cache_dir=cache_dir)
@@ -196,9 +198,9 @@ def test_pictures_are_one_hdu_called_image(tmp_path, cache_dir):
 
 
 def test_pictures_too_large_to_decode_are_refused(tmp_path, cache_dir, monkeypatch):
-    from workers.imaging import reading
+    from workers.imaging import raster
 
-    monkeypatch.setattr(reading, "MAX_RASTER_PIXELS", 1000)
+    monkeypatch.setattr(raster, "MAX_RASTER_PIXELS", 1000)
     path = tmp_path / "big.png"
     Image.fromarray(np.zeros((40, 50), np.uint8)).save(path)
     with pytest.raises(ImagingError) as err:

@@ -100,3 +100,34 @@ def test_colour_pictures_give_one_value_per_band_with_y_up(tmp_path, cache_dir):
     assert pixel_at(path, hdu=0, plane=0, x=0.5, y=9.5, cache_dir=cache_dir)["value"] == [255.0, 128.0, 7.0]
     assert pixel_at(path, hdu=0, plane=0, x=0.5, y=9.5)["value"] == [255.0, 128.0, 7.0]
     assert pixel_at(path, hdu=0, plane=0, x=0.5, y=0.5)["value"] == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (np.array([[1 + 2.0**-40, 3.0]]), 1 + 2.0**-40),  # float64 beyond float32
+        (np.array([[2**31 - 1, 0]], np.int32), 2**31 - 1),
+        (np.array([[2**32 - 1, 0]], np.uint32), 2**32 - 1),  # stored as int32 with BZERO = 2**31
+        (np.array([[2**62 + 1, 0]], np.int64), 2**62 + 1),
+        (np.array([[65535, 0]], np.uint16), 65535),
+    ],
+)
+def test_pixel_values_are_exact_in_their_own_type(write_fits, cache_dir, values, expected):
+    from workers.imaging import raw_tile
+
+    path = write_fits("exact.fits", values)
+    got = pixel_at(path, hdu=0, plane=0, x=0.5, y=0.5)["value"]
+    assert got == expected and type(got) is type(expected)
+    # Raw tiles are float32, documented as rounded.
+    raw = np.frombuffer(raw_tile(path, hdu=0, plane=0, level=0, x=0, y=0, cache_dir=cache_dir), "<f4")
+    assert raw[255 * 256] == np.float32(expected)
+
+
+def test_blank_integers_have_no_value(tmp_path):
+    raw = np.array([[5, -32768]], ">i2")
+    cards = [("SIMPLE", True), ("BITPIX", 16), ("NAXIS", 2), ("NAXIS1", 2), ("NAXIS2", 1)]
+    header = fits.Header([*cards, ("BSCALE", 0.5), ("BZERO", 1.0), ("BLANK", -32768)])
+    path = tmp_path / "blank.fits"
+    path.write_bytes(header.tostring().encode() + raw.tobytes().ljust(2880, b"\0"))
+    assert pixel_at(path, hdu=0, plane=0, x=0.5, y=0.5)["value"] == 3.5
+    assert pixel_at(path, hdu=0, plane=0, x=1.5, y=0.5)["value"] is None

@@ -53,9 +53,9 @@ def test_pictures_are_decoded_once_into_the_cache(tmp_path, cache_dir, tile, mon
     def refuse(*args, **kwargs):
         raise AssertionError("decoded again")
 
-    from workers.imaging import reading
+    from workers.imaging import raster
 
-    monkeypatch.setattr(reading, "_decode_raster", refuse)
+    monkeypatch.setattr(raster, "decode_raster", refuse)
     tile(path, x=1, lo=0, hi=10)
     tile(path, level=1, lo=0, hi=10)
 
@@ -81,3 +81,17 @@ def test_a_damaged_picture_is_unreadable(tmp_path, cache_dir, tile):
     with pytest.raises(ImagingError) as err:
         tile(bad)
     assert err.value.code == "unreadable"
+
+
+def test_pictures_are_never_memory_mapped(tmp_path, monkeypatch):
+    import mmap
+
+    from workers.imaging.raster import decode_raster
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a picture was memory-mapped: a truncated file would SIGBUS")
+
+    path = tmp_path / "raw.pgm"  # uncompressed grey: Pillow maps such files when opened by path
+    Image.fromarray(np.full((40, 30), 200, np.uint8)).save(path)
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    assert decode_raster(str(path), "raw.pgm")[0, 0] == 200

@@ -97,7 +97,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders, relative to the data root.")
         parser.add_argument("-r", "--recursive", action="store_true", help="Include the images in subfolders.")
-        parser.add_argument("--hdu", type=int, default=None, help="Only this HDU (default: every image HDU).")
+        parser.add_argument(
+            "--hdu",
+            type=int,
+            default=None,
+            help="Only this HDU, -1 for the mosaic (default: every image HDU and the mosaic).",
+        )
         parser.add_argument(
             "--wait",
             action=argparse.BooleanOptionalAction,
@@ -112,8 +117,8 @@ class Command(BaseCommand):
         self._drawn = time.monotonic()
         user = self._user(options["user"])
         hdu: int | None = options["hdu"]
-        if hdu is not None and hdu < 0:
-            raise CommandError("--hdu must be 0 or more.")
+        if hdu is not None and hdu < -1:
+            raise CommandError("--hdu must be -1 (the mosaic) or an HDU number.")
         images, night = self._collect(user, options["paths"], options["recursive"])
         self._prepare(user, images, night, hdu, options["force"])
         runner_log = logging.getLogger("apps.jobs.runner")

@@ -1,0 +1,213 @@
+"""What each HDU of a FITS file is: kind, shape, dtype, size caps, truncation, WCS.
+
+Everything here reads headers only; no pixel is touched.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final, Literal, NotRequired, TypedDict
+
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+
+from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
+
+TILE_SIZE: Final = 256
+#: Planes with more pixels (width × height) are refused as ``too_large``: their level 0 alone
+#: would be 16 GB as float32.
+MAX_PLANE_PIXELS: Final = 4_000_000_000
+#: Compression tiles with more pixels are refused as ``too_large``: a compression tile is the
+#: smallest thing that can be decompressed, so it bounds the memory of every read.
+MAX_COMPRESSION_TILE_PIXELS: Final = 2**25
+
+_BITPIX_DTYPES: Final = {
+    8: "uint8",
+    16: "int16",
+    32: "int32",
+    64: "int64",
+    -32: "float32",
+    -64: "float64",
+}
+_NO_DATA: Final = "This HDU has no data; choose another HDU"
+_ONE_D: Final = "This HDU is one-dimensional (a spectrum or a list of values), not an image; choose another HDU"
+_TABLE: Final = "This HDU is a table, not an image; choose an image HDU"
+
+
+class HduInfo(TypedDict):
+    """One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
+
+    ``shape`` is in numpy order (slowest axis first, as astropy's ``hdu.shape``); ``width`` is
+    the length of FITS axis 1, ``height`` of axis 2, ``planes`` the product of the others. The
+    focal-plane mosaic is listed with ``index`` -1, ``kind`` ``"mosaic"`` and ``ccds``.
+    """
+
+    index: int
+    name: str
+    kind: Literal["image", "table", "empty", "other", "mosaic"]
+    shape: list[int]
+    dtype: str | None
+    is_image: bool
+    compressed: bool
+    has_wcs: bool
+    width: int
+    height: int
+    planes: int
+    bands: int
+    levels: int
+    problem: str | None
+    ccds: NotRequired[int]
+
+
+def level_count(width: int, height: int) -> int:
+    """Return the number of pyramid levels, ``1 + ceil(log2(max(w, h) / 256))``, at least 1."""
+    levels = 1
+    while max(width, height) > TILE_SIZE * 2 ** (levels - 1):
+        levels += 1
+    return levels
+
+
+def empty_info(index: int, name: str, problem: str | None) -> HduInfo:
+    """Return an HDU entry with no image in it."""
+    return HduInfo(
+        index=index,
+        name=name,
+        kind="other",
+        shape=[],
+        dtype=None,
+        is_image=False,
+        compressed=False,
+        has_wcs=False,
+        width=0,
+        height=0,
+        planes=0,
+        bands=0,
+        levels=0,
+        problem=problem,
+    )
+
+
+def image_dtype(header: Any) -> str | None:
+    """Return the numpy dtype name of an image's values once BZERO/BSCALE are applied."""
+    bitpix = header.get("BITPIX")
+    base = _BITPIX_DTYPES.get(bitpix)
+    if base is None:
+        return None
+    bzero = header.get("BZERO", 0)
+    bscale = header.get("BSCALE", 1)
+    if bscale == 1 and bitpix > 8 and bzero == 2 ** (bitpix - 1):
+        return "u" + base  # the FITS convention for unsigned integers
+    if bscale == 1 and bitpix == 8 and bzero == -128:
+        return "int8"
+    if bscale != 1 or bzero != 0:
+        return "float64" if bitpix in (32, 64, -64) else "float32"
+    return base
+
+
+def _raw_data_size(hdu: Any, hdul: Any, index: int) -> int:
+    if isinstance(hdu, fits.CompImageHDU):
+        table = getattr(hdu, "_bintable", None)
+        if table is not None:
+            return int(table.size)
+        return int(hdul.fileinfo(index)["datSpan"])
+    return int(hdu.size)
+
+
+def hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInfo, str | None]:
+    """Describe HDU ``index`` of an open HDUList.
+
+    Parameters
+    ----------
+    file_size : int or None
+        Size of the file in bytes, to detect truncation; None for gzip/bzip2/zip streams, whose
+        data offsets are positions in the *uncompressed* stream (truncation shows when read).
+
+    Returns
+    -------
+    (HduInfo, str or None)
+        The entry, and the error code to raise when the HDU is asked for although it cannot be
+        shown (``too_large`` for the size caps; None means ``bad_hdu``).
+    """
+    try:
+        return _fits_hdu_info(hdul, index, file_size)
+    except Exception as exc:  # one damaged header must not hide the other HDUs
+        problem = f"The header of this HDU is damaged ({exc}); choose another HDU"
+        return empty_info(index, f"HDU{index}", problem), None
+
+
+def _fits_hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInfo, str | None]:
+    hdu = hdul[index]
+    header = hdu.header
+    naxis = int(header.get("NAXIS", 0) or 0)
+    axes = [int(header.get(f"NAXIS{k}", 0) or 0) for k in range(1, naxis + 1)]
+    info = empty_info(index, str(hdu.name or ("PRIMARY" if index == 0 else f"HDU{index}")), None)
+    info["shape"] = axes[::-1]
+    info["compressed"] = isinstance(hdu, fits.CompImageHDU)
+    if isinstance(hdu, fits.GroupsHDU):
+        info["problem"] = "This HDU holds random groups, not an image; choose another HDU"
+        return info, None
+    if isinstance(hdu, (fits.CompImageHDU, fits.PrimaryHDU, fits.ImageHDU)):
+        info["kind"] = "image"
+        info["dtype"] = image_dtype(header)
+    elif isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
+        info["kind"] = "table"
+        info["problem"] = _TABLE
+        return info, None
+    else:
+        info["problem"] = f"This HDU ({type(hdu).__name__}) cannot be shown; choose another HDU"
+        return info, None
+    if naxis == 0 or 0 in axes:
+        info["kind"] = "empty"
+        info["problem"] = _NO_DATA
+        return info, None
+    if naxis == 1:
+        info["problem"] = _ONE_D
+        return info, None
+    info["width"], info["height"] = axes[0], axes[1]
+    info["planes"] = math.prod(axes[2:])
+    info["bands"] = 1
+    info["levels"] = level_count(axes[0], axes[1])
+    # Size caps first: a header can claim any size, and the checks below must not trust it.
+    if axes[0] * axes[1] > MAX_PLANE_PIXELS:
+        info["problem"] = (
+            f"This image has {axes[0]}×{axes[1]} pixels per plane, more than the "
+            f"{MAX_PLANE_PIXELS:,} this server reads; cut it into smaller images"
+        )
+        return info, "too_large"
+    if isinstance(hdu, fits.CompImageHDU):
+        tile_pixels = math.prod(int(n) for n in np.asarray(hdu.tile_shape).ravel())
+        if tile_pixels > MAX_COMPRESSION_TILE_PIXELS:
+            info["problem"] = (
+                f"This image is compressed in tiles of {tile_pixels:,} pixels, more than the "
+                f"{MAX_COMPRESSION_TILE_PIXELS:,} this server decompresses at once; recompress it "
+                "with smaller tiles (fpack's default row tiles are fine)"
+            )
+            return info, "too_large"
+    if file_size is not None:
+        start = int(hdul.fileinfo(index)["datLoc"])
+        needed = _raw_data_size(hdu, hdul, index)
+        if start + needed > file_size:
+            have = max(0, file_size - start)
+            info["problem"] = (
+                f"The file is truncated: this HDU needs {needed} bytes of data but only {have} "
+                "are present; copy or download the file again"
+            )
+            return info, None
+    info["is_image"] = True
+    return info, None
+
+
+def celestial_wcs(hdul: Any, index: int) -> Any:
+    """Return the celestial WCS of HDU ``index`` on pixel axes (x, y), or None."""
+    try:
+        full = WCS(hdul[index].header, fobj=hdul)
+        if not full.has_celestial or sorted((full.wcs.lng, full.wcs.lat)) != [0, 1]:
+            return None
+        # 2-D images keep their distortions (SIP, lookup tables); cubes use the sky axes.
+        wcs = full if full.naxis == 2 else full.celestial
+        with np.errstate(all="ignore"):
+            wcs.all_pix2world([[0.0, 0.0]], 0)  # a WCS that cannot convert is no WCS
+        return wcs
+    except Exception:  # any malformed WCS simply means "no WCS"
+        return None
