@@ -273,6 +273,10 @@ def opened(path: Path) -> Iterator[OpenedFile]:
     global _open_pid
     identity = file_identity(path)
     real = os.path.realpath(path)
+    if real != os.path.abspath(path):
+        # Callers pass paths they resolved and checked; one that resolves elsewhere now had a
+        # folder swapped for a symlink since, so it may no longer be what was checked.
+        raise ImagingError("unreadable", f"{Path(path).name} moved while it was being opened; open it again.")
     key = (real, identity)
     to_close: list[OpenedFile] = []
     with _open_lock:
@@ -333,6 +337,13 @@ def _open_uncached(real: str, name: str, identity: str) -> OpenedFile:
     )
 
 
+def _check_descriptor(fd: int, real: str, name: str) -> None:
+    """Refuse a descriptor that does not lead to ``real`` (a symlink swapped in after the check)."""
+    link = f"/proc/self/fd/{fd}"
+    if os.path.exists(link) and os.readlink(link) != real:
+        raise ImagingError("unreadable", f"{name} moved while it was being opened; open it again.")
+
+
 def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFile:
     hdul = None
     try:
@@ -360,6 +371,7 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
                 entry.raw[i] = layout
         if entry.raw:
             entry.fd = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            _check_descriptor(entry.fd, real, name)
     except OSError as exc:
         entry.close()
         raise ImagingError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None

@@ -260,3 +260,16 @@ def test_compression_tables_dropped_beyond_the_cap_are_read_again(tmp_path, cach
         assert list(f._loaded) == [1]
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_path_whose_folder_became_a_symlink_is_refused(tmp_path, cache_dir):
+    """A folder swapped for a symlink after the caller checked the path must not be followed."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "theirs").mkdir()
+    fits.PrimaryHDU(np.ones((8, 8), np.float32)).writeto(tmp_path / "theirs" / "a.fits")
+    checked = tmp_path / "mine" / "a.fits"  # what the caller resolved while "mine" was a folder
+    (tmp_path / "mine").rmdir()
+    os.symlink(tmp_path / "theirs", tmp_path / "mine")
+    with pytest.raises(ImagingError) as info:
+        describe(checked, cache_dir=cache_dir)
+    assert info.value.code == "unreadable" and "moved" in info.value.message
