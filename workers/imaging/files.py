@@ -339,8 +339,8 @@ def _open_uncached(real: str, name: str, identity: str) -> OpenedFile:
 
 def _check_descriptor(fd: int, real: str, name: str) -> None:
     """Refuse a descriptor that does not lead to ``real`` (a symlink swapped in after the check)."""
-    link = f"/proc/self/fd/{fd}"
-    if os.path.exists(link) and os.readlink(link) != real:
+    link = Path(f"/proc/self/fd/{fd}")
+    if link.exists() and str(link.readlink()) != real:
         raise ImagingError("unreadable", f"{name} moved while it was being opened; open it again.")
 
 
