@@ -38,7 +38,7 @@ from .errors import ImagingError
 
 STRETCHES: Final = ("linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq")
 FORMATS: Final = ("png", "jpg", "webp")
-CUT_NAMES: Final = ("minmax", "zscale", "p99.5", "p99", "p95")
+CUT_NAMES: Final = ("minmax", "zscale", "zmax", "p99.5", "p99", "p95")
 #: Palette index of transparent pixels; colours use 0..254.
 TRANSPARENT: Final = 255
 #: Number of sample quantiles kept for the histogram-equalisation stretch.
@@ -172,8 +172,8 @@ def compute_cuts(sample: npt.NDArray[Any]) -> dict[str, tuple[float, float]]:
     Returns
     -------
     dict
-        ``minmax``, ``zscale`` (astropy's :class:`~astropy.visualization.ZScaleInterval`) and
-        the central-percentile ranges ``p99.5``, ``p99``, ``p95``, each ``(lo, hi)`` as finite
+        ``minmax``, ``zscale`` (astropy's :class:`~astropy.visualization.ZScaleInterval`),
+        ``zmax`` (DS9's: zscale's low end, the data's maximum) and the central-percentile ranges ``p99.5``, ``p99``, ``p95``, each ``(lo, hi)`` as finite
         floats. All-NaN data gives ``(0.0, 1.0)``; constant data ``(c, c)``.
     """
     values = np.asarray(sample, dtype=np.float64).ravel()
@@ -191,6 +191,7 @@ def compute_cuts(sample: npt.NDArray[Any]) -> dict[str, tuple[float, float]]:
         cuts["zscale"] = (min(max(zlo, lo), hi), max(min(zhi, hi), lo))
     except Exception:  # ZScale gives up on a handful of pixels; min/max is the honest answer
         cuts["zscale"] = (lo, hi)
+    cuts["zmax"] = (cuts["zscale"][0], hi)
     qs = [q for p in _PERCENTILE_CUTS.values() for q in ((100 - p) / 2, 100 - (100 - p) / 2)]
     found = np.percentile(values, qs)
     for i, name in enumerate(_PERCENTILE_CUTS):

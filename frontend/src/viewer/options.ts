@@ -15,6 +15,7 @@ export const STRETCHES = [
 export const LIMITS: { value: string; label: string }[] = [
   { value: "minmax", label: "min / max" },
   { value: "zscale", label: "zscale" },
+  { value: "zmax", label: "zmax" },
   { value: "p99.5", label: "99.5 %" },
   { value: "p99", label: "99 %" },
   { value: "p95", label: "95 %" },

@@ -26,7 +26,7 @@ def test_a_multi_extension_file_lists_every_hdu_and_picks_the_first_image(astrop
     assert (sci["name"], sci["width"], sci["height"], sci["planes"], sci["levels"]) == ("SCI", 40, 40, 1, 1)
     assert sci["dtype"] == "int16" and sci["shape"] == [40, 40] and sci["problem"] is None
     assert d["header"][0].startswith("XTENSION= 'IMAGE")
-    assert set(d["cuts"]) == {"minmax", "zscale", "p99.5", "p99", "p95"}
+    assert set(d["cuts"]) == {"minmax", "zscale", "zmax", "p99.5", "p99", "p95"}
     json.dumps(d, allow_nan=False)  # strict JSON: no NaN anywhere
 
 
@@ -52,6 +52,7 @@ def test_cuts_are_ordered_and_cached_on_disk(write_fits, cache_dir):
     for name in ("p95", "p99", "p99.5"):
         assert lo <= d["cuts"][name][0] < d["cuts"][name][1] <= hi
     assert d["cuts"]["p95"][0] > d["cuts"]["p99"][0] > d["cuts"]["p99.5"][0]
+    assert d["cuts"]["zmax"] == [d["cuts"]["zscale"][0], hi]
     stored = list(cache_dir.glob(f"{d['identity']}/hdu0-p0/cuts.json"))
     assert len(stored) == 1
     assert default_cuts(path, hdu=0, plane=0, cache_dir=cache_dir)["minmax"] == (lo, hi)
