@@ -49,12 +49,12 @@ def pixel(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 @register(
     "imaging.prerender",
     "Build and cache an image's whole tile pyramid.",
-    params=[Param("path", "path", required=True, right=Right.READ), _HDU],
+    params=[Param("path", "path", required=True, right=Right.READ), _HDU, _PLANE],
     heavy=True,
 )
 def prerender(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     image = params["path"]
-    result = services.prerender(image, params["hdu"], progress=ctx.progress)
+    result = services.prerender(image, params["hdu"], progress=ctx.progress, plane=params["plane"])
     ctx.prerender_ready(image.client, params["hdu"])
     return result
 

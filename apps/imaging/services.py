@@ -78,8 +78,10 @@ def identity(image: ResolvedPath) -> str:
 # The identity changes with the file, so a changed file has no marker.
 
 
-def _marker(identity: str, hdu: int | None) -> Path:
+def _marker(identity: str, hdu: int | None, plane: int = 0) -> Path:
     name = "all" if hdu is None else f"hdu{hdu}"
+    if plane:
+        name += f"-p{plane}"  # a cube's other planes are pre-rendered one by one
     return Path(settings.TOYZ_CACHE_DIR) / identity / f"prerendered-{name}.json"
 
 
@@ -90,7 +92,11 @@ def is_prerendered(image: ResolvedPath, hdu: int | None) -> bool:
 
 
 def prerender(
-    image: ResolvedPath, hdu: int | None, progress: Callable[[int, int, str], None] | None = None
+    image: ResolvedPath,
+    hdu: int | None,
+    progress: Callable[[int, int, str], None] | None = None,
+    *,
+    plane: int = 0,
 ) -> dict[str, Any]:
     """Build and cache a file's whole pyramid, unless it is already complete.
 
@@ -98,11 +104,11 @@ def prerender(
     that cannot be shown; other errors (OSError on the cache) pass through.
     """
     identity = file_identity(image.real)
-    marker = _marker(identity, hdu)
-    if _marker(identity, None).exists() or marker.exists():
+    marker = _marker(identity, hdu, plane)
+    if (plane == 0 and _marker(identity, None).exists()) or marker.exists():
         summary = _read_marker(marker) or _read_marker(_marker(identity, None)) or {}
         return {"path": image.client, "hdus": [], "levels": 0, "tiles": 0, **summary, "skipped": True}
-    summary = build_pyramid(image.real, hdu=hdu, cache_dir=settings.TOYZ_CACHE_DIR, progress=progress)
+    summary = build_pyramid(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR, progress=progress)
     _sweep_orphans(marker.parent)
     # Written last: a build killed halfway leaves no marker, and the next run resumes it.
     atomic_write_json(marker, summary)

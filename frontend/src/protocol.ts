@@ -123,7 +123,10 @@ export interface JobFunctions {
     params: { path: string; hdu: number; plane?: number; x: number; y: number };
     result: Pixel;
   };
-  "imaging.prerender": { params: { path: string; hdu?: number }; result: PrerenderResult };
+  "imaging.prerender": {
+    params: { path: string; hdu?: number; plane?: number };
+    result: PrerenderResult;
+  };
 }
 
 export type JobName = keyof JobFunctions;

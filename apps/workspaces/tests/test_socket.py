@@ -317,3 +317,15 @@ async def test_closing_the_page_cancels_its_quick_jobs(connect, workspace, monke
             break
         await asyncio.sleep(0.1)
     assert job.status == Job.Status.CANCELLED
+
+
+async def test_prerender_builds_the_plane_of_a_cube_that_is_shown(connect, workspace, data_root: Path, cache_dir: Path):
+    import numpy as np
+    from astropy.io import fits
+
+    cube = np.arange(3 * 300 * 300, dtype=np.float32).reshape(3, 300, 300)
+    fits.PrimaryHDU(cube).writeto(data_root / "home/alice/cube.fits")
+    socket = await opened(connect, workspace.owner, workspace)
+    _, result = await run_job(socket, 1, "imaging.prerender", {"path": "home/alice/cube.fits", "hdu": 0, "plane": 2})
+    assert result["status"] == "ok", result
+    assert list(cache_dir.glob("*/hdu0-p2/L1.npy")) and not list(cache_dir.glob("*/hdu0-p0/L1.npy"))

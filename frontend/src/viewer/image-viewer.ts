@@ -1002,6 +1002,7 @@ export class ToyzImageViewer extends LitElement {
       socket,
       d.path,
       d.hdu,
+      d.plane,
       () => this._prerender,
       (state) => (this._prerender = state),
     );

@@ -11,6 +11,7 @@ export async function togglePrerender(
   socket: WorkspaceSocket,
   path: string,
   hdu: number,
+  plane: number,
   get: () => PrerenderState | null,
   set: (state: PrerenderState) => void,
 ): Promise<void> {
@@ -19,7 +20,7 @@ export async function togglePrerender(
     socket.cancel(now.jobId);
     return;
   }
-  const job = socket.job("imaging.prerender", { path, hdu }, (progress) => {
+  const job = socket.job("imaging.prerender", { path, hdu, plane }, (progress) => {
     const state = get();
     if (!state || state.jobId !== job.id) return;
     set({ ...state, done: progress.done, total: progress.total, message: progress.message ?? "" });
