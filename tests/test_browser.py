@@ -354,3 +354,16 @@ def test_a_new_user_sees_only_their_home_and_cannot_reach_other_files(site: dict
     response = page.request.get(f"{site['base']}/api/imaging/describe?path=samples/starfield.fits")
     assert response.status == 403 and response.json()["error"]["code"] == "forbidden"
     context.close()
+
+
+def test_a_folder_is_prerendered_from_the_file_browser_with_progress(page: Any, site: dict[str, Any]) -> None:
+    open_file(page, "samples")
+    page.locator('[data-testid=entry][data-name="starfield.fits"]').wait_for()
+    page.locator("[data-testid=folder-prerender]").click()
+    status = page.locator("[data-testid=folder-prerender-status]")
+    status.wait_for()
+    status.filter(has_text="built").wait_for(timeout=120_000)
+    text = status.inner_text()
+    assert "Pre-rendered samples" in text and "failed" in text  # broken.fits is reported, not fatal
+    cache = site["data"].parent / "cache"
+    assert list(cache.glob("*/prerendered-all.json")), "no pyramid was completed"

@@ -94,7 +94,9 @@ def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:
             # One bad file must not stop the night; the trace goes to the log.
             logger.exception("Pre-rendering %s failed", image.client)
-            failures.append({"path": image.client, "code": "job_failed", "message": f"unexpected error: {exc!r}"})
+            failures.append(
+                {"path": image.client, "code": "job_failed", "message": "Unexpected error; it is in the server log."}
+            )
             continue
         if result["skipped"]:
             skipped += 1

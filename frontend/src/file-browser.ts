@@ -3,7 +3,7 @@
 import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
 
 import type { ListEntry, ListResult } from "./protocol";
-import { JobError, type WorkspaceSocket } from "./socket";
+import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import { formatMtime, formatSize } from "./util";
 
 export interface OpenFileDetail {
@@ -39,6 +39,16 @@ function icon(body: ReturnType<typeof svg>): TemplateResult {
   return html`<svg class="entry-icon" viewBox="0 0 16 16" aria-hidden="true">${body}</svg>`;
 }
 
+interface FolderPrerender {
+  path: string;
+  jobId: number;
+  running: boolean;
+  done: number;
+  total: number;
+  message: string;
+  outcome: "ok" | "error" | null;
+}
+
 export class ToyzFileBrowser extends LitElement {
   static override properties = {
     path: { type: String },
@@ -46,6 +56,7 @@ export class ToyzFileBrowser extends LitElement {
     _listing: { state: true },
     _loading: { state: true },
     _error: { state: true },
+    _night: { state: true },
   };
 
   /** The folder shown, relative to the data root ("" is the root). */
@@ -55,6 +66,8 @@ export class ToyzFileBrowser extends LitElement {
   declare private _listing: ListResult | null;
   declare private _loading: boolean;
   declare private _error: string | null;
+  /** The folder pre-render started from here, while it runs and after it ends. */
+  declare private _night: FolderPrerender | null;
 
   private _socket: WorkspaceSocket | null = null;
   private seq = 0;
@@ -66,6 +79,7 @@ export class ToyzFileBrowser extends LitElement {
     this._listing = null;
     this._loading = false;
     this._error = null;
+    this._night = null;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -113,6 +127,74 @@ export class ToyzFileBrowser extends LitElement {
     void this.load(this.path);
   }
 
+  /** Pre-renders every image in the folder shown (and its sub-folders), or cancels that run. */
+  async prerenderFolder(): Promise<void> {
+    const socket = this._socket;
+    if (!socket) return;
+    const running = this._night;
+    if (running?.running) {
+      socket.cancel(running.jobId);
+      return;
+    }
+    const path = this.path;
+    const job = socket.job("imaging.prerender_folder", { path, recursive: true }, (progress) => {
+      if (this._night?.jobId !== job.id) return;
+      this._night = {
+        ...this._night,
+        done: progress.done,
+        total: progress.total,
+        message: progress.message ?? "",
+      };
+    });
+    this._night = {
+      path,
+      jobId: job.id,
+      running: true,
+      done: 0,
+      total: 0,
+      message: "Looking for images…",
+      outcome: null,
+    };
+    try {
+      const result = await job;
+      const failed = result.failed ? `, ${result.failed} failed` : "";
+      const first = result.failures[0];
+      const why = first ? ` — ${first.path}: ${first.message}` : "";
+      this.finishNight(
+        job.id,
+        `${result.built} built, ${result.skipped} already done${failed}${why}`,
+        result.failed ? "error" : "ok",
+      );
+    } catch (error) {
+      const text =
+        error instanceof JobError && error.code === "cancelled" ? "Cancelled." : errorText(error);
+      this.finishNight(job.id, text, "error");
+    }
+  }
+
+  private finishNight(jobId: number, message: string, outcome: "ok" | "error"): void {
+    if (this._night?.jobId !== jobId) return;
+    this._night = { ...this._night, running: false, message, outcome };
+  }
+
+  private renderNight(): TemplateResult | typeof nothing {
+    const night = this._night;
+    if (!night) return nothing;
+    const where = night.path === "" ? "data" : night.path;
+    return html`<div class="browser-night ${night.outcome ?? ""}" data-testid="folder-prerender-status">
+      <div class="night-title">
+        ${night.running ? "Pre-rendering" : "Pre-rendered"} ${where}
+        ${night.running ? html`<span>${night.done} / ${night.total || "?"} files</span>` : nothing}
+      </div>
+      ${
+        night.running
+          ? html`<progress data-testid="folder-prerender-progress" max=${night.total || 1} value=${night.done}></progress>`
+          : nothing
+      }
+      <div class="night-message" title=${night.message}>${night.message}</div>
+    </div>`;
+  }
+
   private enter(entry: ListEntry): void {
     if (entry.kind === "dir") {
       void this.load(entry.path);
@@ -147,6 +229,14 @@ export class ToyzFileBrowser extends LitElement {
         </nav>
         <button
           class="icon-button"
+          title=${this._night?.running ? "Cancel the pre-render" : "Pre-render every image in this folder and below"}
+          data-testid="folder-prerender"
+          @click=${() => void this.prerenderFolder()}
+        >
+          ${this._night?.running ? "■" : "⚡"}
+        </button>
+        <button
+          class="icon-button"
           title="Refresh"
           data-testid="browser-refresh"
           @click=${this.refresh}
@@ -154,6 +244,7 @@ export class ToyzFileBrowser extends LitElement {
           ↻
         </button>
       </div>
+      ${this.renderNight()}
       ${
         this._error
           ? html`<div class="browser-error" role="alert" data-testid="browser-error">

@@ -112,6 +112,15 @@ export interface PrerenderResult {
   [key: string]: unknown;
 }
 
+export interface PrerenderFolderResult {
+  path: string;
+  files: number;
+  built: number;
+  skipped: number;
+  failed: number;
+  failures: { path: string; code: string; message: string }[];
+}
+
 /** The job functions the front end calls, their parameters and results. */
 export interface JobFunctions {
   "files.list": { params: { path: string }; result: ListResult };
@@ -126,6 +135,10 @@ export interface JobFunctions {
   "imaging.prerender": {
     params: { path: string; hdu?: number; plane?: number };
     result: PrerenderResult;
+  };
+  "imaging.prerender_folder": {
+    params: { path: string; recursive?: boolean };
+    result: PrerenderFolderResult;
   };
 }
 
