@@ -91,7 +91,7 @@ def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         except (ImagingError, PathError, JobError) as exc:
             failures.append({"path": image.client, "code": exc.code, "message": exc.message})
             continue
-        except Exception as exc:
+        except Exception:
             # One bad file must not stop the night; the trace goes to the log.
             logger.exception("Pre-rendering %s failed", image.client)
             failures.append(
