@@ -66,9 +66,11 @@ async def test_jobs_run_in_the_worker_process_and_answer_through_redis(
     await socket.send_json_to(
         {"type": "job", "id": 1, "fn": "imaging.describe", "params": {"path": "home/alice/m13.fits"}}
     )
-    _, result = await collect(socket, 1)
+    progress, result = await collect(socket, 1)
     assert result["status"] == "ok", result
     assert result["result"]["hdus"][0]["width"] == 700
+    # The client hears at once that its job waits for a worker.
+    assert progress[0]["message"] == "Queued; waiting for a worker."
     job = await database_sync_to_async(Job.objects.get)(fn="imaging.describe")
     assert job.status == Job.Status.DONE
     # The task ran in the worker process, not in this one.

@@ -206,6 +206,12 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.pending[client_id] = job_id
         if heavy:
             self.heavy_jobs.add(job_id)
+        if transports.distributed():
+            # Until a worker picks it up the job is only queued: say so (first, so it never follows
+            # the result), since no worker may be running.
+            await self.send_json(
+                {"type": "progress", "id": client_id, "done": 0, "total": 0, "message": "Queued; waiting for a worker."}
+            )
         await database_sync_to_async(transports.dispatch, thread_sensitive=False)(
             job_id, client_id, self.channel_name, asyncio.get_running_loop(), heavy=heavy
         )
