@@ -708,6 +708,13 @@ export class ToyzImageViewer extends LitElement {
 
   /** Shows another plane of the cube, keeping the view; resolves once its tiles are drawn. */
   private async showPlane(plane: number): Promise<void> {
+    await this.openPlane(plane);
+    if (this._description?.plane !== plane) throw new Error("the plane could not be shown");
+    await this.layers?.drawn();
+  }
+
+  /** Opens another plane of the HDU shown, keeping the view where it is. */
+  private async openPlane(plane: number): Promise<void> {
     const d = this._description;
     if (!this._path || !d) return;
     const view = this.state;
@@ -719,8 +726,6 @@ export class ToyzImageViewer extends LitElement {
           ? { center: view.center, resolution: view.resolution }
           : null,
     });
-    if (this._description?.plane !== plane) throw new Error("the plane could not be shown");
-    await this.layers?.drawn();
   }
 
   private emitState(): void {
@@ -823,15 +828,7 @@ export class ToyzImageViewer extends LitElement {
     const plane = Math.min(hdu.planes - 1, Math.max(0, Math.round(Number(input.value))));
     input.value = String(plane);
     if (plane === d.plane) return;
-    const view = this.state;
-    void this.open(this._path, {
-      hdu: d.hdu,
-      plane,
-      view:
-        view.center && view.resolution
-          ? { center: view.center, resolution: view.resolution }
-          : null,
-    });
+    void this.openPlane(plane);
   }
 
   private onStretch(event: Event): void {

@@ -1,15 +1,7 @@
 // The choices offered by the image viewer's toolbar.
+import { CLIENT_STRETCHES } from "./stretch";
 
-export const STRETCHES = [
-  "linear",
-  "log",
-  "sqrt",
-  "squared",
-  "asinh",
-  "power",
-  "sinh",
-  "histeq",
-] as const;
+export const STRETCHES = [...CLIENT_STRETCHES, "histeq"] as const;
 
 /** Cut-level methods the server computes (`Description.cuts`), then the user's own numbers. */
 export const LIMITS: { value: string; label: string }[] = [
