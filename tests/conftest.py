@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -59,41 +60,59 @@ def shared_storage(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return base / "data", base / "cache"
 
 
+def _database_url(database: dict[str, Any]) -> str:
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    return f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
 @pytest.fixture
-def celery_worker(
+def start_worker(
     redis_url: str, shared_storage: tuple[Path, Path], settings: Any, transactional_db: None, tmp_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
+) -> Iterator[Any]:
+    """Start `celery worker` processes on the test's database and Redis, each in its own process group
+    (so that a test can kill one whole); `start(name, concurrency=1, **env)` returns the process."""
     database = settings.DATABASES["default"]
     if "postgresql" not in database["ENGINE"]:
         pytest.fail("The integration tests run on PostgreSQL: set DATABASE_URL (make pytest-integration does).")
     data_root, cache_dir = shared_storage
     settings.TOYZ_DATA_ROOT, settings.TOYZ_CACHE_DIR = data_root, cache_dir
-    env = {
-        **os.environ,
-        # The worker must use the test database that pytest-django created, not the real one.
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "TOYZ_REDIS_URL": redis_url,
-        "TOYZ_DATA_ROOT": str(data_root),
-        "TOYZ_CACHE_DIR": str(cache_dir),
-        "TOYZ_VAR_DIR": str(tmp_path / "worker-var"),
-    }
-    log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", "--concurrency=2",
-         "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    from toyz_site.celery import app
+    started: list[subprocess.Popen[bytes]] = []
 
-    try:
-        wait_for(lambda: process.poll() is not None or bool(app.control.ping(timeout=0.5)), 60, "the celery worker")
-        assert process.poll() is None, (tmp_path / "worker.log").read_text()
-        process.log_path = tmp_path / "worker.log"  # type: ignore[attr-defined]
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    def start(name: str, concurrency: int = 1, **extra_env: str) -> subprocess.Popen[bytes]:
+        env = {
+            **os.environ,
+            # The worker must use the test database that pytest-django created, not the real one.
+            "DATABASE_URL": _database_url(database),
+            "TOYZ_REDIS_URL": redis_url,
+            "TOYZ_DATA_ROOT": str(data_root),
+            "TOYZ_CACHE_DIR": str(cache_dir),
+            "TOYZ_VAR_DIR": str(tmp_path / "worker-var"),
+            **extra_env,
+        }
+        log_path = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+             "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
+            cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        process.log_path = log_path  # type: ignore[attr-defined]
+        started.append(process)
+        wait_for(lambda: process.poll() is not None or "ready." in log_path.read_text(), 60, f"worker {name}")
+        assert process.poll() is None, log_path.read_text()
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def celery_worker(start_worker: Any) -> subprocess.Popen[bytes]:
+    """One real `celery worker` process with two pool processes."""
+    process: subprocess.Popen[bytes] = start_worker("test", concurrency=2)
+    return process

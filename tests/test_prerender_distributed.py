@@ -6,10 +6,7 @@ from __future__ import annotations
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ from numpy.testing import assert_array_equal
 from PIL import Image
 
 from apps.jobs.models import Job
-from tests.conftest import ROOT, wait_for
+from tests.conftest import wait_for
 from workers.imaging import build_pyramid, file_identity
 from workers.imaging.synthetic import write_decam_like
 
@@ -116,46 +113,6 @@ def big_file(data_root: Path, folder: str, seed: int) -> Path:
 def midway(job: Job) -> bool:
     job.refresh_from_db()
     return job.status == Job.Status.RUNNING and 0 < job.done < job.total // 2
-
-
-@pytest.fixture
-def start_worker(redis_url, shared_storage, settings, transactional_db, tmp_path) -> Iterator[Any]:
-    """Start `celery worker` processes in their own process groups, so that a test can kill one whole."""
-    database = settings.DATABASES["default"]
-    data_root, cache_dir = shared_storage
-    settings.TOYZ_DATA_ROOT, settings.TOYZ_CACHE_DIR = data_root, cache_dir
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(name: str, **extra_env: str) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-            "TOYZ_REDIS_URL": redis_url,
-            "TOYZ_DATA_ROOT": str(data_root),
-            "TOYZ_CACHE_DIR": str(cache_dir),
-            "TOYZ_VAR_DIR": str(tmp_path / "worker-var"),
-            **extra_env,
-        }
-        log_path = tmp_path / f"{name}.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", "--concurrency=1",
-             "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        process.log_path = log_path  # type: ignore[attr-defined]
-        started.append(process)
-        wait_for(lambda: process.poll() is not None or "ready." in log_path.read_text(), 60, f"worker {name}")
-        assert process.poll() is None, log_path.read_text()
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_a_dead_worker_s_task_goes_to_another_worker(start_worker, admin, settings, tmp_path):
