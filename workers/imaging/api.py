@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -20,7 +21,16 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.wcs.utils import wcs_to_celestial_frame
 
-from .cache import atomic_write_bytes, atomic_write_json, clear_npy_cache, tile_path, touch_used
+from .cache import (
+    atomic_write_bytes,
+    atomic_write_json,
+    clear_npy_cache,
+    file_identity,
+    forget_npy,
+    plane_dir,
+    tile_path,
+    touch_used,
+)
 from .errors import ImagingError
 from .mosaic import MOSAIC_HDU, CcdRef, Mosaic, locate, mosaic_of, mosaic_sample, mosaic_tile, tiles_with_data
 from .pyramid import check_tile, level_array, levels_to_build, read_tile, tile_counts
@@ -287,6 +297,9 @@ def render_tile(
         ``bad_params`` for a level or tile outside the pyramid; ``bad_hdu``, ``bad_plane``,
         ``not_found``, ``unreadable``.
     """
+    found = _prerendered(path, hdu, plane, level, x, y, params, cache_dir)
+    if found is not None:
+        return found
     with opened(path) as f:
         touch_used(cache_dir, f.identity)
         src = select_view(f, hdu, plane)
@@ -297,6 +310,28 @@ def render_tile(
         except FileNotFoundError:
             pass
         return _render(f, src, level, x, y, params, cache_dir)
+
+
+def _prerendered(
+    path: Path, hdu: int, plane: int, level: int, x: int, y: int, params: RenderParams, cache_dir: Path
+) -> bytes | None:
+    """Return the tile pre-rendered by :func:`build_pyramid`, or None, without opening the file.
+
+    The cache folder is named after :func:`file_identity` (a ``stat``), so a changed file never
+    finds the tiles of its former contents; tiles appear atomically and only for tiles that
+    exist, so one found there needs no check against the file. Paths that do not resolve to
+    themselves are left to :func:`opened`, which refuses them.
+    """
+    if os.path.realpath(path) != os.path.abspath(path):
+        return None
+    identity = file_identity(path)
+    folder = plane_dir(cache_dir, identity, hdu, plane)  # as Source.folder and Mosaic.folder
+    try:
+        data = tile_path(folder, params.key(), level, x, y, params.fmt).read_bytes()
+    except OSError:
+        return None
+    touch_used(cache_dir, identity)
+    return data
 
 
 def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bytes:
@@ -498,6 +533,8 @@ def build_pyramid(
             for level in levels:
                 level_array(f, src, level, cache_dir)
                 reporter.step(f"HDU {src.hdu}: level {level} built", force=True)
+            # Unmap each source once done, so resident memory does not grow with every CCD.
+            forget_npy(src.folder(cache_dir))
         views: list[tuple[View, list[tuple[int, int, int]]]] = [(src, tiles) for src, _, tiles in plans]
         if mosaic:
             views.append((mosaic, mosaic_tiles))
@@ -512,6 +549,8 @@ def build_pyramid(
                 if not target.exists():
                     atomic_write_bytes(target, _render(f, view, level, tx, ty, tile_params, cache_dir))
                 reporter.step(f"{name}: tiles of level {level}")
+            for done in view.sources if isinstance(view, Mosaic) else (view,):
+                forget_npy(done.folder(cache_dir))
         reporter.report(total, "done")
         built: list[View] = [src for src, _, _ in plans] if hdu != MOSAIC_HDU else []
         if mosaic:

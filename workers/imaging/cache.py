@@ -178,6 +178,16 @@ def load_npy(path: Path) -> npt.NDArray[Any] | None:
     return arr
 
 
+def forget_npy(folder: Path) -> None:
+    """Drop the memory-mapped levels of one plane folder from the LRU (they are unmapped once
+    no longer referenced, which gives their resident pages back); they are mapped again when
+    next read."""
+    prefix = str(Path(folder) / "x")[:-1]
+    with _npy_lock:
+        for key in [k for k in _npy_cache if k.startswith(prefix)]:
+            del _npy_cache[key]
+
+
 def clear_npy_cache() -> None:
     """Forget every memory-mapped level (they close when no longer referenced)."""
     with _npy_lock:

@@ -25,7 +25,7 @@ from astropy.io import fits
 from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
 from .cache import file_identity
 from .errors import ImagingError
-from .hdus import HduInfo, celestial_wcs, hdu_info
+from .hdus import HduInfo, celestial_wcs, hdu_info, header_has_celestial_wcs
 from .raster import probe_raster
 
 #: At most this many header cards are returned by :meth:`OpenedFile.header_cards`.
@@ -375,7 +375,9 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
     except OSError as exc:
         entry.close()
         raise ImagingError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
+    # From CTYPE1/CTYPE2 only: a WCS per HDU costs milliseconds, so it is built when needed
+    # (by :meth:`OpenedFile.celestial_wcs`, for pixel_at and for a mosaic placed by WCS).
     for info in entry.infos:
         if info["kind"] == "image" and not info["problem"]:
-            info["has_wcs"] = entry.celestial_wcs(info["index"]) is not None
+            info["has_wcs"] = header_has_celestial_wcs(hdul[info["index"]].header)
     return entry

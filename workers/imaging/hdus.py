@@ -6,6 +6,7 @@ Everything here reads headers only; no pixel is touched.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import numpy as np
@@ -33,6 +34,11 @@ _BITPIX_DTYPES: Final = {
 _NO_DATA: Final = "This HDU has no data; choose another HDU"
 _ONE_D: Final = "This HDU is one-dimensional (a spectrum or a list of values), not an image; choose another HDU"
 _TABLE: Final = "This HDU is a table, not an image; choose an image HDU"
+#: A celestial CTYPE: longitude or latitude of an equatorial, galactic or ecliptic frame, then a
+#: three-letter projection code (and possibly a distortion suffix such as ``-SIP``).
+_CELESTIAL_CTYPE: Final = re.compile(r"(RA--|DEC-|GLON|GLAT|ELON|ELAT)-([A-Z0-9]{3})(-[A-Z0-9]{3})?")
+_LONGITUDES: Final = frozenset({"RA--", "GLON", "ELON"})
+_PAIRS: Final = {"RA--": "DEC-", "GLON": "GLAT", "ELON": "ELAT"}
 
 
 class HduInfo(TypedDict):
@@ -196,6 +202,26 @@ def _fits_hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInf
             return info, None
     info["is_image"] = True
     return info, None
+
+
+def header_has_celestial_wcs(header: Any) -> bool:
+    """Tell from CTYPE1/CTYPE2 alone whether pixel axes (x, y) carry a celestial WCS.
+
+    True when the two are the longitude and latitude of the same frame (RA/DEC, GLON/GLAT or
+    ELON/ELAT, in either order) with the same projection code. This is what ``has_wcs`` says
+    without building a WCS per HDU; :func:`celestial_wcs` is built only when needed.
+    """
+    try:
+        found = [_CELESTIAL_CTYPE.fullmatch(str(header.get(f"CTYPE{k}", "")).strip().upper()) for k in (1, 2)]
+    except Exception:  # a malformed card means no WCS
+        return False
+    first, second = found
+    if first is None or second is None:
+        return False
+    axis1, code1 = first.group(1, 2)
+    axis2, code2 = second.group(1, 2)
+    lng, lat = (axis1, axis2) if axis1 in _LONGITUDES else (axis2, axis1)
+    return code1 == code2 and _PAIRS.get(lng) == lat
 
 
 def celestial_wcs(hdul: Any, index: int) -> Any:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from workers.imaging import ImagingError, RenderParams, build_pyramid, default_cuts, render_tile
+from workers.imaging import ImagingError, RenderParams, api, build_pyramid, cache, default_cuts, render_tile
 from workers.imaging.api import clear_caches
 from workers.imaging.mosaic import mosaic_of, tiles_with_data
 from workers.imaging.reading import opened
@@ -89,3 +91,55 @@ def test_files_without_images_cannot_be_built(tmp_path, cache_dir):
     with pytest.raises(ImagingError) as err:
         build_pyramid(path, hdu=0, cache_dir=cache_dir)
     assert err.value.code == "bad_hdu"
+
+
+def test_prerendered_tiles_are_served_without_opening_the_file(mosaic, cache_dir, monkeypatch):
+    build_pyramid(mosaic, hdu=None, cache_dir=cache_dir)
+    lo, hi = default_cuts(mosaic, hdu=1, plane=0, cache_dir=cache_dir)["zscale"]
+    params = RenderParams("linear", lo, hi, "gray", False, "png")
+    mlo, mhi = default_cuts(mosaic, hdu=-1, plane=0, cache_dir=cache_dir)["zscale"]
+    mparams = RenderParams("linear", mlo, mhi, "gray", False, "png")
+    expected = render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=params, cache_dir=cache_dir)
+    expected_mosaic = render_tile(mosaic, hdu=-1, plane=0, level=0, x=0, y=0, params=mparams, cache_dir=cache_dir)
+    clear_caches()
+
+    def refuse(path):
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(api, "opened", refuse)
+    assert render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=params, cache_dir=cache_dir) == expected
+    got = render_tile(mosaic, hdu=-1, plane=0, level=0, x=0, y=0, params=mparams, cache_dir=cache_dir)
+    assert got == expected_mosaic
+    with pytest.raises(AssertionError, match="opened"):  # not pre-rendered: the file is needed
+        render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=mparams, cache_dir=cache_dir)
+
+
+def test_a_changed_file_never_gets_the_stale_prerendered_tile(mosaic, cache_dir):
+    build_pyramid(mosaic, hdu=1, cache_dir=cache_dir)
+    lo, hi = default_cuts(mosaic, hdu=1, plane=0, cache_dir=cache_dir)["zscale"]
+    params = RenderParams("linear", lo, hi, "gray", False, "png")
+    [target] = cache_dir.glob(f"*/hdu1-p0/render/{params.key()}/0/0_0.png")
+    target.write_bytes(b"stale")
+    assert render_tile(mosaic, hdu=1, plane=0, level=0, x=0, y=0, params=params, cache_dir=cache_dir) == b"stale"
+    write_decam_like(mosaic, n_ccds=3, ccd_shape=(600, 300), seed=3, compress=True)
+    stat = mosaic.stat()
+    os.utime(mosaic, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    fresh = render_tile(mosaic, hdu=1, plane=0, level=0, x=0, y=0, params=params, cache_dir=cache_dir)
+    assert fresh != b"stale" and fresh.startswith(b"\x89PNG")
+
+
+def test_building_unmaps_each_source_once_done(mosaic, cache_dir, monkeypatch):
+    calls: list[tuple[str, list[str]]] = []
+    original = cache.forget_npy
+
+    def recording(folder):
+        calls.append((str(folder), list(cache._npy_cache)))
+        original(folder)
+
+    monkeypatch.setattr(api, "forget_npy", recording)
+    build_pyramid(mosaic, hdu=None, cache_dir=cache_dir)
+    # Levels of HDUs 1-3, then their tiles, then the mosaic's tiles (which need every CCD).
+    assert [folder.rsplit("/", 1)[1] for folder, _ in calls] == ["hdu1-p0", "hdu2-p0", "hdu3-p0"] * 3
+    for folder, mapped in calls[:6]:  # while one source is built, only its own levels are mapped
+        assert mapped and all(key.startswith(folder + "/") for key in mapped)
+    assert not cache._npy_cache

@@ -11,7 +11,8 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import ImagingError, default_cuts, describe
+from workers.imaging import ImagingError, default_cuts, describe, files
+from workers.imaging.hdus import header_has_celestial_wcs
 
 
 def test_a_multi_extension_file_lists_every_hdu_and_picks_the_first_image(astropy_fits, cache_dir):
@@ -41,6 +42,40 @@ def test_a_tile_compressed_hdu_is_an_image_marked_compressed(astropy_fits, cache
 def test_the_m13_sample_has_a_celestial_wcs(astropy_compressed, cache_dir):
     d = describe(astropy_compressed / "m13_rice.fits", cache_dir=cache_dir)
     assert d["hdus"][1]["has_wcs"] and not d["hdus"][0]["has_wcs"]
+
+
+def test_has_wcs_comes_from_the_header_without_building_a_wcs(astropy_compressed, cache_dir, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a WCS was built")
+
+    monkeypatch.setattr(files, "celestial_wcs", refuse)
+    d = describe(astropy_compressed / "m13_rice.fits", cache_dir=cache_dir)
+    assert d["hdus"][1]["has_wcs"] and not d["hdus"][0]["has_wcs"]
+
+
+@pytest.mark.parametrize(
+    ("ctype1", "ctype2", "expected"),
+    [
+        ("RA---TAN", "DEC--TAN", True),
+        ("RA---TPV", "DEC--TPV", True),
+        ("RA---TAN-SIP", "DEC--TAN-SIP", True),
+        ("DEC--SIN", "RA---SIN", True),
+        ("GLON-CAR", "GLAT-CAR", True),
+        ("ELON-AIT", "ELAT-AIT", True),
+        ("RA---TAN", "DEC--SIN", False),
+        ("RA---TAN", "GLAT-TAN", False),
+        ("RA", "DEC", False),
+        ("LINEAR", "LINEAR", False),
+        ("RA---TAN", None, False),
+        (None, None, False),
+    ],
+)
+def test_celestial_ctypes_are_recognised(ctype1, ctype2, expected):
+    header = fits.Header()
+    for key, value in (("CTYPE1", ctype1), ("CTYPE2", ctype2)):
+        if value is not None:
+            header[key] = value
+    assert header_has_celestial_wcs(header) is expected
 
 
 def test_cuts_are_ordered_and_cached_on_disk(write_fits, cache_dir):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -49,6 +51,36 @@ def test_binning_averages_a_trailing_odd_row_and_column_alone():
         ]
     )
     np.testing.assert_allclose(out, expected)
+
+
+def _nanmean_2x2(data: np.ndarray) -> np.ndarray:
+    h, w = data.shape
+    padded = np.full((h + h % 2, w + w % 2), np.nan)
+    padded[:h, :w] = np.where(np.isfinite(data), data, np.nan)
+    blocks = padded.reshape(padded.shape[0] // 2, 2, padded.shape[1] // 2, 2)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean: np.ndarray = np.nanmean(blocks, axis=(1, 3))
+    return mean
+
+
+@pytest.mark.parametrize("shape", [(64, 48), (63, 47)])
+def test_binning_of_finite_data_is_the_plain_mean(shape):
+    data = np.random.default_rng(4).normal(1000.0, 50.0, shape).astype(np.float32)
+    out = bin2x2(data)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, _nanmean_2x2(data), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(64, 48), (63, 47)])
+def test_binning_of_data_with_a_few_blanks_is_still_nan_aware(shape):
+    rng = np.random.default_rng(5)
+    data = rng.normal(1000.0, 50.0, shape).astype(np.float32)
+    data[rng.random(shape) < 0.05] = np.nan
+    data[3, 4], data[10, 11], data[0:2, 0:2] = np.inf, -np.inf, np.nan
+    out = bin2x2(data)
+    assert out.dtype == np.float32 and np.isnan(out[0, 0])
+    np.testing.assert_allclose(out, _nanmean_2x2(data), rtol=1e-6)
 
 
 def test_binning_keeps_colour_bands_apart():
