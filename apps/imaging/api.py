@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from apps.imaging import services
 from workers.imaging import ImagingError, colormap_names
 from workers.imaging.render import palette
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _STATUS = {"not_found": 404, "bad_params": 400, "bad_hdu": 400, "bad_plane": 400, "too_large": 413}
@@ -64,6 +66,10 @@ async def _guarded(request: HttpRequest, work: Callable[[ResolvedPath], T]) -> T
         return _error(exc.code, exc.message, exc.http_status)
     except ImagingError as exc:
         return _error(exc.code, exc.message, _STATUS.get(exc.code, 422))
+    except OSError:
+        # The cache folder full or read-only, a disk gone: the log has the details, the user a sentence.
+        logger.exception("Imaging request %s failed on the server's files", request.path)
+        return _error("internal", "The server could not read or write its files; tell an admin.", 500)
 
 
 async def describe(request: HttpRequest) -> HttpResponse:

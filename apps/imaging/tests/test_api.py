@@ -174,3 +174,13 @@ def test_a_multi_extension_file_opens_as_a_focal_plane_mosaic(alice_client, data
         "/api/imaging/pixel", {"path": "home/alice/exp.fits.fz", "hdu": -1, "x": 10.5, "y": 10.5}
     ).json()
     assert pixel["ccd"] is None or pixel["ccd"]["hdu"] >= 1
+
+
+def test_a_cache_that_cannot_be_written_is_a_json_error(alice_client, sample_fits, settings, tmp_path: Path):
+    sample_fits("home/alice/m13.fits")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.TOYZ_CACHE_DIR = blocker / "cache"  # every write below it fails with an OSError
+    response = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal"
