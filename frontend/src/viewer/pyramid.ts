@@ -25,6 +25,23 @@ export function pixelProjection(width: number, height: number): Projection {
   });
 }
 
+/** The options both tile sources (server-rendered and client-rendered) give OpenLayers. */
+export function pyramidSourceOptions(
+  projection: Projection,
+  width: number,
+  height: number,
+  levels: number,
+) {
+  return {
+    projection,
+    tileGrid: pyramidTileGrid(width, height, levels),
+    wrapX: false,
+    // Nearest neighbour: zoomed-in pixels stay square, as astronomers expect.
+    interpolate: false,
+    transition: 0,
+  };
+}
+
 export function pyramidTileGrid(width: number, height: number, levels: number): TileGrid {
   return new TileGrid({
     origin: [0, 0],
@@ -77,14 +94,7 @@ export class PyramidSource extends ImageTileSource {
     params: RenderParams;
     onFailure: (failure: TileFailure) => void;
   }) {
-    super({
-      projection: options.projection,
-      tileGrid: pyramidTileGrid(options.width, options.height, options.levels),
-      wrapX: false,
-      // Nearest neighbour: zoomed-in pixels stay square, as astronomers expect.
-      interpolate: false,
-      transition: 0,
-    });
+    super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
     this.params = options.params;
     this.onFailure = options.onFailure;

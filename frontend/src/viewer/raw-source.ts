@@ -7,7 +7,7 @@ import type { LoaderOptions } from "ol/source/DataTile";
 import type { Extent } from "ol/extent";
 import { intersects } from "ol/extent";
 
-import { pyramidTileGrid, type TileFailure } from "./pyramid";
+import { pyramidSourceOptions, type TileFailure } from "./pyramid";
 import { paintValues, type ClientRender } from "./stretch";
 import { TILE_SIZE, dataQuery, rawTileUrl, serverTileCoord, type DataParams } from "./tiles";
 
@@ -83,13 +83,7 @@ export class RawPyramidSource extends ImageTileSource {
     data: DataParams;
     onFailure: (failure: TileFailure) => void;
   }) {
-    super({
-      projection: options.projection,
-      tileGrid: pyramidTileGrid(options.width, options.height, options.levels),
-      wrapX: false,
-      interpolate: false,
-      transition: 0,
-    });
+    super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
     this.params = options.data;
     this.onFailure = options.onFailure;
