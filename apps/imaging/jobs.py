@@ -55,6 +55,7 @@ def pixel(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 def prerender(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     image = params["path"]
     result = services.prerender(image, params["hdu"], progress=ctx.progress, plane=params["plane"])
+    services.keep_cache_in_bounds()
     ctx.prerender_ready(image.client, params["hdu"])
     return result
 
@@ -103,6 +104,7 @@ def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         else:
             built += 1
         ctx.prerender_ready(image.client, None)
+    services.keep_cache_in_bounds()
     ctx.progress(total, total, "done")
     return {
         "path": folder.client,

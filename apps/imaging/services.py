@@ -112,9 +112,15 @@ def prerender(
     _sweep_orphans(marker.parent)
     # Written last: a build killed halfway leaves no marker, and the next run resumes it.
     atomic_write_json(marker, summary)
-    # A night fills the cache: each finished build makes room by dropping the oldest pyramids.
-    evict_cache(settings.TOYZ_CACHE_DIR, settings.TOYZ_CACHE_MAX_BYTES)
     return {"path": image.client, **summary, "skipped": False}
+
+
+def keep_cache_in_bounds() -> None:
+    """Drop the least recently used pyramids until the cache is under TOYZ_CACHE_MAX_GB.
+
+    It walks the whole cache, so callers run it once per batch of builds, not once per file.
+    """
+    evict_cache(settings.TOYZ_CACHE_DIR, settings.TOYZ_CACHE_MAX_BYTES)
 
 
 def _sweep_orphans(folder: Path) -> None:
