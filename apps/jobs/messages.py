@@ -39,6 +39,18 @@ class EventMessage(TypedDict, total=False):
     # the other keys depend on the event
 
 
+# What a runner sends to the client that asked for a job.
+ServerMessage = ProgressMessage | ResultMessage
+
+
+def progress_message(client_id: int, done: int, total: int, message: str) -> ProgressMessage:
+    return ProgressMessage(type="progress", id=client_id, done=done, total=total, message=message)
+
+
+def ok_result(client_id: int, result: dict[str, Any]) -> ResultMessage:
+    return ResultMessage(type="result", id=client_id, status="ok", result=result)
+
+
 def error_result(client_id: int, code: str, message: str) -> ResultMessage:
     return ResultMessage(type="result", id=client_id, status="error", error=ErrorBody(code=code, message=message))
 

@@ -20,6 +20,7 @@ from apps.files.errors import PathError
 from apps.files.permissions import User
 from apps.jobs import registry
 from apps.jobs.errors import JobCancelled, JobError
+from apps.jobs.messages import ResultMessage, ServerMessage, error_result, ok_result, progress_message
 from apps.jobs.models import Job
 from workers.imaging import ImagingError
 
@@ -32,7 +33,7 @@ MAX_RESULT_BYTES = 8 * 1024 * 1024
 class Reporter(Protocol):
     """Where a job's messages go: the asking client, and every client of its workspace."""
 
-    def send(self, job_id: str, message: dict[str, Any]) -> None: ...
+    def send(self, job_id: str, message: ServerMessage) -> None: ...
 
     def group(self, workspace_id: int, payload: dict[str, Any]) -> None: ...
 
@@ -74,10 +75,7 @@ class Context:
         if cache.get(cancel_key(str(self.job.pk))):
             raise JobCancelled()
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total, message=message[:500])
-        self.reporter.send(
-            str(self.job.pk),
-            {"type": "progress", "id": self.client_id, "done": done, "total": total, "message": message},
-        )
+        self.reporter.send(str(self.job.pk), progress_message(self.client_id, done, total, message))
 
     def event(self, payload: dict[str, Any]) -> None:
         if self.job.workspace_id is not None:
@@ -85,10 +83,6 @@ class Context:
 
     def prerender_ready(self, path: str, hdu: int | None) -> None:
         self.reporter.prerender_ready({"type": "event", "event": "prerender.ready", "path": path, "hdu": hdu})
-
-
-def _error(client_id: int, code: str, message: str) -> dict[str, Any]:
-    return {"type": "result", "id": client_id, "status": "error", "error": {"code": code, "message": message}}
 
 
 def _finish(job: Job, status: str, **fields: Any) -> None:
@@ -110,7 +104,7 @@ def execute(job_id: str, client_id: int, reporter: Reporter, *, retry_on: tuple[
             return  # a redelivered task whose job already answered
         if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
             _finish(job, Job.Status.CANCELLED)
-            reporter.send(job_id, _error(client_id, "cancelled", "The job was cancelled."))
+            reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
             return
         Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started=timezone.now())
         message = _run(job, client_id, reporter, retry_on)
@@ -119,7 +113,7 @@ def execute(job_id: str, client_id: int, reporter: Reporter, *, retry_on: tuple[
         close_old_connections()
 
 
-def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> dict[str, Any]:
+def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> ResultMessage:
     try:
         spec, params = registry.prepare(job.user, job.fn, job.params)
         result = spec.func(Context(job, client_id, reporter), params)
@@ -128,13 +122,13 @@ def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exce
             raise JobError("job_failed", "The result is too large to send; narrow the request.")
     except JobCancelled:
         _finish(job, Job.Status.CANCELLED)
-        return _error(client_id, "cancelled", "The job was cancelled.")
+        return error_result(client_id, "cancelled", "The job was cancelled.")
     except (JobError, PathError, ImagingError) as exc:
         _finish(job, Job.Status.ERROR, error_code=exc.code, error_message=exc.message)
-        return _error(client_id, exc.code, exc.message)
+        return error_result(client_id, exc.code, exc.message)
     except SoftTimeLimitExceeded:
         _finish(job, Job.Status.ERROR, error_code="timeout", error_message="time limit")
-        return _error(client_id, "timeout", "The job ran past its time limit. Try a smaller request.")
+        return error_result(client_id, "timeout", "The job ran past its time limit. Try a smaller request.")
     except Exception as exc:
         if isinstance(exc, retry_on):
             logger.warning("Job %s (%s) will be retried after: %r", job.pk, job.fn, exc)
@@ -144,7 +138,7 @@ def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exce
         logger.exception("Job %s (%s) failed", job.pk, job.fn)
         # The row (seen by admins and `toyz_prerender`) keeps the exception's own words.
         _finish(job, Job.Status.ERROR, error_code="job_failed", error_message=f"unexpected error: {exc!r}"[:2000])
-        return _error(
+        return error_result(
             client_id,
             "job_failed",
             "The job failed unexpectedly; the error is in the server log. Try again or tell an admin.",
@@ -152,6 +146,6 @@ def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exce
     if cache.get(cancel_key(str(job.pk))):
         # Cancelled while running without reporting progress: the client was already told.
         _finish(job, Job.Status.CANCELLED)
-        return _error(client_id, "cancelled", "The job was cancelled.")
+        return error_result(client_id, "cancelled", "The job was cancelled.")
     _finish(job, Job.Status.DONE, result=result)
-    return {"type": "result", "id": client_id, "status": "ok", "result": result}
+    return ok_result(client_id, result)

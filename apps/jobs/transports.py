@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from apps.jobs.messages import ServerMessage
 from apps.jobs.runner import execute, request_cancel
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class ChannelReporter:
             # The in-memory layer lives on the server's loop: hand the send to it.
             asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
 
-    def send(self, job_id: str, message: dict[str, Any]) -> None:
+    def send(self, job_id: str, message: ServerMessage) -> None:
         layer = get_channel_layer()
         assert layer is not None
         self._deliver(layer.send(self.reply_channel, {"type": "job.message", "job": job_id, "message": message}))
@@ -90,10 +91,10 @@ class RecordingReporter:
     server shares, i.e. in the distributed mode.
     """
 
-    def __init__(self, on_message: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+    def __init__(self, on_message: Callable[[str, ServerMessage], None] | None = None) -> None:
         self.on_message = on_message
 
-    def send(self, job_id: str, message: dict[str, Any]) -> None:
+    def send(self, job_id: str, message: ServerMessage) -> None:
         if self.on_message is not None:
             self.on_message(job_id, message)
 

@@ -16,8 +16,8 @@ from apps.files.permissions import Right, User
 from apps.files.resolver import resolve
 from apps.jobs import registry, transports
 from apps.jobs.errors import JobError
+from apps.jobs.messages import error_message, error_result, progress_message
 from apps.jobs.models import Job
-from apps.workspaces.messages import error_message, error_result
 from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_change, can_view
 from apps.workspaces.services import clean_event, clean_layout
@@ -209,9 +209,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if transports.distributed():
             # Until a worker picks it up the job is only queued: say so (first, so it never follows
             # the result), since no worker may be running.
-            await self.send_json(
-                {"type": "progress", "id": client_id, "done": 0, "total": 0, "message": "Queued; waiting for a worker."}
-            )
+            await self.send_json(progress_message(client_id, 0, 0, "Queued; waiting for a worker."))
         await database_sync_to_async(transports.dispatch, thread_sensitive=False)(
             job_id, client_id, self.channel_name, asyncio.get_running_loop(), heavy=heavy
         )

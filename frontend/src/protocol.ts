@@ -1,5 +1,5 @@
 // Messages of the workspace socket and the JSON shapes shared with the server.
-// The server's side lives in apps/workspaces/messages.py; docs/architecture.md is the contract.
+// The server's side lives in apps/jobs/messages.py; docs/architecture.md is the contract.
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes

@@ -19,6 +19,7 @@ from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, data_root, resolve
 from apps.imaging import services
 from apps.jobs import transports
+from apps.jobs.messages import ServerMessage
 from apps.jobs.models import Job
 from apps.jobs.runner import execute
 from workers.imaging import ImagingError
@@ -142,6 +143,8 @@ class Command(BaseCommand):
             ) from None
         finally:
             runner_log.removeFilter(quiet)
+        if options["wait"]:
+            services.keep_cache_in_bounds()
         self._summary(night)
         self._failures(night)
 
@@ -233,7 +236,7 @@ class Command(BaseCommand):
     def _run_here(self, night: _Night) -> None:
         by_id = {entry.job_id: entry for entry in night.jobs}
 
-        def on_message(job_id: str, message: dict[str, Any]) -> None:
+        def on_message(job_id: str, message: ServerMessage) -> None:
             entry = by_id[job_id]
             if message["type"] == "progress":
                 entry.status, entry.done, entry.total = Job.Status.RUNNING, message["done"], message["total"]
