@@ -1,5 +1,11 @@
 // The colorbar under the map: the colormap along the stretched scale, labelled in data units.
-import { html, nothing, type TemplateResult } from "lit";
+import {
+  html,
+  nothing,
+  type ReactiveController,
+  type ReactiveControllerHost,
+  type TemplateResult,
+} from "lit";
 
 import { formatValue } from "../util";
 import { colorbarPixels, colorbarTicks, type ContrastBias } from "./stretch";
@@ -33,6 +39,32 @@ export function paintColorbar(canvas: HTMLCanvasElement, m: ColorbarModel): void
     colorbarPixels(m.palette, m.contrastBias, COLORBAR_PIXELS),
   );
   canvas.getContext("2d")?.putImageData(image, 0, 0);
+}
+
+/** Repaints the colorbar's canvas after each update of its host, if what it shows changed. */
+export class ColorbarPainter implements ReactiveController {
+  private painted = "";
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly model: () => ColorbarModel | null,
+  ) {
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    const model = this.model();
+    const canvas = this.host.querySelector<HTMLCanvasElement>("canvas.colorbar-canvas");
+    if (!model || !canvas) {
+      this.painted = "";
+      return;
+    }
+    const signature = colorbarSignature(model);
+    if (signature && signature !== this.painted) {
+      paintColorbar(canvas, model);
+      this.painted = signature;
+    }
+  }
 }
 
 export function colorbarTemplate(m: ColorbarModel | null): TemplateResult | typeof nothing {

@@ -1,6 +1,10 @@
 // DS9's contrast/bias drag: the right mouse button (or the left one with the contrast tool)
-// drags bias horizontally and contrast vertically, before OpenLayers sees the pointer.
-import type { ContrastBias } from "./stretch";
+// drags bias horizontally and contrast vertically, before OpenLayers sees the pointer. With
+// server rendering, a preview of the tile under the centre follows the drag.
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from "lit";
+
+import { fetchRaw, paintToImageData } from "./raw-source";
+import type { ClientRender, ContrastBias } from "./stretch";
 
 export const MIN_CONTRAST = 0.05;
 export const MAX_CONTRAST = 20;
@@ -98,5 +102,71 @@ export class ContrastDrag {
       // already released
     }
     this.hooks.end(d.last);
+  }
+}
+
+/**
+ * The preview shown while dragging contrast/bias over server-rendered tiles: one float tile,
+ * painted here at every move, so that the server is asked only once the drag ends.
+ */
+export class ContrastPreview {
+  private shown = false;
+  private data: Float32Array | null = null;
+  private seq = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    /** The client rendering of the current settings, null if the client cannot draw them. */
+    private readonly render: () => Promise<ClientRender | null>,
+  ) {}
+
+  /** Shows the float tile at `url` (null: no preview for this drag). */
+  start(url: string | null): void {
+    const seq = ++this.seq;
+    this.data = null;
+    if (!url) return;
+    this.show(true);
+    void fetchRaw(url).then(
+      (data) => {
+        if (seq !== this.seq || !this.shown) return;
+        this.data = data;
+        void this.paint();
+      },
+      () => {
+        if (seq === this.seq) this.show(false);
+      },
+    );
+  }
+
+  /** Repaints the preview with the current settings. */
+  async paint(): Promise<void> {
+    const data = this.data;
+    if (!data) return;
+    const render = await this.render();
+    const canvas = this.host.querySelector<HTMLCanvasElement>("canvas.contrast-preview");
+    if (!render || !canvas || data !== this.data) return;
+    canvas.width = data.length === 0 ? 0 : 256;
+    canvas.height = 256;
+    canvas.getContext("2d")?.putImageData(paintToImageData(data, render), 0, 0);
+  }
+
+  end(): void {
+    this.seq += 1;
+    this.show(false);
+    this.data = null;
+  }
+
+  template(cb: ContrastBias): TemplateResult | typeof nothing {
+    if (!this.shown) return nothing;
+    return html`<div class="contrast-preview-box" data-testid="contrast-preview">
+      <canvas class="contrast-preview"></canvas>
+      <span>contrast ${cb.contrast.toFixed(2)} · bias ${cb.bias.toFixed(2)}</span>
+    </div>`;
+  }
+
+  private show(shown: boolean): void {
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.host.requestUpdate();
   }
 }

@@ -1,7 +1,9 @@
 // The "Pre-render" button: runs (or cancels) the imaging.prerender job of the HDU shown and
 // reports its progress as a PrerenderState.
+import { nothing, type ReactiveControllerHost, type TemplateResult } from "lit";
+
 import { JobError, errorText, type WorkspaceSocket } from "../socket";
-import type { PrerenderState } from "./templates";
+import { prerenderTemplate, type PrerenderState } from "./templates";
 
 /**
  * Starts pre-rendering `path`/`hdu`, or cancels the job that `get()` says is running.
@@ -48,5 +50,43 @@ export async function togglePrerender(
       message: cancelled ? "Pre-rendering cancelled." : `Pre-rendering failed: ${errorText(error)}`,
       outcome: "error",
     });
+  }
+}
+
+/** The pre-render of the picture a viewer shows: its job and its progress panel. */
+export class PrerenderPanel {
+  private state: PrerenderState | null = null;
+
+  constructor(private readonly host: ReactiveControllerHost) {}
+
+  get running(): boolean {
+    return this.state?.running ?? false;
+  }
+
+  /** Pre-renders plane `plane` of `path`/`hdu`, or cancels the pre-render running. */
+  toggle(socket: WorkspaceSocket, path: string, hdu: number, plane: number): void {
+    void togglePrerender(
+      socket,
+      path,
+      hdu,
+      plane,
+      () => this.state,
+      (state) => this.set(state),
+    );
+  }
+
+  /** No panel (another file, or the user closed it). */
+  clear(): void {
+    this.set(null);
+  }
+
+  template(): TemplateResult | typeof nothing {
+    return this.state ? prerenderTemplate(this.state, () => this.clear()) : nothing;
+  }
+
+  private set(state: PrerenderState | null): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.host.requestUpdate();
   }
 }

@@ -1,6 +1,14 @@
-// Asks the server for the pixel under the pointer: debounced, at most one request in flight,
-// and only the answer for the latest position is shown.
-import type { Pixel } from "../protocol";
+// The hover readout: asks the server for the pixel under the pointer (debounced, at most one
+// request in flight, only the answer for the latest position shown) and words it.
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type OlMap from "ol/Map";
+import type MapBrowserEvent from "ol/MapBrowserEvent";
+
+import type { Description, HduInfo, Pixel } from "../protocol";
+import { errorText } from "../socket";
+import { formatValue, sexagesimal } from "../util";
+import { ccdReadout } from "./hdus";
+import type { Readout } from "./templates";
 
 export type PixelAsker = (x: number, y: number) => Promise<Pixel>;
 
@@ -79,5 +87,86 @@ export class PixelProbe {
         // The pointer moved on while we waited: ask for where it is now.
         if (this.wanted && this.timer === null) this.send();
       });
+  }
+}
+
+/** The readout of a pixel: 1-based FITS pixel, value, sky position and, on mosaics, the CCD. */
+export function pixelReadout(pixel: Pixel): Readout {
+  let world: string | null = null;
+  const parts = pixel.world?.trim().split(/\s+/) ?? [];
+  if (parts.length === 2) world = `RA ${parts[0]}  Dec ${parts[1]}`;
+  else if (pixel.ra !== null && pixel.dec !== null) {
+    world = `RA ${sexagesimal(pixel.ra, true)}  Dec ${sexagesimal(pixel.dec, false)}`;
+  } else if (pixel.world) world = pixel.world;
+  return {
+    x: pixel.col + 1,
+    y: pixel.row + 1,
+    value: pixel.inside ? formatValue(pixel.value) : "outside",
+    world,
+    ccd: ccdReadout(pixel),
+  };
+}
+
+/** What the pointer is over: the picture and its HDU, null when there is nothing to read. */
+export type PointedImage = () => { description: Description; hdu: HduInfo } | null;
+
+/** The readout of the pixel under the pointer, for the status line. */
+export class HoverReadout implements ReactiveController {
+  private value: Readout | null = null;
+  private readonly probe = new PixelProbe(
+    (pixel) => this.set(pixelReadout(pixel)),
+    (error) => {
+      if (this.value) this.set({ ...this.value, value: `(${errorText(error)})` });
+    },
+  );
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  get readout(): Readout | null {
+    return this.value;
+  }
+
+  /** Follows the pointer over `map`, whose element is `target`. */
+  attach(map: OlMap, target: HTMLElement, image: PointedImage): void {
+    map.on("pointermove", (event: MapBrowserEvent) => {
+      if (event.dragging) return;
+      const shown = image();
+      if (shown) this.move(event.coordinate as [number, number], shown.hdu, shown.description);
+    });
+    target.addEventListener("pointerleave", () => {
+      this.probe.reset();
+      this.set(null);
+    });
+  }
+
+  /** Drops the answers on their way. */
+  stop(): void {
+    this.probe.reset();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  private move([x, y]: [number, number], hdu: HduInfo, d: Description): void {
+    if (x < 0 || y < 0 || x >= hdu.width || y >= hdu.height) {
+      this.probe.reset();
+      this.set(null);
+      return;
+    }
+    const col = Math.floor(x);
+    const row = Math.floor(y);
+    const same = this.value && this.value.x === col + 1 && this.value.y === row + 1;
+    if (!same) this.set({ x: col + 1, y: row + 1, value: null, world: null });
+    const { path, hdu: hduIndex, plane } = d;
+    this.probe.move(x, y, (px, py) => fetchPixel({ path, hdu: hduIndex, plane }, px, py));
+  }
+
+  private set(value: Readout | null): void {
+    if (value === this.value) return;
+    this.value = value;
+    this.host.requestUpdate();
   }
 }

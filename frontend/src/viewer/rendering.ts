@@ -1,0 +1,313 @@
+// Server rendering (PNG tiles the server draws) or client rendering (float tiles painted here):
+// which of the two draws the image, its tile source, the colormap's colours, and what the server
+// says about tiles that fail.
+import type { ReactiveControllerHost } from "lit";
+import type OlMap from "ol/Map";
+
+import type { Description, HduInfo } from "../protocol";
+import { isHttpErrorBody } from "../protocol";
+import { errorText } from "../socket";
+import type { ColorbarModel } from "./colorbar";
+import { fetchColormap } from "./colormaps";
+import { ImageLayers, type ImageSource } from "./layers";
+import {
+  PyramidSource,
+  pixelProjection,
+  renderQuery,
+  type RenderParams,
+  type TileFailure,
+} from "./pyramid";
+import { RawPyramidSource } from "./raw-source";
+import { contrastBiasOf, shownLimits, type DisplaySettings } from "./settings";
+import {
+  NEUTRAL_CONTRAST_BIAS,
+  clientRender,
+  effectiveLimits,
+  isClientStretch,
+  packPalette,
+  type ClientRender,
+} from "./stretch";
+import { dataQuery, rawTileUrl, serverTileCoord, type DataParams } from "./tiles";
+
+/** What the rendering reads from its viewer. */
+export interface RenderingInputs {
+  settings(): DisplaySettings;
+  description(): Description | null;
+  hdu(): HduInfo | null;
+  /** The picture's rendering and data, null with no picture. */
+  params(): RenderParams | null;
+  data(): DataParams | null;
+}
+
+/** Why the browser cannot draw this HDU itself (null: it can). */
+export function clientRenderBlocked(hdu: HduInfo | null): string | null {
+  if (!hdu) return "No image";
+  if (hdu.bands > 1) return "Colour images are drawn by the server";
+  return null;
+}
+
+/** What the viewer shows of the rendering: a change asks the viewer to update. */
+interface Shown {
+  palette: Uint32Array | null;
+  tileError: string | null;
+  tilesLoading: number;
+}
+
+export class ImageRendering {
+  private layers: ImageLayers | null = null;
+  private map: OlMap | null = null;
+  private shown: Shown = { palette: null, tileError: null, tilesLoading: 0 };
+  private paletteKey = "";
+  private checkedErrorKey: string | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly inputs: RenderingInputs,
+  ) {}
+
+  /** Draws on `map` from now on. */
+  attach(map: OlMap): void {
+    this.map = map;
+    this.layers = new ImageLayers(map, (count) => this.set("tilesLoading", count));
+  }
+
+  /** The tile source shown, null with no image. */
+  get source(): ImageSource | null {
+    return this.layers?.source ?? null;
+  }
+
+  get clientActive(): boolean {
+    return this.source instanceof RawPyramidSource;
+  }
+
+  /** The packed colours of the current colormap (inversion applied), null while loading. */
+  get palette(): Uint32Array | null {
+    return this.shown.palette;
+  }
+
+  /** Why the tiles do not show, null while they do. */
+  get tileError(): string | null {
+    return this.shown.tileError;
+  }
+
+  get tilesLoading(): number {
+    return this.shown.tilesLoading;
+  }
+
+  get loadedTiles(): number {
+    return this.layers?.loaded ?? 0;
+  }
+
+  get failedTiles(): number {
+    return this.layers?.failed ?? 0;
+  }
+
+  resetCounts(): void {
+    this.layers?.resetCounts();
+  }
+
+  clearTileError(): void {
+    this.set("tileError", null);
+  }
+
+  /** A new rendering: look at the body of its first failed tile again. */
+  resetErrors(): void {
+    this.set("tileError", null);
+    this.checkedErrorKey = null;
+  }
+
+  /** What server-rendered tiles are asked with: contrast/bias folded into the limits. */
+  get serverParams(): RenderParams | null {
+    const params = this.inputs.params();
+    if (!params) return null;
+    const cb = contrastBiasOf(this.inputs.settings());
+    const [lo, hi] = effectiveLimits(params.lo, params.hi, params.stretch, cb);
+    return { ...params, lo, hi };
+  }
+
+  /** Client rendering is asked for (or the default) and can draw the current stretch. */
+  private wantClient(): boolean {
+    const hdu = this.inputs.hdu();
+    if (!hdu || clientRenderBlocked(hdu) !== null) return false;
+    const s = this.inputs.settings();
+    return (s.clientRender ?? true) && isClientStretch(s.stretch);
+  }
+
+  /** A source of the kind the current settings want, with the viewer's tile counters. */
+  makeSource(hdu: HduInfo): ImageSource | null {
+    const params = this.serverParams;
+    const data = this.inputs.data();
+    if (!params || !data) return null;
+    const { width, height, levels } = hdu;
+    const projection = pixelProjection(width, height);
+    const onFailure = (failure: TileFailure): void => this.onTileFailure(failure);
+    const source = this.wantClient()
+      ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
+      : new PyramidSource({ projection, width, height, levels, params, onFailure });
+    return this.layers?.watch(source) ?? null;
+  }
+
+  /** Shows `source` (see ImageLayers.install), then gets its colours ready. */
+  install(source: ImageSource, crossfade = false): void {
+    this.layers?.install(source, crossfade);
+    this.loadPalette();
+    if (source instanceof RawPyramidSource) void this.applyClientRender();
+  }
+
+  drop(): void {
+    this.layers?.drop();
+  }
+
+  /** Resolves when the map has drawn every visible tile. */
+  async drawn(): Promise<void> {
+    await this.layers?.drawn();
+  }
+
+  /**
+   * New rendering parameters or plane: client rendering repaints from the float tiles it has;
+   * server rendering asks for new tile URLs. Switches between the two when the choice (or a
+   * stretch only the server draws) says so.
+   */
+  update(): void {
+    this.loadPalette();
+    const hdu = this.inputs.hdu();
+    const src = this.source;
+    const params = this.serverParams;
+    const data = this.inputs.data();
+    if (!hdu || !src || !params || !data) return;
+    if (this.wantClient() !== src instanceof RawPyramidSource) {
+      const next = this.makeSource(hdu);
+      if (next) this.install(next, true);
+    } else if (src instanceof RawPyramidSource) {
+      src.setData(data);
+      void this.applyClientRender();
+    } else if (renderQuery(params) !== renderQuery(src.render)) {
+      this.resetErrors();
+      src.setRender(params);
+    }
+  }
+
+  /** Loads the colours of the current colormap (for the colorbar and client rendering). */
+  private loadPalette(): void {
+    const { cmap, invert } = this.inputs.settings();
+    const key = `${cmap}|${invert ? 1 : 0}`;
+    if (key === this.paletteKey) return;
+    this.paletteKey = key;
+    this.set("palette", null);
+    fetchColormap(cmap).then(
+      (colors) => {
+        if (this.paletteKey !== key) return;
+        this.set("palette", packPalette(colors, invert));
+        if (this.clientActive) void this.applyClientRender();
+      },
+      (error: unknown) => {
+        if (this.paletteKey !== key) return;
+        // Let a later change of colormap try again.
+        this.paletteKey = "";
+        if (this.clientActive) this.set("tileError", errorText(error));
+      },
+    );
+  }
+
+  /** The client rendering of the current parameters; waits for the colours if needed. */
+  async clientRender(): Promise<ClientRender | null> {
+    const { stretch, cmap, invert } = this.inputs.settings();
+    if (!isClientStretch(stretch)) return null;
+    this.loadPalette();
+    let palette = this.shown.palette;
+    if (!palette) palette = packPalette(await fetchColormap(cmap), invert);
+    // The limits and contrast/bias as they are once the colours are there.
+    const s = this.inputs.settings();
+    const [lo, hi] = shownLimits(s, this.inputs.description());
+    return clientRender(lo, hi, stretch, contrastBiasOf(s), palette);
+  }
+
+  /** Repaints client-rendered tiles with the current parameters: no request to the server. */
+  async applyClientRender(): Promise<void> {
+    const src = this.source;
+    if (!(src instanceof RawPyramidSource) || !this.shown.palette) return;
+    const render = await this.clientRender();
+    if (!render || this.source !== src) return;
+    this.set("tileError", null);
+    src.setRenderer(render);
+    this.map?.render();
+  }
+
+  /** The float tile under the centre of the view, if the browser can paint it. */
+  centreTileUrl(): string | null {
+    const hdu = this.inputs.hdu();
+    const src = this.source;
+    const data = this.inputs.data();
+    const view = this.map?.getView();
+    const center = view?.getCenter();
+    const resolution = view?.getResolution();
+    const grid = src?.getTileGrid();
+    if (!hdu || !src || !data || !center || !resolution || !grid) return null;
+    if (!isClientStretch(this.inputs.settings().stretch) || clientRenderBlocked(hdu) !== null) {
+      return null;
+    }
+    const z = grid.getZForResolution(resolution);
+    const coord = grid.getTileCoordForCoordAndZ(center, z);
+    const { level, tx, ty } = serverTileCoord(src.levels, z, coord[1] ?? 0, coord[2] ?? 0);
+    return rawTileUrl(data, level, tx, ty);
+  }
+
+  colorbarModel(): ColorbarModel | null {
+    const params = this.inputs.params();
+    if (!params || !this.source) return null;
+    const client = this.clientActive;
+    const cb = contrastBiasOf(this.inputs.settings());
+    // The server folds contrast/bias into its limits; the client applies it to the colours.
+    const [lo, hi] = client
+      ? [params.lo, params.hi]
+      : effectiveLimits(params.lo, params.hi, params.stretch, cb);
+    return {
+      palette: this.shown.palette,
+      contrastBias: client ? cb : NEUTRAL_CONTRAST_BIAS,
+      lo,
+      hi,
+      stretch: params.stretch,
+    };
+  }
+
+  private onTileFailure(failure: TileFailure): void {
+    const key = failure.url.split("?")[1] ?? "";
+    // One look at the error body per rendering is enough: every tile fails the same way.
+    if (this.checkedErrorKey === key) return;
+    this.checkedErrorKey = key;
+    void tileFailureMessage(failure.url).then((message) => {
+      const src = this.source;
+      const current =
+        src instanceof RawPyramidSource
+          ? dataQuery(src.data)
+          : src
+            ? renderQuery(src.render)
+            : null;
+      if (message && key === current) this.set("tileError", message);
+    });
+  }
+
+  private set<K extends keyof Shown>(key: K, value: Shown[K]): void {
+    if (this.shown[key] === value) return;
+    this.shown[key] = value;
+    this.host.requestUpdate();
+  }
+}
+
+/** What the server says about a failed tile; null when it serves it now (a transient failure). */
+async function tileFailureMessage(url: string): Promise<string | null> {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) return null;
+    let message = `Tile request failed (HTTP ${response.status}).`;
+    try {
+      const body: unknown = await response.json();
+      if (isHttpErrorBody(body)) message = body.error.message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    return message;
+  } catch (error) {
+    return `Tile request failed: ${errorText(error)}`;
+  }
+}
