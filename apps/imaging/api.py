@@ -28,6 +28,9 @@ T = TypeVar("T")
 
 _STATUS = {"not_found": 404, "bad_params": 400, "bad_hdu": 400, "bad_plane": 400, "too_large": 413}
 _CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+#: Marks a tile shown from a preview (see workers.imaging.api.render_tile): the viewer asks for
+#: the pyramid to be built and shows the real tiles when it is.
+PREVIEW_HEADER = "X-Toyz-Preview"
 
 
 def _error(code: str, message: str, status: int) -> JsonResponse:
@@ -111,14 +114,20 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
         hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
         params = None if fmt == "raw" else services.tile_params(image, hdu, plane, query)
         current = services.identity(image)
+        where = {"hdu": hdu, "plane": plane, "level": level, "x": x, "y": y}
+        # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
+        # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
+        preview = query.get("preview") == "1" and services.needs_building(image, **where)
         key = "raw" if params is None else params.key()
         etag = '"' + hashlib.sha256(f"{current}|{key}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32] + '"'
         # A URL naming the current version of the file never changes; an old one must be revalidated.
         cache_control = "private, max-age=31536000, immutable" if query.get("v") == current else "private, no-cache"
-        if if_none_match == etag:
+        if preview:
+            etag, cache_control = '"preview-' + etag[1:], "no-store"
+        elif if_none_match == etag:
             return _not_modified(etag, cache_control)
         if params is None:
-            raw = services.raw_tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y)
+            raw = services.raw_tile_bytes(image, preview=preview, **where)
             if accepts_gzip:
                 # The browser inflates it itself; the client gets 256×256 float32 values.
                 response = _tile_response(gzip.compress(raw, 1), "application/octet-stream", etag, cache_control)
@@ -126,9 +135,12 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
             else:
                 response = _tile_response(raw, "application/octet-stream", etag, cache_control)
             response["Vary"] = "Accept-Encoding"
-            return response
-        data = services.tile_bytes(image, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params)
-        return _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)
+        else:
+            data = services.tile_bytes(image, params=params, preview=preview, **where)
+            response = _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)
+        if preview:
+            response[PREVIEW_HEADER] = "1"
+        return response
 
     return await _guarded(request, work)
 

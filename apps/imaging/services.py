@@ -18,6 +18,7 @@ from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
 from apps.files.services import is_openable
 from workers.imaging import (
+    MOSAIC_HDU,
     RenderParams,
     build_pyramid,
     default_cuts,
@@ -26,9 +27,11 @@ from workers.imaging import (
     pixel_at,
     raw_tile,
     render_tile,
+    tile_needs_building,
 )
 from workers.imaging.api import clear_caches
 from workers.imaging.cache import atomic_write_json, evict_cache
+from workers.imaging.pyramid import PREVIEW_MIN_LEVEL
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -57,14 +60,24 @@ def tile_params(image: ResolvedPath, hdu: int, plane: int, query: dict[str, str]
     return RenderParams.from_query(query, cuts.get("zscale", (0.0, 1.0)))
 
 
-def tile_bytes(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int, params: RenderParams) -> bytes:
-    return render_tile(
-        image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, params=params, cache_dir=settings.TOYZ_CACHE_DIR
+def needs_building(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bool:
+    # The cheap answers first: only a mosaic's coarse levels are previewed, and a pre-rendered
+    # file (one stat) has every level built; the full answer opens the file.
+    if hdu != MOSAIC_HDU or level < PREVIEW_MIN_LEVEL or is_prerendered(image, hdu):
+        return False
+    return tile_needs_building(
+        image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR
     )
 
 
-def raw_tile_bytes(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bytes:
-    return raw_tile(image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR)
+def tile_bytes(image: ResolvedPath, *, params: RenderParams, preview: bool = False, **where: int) -> bytes:
+    """The tile at ``where`` (hdu, plane, level, x, y) rendered with ``params``."""
+    return render_tile(image.real, params=params, preview=preview, cache_dir=settings.TOYZ_CACHE_DIR, **where)
+
+
+def raw_tile_bytes(image: ResolvedPath, *, preview: bool = False, **where: int) -> bytes:
+    """The float values of the tile at ``where`` (hdu, plane, level, x, y)."""
+    return raw_tile(image.real, preview=preview, cache_dir=settings.TOYZ_CACHE_DIR, **where)
 
 
 def identity(image: ResolvedPath) -> str:

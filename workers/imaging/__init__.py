@@ -13,6 +13,7 @@ from .api import (
     pixel_at,
     raw_tile,
     render_tile,
+    tile_needs_building,
 )
 from .cache import EvictionSummary, evict_cache, file_identity
 from .errors import ImagingError
@@ -41,4 +42,5 @@ __all__ = [
     "pixel_at",
     "raw_tile",
     "render_tile",
+    "tile_needs_building",
 ]

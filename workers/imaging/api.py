@@ -32,7 +32,18 @@ from .cache import (
     touch_used,
 )
 from .errors import ImagingError
-from .mosaic import MOSAIC_HDU, CcdRef, Mosaic, locate, mosaic_of, mosaic_sample, mosaic_tile, tiles_with_data
+from .mosaic import (
+    MOSAIC_HDU,
+    CcdRef,
+    Mosaic,
+    locate,
+    mosaic_of,
+    mosaic_sample,
+    mosaic_tile,
+    needs_building,
+    tiles_with_data,
+    unbuilt,
+)
 from .pyramid import check_tile, level_array, levels_to_build, read_tile, tile_counts
 from .reading import (
     FloatArray,
@@ -65,7 +76,9 @@ class Description(TypedDict):
     """What the client needs to show a file (``Description`` in ``docs/architecture.md``).
 
     ``path`` is added by the caller, who knows the client's path. ``cuts`` and ``header`` are
-    those of ``hdu``/``plane``; ``cuts`` is empty when that HDU cannot be shown.
+    those of ``hdu``/``plane``; ``cuts`` is empty when that HDU cannot be shown. ``preview`` is
+    true for a mosaic whose CCDs are not all built: its coarse tiles can be previews (asked with
+    ``preview=1``) until it is pre-rendered.
     """
 
     path: NotRequired[str]
@@ -77,6 +90,7 @@ class Description(TypedDict):
     plane: int
     cuts: dict[str, list[float]]
     header: list[str]
+    preview: bool
 
 
 class Pixel(TypedDict):
@@ -175,10 +189,12 @@ def select_view(f: OpenedFile, hdu: int, plane: int) -> View:
     return mosaic
 
 
-def _tile_data(f: OpenedFile, src: View, level: int, x: int, y: int, cache_dir: Path) -> FloatArray:
+def _tile_data(
+    f: OpenedFile, src: View, level: int, x: int, y: int, cache_dir: Path, *, preview: bool = False
+) -> FloatArray:
     if isinstance(src, Mosaic):
         check_tile(src, level, x, y)
-        return mosaic_tile(f, src, level, x, y, cache_dir)
+        return mosaic_tile(f, src, level, x, y, cache_dir, preview=preview)
     return read_tile(f, src, level, x, y, cache_dir)
 
 
@@ -229,9 +245,11 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
                 raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown as an image ({reasons})")
             hdu = first
         cuts: dict[str, list[float]] = {}
+        preview = False
         if hdu == MOSAIC_HDU or check_hdu(f, hdu)["is_image"]:
             src = select_view(f, hdu, plane)
             cuts = {name: list(limits) for name, limits in _plane_stats(f, src, cache_dir)[0].items()}
+            preview = isinstance(src, Mosaic) and unbuilt(src, cache_dir)
         description = Description(
             name=f.name,
             format=f.format,
@@ -241,6 +259,7 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
             plane=plane,
             cuts=cuts,
             header=f.header_cards(max(hdu, 0)),
+            preview=preview,
         )
         return dict(description)
 
@@ -271,6 +290,7 @@ def render_tile(
     y: int,
     params: RenderParams,
     cache_dir: Path,
+    preview: bool = False,
 ) -> bytes:
     """Return one encoded tile of the pyramid.
 
@@ -283,6 +303,10 @@ def render_tile(
         ``[256 x, 256 x + 256) × [256 y, 256 y + 256)``, ``y = 0`` at the bottom.
     params : RenderParams
         Stretch, limits, colormap and format.
+    preview : bool
+        Where :func:`tile_needs_building` says so, show previews of the levels not built yet
+        (see :func:`~workers.imaging.mosaic.mosaic_tile`) rather than build them; such a tile
+        is not stored and must not be kept by the client.
 
     Returns
     -------
@@ -309,7 +333,7 @@ def render_tile(
             return cached.read_bytes()
         except FileNotFoundError:
             pass
-        return _render(f, src, level, x, y, params, cache_dir)
+        return _render(f, src, _tile_data(f, src, level, x, y, cache_dir, preview=preview), params, cache_dir)
 
 
 def _prerendered(
@@ -334,7 +358,19 @@ def _prerendered(
     return data
 
 
-def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bytes:
+def tile_needs_building(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bool:
+    """Whether the tile needs levels that are not built yet and can be previewed meanwhile:
+    the coarse levels of a mosaic whose CCDs have no pyramid yet (seconds of work for a
+    DECam exposure, against a fraction of a second for the preview)."""
+    with opened(path) as f:
+        src = select_view(f, hdu, plane)
+        check_tile(src, level, x, y)
+        return isinstance(src, Mosaic) and needs_building(src, level, x, y, cache_dir)
+
+
+def raw_tile(
+    path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path, preview: bool = False
+) -> bytes:
     """Return one tile's data values for client-side rendering.
 
     Returns
@@ -356,14 +392,13 @@ def raw_tile(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, ca
         src = select_view(f, hdu, plane)
         if src.bands != 1:
             raise ImagingError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
-        data = _tile_data(f, src, level, x, y, cache_dir)
+        data = _tile_data(f, src, level, x, y, cache_dir, preview=preview)
     with np.errstate(invalid="ignore"):
         data = np.where(np.isfinite(data), data, np.nan)
     return np.ascontiguousarray(data[::-1], dtype="<f4").tobytes()
 
 
-def _render(f: OpenedFile, src: View, level: int, x: int, y: int, params: RenderParams, cache_dir: Path) -> bytes:
-    data = _tile_data(f, src, level, x, y, cache_dir)
+def _render(f: OpenedFile, src: View, data: FloatArray, params: RenderParams, cache_dir: Path) -> bytes:
     quantiles: Sequence[float] = ()
     if params.stretch == "histeq" and src.bands == 1:
         quantiles = _plane_stats(f, src, cache_dir)[1]
@@ -547,7 +582,8 @@ def build_pyramid(
             for level, tx, ty in tiles:
                 target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
                 if not target.exists():
-                    atomic_write_bytes(target, _render(f, view, level, tx, ty, tile_params, cache_dir))
+                    data = _tile_data(f, view, level, tx, ty, cache_dir)
+                    atomic_write_bytes(target, _render(f, view, data, tile_params, cache_dir))
                 reporter.step(f"{name}: tiles of level {level}")
             for done in view.sources if isinstance(view, Mosaic) else (view,):
                 forget_npy(done.folder(cache_dir))

@@ -94,14 +94,11 @@ def empty_info(index: int, name: str, problem: str | None) -> HduInfo:
     )
 
 
-def image_dtype(header: Any) -> str | None:
+def image_dtype(bitpix: int, bzero: Any, bscale: Any) -> str | None:
     """Return the numpy dtype name of an image's values once BZERO/BSCALE are applied."""
-    bitpix = header.get("BITPIX")
     base = _BITPIX_DTYPES.get(bitpix)
     if base is None:
         return None
-    bzero = header.get("BZERO", 0)
-    bscale = header.get("BSCALE", 1)
     if bscale == 1 and bitpix > 8 and bzero == 2 ** (bitpix - 1):
         return "u" + base  # the FITS convention for unsigned integers
     if bscale == 1 and bitpix == 8 and bzero == -128:
@@ -109,6 +106,57 @@ def image_dtype(header: Any) -> str | None:
     if bscale != 1 or bzero != 0:
         return "float64" if bitpix in (32, 64, -64) else "float32"
     return base
+
+
+def is_packed(hdu: Any) -> bool:
+    """True for a tile-compressed image HDU read as its binary table (``ZIMAGE = T``).
+
+    Files are opened with ``disable_image_compression=True``: making a
+    :class:`~astropy.io.fits.CompImageHDU` turns its table header into an image header, which
+    takes 2.3 ms per HDU (0.14 s for a DECam exposure). The pixels are decompressed by fitsio,
+    and the image header is made only for the HDUs whose header is shown or whose WCS is used.
+    """
+    return isinstance(hdu, fits.BinTableHDU) and hdu.header.get("ZIMAGE") is True
+
+
+class ImageKeywords(TypedDict):
+    """The structural keywords of an image, read from an image header or a packed table's."""
+
+    naxis: int
+    axes: list[int]  # NAXIS1 first
+    bitpix: int
+    bzero: Any
+    bscale: Any
+    tile: list[int]  # compression tile, NAXIS1 first; [] when not compressed
+
+
+def image_keywords(hdu: Any) -> ImageKeywords:
+    """Return the structural keywords of an image HDU, packed (``Z`` keywords) or not."""
+    header = hdu.header
+    if is_packed(hdu):
+        naxis = int(header.get("ZNAXIS", 0) or 0)
+        axes = [int(header.get(f"ZNAXIS{k}", 0) or 0) for k in range(1, naxis + 1)]
+        # fpack's defaults: whole rows (ZTILE1 = NAXIS1) and one row per tile.
+        tile = [int(header.get(f"ZTILE{k}", axes[0] if k == 1 else 1) or 1) for k in range(1, naxis + 1)]
+        bitpix = int(header["ZBITPIX"])
+    else:
+        naxis = int(header.get("NAXIS", 0) or 0)
+        axes = [int(header.get(f"NAXIS{k}", 0) or 0) for k in range(1, naxis + 1)]
+        tile = [int(n) for n in np.asarray(hdu.tile_shape).ravel()][::-1] if isinstance(hdu, fits.CompImageHDU) else []
+        bitpix = int(header["BITPIX"])
+    return ImageKeywords(
+        naxis=naxis, axes=axes, bitpix=bitpix, bzero=header.get("BZERO", 0), bscale=header.get("BSCALE", 1), tile=tile
+    )
+
+
+def data_offset(hdul: Any, index: int) -> int:
+    """Return the byte offset of HDU ``index``'s data in the file.
+
+    ``HDUList.fileinfo`` gives the same number but first checks every HDU for changes in
+    memory, which costs 2.6 ms per HDU of a DECam file (0.16 s for its 63 HDUs).
+    """
+    offset = getattr(hdul[index], "_data_offset", None)
+    return int(offset) if offset is not None else int(hdul.fileinfo(index)["datLoc"])
 
 
 def _raw_data_size(hdu: Any, hdul: Any, index: int) -> int:
@@ -144,30 +192,30 @@ def hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInfo, str
 
 def _fits_hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInfo, str | None]:
     hdu = hdul[index]
-    header = hdu.header
-    naxis = int(header.get("NAXIS", 0) or 0)
-    axes = [int(header.get(f"NAXIS{k}", 0) or 0) for k in range(1, naxis + 1)]
     info = empty_info(index, str(hdu.name or ("PRIMARY" if index == 0 else f"HDU{index}")), None)
-    info["shape"] = axes[::-1]
-    info["compressed"] = isinstance(hdu, fits.CompImageHDU)
     if isinstance(hdu, fits.GroupsHDU):
         info["problem"] = "This HDU holds random groups, not an image; choose another HDU"
         return info, None
-    if isinstance(hdu, (fits.CompImageHDU, fits.PrimaryHDU, fits.ImageHDU)):
-        info["kind"] = "image"
-        info["dtype"] = image_dtype(header)
-    elif isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
-        info["kind"] = "table"
-        info["problem"] = _TABLE
+    if not is_packed(hdu) and not isinstance(hdu, (fits.CompImageHDU, fits.PrimaryHDU, fits.ImageHDU)):
+        naxis = int(hdu.header.get("NAXIS", 0) or 0)
+        info["shape"] = [int(hdu.header.get(f"NAXIS{k}", 0) or 0) for k in range(naxis, 0, -1)]
+        if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
+            info["kind"] = "table"
+            info["problem"] = _TABLE
+        else:
+            info["problem"] = f"This HDU ({type(hdu).__name__}) cannot be shown; choose another HDU"
         return info, None
-    else:
-        info["problem"] = f"This HDU ({type(hdu).__name__}) cannot be shown; choose another HDU"
-        return info, None
-    if naxis == 0 or 0 in axes:
+    keys = image_keywords(hdu)
+    axes = keys["axes"]
+    info["shape"] = axes[::-1]
+    info["compressed"] = bool(keys["tile"])
+    info["kind"] = "image"
+    info["dtype"] = image_dtype(keys["bitpix"], keys["bzero"], keys["bscale"])
+    if keys["naxis"] == 0 or 0 in axes:
         info["kind"] = "empty"
         info["problem"] = _NO_DATA
         return info, None
-    if naxis == 1:
+    if keys["naxis"] == 1:
         info["problem"] = _ONE_D
         return info, None
     info["width"], info["height"] = axes[0], axes[1]
@@ -181,17 +229,16 @@ def _fits_hdu_info(hdul: Any, index: int, file_size: int | None) -> tuple[HduInf
             f"{MAX_PLANE_PIXELS:,} this server reads; cut it into smaller images"
         )
         return info, "too_large"
-    if isinstance(hdu, fits.CompImageHDU):
-        tile_pixels = math.prod(int(n) for n in np.asarray(hdu.tile_shape).ravel())
-        if tile_pixels > MAX_COMPRESSION_TILE_PIXELS:
-            info["problem"] = (
-                f"This image is compressed in tiles of {tile_pixels:,} pixels, more than the "
-                f"{MAX_COMPRESSION_TILE_PIXELS:,} this server decompresses at once; recompress it "
-                "with smaller tiles (fpack's default row tiles are fine)"
-            )
-            return info, "too_large"
+    tile_pixels = math.prod(keys["tile"]) if keys["tile"] else 0
+    if tile_pixels > MAX_COMPRESSION_TILE_PIXELS:
+        info["problem"] = (
+            f"This image is compressed in tiles of {tile_pixels:,} pixels, more than the "
+            f"{MAX_COMPRESSION_TILE_PIXELS:,} this server decompresses at once; recompress it "
+            "with smaller tiles (fpack's default row tiles are fine)"
+        )
+        return info, "too_large"
     if file_size is not None:
-        start = int(hdul.fileinfo(index)["datLoc"])
+        start = data_offset(hdul, index)
         needed = _raw_data_size(hdu, hdul, index)
         if start + needed > file_size:
             have = max(0, file_size - start)
@@ -224,10 +271,10 @@ def header_has_celestial_wcs(header: Any) -> bool:
     return code1 == code2 and _PAIRS.get(lng) == lat
 
 
-def celestial_wcs(hdul: Any, index: int) -> Any:
-    """Return the celestial WCS of HDU ``index`` on pixel axes (x, y), or None."""
+def celestial_wcs(header: Any, hdul: Any) -> Any:
+    """Return the celestial WCS of an image ``header`` of ``hdul`` on pixel axes (x, y), or None."""
     try:
-        full = WCS(hdul[index].header, fobj=hdul)
+        full = WCS(header, fobj=hdul)
         if not full.has_celestial or sorted((full.wcs.lng, full.wcs.lat)) != [0, 1]:
             return None
         # 2-D images keep their distortions (SIP, lookup tables); cubes use the sky axes.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, TypedDict
@@ -24,7 +25,16 @@ import numpy as np
 
 from .cache import plane_dir
 from .hdus import TILE_SIZE, HduInfo, level_count
-from .pyramid import bin2x2, level_array, level_shape, read_level_region
+from .pyramid import (
+    PREVIEW_MIN_LEVEL,
+    bin2x2,
+    can_preview,
+    level_array,
+    level_built,
+    level_shape,
+    preview_level,
+    read_level_region,
+)
 from .reading import SAMPLE_TARGET, FloatArray, OpenedFile, Source, read_sample, select_source
 
 MOSAIC_HDU: Final = -1
@@ -120,18 +130,18 @@ class CcdRef(TypedDict):
 # --- placement --------------------------------------------------------------------------------
 
 
-def _section(header: Any, key: str) -> tuple[int, int, int, int] | None:
+def _section(value: Any) -> tuple[int, int, int, int] | None:
     """Parse an IRAF section ``[x1:x2,y1:y2]`` (1-based, inclusive, possibly reversed)."""
-    match = _SECTION.fullmatch(str(header.get(key, "")).strip())
+    match = _SECTION.fullmatch(str(value or "").strip())
     if match is None:
         return None
     x1, x2, y1, y2 = (int(v) for v in match.groups())
     return x1, x2, y1, y2
 
 
-def _data_section(header: Any, info: HduInfo) -> tuple[int, int, int, int] | None:
+def _data_section(f: OpenedFile, info: HduInfo) -> tuple[int, int, int, int] | None:
     """Return the ``DATASEC`` as given (1-based), the whole HDU without one, None if it is bad."""
-    data = _section(header, "DATASEC") or (1, info["width"], 1, info["height"])
+    data = _section(f.keyword(info["index"], "DATASEC")) or (1, info["width"], 1, info["height"])
     inside_x = min(data[0], data[1]) >= 1 and max(data[0], data[1]) <= info["width"]
     inside_y = min(data[2], data[3]) >= 1 and max(data[2], data[3]) <= info["height"]
     if not (inside_x and inside_y):
@@ -142,9 +152,8 @@ def _data_section(header: Any, info: HduInfo) -> tuple[int, int, int, int] | Non
 def _by_detsec(f: OpenedFile, infos: list[HduInfo]) -> list[Ccd] | None:
     ccds = []
     for info in infos:
-        header = f.header(info["index"])
-        det = _section(header, "DETSEC")
-        data = _data_section(header, info)
+        det = _section(f.keyword(info["index"], "DETSEC"))
+        data = _data_section(f, info)
         if det is None or data is None:
             return None
         dx0, dx1 = min(data[0], data[1]) - 1, max(data[0], data[1])
@@ -173,7 +182,7 @@ def _by_wcs(f: OpenedFile, infos: list[HduInfo]) -> list[Ccd] | None:
     ccds = []
     try:
         for info, wcs in zip(infos, wcss, strict=True):
-            section = _data_section(f.header(info["index"]), info) or (1, info["width"], 1, info["height"])
+            section = _data_section(f, info) or (1, info["width"], 1, info["height"])
             dx0, dx1 = min(section[:2]) - 1, max(section[:2])
             dy0, dy1 = min(section[2:]) - 1, max(section[2:])
             w, h = dx1 - dx0, dy1 - dy0
@@ -307,10 +316,12 @@ def _ccd_level(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> Any:
     return found
 
 
-def mosaic_tile(f: OpenedFile, m: Mosaic, level: int, tx: int, ty: int, cache_dir: Path) -> FloatArray:
-    """Return tile ``(level, tx, ty)`` of the mosaic: 256×256 float32, row 0 the lowest ``y``,
-    NaN in gaps and padding. Only the CCD pixels the tile covers are read."""
-    out = np.full((TILE_SIZE, TILE_SIZE), np.nan, np.float32)
+def _pieces(
+    m: Mosaic, level: int, tx: int, ty: int
+) -> Iterator[tuple[Ccd, Source, tuple[int, int, int, int], tuple[int, int, int, int]]]:
+    """Yield the CCDs that tile ``(level, tx, ty)`` covers: each with the part of the tile it
+    fills, ``(x0, x1, y0, y1)`` in tile pixels, and the pixels of its own level that go there,
+    ``(c0, c1, r0, r1)`` (mirrored if flipped)."""
     w, h = level_shape(m.width, m.height, level)
     tx0, ty0 = tx * TILE_SIZE, ty * TILE_SIZE
     tx1, ty1 = min(tx0 + TILE_SIZE, w), min(ty0 + TILE_SIZE, h)
@@ -324,7 +335,38 @@ def mosaic_tile(f: OpenedFile, m: Mosaic, level: int, tx: int, ty: int, cache_di
         u0, u1, v0, v1 = x0 - px, x1 - px, y0 - py, y1 - py
         c0, c1 = (i0 + pw - u1, i0 + pw - u0) if ccd.flip_x else (i0 + u0, i0 + u1)
         r0, r1 = (j0 + ph - v1, j0 + ph - v0) if ccd.flip_y else (j0 + v0, j0 + v1)
-        if level < src.levels:
+        yield ccd, src, (x0 - tx0, x1 - tx0, y0 - ty0, y1 - ty0), (c0, c1, r0, r1)
+
+
+def needs_building(m: Mosaic, level: int, tx: int, ty: int, cache_dir: Path) -> bool:
+    """Whether tile ``(level, tx, ty)`` needs CCD levels that are not built yet, and that a
+    preview (:func:`~workers.imaging.pyramid.preview_level`) can stand in for."""
+    return any(
+        can_preview(src, level) and not level_built(src, level, cache_dir) for _, src, _, _ in _pieces(m, level, tx, ty)
+    )
+
+
+def unbuilt(m: Mosaic, cache_dir: Path) -> bool:
+    """Whether some CCD that previews can stand in for has no pyramid yet (one stat per CCD)."""
+    return any(
+        can_preview(src, PREVIEW_MIN_LEVEL) and not level_built(src, src.levels - 1, cache_dir) for src in m.sources
+    )
+
+
+def mosaic_tile(
+    f: OpenedFile, m: Mosaic, level: int, tx: int, ty: int, cache_dir: Path, *, preview: bool = False
+) -> FloatArray:
+    """Return tile ``(level, tx, ty)`` of the mosaic: 256×256 float32, row 0 the lowest ``y``,
+    NaN in gaps and padding. Only the CCD pixels the tile covers are read.
+
+    With ``preview``, CCDs whose level is not built yet are shown from their previews instead
+    of being built (the whole focal plane at a glance costs a few rows of each CCD).
+    """
+    out = np.full((TILE_SIZE, TILE_SIZE), np.nan, np.float32)
+    for ccd, src, (x0, x1, y0, y1), (c0, c1, r0, r1) in _pieces(m, level, tx, ty):
+        if preview and can_preview(src, level) and not level_built(src, level, cache_dir):
+            data = preview_level(f, src, level)[r0:r1, c0:c1]
+        elif level < src.levels:
             data = read_level_region(f, src, level, cache_dir, r0, r1, c0, c1)
         else:
             data = np.asarray(_ccd_level(f, src, level, cache_dir)[r0:r1, c0:c1], dtype=np.float32)
@@ -332,7 +374,7 @@ def mosaic_tile(f: OpenedFile, m: Mosaic, level: int, tx: int, ty: int, cache_di
             data = data[:, ::-1]
         if ccd.flip_y:
             data = data[::-1]
-        np.copyto(out[y0 - ty0 : y1 - ty0, x0 - tx0 : x1 - tx0], data, where=np.isfinite(data))
+        np.copyto(out[y0:y1, x0:x1], data, where=np.isfinite(data))
     return out
 
 

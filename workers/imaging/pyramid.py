@@ -32,6 +32,7 @@ from .reading import (
     raster_level0,
     read_level0,
     read_region,
+    to_float32,
 )
 
 #: Bytes of source rows binned at a time when a level is built.
@@ -221,6 +222,65 @@ def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_di
     out = np.full((TILE_SIZE, TILE_SIZE) + ((src.bands,) if src.bands > 1 else ()), np.nan, np.float32)
     out[: y1 - y0, : x1 - x0] = read_level_region(f, src, level, cache_dir, y0, y1, x0, x1)
     return out
+
+
+#: Coarsest level shown from a preview instead of its built level: previews read one row in
+#: ``2**level``, so below this they would save little.
+PREVIEW_MIN_LEVEL: Final = 3
+
+
+def level_built(src: Source, level: int, cache_dir: Path) -> bool:
+    """Whether level ``level`` of ``src`` can be read without building anything first.
+
+    Levels beyond the source's own pyramid (a CCD in a mosaic's coarse levels) are binned on
+    from its top level, so they count as built once that is.
+    """
+    level = min(level, src.levels - 1)
+    if level == 0 and not src.level0_cached:
+        return True
+    return level_path(src.folder(cache_dir), level).exists()
+
+
+def previewable(src: Source) -> bool:
+    """Whether :func:`preview_level` can read ``src``: FITS images, not in a gzip/bzip2/zip stream."""
+    return src.format == "fits" and not src.stream and src.bands == 1
+
+
+def can_preview(src: Source, level: int) -> bool:
+    """Whether :func:`preview_level` stands in for level ``level`` of ``src`` when it is not built."""
+    return previewable(src) and level >= PREVIEW_MIN_LEVEL
+
+
+def preview_level(f: OpenedFile, src: Source, level: int) -> FloatArray:
+    """Return a quick stand-in for level ``level``: each pixel is the mean of the ``2**level``
+    level-0 pixels of the first row of its block (rather than of the whole block).
+
+    Only one row in ``2**level`` is read (for a tile-compressed HDU, decompressed): a DECam CCD
+    at level 5 costs 9 ms against 230 ms for its whole level 0. The preview is kept with the
+    opened file, never in the cache: it is shown until the real level is built.
+    """
+    key = f"preview:{src.hdu}:{src.plane}:{level}"
+    with f.lock:
+        found: FloatArray | None = f.memo.get(key)
+    if found is not None:
+        return found
+    scale = 2**level
+    width, height = level_shape(src.width, src.height, level)
+    if src.compressed:
+        rows = to_float32(f.section(src.hdu, src.lead, 0, src.height, 0, src.width, step=scale))
+    else:
+        rows = np.concatenate([read_region(f, src, y, y + 1, 0, src.width) for y in range(0, src.height, scale)])
+    padded = np.full((height, width * scale), np.nan, np.float32)
+    padded[:, : src.width] = rows
+    blocks = padded.reshape(height, width, scale)
+    finite = np.isfinite(blocks)
+    counts = finite.sum(axis=2)
+    sums = np.where(finite, blocks, 0).sum(axis=2, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        found = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan).astype(np.float32)
+    with f.lock:
+        f.memo[key] = found
+    return found
 
 
 def levels_to_build(src: Source) -> list[int]:

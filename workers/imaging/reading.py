@@ -162,11 +162,7 @@ def select_source(f: OpenedFile, hdu: int, plane: int) -> Source:
     if f.format == "fits":
         lead_shape = info["shape"][:-2]
         lead = tuple(int(i) for i in np.unravel_index(plane, lead_shape)) if lead_shape else ()
-        if info["compressed"]:
-            with f.lock:
-                tile_shape = [int(n) for n in (getattr(f.hdul[hdu], "tile_shape", None) or (1,))]
-            tile_rows = tile_shape[-2] if len(tile_shape) >= 2 else 1
-            tile_cols = tile_shape[-1]
+        tile_rows, tile_cols = f.tiles.get(hdu, (1, 1))
     return Source(
         identity=f.identity,
         format=f.format,

@@ -191,3 +191,27 @@ def test_a_cache_that_cannot_be_written_is_a_json_error(alice_client, sample_fit
     response = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"})
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal"
+
+
+def test_a_new_mosaic_is_previewed_until_it_is_built(alice_client, data_root: Path, monkeypatch):
+    from apps.imaging import services
+    from workers.imaging import pyramid
+    from workers.imaging.synthetic import write_decam_like
+
+    # The test CCDs are small: preview from level 1 (DECam's first screen is level 5).
+    monkeypatch.setattr(pyramid, "PREVIEW_MIN_LEVEL", 1)
+    monkeypatch.setattr(services, "PREVIEW_MIN_LEVEL", 1)
+    write_decam_like(data_root / "home/alice/new.fits.fz", n_ccds=4, ccd_shape=(512, 256), compress=True)
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/new.fits.fz", "hdu": -1}).json()
+    assert description["preview"] is True
+    quick = alice_client.get(tile_url(description, level=1, preview=1))
+    assert quick.status_code == 200 and quick["X-Toyz-Preview"] == "1" and quick["Cache-Control"] == "no-store"
+    raw = alice_client.get("/tiles/1/0/0.raw?path=home/alice/new.fits.fz&hdu=-1&preview=1")
+    assert raw["X-Toyz-Preview"] == "1"
+    # Without preview=1 the tile is built and cached as usual; then no tile is a preview any more.
+    full = alice_client.get(tile_url(description, level=1))
+    assert "X-Toyz-Preview" not in full and "immutable" in full["Cache-Control"]
+    again = alice_client.get(tile_url(description, level=1, preview=1))
+    assert "X-Toyz-Preview" not in again and again.content == full.content
+    # Level 0 never is (it is read in place).
+    assert "X-Toyz-Preview" not in alice_client.get(tile_url(description, level=0, preview=1))

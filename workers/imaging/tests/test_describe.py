@@ -11,7 +11,7 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import ImagingError, default_cuts, describe, files
+from workers.imaging import ImagingError, default_cuts, describe, files, pixel_at
 from workers.imaging.hdus import header_has_celestial_wcs
 
 
@@ -37,6 +37,17 @@ def test_a_tile_compressed_hdu_is_an_image_marked_compressed(astropy_fits, cache
     assert d["hdu"] == 1 and hdu["compressed"] and hdu["is_image"]
     assert (hdu["width"], hdu["height"], hdu["levels"]) == (440, 300, 2)
     assert any(card.startswith("NAXIS1  =                  440") for card in d["header"])
+    assert not any(card.startswith(("ZNAXIS", "TTYPE")) for card in d["header"])  # the image's header
+
+
+def test_a_packed_unsigned_image_keeps_its_dtype_and_values(tmp_path, cache_dir):
+    data = (np.arange(30 * 40, dtype=np.uint16).reshape(30, 40) * 50).astype(np.uint16)
+    path = tmp_path / "u.fits.fz"
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, name="SCI")]).writeto(path)
+    d = describe(path, cache_dir=cache_dir)
+    hdu = d["hdus"][1]
+    assert (hdu["name"], hdu["dtype"], hdu["shape"], hdu["compressed"]) == ("SCI", "uint16", [30, 40], True)
+    assert pixel_at(path, hdu=1, plane=0, x=39.5, y=29.5, cache_dir=cache_dir)["value"] == float(data[29, 39])
 
 
 def test_the_m13_sample_has_a_celestial_wcs(astropy_compressed, cache_dir):

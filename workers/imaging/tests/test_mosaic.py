@@ -283,3 +283,64 @@ def test_the_mosaic_has_one_plane(decam, cache_dir):
     with pytest.raises(ImagingError) as err:
         describe(decam, hdu=-1, plane=1, cache_dir=cache_dir)
     assert err.value.code == "bad_plane"
+
+
+# --- previews: the coarse levels of a mosaic before its CCDs are built ---------------------------
+
+
+@pytest.fixture
+def previews_from_level_1(monkeypatch):
+    from workers.imaging import pyramid
+
+    monkeypatch.setattr(pyramid, "PREVIEW_MIN_LEVEL", 1)  # the test CCDs have two or three levels
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_preview_tile_stands_in_for_the_real_one_and_stores_nothing(
+    tmp_path, cache_dir, previews_from_level_1, compress
+):
+    from workers.imaging import tile_needs_building
+
+    path = write_decam_like(tmp_path / "p.fits", n_ccds=4, ccd_shape=(512, 256), seed=5, compress=compress)
+    where = {"hdu": -1, "plane": 0, "level": 2, "x": 0, "y": 0, "cache_dir": cache_dir}
+    assert describe(path, hdu=-1, cache_dir=cache_dir)["preview"]
+    assert not describe(path, hdu=1, cache_dir=cache_dir)["preview"]
+    assert tile_needs_building(path, **where)
+    quick = np.frombuffer(raw_tile(path, preview=True, **where), "<f4")
+    assert not list(cache_dir.glob("*/hdu[0-9]*/L*.npy"))  # nothing built, nothing stored
+    assert tile_needs_building(path, **where)
+    real = np.frombuffer(raw_tile(path, **where), "<f4")
+    assert not tile_needs_building(path, **where)
+    # The same footprint (CCDs and gaps), and values like the binned ones: the first row of
+    # each 4×4 block, averaged, against the whole block (noisier: a quarter of the pixels).
+    np.testing.assert_array_equal(np.isfinite(quick), np.isfinite(real))
+    both = np.isfinite(real)
+    assert np.corrcoef(quick[both], real[both])[0, 1] > 0.6  # 0.81 here: the stars agree
+    assert abs(np.median(quick[both]) - np.median(real[both])) < 0.05 * np.std(real[both])
+    # Once built, asking for a preview gives the real tile.
+    np.testing.assert_array_equal(np.frombuffer(raw_tile(path, preview=True, **where), "<f4"), real)
+    build_pyramid(path, hdu=-1, cache_dir=cache_dir)
+    assert not describe(path, hdu=-1, cache_dir=cache_dir)["preview"]
+
+
+def test_fine_levels_and_single_ccds_are_never_previewed(decam, cache_dir):
+    from workers.imaging import tile_needs_building
+
+    assert not tile_needs_building(decam, hdu=-1, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
+    assert not tile_needs_building(decam, hdu=1, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
+
+
+def test_a_preview_reads_one_row_per_block(tmp_path, cache_dir, previews_from_level_1):
+    from workers.imaging.pyramid import preview_level
+    from workers.imaging.reading import select_source
+
+    data = np.arange(64 * 40, dtype=np.float32).reshape(64, 40)
+    data[8, 0:4] = np.nan  # a blank pixel in a block is left out of its mean
+    path = tmp_path / "rows.fits.fz"
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, compression_type="GZIP_2")]).writeto(path)
+    with opened(path) as f:
+        got = preview_level(f, select_source(f, 1, 0), 2)
+    assert got.shape == (16, 10)
+    expected = data[::4].reshape(16, 10, 4).mean(axis=2)
+    expected[2, 0] = np.nan  # all four pixels of that block's first row are blank
+    np.testing.assert_allclose(got, expected)

@@ -247,19 +247,33 @@ def test_odd_headers_and_wcs_warn_nobody(write_fits, cache_dir):
     assert [str(w.message) for w in log] == []
 
 
-def test_compression_tables_dropped_beyond_the_cap_are_read_again(tmp_path, cache_dir, monkeypatch):
+def test_strided_sections_of_compressed_and_plain_hdus_match_astropy(tmp_path, cache_dir):
     from workers.imaging import files
     from workers.imaging.synthetic import write_decam_like
 
-    monkeypatch.setattr(files, "COMPRESSED_TABLES_MAX", 1)  # keep only the last HDU's table
-    path = write_decam_like(tmp_path / "m.fits.fz", n_ccds=3, ccd_shape=(64, 32), compress=True)
-    with fits.open(path) as hdul:
-        expected = [hdul[i].data[10:20, 5:25] for i in (1, 2, 3, 1)]
+    packed = write_decam_like(tmp_path / "m.fits.fz", n_ccds=2, ccd_shape=(64, 32), compress=True)
+    plain = write_decam_like(tmp_path / "m.fits", n_ccds=2, ccd_shape=(64, 32))
+    for path in (packed, plain):
+        with fits.open(path) as hdul:
+            expected = [hdul[i].data[y0:y1:step, 5:25] for i, y0, y1, step in ((1, 10, 20, 1), (2, 3, 64, 7))]
+        with files.opened(path) as f:
+            if f.raw:
+                got = [f.read_stored(1, 0, 10, 20, 5, 25), f.read_stored(2, 0, 3, 64, 5, 25)[::7]]
+            else:
+                got = [f.section(1, (), 10, 20, 5, 25), f.section(2, (), 3, 64, 5, 25, step=7)]
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(np.asarray(a, np.float32), b)
+
+
+def test_floats_packed_without_quantization_are_read_as_astropy_wrote_them(tmp_path, cache_dir):
+    from workers.imaging import files
+
+    # astropy's RICE without quantization: cfitsio would return the integers' bits as floats.
+    data = np.arange(12 * 10, dtype=np.float32).reshape(12, 10) / 7
+    path = tmp_path / "q0.fits.fz"
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, quantize_level=0.0)]).writeto(path)
     with files.opened(path) as f:
-        got = [f.section(i, (), 10, 20, 5, 25) for i in (1, 2, 3, 1)]
-        assert list(f._loaded) == [1]
-    for a, b in zip(got, expected, strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(f.section(1, (), 0, 12, 0, 10), fits.getdata(path, 1))
 
 
 def test_a_path_whose_folder_became_a_symlink_is_refused(tmp_path, cache_dir):
