@@ -367,3 +367,43 @@ def test_a_folder_is_prerendered_from_the_file_browser_with_progress(page: Any, 
     assert "Pre-rendered samples" in text and "failed" in text  # broken.fits is reported, not fatal
     cache = site["data"].parent / "cache"
     assert list(cache.glob("*/prerendered-all.json")), "no pyramid was completed"
+
+
+def until(page: Any, predicate: Any, what: str, seconds: float = 30) -> None:
+    """Wait for ``predicate`` while Playwright delivers its events (time.sleep would not)."""
+    for _ in range(int(seconds * 5)):
+        if predicate():
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"Gave up waiting for {what} after {seconds:.0f} s")
+
+
+def test_a_new_mosaic_shows_a_preview_at_once_then_its_real_tiles(page: Any, site: dict[str, Any]) -> None:
+    from workers.imaging.synthetic import write_decam_like
+
+    # Big enough for previews (level 3 and coarser), small enough to build in seconds.
+    write_decam_like(site["data"] / "samples" / "wide.fits.fz", n_ccds=4, ccd_shape=(4096, 2048), compress=True)
+    previews: list[str] = []
+    plain: list[str] = []
+
+    def seen(response: Any) -> None:
+        if "/tiles/" in response.url and "wide.fits.fz" in response.url and "hdu=-1" in response.url:
+            (previews if response.headers.get("x-toyz-preview") == "1" else plain).append(response.url)
+
+    page.on("response", seen)
+    open_file(page, "samples")
+    open_and_wait(page, "wide.fits.fz")
+    page.locator("[data-testid=hdu]").first.select_option("-1")
+    page.wait_for_function(f"() => {VIEWER}.description?.hdu === -1 && {VIEWER}.loadedTiles > 0", timeout=30_000)
+    assert page.evaluate(f"{VIEWER}.description.preview") is True
+    status = page.locator("[data-testid=prerender-status]")
+    status.wait_for(timeout=10_000)
+    until(page, lambda: bool(previews), "a preview tile")
+    assert all("preview=1" in url for url in previews)
+    # The viewer pre-renders the mosaic by itself, then shows the real tiles.
+    status.filter(has_text="Pre-rendered").wait_for(timeout=120_000)
+    page.wait_for_function(f"() => {VIEWER}.description.preview === false", timeout=10_000)
+    until(page, lambda: any("preview=1" not in url for url in plain), "the real tiles")
+    page.wait_for_timeout(500)
+    stats = viewer_stats(page)
+    assert stats["opaque"] > 1000 and stats["std"] > 1, stats

@@ -63,6 +63,11 @@ export interface Description {
   cuts: Record<string, [number, number]>;
   /** Header cards of `hdu`, one 80-character card per item. */
   header: string[];
+  /**
+   * A mosaic whose CCDs are not all built yet: its coarse tiles can be quick previews (asked
+   * with preview=1) until it is pre-rendered.
+   */
+  preview?: boolean;
 }
 
 export interface Pixel {

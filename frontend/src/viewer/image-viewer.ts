@@ -386,6 +386,18 @@ export class ToyzImageViewer extends LitElement {
     }
     this.showImage(hdu, view);
     this.emitState();
+    if (d.preview) this.buildPreviewed(d);
+  }
+
+  /** Pre-renders a mosaic shown from previews, then shows its real tiles. */
+  private buildPreviewed(d: Description): void {
+    if (!this.socket) return;
+    this.prerender.buildPreviewed(this.socket, d.path, d.hdu, () => {
+      const now = this._description;
+      if (now?.path !== d.path || now.identity !== d.identity || now.hdu !== d.hdu) return;
+      this._description = { ...now, preview: false };
+      this.updateRender();
+    });
   }
 
   /** A new tile source and a new view for `hdu`, fitted unless `view` says where to look. */

@@ -16,6 +16,7 @@ export async function togglePrerender(
   plane: number,
   get: () => PrerenderState | null,
   set: (state: PrerenderState) => void,
+  start: { message: string; onDone?: () => void } = { message: "Starting…" },
 ): Promise<void> {
   const now = get();
   if (now?.running && now.jobId !== null) {
@@ -27,7 +28,7 @@ export async function togglePrerender(
     if (!state || state.jobId !== job.id) return;
     set({ ...state, done: progress.done, total: progress.total, message: progress.message ?? "" });
   });
-  set({ running: true, jobId: job.id, done: 0, total: 0, message: "Starting…", outcome: null });
+  set({ running: true, jobId: job.id, done: 0, total: 0, message: start.message, outcome: null });
   try {
     await job;
     const state = get();
@@ -40,6 +41,7 @@ export async function togglePrerender(
       message: "Pre-rendered: tiles are ready.",
       outcome: "ok",
     });
+    start.onDone?.();
   } catch (error) {
     const state = get();
     if (state?.jobId !== job.id) return;
@@ -72,6 +74,24 @@ export class PrerenderPanel {
       plane,
       () => this.state,
       (state) => this.set(state),
+    );
+  }
+
+  /**
+   * Builds a mosaic shown from previews (Description.preview), unless a pre-render is already
+   * running; `onDone` runs when it has been built.
+   */
+  buildPreviewed(socket: WorkspaceSocket, path: string, hdu: number, onDone: () => void): void {
+    if (this.running) return;
+    const message = "Showing a quick preview; building the full-resolution mosaic…";
+    void togglePrerender(
+      socket,
+      path,
+      hdu,
+      0,
+      () => this.state,
+      (state) => this.set(state),
+      { message, onDone },
     );
   }
 

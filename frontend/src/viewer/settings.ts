@@ -69,11 +69,18 @@ export function renderParamsOf(d: Description, s: DisplaySettings): RenderParams
     invert: s.invert,
     identity: d.identity,
     format: "png",
+    preview: d.preview === true,
   };
 }
 
 export function dataParamsOf(d: Description): DataParams {
-  return { path: d.path, hdu: d.hdu, plane: d.plane, identity: d.identity };
+  return {
+    path: d.path,
+    hdu: d.hdu,
+    plane: d.plane,
+    identity: d.identity,
+    preview: d.preview === true,
+  };
 }
 
 /** The settings part of the state the layout saves. */

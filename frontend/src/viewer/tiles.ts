@@ -17,6 +17,8 @@ export interface RenderParams {
   /** The description's identity: changes when the file does. */
   identity: string;
   format: "png" | "jpg" | "webp";
+  /** Take previews for coarse tiles whose levels are not built yet (Description.preview). */
+  preview?: boolean;
 }
 
 /** The query string of a tile URL, the same for every tile of one rendering. */
@@ -32,6 +34,7 @@ export function renderQuery(p: RenderParams): string {
     inv: p.invert ? "1" : "0",
     v: p.identity,
   });
+  if (p.preview) q.set("preview", "1");
   return q.toString();
 }
 
@@ -75,16 +78,19 @@ export interface DataParams {
   hdu: number;
   plane: number;
   identity: string;
+  preview?: boolean;
 }
 
 /** The query string of a `.raw` tile URL. */
 export function dataQuery(p: DataParams): string {
-  return new URLSearchParams({
+  const q = new URLSearchParams({
     path: p.path,
     hdu: String(p.hdu),
     plane: String(p.plane),
     v: p.identity,
-  }).toString();
+  });
+  if (p.preview) q.set("preview", "1");
+  return q.toString();
 }
 
 /** `/tiles/<level>/<tx>/<ty>.raw?…`: 256×256 float32, first row the highest y. */
