@@ -24,7 +24,12 @@ every ratio compares figures measured in the same run, on the ``.fits.fz`` file:
   file stays open and only the tile is new.
 - P3 ``p3_first_screen_s``: a never-seen exposure, from ``describe`` (cuts on a sample) to
   every tile of a 1400×900 screen showing the first CCD whole; ``*_mosaic``: the same for
-  the whole focal plane when the engine offers a mosaic (HDU index -1).
+  the whole focal plane when the engine offers a mosaic (HDU index -1), asking previews where
+  the engine says a tile needs building (``tile_needs_building``), as the viewer does.
+- Balance ``night_s_per_{exposure,ccd}``: a night of ``--night`` exposures of ``--night-ccds``
+  CCDs (hard links of one file: each is a new file to the cache) pre-rendered by 2 processes,
+  with one task per exposure (``build_pyramid`` of the whole file, mosaic included) against one
+  task per CCD followed by one mosaic task per exposure.
 - P7 ``p7_peak_rss_mb``: the high-water resident memory of the process that built the whole
   exposure in P1 (``resource.getrusage`` in that process).
 - ``read_ms_*``: astropy against fitsio (when installed) reading a 256-row strip and a
@@ -58,7 +63,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workers.imaging import RenderParams, build_pyramid, default_cuts, describe, render_tile
+from workers.imaging import RenderParams, build_pyramid, default_cuts, describe, render_tile, tile_needs_building
 from workers.imaging.api import clear_caches
 from workers.imaging.pyramid import level_shape, tile_counts
 from workers.imaging.reading import TILE_SIZE, level_count
@@ -156,6 +161,50 @@ def build_in_pool(path: Path, hdus: Sequence[int], cache: Path, processes: int) 
         done = list(pool.imap_unordered(_build_one, jobs, chunksize=1))
         wall = time.perf_counter() - start
     return wall, sum(cpu for _, cpu in done), max(rss for rss, _ in done) / 1024.0
+
+
+def _build_task(job: tuple[str, int | None, str]) -> float:
+    """Pool task: ``build_pyramid`` of one file (``hdu`` None: all of it) or one HDU; CPU s."""
+    path, hdu, cache = job
+    start = time.process_time()
+    build_pyramid(Path(path), hdu=hdu, cache_dir=Path(cache))
+    return time.process_time() - start
+
+
+def night_in_pool(paths: Sequence[Path], hdus: Sequence[int], cache: Path, per_ccd: bool) -> tuple[float, float]:
+    """Pre-render ``paths`` with 2 processes, one task per file or per CCD (then one mosaic
+    task per file, which finds the CCDs built). Returns (wall s, CPU s of the tasks)."""
+    context = mp.get_context("spawn")
+    with context.Pool(2) as pool:
+        pool.map(_ready, range(2), chunksize=1)
+        start = time.perf_counter()
+        if per_ccd:
+            jobs: list[tuple[str, int | None, str]] = [(str(p), hdu, str(cache)) for p in paths for hdu in hdus]
+            cpu = sum(pool.imap_unordered(_build_task, jobs, chunksize=1))
+            jobs = [(str(p), -1, str(cache)) for p in paths]
+        else:
+            cpu = 0.0
+            jobs = [(str(p), None, str(cache)) for p in paths]
+        cpu += sum(pool.imap_unordered(_build_task, jobs, chunksize=1))
+        return time.perf_counter() - start, cpu
+
+
+def night_balance(workdir: Path, exposures: int, ccds: int, out: Results) -> None:
+    """``night_s_per_exposure`` and ``night_s_per_ccd`` (see the module's docstring)."""
+    _, packed = ensure_exposure(workdir, ccds, Results())
+    night = fresh(workdir / "night")
+    paths = []
+    for n in range(exposures):
+        link = night / f"exp{n}.fits.fz"
+        os.link(packed, link)
+        paths.append(link)
+    hdus = list(range(1, ccds + 1))
+    for per_ccd, tag in ((False, "exposure"), (True, "ccd")):
+        wall, cpu = night_in_pool(paths, hdus, fresh(workdir / "cache-night"), per_ccd)
+        out.put(f"night_s_per_{tag}", wall)
+        out.put(f"night_cpu_s_per_{tag}", cpu)
+    shutil.rmtree(workdir / "cache-night", ignore_errors=True)
+    shutil.rmtree(night, ignore_errors=True)
 
 
 # --- P1: the naive pipeline ---------------------------------------------------------------------
@@ -299,7 +348,9 @@ def first_screen(path: Path, cache: Path, hdu: int | None = None) -> tuple[float
     params = RenderParams("linear", lo, hi, "gray", False, "png")
     level, tiles = screen_tiles(int(shown["width"]), int(shown["height"]), SCREEN)
     for tx, ty in tiles:
-        render_tile(path, hdu=hdu, plane=0, level=level, x=tx, y=ty, params=params, cache_dir=cache)
+        where = {"hdu": hdu, "plane": 0, "level": level, "x": tx, "y": ty}
+        preview = bool(info.get("preview")) and tile_needs_building(path, cache_dir=cache, **where)
+        render_tile(path, params=params, preview=preview, cache_dir=cache, **where)
     return time.perf_counter() - start, time.process_time() - cpu, described, level, len(tiles)
 
 
@@ -390,6 +441,8 @@ def main() -> None:
     parser.add_argument("--skip-2proc", action="store_true", help="do not build with 2 processes")
     parser.add_argument("--skip-mosaic", action="store_true", help="do not time the mosaic's first screen")
     parser.add_argument("--keep", action="store_true", help="keep the pyramid caches afterwards")
+    parser.add_argument("--night", type=int, default=3, help="exposures in the balance test (0: skip it)")
+    parser.add_argument("--night-ccds", type=int, default=8, help="CCDs per exposure in the balance test")
     args = parser.parse_args()
     workdir: Path = args.workdir.resolve()
     out = Results()
@@ -524,6 +577,11 @@ def main() -> None:
             out.put(f"read_ms_fitsio_{tag}_strip", strip)
             out.put(f"read_ms_fitsio_{tag}_square", square)
             out.put(f"read_max_abs_diff_{tag}", check_same_pixels(fitsio, path, hdus[0]))
+
+    if args.night:
+        out.put("night_exposures", args.night)
+        out.put("night_ccds_each", args.night_ccds)
+        night_balance(workdir, args.night, args.night_ccds, out)
 
     out.put("loadavg_1min_end", os.getloadavg()[0])
     if not args.keep:

@@ -136,8 +136,14 @@ def _write_level0(f: OpenedFile, src: Source, target: Path) -> None:
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, src.height, rows):
             y1 = min(y0 + rows, src.height)
-            for x0, x1 in column_chunks(src, y1 - y0):
-                out[y0:y1, x0:x1] = read_region(f, src, y0, y1, x0, x1)
+            chunks = column_chunks(src, y1 - y0)
+            if len(chunks) == 1:
+                out.append(read_region(f, src, y0, y1, 0, src.width))
+                continue
+            strip = np.empty((y1 - y0, *shape[1:]), np.float32)
+            for x0, x1 in chunks:
+                strip[:, x0:x1] = read_region(f, src, y0, y1, x0, x1)
+            out.append(strip)
 
 
 def _write_binned(read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path) -> None:
@@ -147,8 +153,7 @@ def _write_binned(read: Callable[[int, int], FloatArray], src: Source, level: in
     rows = _strip_rows(pw, src.bands)
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, ph, rows):
-            y1 = min(y0 + rows, ph)
-            out[y0 // 2 : (y1 + 1) // 2] = bin2x2(read(y0, y1))
+            out.append(bin2x2(read(y0, min(y0 + rows, ph))))
 
 
 def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.NDArray[Any]:

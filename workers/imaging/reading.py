@@ -72,7 +72,7 @@ def raster_level0(f: OpenedFile, cache_dir: Path) -> npt.NDArray[Any]:
         if arr is None:
             data = raster.decode_raster(f.real_path, f.name)
             with atomic_npy(target, data.shape, data.dtype) as out:
-                out[...] = data
+                out.append(data)
             arr = load_npy(target)
     assert arr is not None
     return arr
@@ -338,8 +338,9 @@ _SAMPLE_RUN: Final = 16
 def _compressed_sample(f: OpenedFile, src: Source, target: int, window: Window) -> list[FloatArray]:
     """Sample a compressed HDU in a few runs of whole rows spread over the window's height.
 
-    Each astropy read of a compressed HDU costs about half a millisecond however little it
-    decompresses, so a few runs of consecutive rows beat many strided rows by far.
+    Each astropy read (streams) costs about half a millisecond however little it decompresses,
+    so a few runs of consecutive rows beat many strided rows there; through fitsio (packed HDUs)
+    a row costs 0.06 ms either way.
     """
     wx0, wx1, wy0, wy1 = window
     width, height = wx1 - wx0, wy1 - wy0
