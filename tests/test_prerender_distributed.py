@@ -71,22 +71,33 @@ def test_queued_files_are_built_by_the_worker_process(celery_worker, admin, sett
 
     out = prerender("night-queued", "--no-wait")
     assert "Queued 3 files" in out
-    wait_for(lambda: jobs_finished(3), 120, "the worker to build 3 files")
+    # One task per CCD, then one per file (its mosaic and its completion marker).
+    assert (
+        sorted(Job.objects.values_list("params__hdu", flat=True), key=str)
+        == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4] + [None] * 3
+    )
+    wait_for(lambda: jobs_finished(15), 120, "the worker to build 3 files")
     assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.DONE}
     log = celery_worker.log_path.read_text()
     assert all(f"toyz.prerender_file[{job.pk}]" in log for job in Job.objects.all())
     assert len(list(Path(settings.TOYZ_CACHE_DIR).glob("*/prerendered-all.json"))) >= 3
+    assert len(list(Path(settings.TOYZ_CACHE_DIR).glob("*/prerendered-hdu[1-4].json"))) >= 12
 
     # Waiting for the workers: a new file is built, the others are found complete.
     write_decam_like(night / "e4.fits", seed=4, **SMALL)  # type: ignore[arg-type]
     out = prerender("night-queued")
     assert "4 files: 1 built, 3 already complete, 0 failed" in out
-    assert Job.objects.count() == 4
+    assert Job.objects.count() == 20
+    # One task per file on request.
+    write_decam_like(night / "e5.fits", seed=5, **SMALL)  # type: ignore[arg-type]
+    out = prerender("night-queued", "--tasks", "per-file")
+    assert "5 files: 1 built, 4 already complete, 0 failed" in out
+    assert Job.objects.count() == 21
 
 
 def test_a_killed_pool_process_loses_nothing(celery_worker, admin, settings, tmp_path):
     image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-kill", seed=4)
-    prerender("night-kill", "--no-wait")
+    prerender("night-kill", "--no-wait", "--tasks", "per-file")
     job = Job.objects.get()
     wait_for(lambda: midway(job), 120, "the build to be under way")
     from toyz_site.celery import app
@@ -118,7 +129,7 @@ def midway(job: Job) -> bool:
 def test_a_dead_worker_s_task_goes_to_another_worker(start_worker, admin, settings, tmp_path):
     image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-lost", seed=5)
     first = start_worker("first")
-    prerender("night-lost", "--no-wait")
+    prerender("night-lost", "--no-wait", "--tasks", "per-file")
     job = Job.objects.get()
     wait_for(lambda: midway(job), 120, "the build to be under way")
     # The whole node is lost: the worker and its pool processes die at once, nothing is acknowledged.
@@ -152,8 +163,10 @@ async def test_open_workspaces_hear_when_a_queued_file_is_ready(celery_worker, a
     watcher = await open_socket(admin, workspace)
     stranger = await open_socket(bob, bobs)
     await database_sync_to_async(prerender)("night-events", "--no-wait")
-    event = await watcher.receive_json_from(timeout=60)
-    assert event == {"type": "event", "event": "prerender.ready", "path": "night-events/e1.fits", "hdu": None}
+    # Each CCD's task says its HDU is ready, then the file's task says the whole file is.
+    events = [await watcher.receive_json_from(timeout=60) for _ in range(5)]
+    ready = {"type": "event", "event": "prerender.ready", "path": "night-events/e1.fits"}
+    assert sorted(events, key=lambda e: str(e["hdu"])) == [{**ready, "hdu": h} for h in (1, 2, 3, 4, None)]
     assert await stranger.receive_nothing(timeout=1)
     await watcher.disconnect()
     await stranger.disconnect()

@@ -30,6 +30,7 @@ from workers.imaging import (
     tile_needs_building,
 )
 from workers.imaging.api import clear_caches
+from workers.imaging.api import image_hdus as api_image_hdus
 from workers.imaging.cache import atomic_write_json, evict_cache
 from workers.imaging.pyramid import PREVIEW_MIN_LEVEL
 
@@ -126,6 +127,11 @@ def prerender(
     # Written last: a build killed halfway leaves no marker, and the next run resumes it.
     atomic_write_json(marker, summary)
     return {"path": image.client, **summary, "skipped": False}
+
+
+def image_hdus(image: ResolvedPath) -> list[int]:
+    """The HDUs of a file that pre-rendering builds one by one."""
+    return api_image_hdus(image.real)
 
 
 def keep_cache_in_bounds() -> None:

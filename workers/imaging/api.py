@@ -264,6 +264,12 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
         return dict(description)
 
 
+def image_hdus(path: Path) -> list[int]:
+    """Return the HDUs of ``path`` that can be shown as images (what ``hdu=None`` builds one by one)."""
+    with opened(path) as f:
+        return [info["index"] for info in f.infos if info["is_image"]]
+
+
 def default_cuts(path: Path, *, hdu: int, plane: int, cache_dir: Path) -> dict[str, tuple[float, float]]:
     """Return the cuts of (``hdu``, ``plane``): ``{"minmax": (lo, hi), "zscale": ..., ...}``.
 

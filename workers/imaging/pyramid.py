@@ -13,6 +13,7 @@ temporary name and renamed into place, never truncated or rewritten while mapped
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -129,28 +130,39 @@ def _strip_rows(width: int, bands: int) -> int:
     return max(2, rows // 2 * 2)
 
 
-def _write_level0(f: OpenedFile, src: Source, target: Path) -> None:
+def _level0_rows(src: Source) -> int:
+    """Rows of level 0 read at a time: whole compression tiles, an even number (for binning),
+    about STRIP_PIXELS unless one tile row is more (column chunks keep each read under it)."""
+    unit = math.lcm(2, src.tile_rows)
+    return max(unit, reading.STRIP_PIXELS // (src.width * src.bands) // unit * unit)
+
+
+def _level0_strip(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int) -> FloatArray:
+    """Level-0 rows ``[y0, y1)`` at full width, read in column chunks of at most STRIP_PIXELS."""
+    chunks = column_chunks(src, y1 - y0)
+    if len(chunks) == 1:
+        return read_level0(f, src, cache_dir, y0, y1, 0, src.width)
+    strip = np.empty((y1 - y0, src.width) + ((src.bands,) if src.bands > 1 else ()), np.float32)
+    for x0, x1 in chunks:
+        strip[:, x0:x1] = read_level0(f, src, cache_dir, y0, y1, x0, x1)
+    return strip
+
+
+def _write_level0(f: OpenedFile, src: Source, cache_dir: Path, target: Path) -> None:
     shape = (src.height, src.width) + ((src.bands,) if src.bands > 1 else ())
-    # Whole compression tiles per read, at most STRIP_PIXELS unless one tile is more.
-    rows = max(src.tile_rows, reading.STRIP_PIXELS // (src.width * src.bands) // src.tile_rows * src.tile_rows)
+    rows = _level0_rows(src)
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, src.height, rows):
-            y1 = min(y0 + rows, src.height)
-            chunks = column_chunks(src, y1 - y0)
-            if len(chunks) == 1:
-                out.append(read_region(f, src, y0, y1, 0, src.width))
-                continue
-            strip = np.empty((y1 - y0, *shape[1:]), np.float32)
-            for x0, x1 in chunks:
-                strip[:, x0:x1] = read_region(f, src, y0, y1, x0, x1)
-            out.append(strip)
+            out.append(_level0_strip(f, src, cache_dir, y0, min(y0 + rows, src.height)))
 
 
-def _write_binned(read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path) -> None:
+def _write_binned(
+    read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path, rows: int | None = None
+) -> None:
     pw, ph = level_shape(src.width, src.height, level - 1)
     w, h = level_shape(src.width, src.height, level)
     shape = (h, w) + ((src.bands,) if src.bands > 1 else ())
-    rows = _strip_rows(pw, src.bands)
+    rows = rows or _strip_rows(pw, src.bands)
     with atomic_npy(target, shape, np.float32) as out:
         for y0 in range(0, ph, rows):
             out.append(bin2x2(read(y0, min(y0 + rows, ph))))
@@ -166,16 +178,17 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
     if level == 0:
         if src.format == "raster":
             return raster_level0(f, cache_dir)
-        if not src.compressed:
+        if not src.level0_cached:
             raise ValueError("level 0 of an uncompressed FITS HDU is read with sections")
     target = level_path(src.folder(cache_dir), level)
     arr = load_npy(target)
     if arr is not None:
         return arr
     read: Callable[[int, int], FloatArray] | None = None
+    rows = None
     if level == 1 and not src.level0_cached:
-        width = src.width
-        read = lambda y0, y1: read_level0(f, src, cache_dir, y0, y1, 0, width)  # noqa: E731
+        read = lambda y0, y1: _level0_strip(f, src, cache_dir, y0, y1)  # noqa: E731
+        rows = _level0_rows(src)
     elif level >= 1:
         # The parent first, outside this level's lock, so locks are always taken top-down.
         parent = level_array(f, src, level - 1, cache_dir)
@@ -184,9 +197,9 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
         arr = load_npy(target)
         if arr is None:
             if read is None:
-                _write_level0(f, src, target)
+                _write_level0(f, src, cache_dir, target)
             else:
-                _write_binned(read, src, level, target)
+                _write_binned(read, src, level, target, rows)
             arr = load_npy(target)
     if arr is None:
         # Never a server path in a message that reaches users.

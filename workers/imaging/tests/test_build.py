@@ -35,10 +35,16 @@ def test_progress_is_monotonic_and_ends_at_the_total(mosaic, cache_dir):
     assert len(calls) >= 4 and all(isinstance(m, str) and m for _, _, m in calls)
 
 
-def test_compressed_sources_get_a_level_0_file(mosaic, cache_dir):
+def test_compressed_sources_get_a_level_0_file(mosaic, cache_dir, tmp_path):
+    import gzip
+
     build_pyramid(mosaic, hdu=2, cache_dir=cache_dir)
     names = sorted(p.name for p in cache_dir.glob("*/hdu2-p0/L*.npy"))
     assert names == ["L0.npy", "L1.npy", "L2.npy"]
+    stream = tmp_path / "stream.fits.gz"  # a gzip stream is decompressed once the same way
+    stream.write_bytes(gzip.compress(mosaic.read_bytes()))
+    build_pyramid(stream, hdu=2, cache_dir=cache_dir)
+    assert len(list(cache_dir.glob("*/hdu2-p0/L0.npy"))) == 2
 
 
 def test_prerendered_tiles_equal_tiles_rendered_on_demand(mosaic, cache_dir, tmp_path, decode):
@@ -68,7 +74,7 @@ def test_a_second_build_skips_everything(mosaic, cache_dir):
     calls: list[int] = []
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir, progress=lambda d, t, m: calls.append(d))
     after = {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file() and p.suffix != ".lock"}
-    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 17  # 17 mosaic tiles
+    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 17  # 3 levels and 9 tiles a CCD, 17 mosaic tiles
 
 
 def test_custom_parameters_and_single_hdus(write_fits, cache_dir):

@@ -1,4 +1,11 @@
-"""Pre-render a night: build the pyramid of every image under some paths, one Celery task per file."""
+"""Pre-render a night: build the pyramid of every image under some paths with Celery workers.
+
+With workers, each multi-HDU file becomes one task per image HDU followed by one task for the
+file (the mosaic and the completion marker), which finds its HDUs built, or waits on the build
+locks of those still being built. Finer tasks share a few exposures better between workers:
+`make bench-decam` measures 3 exposures of 8 CCDs on 2 processes (``night_s_per_*``).
+`--tasks per-file` queues one task per file instead.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ FINISHED = {Job.Status.DONE, Job.Status.ERROR, Job.Status.CANCELLED}
 class _File:
     client: str
     job_id: str | None = None  # None: nothing to queue (complete, or refused before queueing)
+    parts: list[str] = field(default_factory=list)  # per-HDU jobs, queued before job_id
     status: str = Job.Status.QUEUED
     done: int = 0
     total: int = 0
@@ -83,6 +91,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
+def _job(user_id: int, image: ResolvedPath, hdu: int | None) -> str:
+    """A queued `imaging.prerender` Job row for `hdu` of `image` (None: all of it); its id."""
+    return str(
+        Job.objects.create(user_id=user_id, fn="imaging.prerender", params={"path": image.client, "hdu": hdu}).pk
+    )
+
+
 class _NoTracebacks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # Failures are listed in the summary with their message; -v 2 shows the traces.
@@ -111,6 +126,12 @@ class Command(BaseCommand):
             help="Wait for the workers and show progress (default), or only queue the files.",
         )
         parser.add_argument("--force", action="store_true", help="Delete the cached pyramids and build them again.")
+        parser.add_argument(
+            "--tasks",
+            choices=("per-hdu", "per-file"),
+            default="per-hdu",
+            help="With workers: one task per image HDU then one per file (default), or one per file.",
+        )
         parser.add_argument("--user", help="Run as this user (default: the first superuser).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -121,7 +142,8 @@ class Command(BaseCommand):
         if hdu is not None and hdu < -1:
             raise CommandError("--hdu must be -1 (the mosaic) or an HDU number.")
         images, night = self._collect(user, options["paths"], options["recursive"])
-        self._prepare(user, images, night, hdu, options["force"])
+        split = hdu is None and options["tasks"] == "per-hdu" and transports.distributed()
+        self._prepare(user, images, night, hdu, options["force"], split=split)
         runner_log = logging.getLogger("apps.jobs.runner")
         quiet = _NoTracebacks()
         if self.verbosity < 2:
@@ -196,8 +218,13 @@ class Command(BaseCommand):
             raise CommandError("No image files there (use --recursive for subfolders).")
         return unique, _Night(files)
 
-    def _prepare(self, user: User, images: list[ResolvedPath], night: _Night, hdu: int | None, force: bool) -> None:
-        """Skip the complete files (or forget them with --force) and make a Job row per remaining file."""
+    def _prepare(
+        self, user: User, images: list[ResolvedPath], night: _Night, hdu: int | None, force: bool, *, split: bool
+    ) -> None:
+        """Skip the complete files (or forget them with --force) and make the Job rows of the others:
+        with `split`, one per image HDU not complete yet (of files with several), then one per file."""
+        assert user.pk is not None
+        user_id = int(user.pk)
         for image, entry in zip(images, night.files, strict=False):
             try:
                 if force:
@@ -205,14 +232,14 @@ class Command(BaseCommand):
                 elif services.is_prerendered(image, hdu):
                     entry.outcome = "skipped"
                     continue
+                parts = services.image_hdus(image) if split else []
+                if len(parts) > 1:
+                    todo = [part for part in parts if not services.is_prerendered(image, part)]
+                    entry.parts = [_job(user_id, image, part) for part in todo]
             except ImagingError as exc:
                 entry.outcome, entry.error = "failed", f"{exc.code}: {exc.message}"
                 continue
-            assert user.pk is not None
-            job = Job.objects.create(
-                user_id=int(user.pk), fn="imaging.prerender", params={"path": image.client, "hdu": hdu}
-            )
-            entry.job_id = str(job.pk)
+            entry.job_id = _job(user_id, image, hdu)
 
     # --- running and watching -------------------------------------------------------------------
 
@@ -222,7 +249,8 @@ class Command(BaseCommand):
 
         for entry in night.jobs:
             # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
-            prerender_file.apply_async(args=(entry.job_id,), task_id=entry.job_id)
+            for job_id in [*entry.parts, entry.job_id]:
+                prerender_file.apply_async(args=(job_id,), task_id=job_id)
         if not wait:
             self.stdout.write(
                 f"Queued {len(night.jobs)} files for the workers ({night.count('skipped')} already complete)."
@@ -270,7 +298,8 @@ class Command(BaseCommand):
 
     def _refresh(self, night: _Night, entries: list[_File]) -> None:
         """Read the Job rows of these files: the shared record that every worker updates."""
-        rows = Job.objects.filter(pk__in=[e.job_id for e in entries]).values(
+        ids = [job_id for e in entries for job_id in (*e.parts, e.job_id) if job_id is not None]
+        rows = Job.objects.filter(pk__in=ids).values(
             "id", "status", "done", "total", "result", "error_code", "error_message"
         )
         by_id = {str(row["id"]): row for row in rows}
@@ -279,7 +308,11 @@ class Command(BaseCommand):
             if row is None:
                 entry.outcome, entry.error = "failed", "its job record was deleted"
                 continue
-            entry.status, entry.done, entry.total = row["status"], row["done"], row["total"]
+            # A file's progress is its HDUs' and its own; its outcome is its own job's.
+            mine = [by_id[job_id] for job_id in entry.parts if job_id in by_id] + [row]
+            entry.done, entry.total = sum(r["done"] for r in mine), sum(r["total"] for r in mine)
+            running = any(r["status"] == Job.Status.RUNNING for r in mine)
+            entry.status = Job.Status.RUNNING if running and row["status"] not in FINISHED else row["status"]
             if entry.status not in FINISHED or entry.outcome:
                 continue
             if entry.status == Job.Status.DONE:
