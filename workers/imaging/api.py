@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import numpy as np
 from astropy.coordinates import SkyCoord
@@ -614,9 +614,19 @@ def _all_tiles(src: Source) -> list[tuple[int, int, int]]:
     ]
 
 
+#: The mosaic's finer levels are not pre-rendered: there each of its tiles re-grids one CCD's
+#: tile (the CCDs' own tiles are pre-rendered), it is made in a few ms from their cached levels
+#: when asked, and pre-rendering levels 0 and 1 would cost as much again as every CCD's pyramid.
+MOSAIC_PRERENDER_FROM_LEVEL: Final = 2
+
+
 def _mosaic_tiles(mosaic: Mosaic) -> list[tuple[int, int, int]]:
-    """Every mosaic tile that some CCD reaches (tiles wholly in gaps are transparent anyway)."""
-    return [(level, tx, ty) for level in range(mosaic.levels) for tx, ty in sorted(tiles_with_data(mosaic, level))]
+    """The mosaic tiles pre-rendered: from :data:`MOSAIC_PRERENDER_FROM_LEVEL` up (at least its
+    top level), those some CCD reaches (tiles wholly in gaps are transparent anyway)."""
+    first = min(MOSAIC_PRERENDER_FROM_LEVEL, mosaic.levels - 1)
+    return [
+        (level, tx, ty) for level in range(first, mosaic.levels) for tx, ty in sorted(tiles_with_data(mosaic, level))
+    ]
 
 
 class _Reporter:

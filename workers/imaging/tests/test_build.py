@@ -27,7 +27,9 @@ def test_progress_is_monotonic_and_ends_at_the_total(mosaic, cache_dir):
     with opened(mosaic) as f:
         m = mosaic_of(f)
         assert m is not None
-        mosaic_tiles = sum(len(tiles_with_data(m, level)) for level in range(m.levels))
+        # Its levels 0 and 1 are made when asked: only level 2 (its top) is pre-rendered.
+        assert m.levels == 3
+        mosaic_tiles = len(tiles_with_data(m, 2))
     assert summary["tiles"] == 3 * (6 + 2 + 1) + mosaic_tiles
     done = [d for d, _, _ in calls]
     totals = {t for _, t, _ in calls}
@@ -74,7 +76,7 @@ def test_a_second_build_skips_everything(mosaic, cache_dir):
     calls: list[int] = []
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir, progress=lambda d, t, m: calls.append(d))
     after = {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file() and p.suffix != ".lock"}
-    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 17  # 3 levels and 9 tiles a CCD, 17 mosaic tiles
+    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 1  # 3 levels and 9 tiles a CCD, 1 mosaic tile
 
 
 def test_custom_parameters_and_single_hdus(write_fits, cache_dir):
@@ -106,7 +108,7 @@ def test_prerendered_tiles_are_served_without_opening_the_file(mosaic, cache_dir
     mlo, mhi = default_cuts(mosaic, hdu=-1, plane=0, cache_dir=cache_dir)["zscale"]
     mparams = RenderParams("linear", mlo, mhi, "gray", False, "png")
     expected = render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=params, cache_dir=cache_dir)
-    expected_mosaic = render_tile(mosaic, hdu=-1, plane=0, level=0, x=0, y=0, params=mparams, cache_dir=cache_dir)
+    expected_mosaic = render_tile(mosaic, hdu=-1, plane=0, level=2, x=0, y=0, params=mparams, cache_dir=cache_dir)
     clear_caches()
 
     def refuse(path):
@@ -114,8 +116,10 @@ def test_prerendered_tiles_are_served_without_opening_the_file(mosaic, cache_dir
 
     monkeypatch.setattr(api, "opened", refuse)
     assert render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=params, cache_dir=cache_dir) == expected
-    got = render_tile(mosaic, hdu=-1, plane=0, level=0, x=0, y=0, params=mparams, cache_dir=cache_dir)
+    got = render_tile(mosaic, hdu=-1, plane=0, level=2, x=0, y=0, params=mparams, cache_dir=cache_dir)
     assert got == expected_mosaic
+    with pytest.raises(AssertionError, match="opened"):  # the mosaic's level 0 is made when asked
+        render_tile(mosaic, hdu=-1, plane=0, level=0, x=0, y=0, params=mparams, cache_dir=cache_dir)
     with pytest.raises(AssertionError, match="opened"):  # not pre-rendered: the file is needed
         render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=mparams, cache_dir=cache_dir)
 
