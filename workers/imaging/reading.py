@@ -9,6 +9,7 @@ convention holds.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from dataclasses import dataclass
@@ -315,11 +316,13 @@ def read_sample(
     row_step, col_step = sample_grid(wx1 - wx0, wy1 - wy0, target)
     first = wy0 + row_step // 2
     pieces: list[FloatArray] = []
-    if src.format == "raster" or (src.level0_cached and level_path(src.folder(cache_dir), 0).exists()):
-        base = raster_level0(f, cache_dir) if src.format == "raster" else None
-        if base is None:
-            base = load_npy(level_path(src.folder(cache_dir), 0))
-        assert base is not None
+    base = raster_level0(f, cache_dir) if src.format == "raster" else None
+    if base is None and src.level0_cached:
+        # A map of its own, dropped on return: strided rows touch pages all over the file, and
+        # the shared maps (load_npy) would keep them resident for every CCD of a mosaic.
+        with contextlib.suppress(OSError, ValueError):
+            base = np.load(level_path(src.folder(cache_dir), 0), mmap_mode="r")
+    if base is not None:
         for y0 in range(first, wy1, row_step * 64):
             pieces.append(to_float32(base[y0 : min(y0 + row_step * 64, wy1) : row_step, wx0:wx1:col_step]))
     elif src.compressed:
