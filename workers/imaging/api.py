@@ -51,6 +51,7 @@ from .reading import (
     OpenedFile,
     Source,
     check_hdu,
+    clear_band_cache,
     clear_open_files,
     first_image_hdu,
     opened,
@@ -162,6 +163,7 @@ def clear_caches() -> None:
     """Forget every process-wide cache: opened files, mapped levels, cuts, palettes."""
     clear_open_files()
     clear_npy_cache()
+    clear_band_cache()
     with _stats_lock:
         _stats.clear()
     palette.cache_clear()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -34,6 +36,7 @@ __all__ = [
     "OpenedFile",
     "Source",
     "check_hdu",
+    "clear_band_cache",
     "clear_open_files",
     "column_chunks",
     "first_image_hdu",
@@ -88,9 +91,9 @@ class Source:
 
     ``lead`` indexes the leading (cube) axes of the HDU for ``plane`` (C order); ``tile_rows``
     and ``tile_cols`` are the shape of the compression tiles (1 and 1 when uncompressed).
-    ``compressed`` is true for tile-compressed HDUs (decompressed by fitsio) and for every HDU of
-    a gzip/bzip2/zip file (``stream``, read through astropy): both are decompressed once into
-    ``L0.npy`` when their pyramid is built.
+    ``compressed`` is true for tile-compressed HDUs (decompressed by fitsio, rows at a time) and
+    for every HDU of a gzip/bzip2/zip file (``stream``, read through astropy and decompressed
+    once into ``L0.npy`` when its pyramid is built).
     """
 
     identity: str
@@ -113,14 +116,15 @@ class Source:
 
     @property
     def level0_cached(self) -> bool:
-        """True when level 0 lives in ``L0.npy`` once built: sources that cannot be sliced cheaply.
+        """True when level 0 lives in ``L0.npy`` once built: pictures and gzip/bzip2/zip streams,
+        which cannot be sliced. Tile-compressed HDUs are read in place through the band cache
+        (:func:`read_level0`): an ``L0.npy`` would make the cache 4× the ``.fz``."""
+        return self.stream or self.format == "raster"
 
-        Pictures and streams cannot be sliced at all. A tile of a tile-compressed HDU can (13 ms
-        for a DECam CCD's fpack rows), but a 256×256 tile decompresses 256 whole rows, so the
-        tiles of a CCD and of its mosaic would decompress every row 8 times over; the ``L0.npy``
-        makes the cache about 4× the ``.fz``, which is what makes a pre-rendered night fast.
-        """
-        return self.compressed or self.format == "raster"
+    @property
+    def packed(self) -> bool:
+        """True for a tile-compressed HDU read in place (not in a stream)."""
+        return self.compressed and not self.stream
 
     def folder(self, cache_dir: Path) -> Path:
         """The cache folder of this source."""
@@ -229,8 +233,8 @@ def read_region(f: OpenedFile, src: Source, y0: int, y1: int, x0: int, x1: int) 
 def read_level0(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
     """Read level-0 pixels ``[y0:y1, x0:x1]`` (0-based, end exclusive, ``y = 0`` at the bottom).
 
-    Uses ``L0.npy`` when it exists (pictures, compressed HDUs after a pyramid build), otherwise
-    :func:`read_region`.
+    Uses ``L0.npy`` when it exists (pictures, streams after a pyramid build); tile-compressed
+    HDUs go through the band cache (:func:`_packed_band`); otherwise :func:`read_region`.
 
     Returns
     -------
@@ -243,7 +247,62 @@ def read_level0(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int, x
         cached = load_npy(level_path(src.folder(cache_dir), 0))
         if cached is not None:
             return to_float32(cached[y0:y1, x0:x1])
+    rows = _band_rows(src)
+    if src.packed and rows * src.width <= STRIP_PIXELS:
+        first, last = y0 // rows, (y1 - 1) // rows
+        bands = [_packed_band(f, src, b, rows) for b in range(first, last + 1)]
+        whole = bands[0] if len(bands) == 1 else np.concatenate(bands)
+        return whole[y0 - first * rows : y1 - first * rows, x0:x1]
     return read_region(f, src, y0, y1, x0, x1)
+
+
+# --- the band cache: decompressed rows of tile-compressed HDUs -----------------------------------
+#
+# A 256×256 tile of an fpack'd CCD decompresses 256 whole rows (one-row compression tiles): the
+# eight tiles across a DECam CCD, the level built from them and the mosaic's tiles would each
+# decompress them again. Bands of whole rows are kept, least recently used first out, up to
+# BAND_CACHE_BYTES per process: 64 MB holds two DECam CCDs (16 bands of 2 MB each).
+
+#: Bytes of decompressed rows kept per process.
+BAND_CACHE_BYTES: Final = 64 * 1024 * 1024
+_bands_lock = threading.Lock()
+_bands: OrderedDict[tuple[str, int, int, int], FloatArray] = OrderedDict()
+_bands_bytes = 0
+
+
+def _band_rows(src: Source) -> int:
+    """Rows of a band: 256, or the smallest multiple of the compression tile's rows above it."""
+    return -(-TILE_SIZE // src.tile_rows) * src.tile_rows
+
+
+def _packed_band(f: OpenedFile, src: Source, band: int, rows: int) -> FloatArray:
+    """Rows ``[band × rows, (band + 1) × rows)`` of a tile-compressed HDU, whole width, from the cache."""
+    global _bands_bytes
+    key = (f.identity, src.hdu, src.plane, band)
+    with _bands_lock:
+        found = _bands.get(key)
+        if found is not None:
+            _bands.move_to_end(key)
+            return found
+    y0 = band * rows
+    found = read_region(f, src, y0, min(y0 + rows, src.height), 0, src.width)
+    found.setflags(write=False)  # shared by every reader
+    with _bands_lock:
+        if key not in _bands:
+            _bands[key] = found
+            _bands_bytes += found.nbytes
+        while _bands_bytes > BAND_CACHE_BYTES and len(_bands) > 1:
+            _, old = _bands.popitem(last=False)
+            _bands_bytes -= old.nbytes
+    return found
+
+
+def clear_band_cache() -> None:
+    """Forget every decompressed band."""
+    global _bands_bytes
+    with _bands_lock:
+        _bands.clear()
+        _bands_bytes = 0
 
 
 def read_pixel(f: OpenedFile, src: Source, cache_dir: Path | None, col: int, row: int) -> float | list[float] | None:

@@ -37,16 +37,33 @@ def test_progress_is_monotonic_and_ends_at_the_total(mosaic, cache_dir):
     assert len(calls) >= 4 and all(isinstance(m, str) and m for _, _, m in calls)
 
 
-def test_compressed_sources_get_a_level_0_file(mosaic, cache_dir, tmp_path):
+def test_tile_compressed_sources_are_read_in_place_and_streams_get_a_level_0_file(mosaic, cache_dir, tmp_path):
     import gzip
 
     build_pyramid(mosaic, hdu=2, cache_dir=cache_dir)
     names = sorted(p.name for p in cache_dir.glob("*/hdu2-p0/L*.npy"))
-    assert names == ["L0.npy", "L1.npy", "L2.npy"]
-    stream = tmp_path / "stream.fits.gz"  # a gzip stream is decompressed once the same way
+    assert names == ["L1.npy", "L2.npy"]  # level 0 stays in the .fz: a cache 4× smaller
+    stream = tmp_path / "stream.fits.gz"  # a gzip stream cannot be sliced: decompressed once
     stream.write_bytes(gzip.compress(mosaic.read_bytes()))
     build_pyramid(stream, hdu=2, cache_dir=cache_dir)
-    assert len(list(cache_dir.glob("*/hdu2-p0/L0.npy"))) == 2
+    assert len(list(cache_dir.glob("*/hdu2-p0/L0.npy"))) == 1
+
+
+def test_each_band_of_a_packed_hdu_is_decompressed_once_per_build(mosaic, cache_dir, monkeypatch):
+    from workers.imaging import files
+
+    rows: list[int] = []
+    original = files.OpenedFile.section
+
+    def counting(self, hdu, lead, y0, y1, x0, x1, step=1):
+        rows.append(y1 - y0)
+        return original(self, hdu, lead, y0, y1, x0, x1, step)
+
+    monkeypatch.setattr(files.OpenedFile, "section", counting)
+    clear_caches()
+    build_pyramid(mosaic, hdu=2, cache_dir=cache_dir, params=RenderParams("linear", 0, 1, "gray", False, "png"))
+    # Level 1 reads the 600 rows once (in 256-row bands); the level-0 tiles find them cached.
+    assert sum(rows) == 600 and max(rows) == 256
 
 
 def test_prerendered_tiles_equal_tiles_rendered_on_demand(mosaic, cache_dir, tmp_path, decode):
@@ -76,7 +93,7 @@ def test_a_second_build_skips_everything(mosaic, cache_dir):
     calls: list[int] = []
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir, progress=lambda d, t, m: calls.append(d))
     after = {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file() and p.suffix != ".lock"}
-    assert after == stamps and calls[-1] == 1 + 3 * (3 + 9) - 1 + 1  # 3 levels and 9 tiles a CCD, 1 mosaic tile
+    assert after == stamps and calls[-1] == 1 + 3 * (2 + 9) - 1 + 1  # 2 levels and 9 tiles a CCD, 1 mosaic tile
 
 
 def test_custom_parameters_and_single_hdus(write_fits, cache_dir):
