@@ -452,6 +452,7 @@ def main() -> None:
     parser.add_argument("--skip-2proc", action="store_true", help="do not build with 2 processes")
     parser.add_argument("--skip-mosaic", action="store_true", help="do not time the mosaic's first screen")
     parser.add_argument("--keep", action="store_true", help="keep the pyramid caches afterwards")
+    parser.add_argument("--p3-only", type=int, default=0, metavar="N", help="only P3, N times over (then stop)")
     parser.add_argument("--night", type=int, default=3, help="exposures in the balance test (0: skip it)")
     parser.add_argument("--night-ccds", type=int, default=8, help="CCDs per exposure in the balance test")
     args = parser.parse_args()
@@ -466,6 +467,14 @@ def main() -> None:
         hdus = [i for i, item in enumerate(hdul) if isinstance(item, fits.CompImageHDU)]
     levels = level_count(CCD_SHAPE[1], CCD_SHAPE[0])
     out.put("tiles_per_ccd", sum(int(np.prod(tile_counts(CCD_SHAPE[1], CCD_SHAPE[0], k))) for k in range(levels)))
+
+    for n in range(args.p3_only):
+        # Each time a new cache and no open file: the exposure is never-seen again.
+        out.put(f"p3_first_screen_s_run{n}", first_screen(packed, fresh(workdir / "cache-p3"))[0])
+        out.put(f"p3_first_screen_s_mosaic_run{n}", first_screen(packed, fresh(workdir / "cache-p3"), -1)[0])
+    if args.p3_only:
+        shutil.rmtree(workdir / "cache-p3", ignore_errors=True)
+        return
 
     # P3 first: nothing of this file is in any cache yet.
     total, cpu, described, level, count = first_screen(packed, fresh(workdir / "cache-p3"))
