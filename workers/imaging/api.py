@@ -548,7 +548,8 @@ def build_pyramid(
     Notes
     -----
     Idempotent: levels and tiles already in the cache are skipped (and counted as done).
-    Writes ``L0.npy`` for compressed HDUs and pictures so later tiles need no decompression.
+    Writes ``L0.npy`` for gzip/bzip2/zip streams and pictures so later tiles need not decode
+    them again; tile-compressed HDUs are read in place (through the band cache).
     """
     with opened(path) as f:
         touch_used(cache_dir, f.identity)
@@ -617,8 +618,9 @@ def _all_tiles(src: Source) -> list[tuple[int, int, int]]:
 
 
 #: The mosaic's finer levels are not pre-rendered: there each of its tiles re-grids one CCD's
-#: tile (the CCDs' own tiles are pre-rendered), it is made in a few ms from their cached levels
-#: when asked, and pre-rendering levels 0 and 1 would cost as much again as every CCD's pyramid.
+#: tile (the CCDs' own tiles are pre-rendered), it is made when asked (a few ms from the CCDs'
+#: level 1, or their level-0 rows: the band cache, 17 ms a band of a DECam .fz the first time),
+#: and pre-rendering levels 0 and 1 would cost as much again as every CCD's pyramid.
 MOSAIC_PRERENDER_FROM_LEVEL: Final = 2
 
 

@@ -68,6 +68,11 @@ def file_identity(path: Path) -> str:
         raise ImagingError("unreadable", f"{Path(path).name}: cannot examine the file ({exc.strerror})") from None
     if not Path(real).is_file():
         raise ImagingError("unreadable", f"{Path(path).name} is not a file; choose a file")
+    return stat_identity(real, st)
+
+
+def stat_identity(real: str, st: os.stat_result) -> str:
+    """The :func:`file_identity` of the file at real path ``real`` whose ``stat`` is ``st``."""
     text = f"{real}\0{st.st_size}\0{st.st_mtime_ns}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 

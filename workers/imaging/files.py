@@ -12,6 +12,7 @@ astropy opened with ``memmap=False``, which reads into memory. Headers are parse
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -26,10 +27,12 @@ import numpy.typing as npt
 from astropy.io import fits
 
 from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
-from .cache import file_identity
+from .cache import file_identity, stat_identity
 from .errors import ImagingError
 from .hdus import HduInfo, celestial_wcs, data_offset, hdu_info, header_has_celestial_wcs, image_keywords, is_packed
 from .raster import probe_raster
+
+logger = logging.getLogger(__name__)
 
 #: At most this many header cards are returned by :meth:`OpenedFile.header_cards`.
 HEADER_CARD_LIMIT: Final = 2000
@@ -246,10 +249,7 @@ class OpenedFile:
                 item = self.hdul[hdu]
                 if is_packed(item) and _cfitsio_reads_alike(item.header):
                     if self.packed is None:
-                        # cfitsio opens by name: refuse a path swapped for a symlink since the check.
-                        if os.path.realpath(self.real_path) != self.real_path:
-                            raise ImagingError("unreadable", f"{self.name} moved; open it again.")
-                        self.packed = fitsio.FITS(self.real_path)
+                        self.packed = self._open_packed()
                     rows = -(-(y1 - y0) // step)
                     key = (*(slice(i, i + 1) for i in lead), slice(y0, y1, step), slice(x0, x1))
                     return np.asarray(self.packed[hdu][key]).reshape(rows, x1 - x0)
@@ -257,24 +257,47 @@ class OpenedFile:
                 return np.asarray(section[(*lead, slice(y0, y1, step), slice(x0, x1))])
         except ImagingError:
             raise
-        except Exception as exc:
+        except Exception:
+            # cfitsio's messages name the server path: they go to the log, not to the user.
+            logger.warning("Reading HDU %s of %s failed", hdu, self.real_path, exc_info=True)
             raise ImagingError(
                 "unreadable",
-                f"Could not read the pixels of HDU {hdu} of {self.name} ({exc}); "
+                f"Could not read the pixels of HDU {hdu} of {self.name}; "
                 "the file may have changed or be damaged: reopen it, or copy it again",
             ) from None
+
+    def _open_packed(self) -> Any:
+        """A fitsio handle on this very file (the one described, with the identity checked).
+
+        cfitsio would read a name as a filter expression (``x.fz[0]``, ``$VAR``, ``+1``) and
+        could meet a path swapped since the check: it is given ``/proc/self/fd/N`` of a
+        descriptor that was checked instead, which it opens literally.
+        """
+        fd = os.open(self.real_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            _check_descriptor(fd, self.real_path, self.name)
+            if stat_identity(self.real_path, os.fstat(fd)) != self.identity:
+                raise ImagingError("unreadable", CHANGED)
+            return fitsio.FITS(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
 
 
 def _cfitsio_reads_alike(header: Any) -> bool:
     """Whether cfitsio decodes a packed image as astropy does.
 
-    Not for floats packed by RICE, HCOMPRESS or PLIO without quantization (astropy writes
-    those when asked for ``quantize_level=0``; the standard has no such thing, and cfitsio
-    reads the integers back as raw float bits). astropy, which wrote them, reads them.
+    Not for integers with a blank value (``BLANK``/``ZBLANK``: cfitsio returns the value where
+    astropy gives NaN; quantized floats are fine), nor for floats packed by RICE, HCOMPRESS or PLIO without quantization
+    (astropy writes those when asked for ``quantize_level=0``; the standard has no such thing,
+    and cfitsio reads the integers back as raw float bits). astropy reads both.
     """
-    if int(header.get("ZBITPIX", 0)) > 0 or str(header.get("ZCMPTYPE", "")).strip().upper().startswith("GZIP"):
+    fields = min(int(header.get("TFIELDS", 0) or 0), 999)  # the FITS maximum; a header can claim any
+    columns = {str(header.get(f"TTYPE{k}", "")).strip().upper() for k in range(1, fields + 1)}
+    integers = int(header.get("ZBITPIX", 0)) > 0
+    if integers:
+        return not ("BLANK" in header or "ZBLANK" in header or "ZBLANK" in columns)
+    if str(header.get("ZCMPTYPE", "")).strip().upper().startswith("GZIP"):
         return True
-    columns = {str(header.get(f"TTYPE{k}", "")).strip().upper() for k in range(1, int(header.get("TFIELDS", 0)) + 1)}
     return "ZSCALE" in columns or "ZSCALE" in header
 
 

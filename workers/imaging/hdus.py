@@ -135,6 +135,8 @@ def image_keywords(hdu: Any) -> ImageKeywords:
     header = hdu.header
     if is_packed(hdu):
         naxis = int(header.get("ZNAXIS", 0) or 0)
+        if not 0 <= naxis <= 999:  # the FITS limit; a header can claim any number
+            raise ValueError(f"ZNAXIS = {naxis} is not between 0 and 999")
         axes = [int(header.get(f"ZNAXIS{k}", 0) or 0) for k in range(1, naxis + 1)]
         # fpack's defaults: whole rows (ZTILE1 = NAXIS1) and one row per tile.
         tile = [int(header.get(f"ZTILE{k}", axes[0] if k == 1 else 1) or 1) for k in range(1, naxis + 1)]

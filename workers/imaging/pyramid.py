@@ -172,7 +172,7 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
     """Return level ``level`` as a memory-mapped array, building it (and its parents) if needed.
 
     Only for levels ≥ 1, and for level 0 of sources in :attr:`Source.level0_cached`
-    (compressed HDUs: decompressed into ``L0.npy``; pictures: decoded into ``L0.npy``).
+    (streams: decompressed into ``L0.npy``; pictures: decoded into ``L0.npy``).
     Concurrent builders of the same level wait on a file lock; the level appears atomically.
     """
     if level == 0:

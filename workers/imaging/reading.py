@@ -221,8 +221,9 @@ def _scale(stored: npt.NDArray[Any], layout: RawLayout) -> FloatArray:
 def read_region(f: OpenedFile, src: Source, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
     """Read level-0 pixels ``[y0:y1, x0:x1]`` of a FITS source from the file itself.
 
-    Uncompressed HDUs are read with ``pread`` and scaled here; tile-compressed HDUs and
-    compressed streams go through astropy, which decompresses only the tiles touched.
+    Uncompressed HDUs are read with ``pread`` and scaled here; tile-compressed HDUs go through
+    fitsio and compressed streams through astropy (:meth:`OpenedFile.section`), which
+    decompress only the compression tiles touched.
     """
     layout = f.raw.get(src.hdu)
     if layout is not None:

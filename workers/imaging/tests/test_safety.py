@@ -291,3 +291,53 @@ def test_a_path_whose_folder_became_a_symlink_is_refused(tmp_path, cache_dir):
     with pytest.raises(ImagingError) as info:
         describe(checked, cache_dir=cache_dir)
     assert info.value.code == "unreadable" and "moved" in info.value.message
+
+
+def test_cfitsio_never_reads_a_file_name_as_a_filter(tmp_path, cache_dir):
+    from workers.imaging import files
+
+    # cfitsio would read "t.fits.fz[0]" as extension 0 of t.fits.fz, another file.
+    wanted = np.full((8, 8), 1.0, np.float32)
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(wanted)]).writeto(tmp_path / "t.fits.fz[0]")
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(wanted * 7)]).writeto(tmp_path / "t.fits.fz")
+    with files.opened(tmp_path / "t.fits.fz[0]") as f:
+        np.testing.assert_array_equal(f.section(1, (), 0, 8, 0, 8), wanted)
+
+
+def test_packed_integers_keep_their_blank_pixels_blank(tmp_path, cache_dir):
+    from workers.imaging import pixel_at
+
+    data = np.arange(64, dtype=np.int16).reshape(8, 8)
+    data[2, 3] = -999
+    hdu = fits.CompImageHDU(data, header=fits.Header({"BLANK": -999}), compression_type="RICE_1")
+    path = tmp_path / "blank.fits.fz"
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(path)
+    assert pixel_at(path, hdu=1, plane=0, x=3.5, y=2.5, cache_dir=cache_dir)["value"] is None
+    assert pixel_at(path, hdu=1, plane=0, x=4.5, y=2.5, cache_dir=cache_dir)["value"] == 20.0
+
+
+def test_decompression_errors_never_name_the_server_path(tmp_path, cache_dir, monkeypatch):
+    from workers.imaging import files
+
+    path = tmp_path / "secret-folder" / "p.fits.fz"
+    path.parent.mkdir()
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(np.ones((8, 8), np.float32))]).writeto(path)
+
+    def failing(name):
+        raise OSError(f"failed to open the following file: (ffopen)\n{path}")
+
+    import fitsio  # type: ignore[import-untyped]
+
+    monkeypatch.setattr(fitsio, "FITS", failing)
+    with files.opened(path) as f, pytest.raises(ImagingError) as err:
+        f.section(1, (), 0, 8, 0, 8)
+    assert err.value.code == "unreadable" and "secret-folder" not in err.value.message
+
+
+def test_a_packed_header_claiming_millions_of_axes_is_a_damaged_hdu(tmp_path, cache_dir):
+    path = tmp_path / "axes.fits.fz"
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(np.ones((8, 8), np.float32))]).writeto(path)
+    with fits.open(path, mode="update", disable_image_compression=True) as hdul:
+        hdul[1].header["ZNAXIS"] = 20_000_000
+    d = describe(path, hdu=0, cache_dir=cache_dir)
+    assert "damaged" in d["hdus"][1]["problem"] and not d["hdus"][1]["is_image"]

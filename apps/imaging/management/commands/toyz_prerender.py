@@ -1,8 +1,10 @@
 """Pre-render a night: build the pyramid of every image under some paths with Celery workers.
 
 With workers, each multi-HDU file becomes one task per image HDU followed by one task for the
-file (the mosaic and the completion marker), which finds its HDUs built, or waits on the build
-locks of those still being built. Finer tasks share a few exposures better between workers:
+file (the mosaic and the completion marker), which finds its HDUs built (or builds what is still
+missing: it waits on the build locks of levels being built, and may render a tile that a running
+HDU task also renders, which costs time but never leaves a wrong tile). Finer tasks share a few
+exposures better between workers:
 `make bench-decam` measures 3 exposures of 8 CCDs on 2 processes (``night_s_per_*``).
 `--tasks per-file` queues one task per file instead.
 """
@@ -308,9 +310,11 @@ class Command(BaseCommand):
             if row is None:
                 entry.outcome, entry.error = "failed", "its job record was deleted"
                 continue
-            # A file's progress is its HDUs' and its own; its outcome is its own job's.
-            mine = [by_id[job_id] for job_id in entry.parts if job_id in by_id] + [row]
+            # A file's progress is its HDUs' jobs' when it has some (its own job counts their tiles
+            # again, as found done), else its own; its outcome is always its own job's.
+            mine = [by_id[job_id] for job_id in entry.parts if job_id in by_id] or [row]
             entry.done, entry.total = sum(r["done"] for r in mine), sum(r["total"] for r in mine)
+            mine.append(row)
             running = any(r["status"] == Job.Status.RUNNING for r in mine)
             entry.status = Job.Status.RUNNING if running and row["status"] not in FINISHED else row["status"]
             if entry.status not in FINISHED or entry.outcome:
