@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -32,7 +33,6 @@ from workers.imaging import (
 from workers.imaging.api import clear_caches
 from workers.imaging.api import image_hdus as api_image_hdus
 from workers.imaging.cache import atomic_write_json, evict_cache
-from workers.imaging.pyramid import PREVIEW_MIN_LEVEL
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -62,9 +62,8 @@ def tile_params(image: ResolvedPath, hdu: int, plane: int, query: dict[str, str]
 
 
 def needs_building(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bool:
-    # The cheap answers first: only a mosaic's coarse levels are previewed, and a pre-rendered
-    # file (one stat) has every level built; the full answer opens the file.
-    if hdu != MOSAIC_HDU or level < PREVIEW_MIN_LEVEL or is_prerendered(image, hdu):
+    # A pre-rendered file (one stat) has every level built: no need to ask the engine.
+    if hdu == MOSAIC_HDU and is_prerendered(image, hdu):
         return False
     return tile_needs_building(
         image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR
@@ -134,12 +133,26 @@ def image_hdus(image: ResolvedPath) -> list[int]:
     return api_image_hdus(image.real)
 
 
+#: Eviction walks the whole cache: once one has run (in any process, on any node sharing the
+#: cache), later calls within this many seconds do nothing.
+EVICTION_INTERVAL_SECONDS = 60
+
+
 def keep_cache_in_bounds() -> None:
     """Drop the least recently used pyramids until the cache is under TOYZ_CACHE_MAX_GB.
 
-    It walks the whole cache, so callers run it once per batch of builds, not once per file.
+    Every finished pre-render calls this (a night's per-CCD tasks, thousands of them): the
+    walk runs at most once per :data:`EVICTION_INTERVAL_SECONDS`, which ``.last-eviction`` in
+    the cache records. ``manage.py toyz_cleanup`` evicts unconditionally.
     """
-    evict_cache(settings.TOYZ_CACHE_DIR, settings.TOYZ_CACHE_MAX_BYTES)
+    root = Path(settings.TOYZ_CACHE_DIR)
+    stamp = root / ".last-eviction"
+    with contextlib.suppress(OSError):
+        if time.time() - stamp.stat().st_mtime < EVICTION_INTERVAL_SECONDS:
+            return
+    root.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+    evict_cache(root, settings.TOYZ_CACHE_MAX_BYTES)
 
 
 def _sweep_orphans(folder: Path) -> None:

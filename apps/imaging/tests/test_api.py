@@ -194,13 +194,11 @@ def test_a_cache_that_cannot_be_written_is_a_json_error(alice_client, sample_fit
 
 
 def test_a_new_mosaic_is_previewed_until_it_is_built(alice_client, data_root: Path, monkeypatch):
-    from apps.imaging import services
     from workers.imaging import pyramid
     from workers.imaging.synthetic import write_decam_like
 
     # The test CCDs are small: preview from level 1 (DECam's first screen is level 5).
     monkeypatch.setattr(pyramid, "PREVIEW_MIN_LEVEL", 1)
-    monkeypatch.setattr(services, "PREVIEW_MIN_LEVEL", 1)
     write_decam_like(data_root / "home/alice/new.fits.fz", n_ccds=4, ccd_shape=(512, 256), compress=True)
     description = alice_client.get("/api/imaging/describe", {"path": "home/alice/new.fits.fz", "hdu": -1}).json()
     assert description["preview"] is True
@@ -215,3 +213,19 @@ def test_a_new_mosaic_is_previewed_until_it_is_built(alice_client, data_root: Pa
     assert "X-Toyz-Preview" not in again and again.content == full.content
     # Level 0 never is (it is read in place).
     assert "X-Toyz-Preview" not in alice_client.get(tile_url(description, level=0, preview=1))
+
+
+def test_eviction_walks_the_cache_at_most_once_a_minute(settings, tmp_path: Path, monkeypatch):
+    from apps.imaging import services
+
+    settings.TOYZ_CACHE_DIR = tmp_path / "cache"
+    walks: list[Path] = []
+    monkeypatch.setattr(services, "evict_cache", lambda root, limit: walks.append(root))
+    services.keep_cache_in_bounds()
+    services.keep_cache_in_bounds()  # a night's next task, seconds later
+    assert walks == [tmp_path / "cache"]
+    old = services.EVICTION_INTERVAL_SECONDS + 1
+    stamp = tmp_path / "cache" / ".last-eviction"
+    os.utime(stamp, (stamp.stat().st_atime - old, stamp.stat().st_mtime - old))
+    services.keep_cache_in_bounds()
+    assert len(walks) == 2
