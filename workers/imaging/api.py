@@ -44,7 +44,7 @@ from .mosaic import (
     tiles_with_data,
     unbuilt,
 )
-from .pyramid import check_tile, level_array, levels_to_build, read_tile, tile_counts
+from .pyramid import check_tile, coarse_enough, level_array, levels_to_build, read_tile, tile_counts
 from .reading import (
     FloatArray,
     HduInfo,
@@ -269,7 +269,11 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
 def image_hdus(path: Path) -> list[int]:
     """Return the HDUs of ``path`` that can be shown as images (what ``hdu=None`` builds one by one)."""
     with opened(path) as f:
-        return [info["index"] for info in f.infos if info["is_image"]]
+        return _image_hdus(f)
+
+
+def _image_hdus(f: OpenedFile) -> list[int]:
+    return [info["index"] for info in f.infos if info["is_image"]]
 
 
 def default_cuts(path: Path, *, hdu: int, plane: int, cache_dir: Path) -> dict[str, tuple[float, float]]:
@@ -370,10 +374,13 @@ def tile_needs_building(path: Path, *, hdu: int, plane: int, level: int, x: int,
     """Whether the tile needs levels that are not built yet and can be previewed meanwhile:
     the coarse levels of a mosaic whose CCDs have no pyramid yet (seconds of work for a
     DECam exposure, against a fraction of a second for the preview)."""
+    if hdu != MOSAIC_HDU or not coarse_enough(level):
+        return False  # without opening the file: the tile path asks this of every tile
     with opened(path) as f:
         src = select_view(f, hdu, plane)
         check_tile(src, level, x, y)
-        return isinstance(src, Mosaic) and needs_building(src, level, x, y, cache_dir)
+        assert isinstance(src, Mosaic)
+        return needs_building(src, level, x, y, cache_dir)
 
 
 def raw_tile(
@@ -562,7 +569,7 @@ def build_pyramid(
             plans = [(src, levels_to_build(src), []) for src in view.sources]
         else:
             if hdu is None:
-                hdus = [i["index"] for i in f.infos if i["is_image"]]
+                hdus = _image_hdus(f)
                 if not hdus:
                     raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown")
                 sources = [select_source(f, h, 0) for h in hdus]

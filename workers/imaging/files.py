@@ -119,6 +119,8 @@ class OpenedFile:
     codes: dict[int, str] = field(default_factory=dict)
     raw: dict[int, RawLayout] = field(default_factory=dict)
     tiles: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: The packed HDUs that fitsio decompresses (see :func:`_cfitsio_reads_alike`).
+    by_cfitsio: set[int] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
     users: int = 0
     evicted: bool = False
@@ -246,8 +248,7 @@ class OpenedFile:
             with self.lock, np.errstate(all="ignore"):
                 if self.hdul is None:
                     raise ImagingError("unreadable", CHANGED)
-                item = self.hdul[hdu]
-                if is_packed(item) and _cfitsio_reads_alike(item.header):
+                if hdu in self.by_cfitsio:
                     if self.packed is None:
                         self.packed = self._open_packed()
                     rows = -(-(y1 - y0) // step)
@@ -435,6 +436,8 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
             if info["is_image"] and info["compressed"]:
                 tile = image_keywords(hdul[i])["tile"]
                 entry.tiles[i] = (tile[1] if len(tile) > 1 else 1, tile[0])
+                if is_packed(hdul[i]) and _cfitsio_reads_alike(hdul[i].header):
+                    entry.by_cfitsio.add(i)
         if entry.raw:
             entry.fd = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
             _check_descriptor(entry.fd, real, name)

@@ -26,13 +26,13 @@ import numpy as np
 from .cache import plane_dir
 from .hdus import TILE_SIZE, HduInfo, level_count
 from .pyramid import (
-    PREVIEW_MIN_LEVEL,
     bin2x2,
     can_preview,
     level_array,
     level_built,
     level_shape,
     preview_level,
+    previewable,
     read_level_region,
 )
 from .reading import SAMPLE_TARGET, FloatArray, OpenedFile, Source, read_sample, select_source
@@ -348,9 +348,7 @@ def needs_building(m: Mosaic, level: int, tx: int, ty: int, cache_dir: Path) -> 
 
 def unbuilt(m: Mosaic, cache_dir: Path) -> bool:
     """Whether some CCD that previews can stand in for has no pyramid yet (one stat per CCD)."""
-    return any(
-        can_preview(src, PREVIEW_MIN_LEVEL) and not level_built(src, src.levels - 1, cache_dir) for src in m.sources
-    )
+    return any(previewable(src) and not level_built(src, src.levels - 1, cache_dir) for src in m.sources)
 
 
 def mosaic_tile(

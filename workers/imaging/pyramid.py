@@ -264,9 +264,14 @@ def previewable(src: Source) -> bool:
     return src.format == "fits" and not src.stream and src.bands == 1
 
 
+def coarse_enough(level: int) -> bool:
+    """Whether tiles of ``level`` are coarse enough to be shown from previews."""
+    return level >= PREVIEW_MIN_LEVEL
+
+
 def can_preview(src: Source, level: int) -> bool:
     """Whether :func:`preview_level` stands in for level ``level`` of ``src`` when it is not built."""
-    return previewable(src) and level >= PREVIEW_MIN_LEVEL
+    return previewable(src) and coarse_enough(level)
 
 
 def preview_level(f: OpenedFile, src: Source, level: int) -> FloatArray:

@@ -323,11 +323,13 @@ def test_a_preview_tile_stands_in_for_the_real_one_and_stores_nothing(
     assert not describe(path, hdu=-1, cache_dir=cache_dir)["preview"]
 
 
-def test_fine_levels_and_single_ccds_are_never_previewed(decam, cache_dir):
+def test_fine_levels_and_single_ccds_are_never_previewed(tmp_path, cache_dir, previews_from_level_1):
     from workers.imaging import tile_needs_building
 
-    assert not tile_needs_building(decam, hdu=-1, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
-    assert not tile_needs_building(decam, hdu=1, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
+    path = write_decam_like(tmp_path / "p.fits.fz", n_ccds=4, ccd_shape=(512, 256), seed=5, compress=True)
+    assert tile_needs_building(path, hdu=-1, plane=0, level=1, x=0, y=0, cache_dir=cache_dir)
+    assert not tile_needs_building(path, hdu=-1, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
+    assert not tile_needs_building(path, hdu=1, plane=0, level=1, x=0, y=0, cache_dir=cache_dir)
 
 
 def test_a_preview_reads_one_row_per_block(tmp_path, cache_dir, previews_from_level_1):
