@@ -83,7 +83,7 @@ export class ToyzImageViewer extends LitElement {
     data: () => this.dataParams,
   });
   private readonly readout = new HoverReadout(this);
-  private readonly prerender = new PrerenderPanel(this);
+  private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly preview = new ContrastPreview(this, () => this.rendering.clientRender());
   private readonly player = new PlanePlayer(
     (plane) => this.showPlane(plane),
@@ -386,18 +386,15 @@ export class ToyzImageViewer extends LitElement {
     }
     this.showImage(hdu, view);
     this.emitState();
-    if (d.preview) this.buildPreviewed(d);
+    if (d.preview && this.socket) this.prerender.buildPreviewed(this.socket, d.path, d.hdu);
   }
 
-  /** Pre-renders a mosaic shown from previews, then shows its real tiles. */
-  private buildPreviewed(d: Description): void {
-    if (!this.socket) return;
-    this.prerender.buildPreviewed(this.socket, d.path, d.hdu, () => {
-      const now = this._description;
-      if (now?.path !== d.path || now.identity !== d.identity || now.hdu !== d.hdu) return;
-      this._description = { ...now, preview: false };
-      this.updateRender();
-    });
+  /** A pre-render completed: a view shown from previews now gets its real tiles. */
+  private onBuilt(path: string, hdu: number): void {
+    const d = this._description;
+    if (!d?.preview || d.path !== path || d.hdu !== hdu) return;
+    this._description = { ...d, preview: false };
+    this.updateRender();
   }
 
   /** A new tile source and a new view for `hdu`, fitted unless `view` says where to look. */

@@ -16,7 +16,8 @@ export async function togglePrerender(
   plane: number,
   get: () => PrerenderState | null,
   set: (state: PrerenderState) => void,
-  start: { message: string; onDone?: () => void } = { message: "Starting…" },
+  onDone: () => void = () => undefined,
+  message = "Starting…",
 ): Promise<void> {
   const now = get();
   if (now?.running && now.jobId !== null) {
@@ -28,7 +29,7 @@ export async function togglePrerender(
     if (!state || state.jobId !== job.id) return;
     set({ ...state, done: progress.done, total: progress.total, message: progress.message ?? "" });
   });
-  set({ running: true, jobId: job.id, done: 0, total: 0, message: start.message, outcome: null });
+  set({ running: true, jobId: job.id, done: 0, total: 0, message, outcome: null });
   try {
     await job;
     const state = get();
@@ -41,7 +42,7 @@ export async function togglePrerender(
       message: "Pre-rendered: tiles are ready.",
       outcome: "ok",
     });
-    start.onDone?.();
+    onDone();
   } catch (error) {
     const state = get();
     if (state?.jobId !== job.id) return;
@@ -55,18 +56,30 @@ export async function togglePrerender(
   }
 }
 
-/** The pre-render of the picture a viewer shows: its job and its progress panel. */
+/**
+ * The pre-render of the picture a viewer shows: its job and its progress panel. `onBuilt`
+ * hears of every pre-render that completes, whoever started it (the button or a preview).
+ */
 export class PrerenderPanel {
   private state: PrerenderState | null = null;
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onBuilt: (path: string, hdu: number) => void,
+  ) {}
 
   get running(): boolean {
     return this.state?.running ?? false;
   }
 
   /** Pre-renders plane `plane` of `path`/`hdu`, or cancels the pre-render running. */
-  toggle(socket: WorkspaceSocket, path: string, hdu: number, plane: number): void {
+  toggle(
+    socket: WorkspaceSocket,
+    path: string,
+    hdu: number,
+    plane: number,
+    message?: string,
+  ): void {
     void togglePrerender(
       socket,
       path,
@@ -74,24 +87,20 @@ export class PrerenderPanel {
       plane,
       () => this.state,
       (state) => this.set(state),
+      () => this.onBuilt(path, hdu),
+      message,
     );
   }
 
-  /**
-   * Builds a mosaic shown from previews (Description.preview), unless a pre-render is already
-   * running; `onDone` runs when it has been built.
-   */
-  buildPreviewed(socket: WorkspaceSocket, path: string, hdu: number, onDone: () => void): void {
+  /** Builds a mosaic shown from previews (Description.preview), unless a pre-render runs. */
+  buildPreviewed(socket: WorkspaceSocket, path: string, hdu: number): void {
     if (this.running) return;
-    const message = "Showing a quick preview; building the full-resolution mosaic…";
-    void togglePrerender(
+    this.toggle(
       socket,
       path,
       hdu,
       0,
-      () => this.state,
-      (state) => this.set(state),
-      { message, onDone },
+      "Showing a quick preview; building the full-resolution mosaic…",
     );
   }
 
