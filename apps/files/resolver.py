@@ -56,7 +56,14 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     """
     relative = _normalise(raw)
     root = data_root()
-    real = Path(os.path.realpath(root.joinpath(relative)))
+    try:
+        real = Path(os.path.realpath(root.joinpath(relative)))
+    except OSError:
+        # A link swapped for a file between realpath's lstat and readlink: the name moved under us.
+        raise PathError("bad_path", "That path changed while the server was opening it; try again.") from None
+    except ValueError:
+        # A lone surrogate (UnicodeEncodeError) names no file the system could hold.
+        raise PathError("bad_path", "That path is not valid.") from None
     if real != root and root not in real.parents:
         raise PathError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()

@@ -108,3 +108,44 @@ def test_unsafe_usernames_get_a_safe_home_folder(make_user, data_root: Path):
     # A username that looks like a generated folder name still gets its own folder.
     make_user(f"user-{user.pk}")
     assert (data_root / "home" / f"user-{user.pk}").is_dir()
+
+
+def test_a_link_swapped_for_a_file_while_resolving_is_a_clean_bad_path(alice, data_root: Path, monkeypatch):
+    link = data_root / "home/alice/swap.fits"
+    (data_root / "home/alice/target.fits").write_bytes(b"x")
+    os.symlink(data_root / "home/alice/target.fits", link)
+    real_readlink = os.readlink
+
+    def swap_then_readlink(path, *args, **kwargs):
+        # The race, made deterministic: realpath saw a link, and a file is there when it reads it.
+        if os.fspath(path) == str(link) and link.is_symlink():
+            link.unlink()
+            link.write_bytes(b"y")
+        return real_readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", swap_then_readlink)
+    assert code_of(alice, "home/alice/swap.fits") == "bad_path"
+
+
+def test_the_listing_api_answers_a_swap_race_with_a_400_not_a_500(alice, client, data_root: Path, monkeypatch):
+    link = data_root / "home/alice/sub"
+    (data_root / "home/alice/real-sub").mkdir()
+    os.symlink(data_root / "home/alice/real-sub", link)
+    real_readlink = os.readlink
+
+    def swap_then_readlink(path, *args, **kwargs):
+        if os.fspath(path) == str(link) and link.is_symlink():
+            link.unlink()
+            link.mkdir()
+        return real_readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", swap_then_readlink)
+    client.force_login(alice)
+    response = client.get("/api/files/list", {"path": "home/alice/sub"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_path"
+
+
+@pytest.mark.parametrize("path", ["\ud800", "home/alice/\udfff.fits", "home/\ud83d/x"])
+def test_a_lone_surrogate_is_a_bad_path(alice, path):
+    assert code_of(alice, path) == "bad_path"
