@@ -33,6 +33,11 @@ def workspace_group(workspace_id: int) -> str:
     return f"workspace-{workspace_id}"
 
 
+def user_group(user_id: int) -> str:
+    """Every open workspace socket of one user: told to re-check access when the user changes."""
+    return f"user-{user_id}"
+
+
 def _executor_pool(heavy: bool) -> ThreadPoolExecutor:
     # Long builds get their own threads, so they never hold up browsing, describing and readout.
     if heavy not in _executors:

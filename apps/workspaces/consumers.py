@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
 
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User
@@ -38,6 +40,9 @@ MAX_CLIENT_ID = 2**53 - 1
 MAX_PENDING = 256
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+# How stale a socket's view of its user's access may get when no signal tells it (a bulk update,
+# another process's in-memory layer): every message after that re-reads it from the database.
+ACCESS_RECHECK_SECONDS = 10.0
 
 
 @db
@@ -46,6 +51,18 @@ def _load_workspace(user: User, workspace_id: int) -> tuple[Workspace | None, bo
     if workspace is None or not can_view(user, workspace):
         return None, False
     return workspace, can_change(user, workspace)
+
+
+@db
+def _current_access(user_id: int, workspace_id: int) -> tuple[User | None, bool, bool]:
+    """The user as the database has them now (None if gone or deactivated), may view, may change."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None, False, False
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None or not can_view(user, workspace):
+        return user, False, False
+    return user, True, can_change(user, workspace)
 
 
 @db
@@ -98,7 +115,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
 
     workspace_id: int
     group: str
+    user_group: str
     may_change: bool
+    user: User
+    access_checked: float  # time.monotonic() of the last check of the user's access
+    revoked: bool = False
 
     async def connect(self) -> None:
         user = self.scope["user"]
@@ -109,12 +130,15 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if workspace is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.user, self.access_checked = user, time.monotonic()
         self.workspace_id = workspace.pk
         self.group = transports.workspace_group(workspace.pk)
+        self.user_group = transports.user_group(int(user.pk))
         self.pending: dict[int, str] = {}  # client job id → job uuid, until its one result is sent
         self.heavy_jobs: set[str] = set()  # the pending jobs that outlive the socket
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(transports.PRERENDER_GROUP, self.channel_name)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json(
             {
@@ -127,15 +151,40 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(transports.PRERENDER_GROUP, self.channel_name)
+        await self._leave_groups()
         # Nobody is left to read the answers; long builds go on, since their work is the cache.
         for job_id in list(getattr(self, "pending", {}).values()):
             if job_id not in self.heavy_jobs:
                 await db(transports.cancel)(job_id)
 
+    async def _leave_groups(self) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(transports.PRERENDER_GROUP, self.channel_name)
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def _still_allowed(self, *, now: bool = False) -> bool:
+        """Whether the user may still use this workspace; if not, the socket closes (an open socket
+        must not outlive a deactivation or a withdrawn share). Cheap: the database is asked at most
+        every ACCESS_RECHECK_SECONDS, or at once when a signal says the access changed."""
+        if self.revoked:
+            return False
+        if not now and time.monotonic() - self.access_checked < ACCESS_RECHECK_SECONDS:
+            return True
+        assert self.user.pk is not None  # set in connect, for logged-in users only
+        user, may_view, self.may_change = await _current_access(int(self.user.pk), self.workspace_id)
+        self.access_checked = time.monotonic()
+        if user is not None and may_view:
+            self.user = user
+            return True
+        self.revoked = True
+        await self._leave_groups()
+        await self.close(code=CLOSE_UNAUTHENTICATED if user is None else CLOSE_FORBIDDEN)
+        return False
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not await self._still_allowed():
+            return
         if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
             await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB."))
             return
@@ -197,9 +246,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         try:
-            job_id, heavy = await _create_job(
-                self.scope["user"], self.workspace_id, content.get("fn"), content.get("params")
-            )
+            job_id, heavy = await _create_job(self.user, self.workspace_id, content.get("fn"), content.get("params"))
         except JobError as exc:
             await self.send_json(error_result(client_id, exc.code, exc.message))
             return
@@ -227,7 +274,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         payload = {
             "type": "event",
             "event": content["type"],
-            "from": self.scope["user"].get_username(),
+            "from": self.user.get_username(),
             **clean_event(content),
         }
         await self.channel_layer.group_send(
@@ -239,12 +286,12 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             raise JobError("forbidden", "You can view this workspace but not change it.")
         tiles = clean_layout(content.get("tiles"))
         await _save_layout(self.workspace_id, tiles)
-        payload = {"type": "event", "event": "layout", "from": self.scope["user"].get_username(), "tiles": tiles}
+        payload = {"type": "event", "event": "layout", "from": self.user.get_username(), "tiles": tiles}
         await self.channel_layer.group_send(
             self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
         )
 
-    # Channel-layer handlers ("job.message", "workspace.event" and "prerender.ready").
+    # Channel-layer handlers ("job.message", "workspace.event", "prerender.ready" and "access.check").
 
     async def job_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
@@ -256,12 +303,16 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message)
 
     async def workspace_event(self, event: dict[str, Any]) -> None:
-        if event.get("sender") == self.channel_name:
+        if event.get("sender") == self.channel_name or not await self._still_allowed():
             return
         await self.send_json(event["payload"])
 
     async def prerender_ready(self, event: dict[str, Any]) -> None:
         # Sent to every socket of every workspace: only users who may read the file hear of it.
         payload = event["payload"]
-        if await _may_read(self.scope["user"], payload.get("path")):
+        if await self._still_allowed() and await _may_read(self.user, payload.get("path")):
             await self.send_json(payload)
+
+    async def access_check(self, event: dict[str, Any]) -> None:
+        # The user was saved, deleted or regrouped, or this workspace's shares changed.
+        await self._still_allowed(now=True)
