@@ -18,7 +18,7 @@ run: install frontend
 	$(BIN)/python manage.py toyz_setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Toyz is at http://$(TOYZ_HOST):$(TOYZ_PORT)/"
-	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log --lifespan off
+	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log --lifespan off --no-server-header
 
 test: install-dev frontend chromium lint typecheck django-checks pytest
 

@@ -49,7 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     port = free_port()
     log = (var / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--no-server-header"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -82,9 +83,25 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+# Reports every Content-Security-Policy violation of every page of a context, whatever the page does.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', e => window.__toyzCspViolation(
+  `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} on <${e.target?.localName ?? '?'} class=${e.target?.className}>`
+  + ` (${e.sourceFile || location.pathname}:${e.lineNumber}:${e.columnNumber})`));"""
+
+
+def watch_csp(context: Any) -> list[str]:
+    """Collect the Content-Security-Policy violations of `context` (and Chromium's console reports of them)."""
+    violations: list[str] = []
+    context.expose_function("__toyzCspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    return violations
+
+
 @pytest.fixture
 def page(site: dict[str, Any], browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    csp_violations = watch_csp(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -100,6 +117,7 @@ def page(site: dict[str, Any], browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
 
 
 def open_file(page: Any, *names: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "channels",
     "guardian",
     "apps.accounts",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,7 +149,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # whitenoise warns at start-up when the folder is missing, before collectstatic first runs.
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [TOYZ_FRONTEND_DIST] if TOYZ_FRONTEND_DIST.is_dir() else []
+# static/: the pages' own style sheet (no inline styles: the Content-Security-Policy forbids them).
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([TOYZ_FRONTEND_DIST] if TOYZ_FRONTEND_DIST.is_dir() else [])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -201,6 +205,33 @@ LOGGING: dict[str, Any] = {
     },
 }
 
-# Secure cookies need HTTPS; turn them on behind a TLS proxy.
-SESSION_COOKIE_SECURE = env_bool("TOYZ_SECURE_COOKIES", False)
+# Only this site's own files run or style a page: no inline scripts or styles, no eval. Style
+# attributes that scripts set through the CSSOM (OpenLayers, gridstack, Lit's styleMap) are allowed
+# under this policy; style="" in markup and <style> elements are not, so the templates use static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the favicon and gridstack's resize-handle icon.
+        "img-src": [SELF, "data:"],
+        # 'self' covers the workspace WebSocket (ws:/wss: of this origin).
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# TOYZ_HTTPS: the site is served over TLS (behind a TLS proxy, see deploy/README.md): cookies only
+# travel encrypted, and browsers are told (HSTS) to use nothing but HTTPS for TOYZ_HSTS_SECONDS.
+TOYZ_HTTPS = env_bool("TOYZ_HTTPS", False)
+SESSION_COOKIE_SECURE = TOYZ_HTTPS or env_bool("TOYZ_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("TOYZ_HSTS_SECONDS", 365 * 24 * 3600, minimum=0) if TOYZ_HTTPS else 0
+# Only for a TLS proxy that uvicorn does not trust (--forwarded-allow-ips): that proxy must set the
+# header on every request, or a client could claim HTTPS.
+if env_bool("TOYZ_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,6 +6,7 @@ import {
   type ReactiveControllerHost,
   type TemplateResult,
 } from "lit";
+import { ref } from "lit/directives/ref.js";
 
 import { formatValue } from "../util";
 import { colorbarPixels, colorbarTicks, type ContrastBias } from "./stretch";
@@ -67,6 +68,14 @@ export class ColorbarPainter implements ReactiveController {
   }
 }
 
+/** Positions a tick through the CSSOM: the Content-Security-Policy refuses style="" (even lit's styleMap
+ * writes the attribute on its first render). */
+function placeAt(position: number): (element?: Element) => void {
+  return (element) => {
+    if (element instanceof HTMLElement) element.style.left = `${(position * 100).toFixed(2)}%`;
+  };
+}
+
 export function colorbarTemplate(m: ColorbarModel | null): TemplateResult | typeof nothing {
   if (!m) return nothing;
   const ticks = colorbarTicks(m.lo, m.hi, m.stretch);
@@ -88,7 +97,7 @@ export function colorbarTemplate(m: ColorbarModel | null): TemplateResult | type
           data-testid=${`colorbar-${which}`}
           data-position=${t.position}
           data-value=${t.value}
-          style=${`left: ${(t.position * 100).toFixed(2)}%`}
+          ${ref(placeAt(t.position))}
           >${formatValue(t.value)}</span
         >`;
       })}

@@ -1,0 +1,48 @@
+"""The pages under the Content-Security-Policy, in real Chromium against the real server: the Django
+admin works with no violation, and every page carries the policy and no `Server` header."""
+
+from __future__ import annotations
+
+import urllib.request
+from typing import Any
+
+import pytest
+
+from tests.test_browser import PASSWORD, browser, site, watch_csp
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
+
+
+def test_the_admin_works_under_the_content_security_policy(site: dict[str, Any], browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    violations = watch_csp(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{site['base']}/admin/login/?next=/admin/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="Users").first.click()
+    page.wait_for_url("**/admin/auth/user/")
+    page.get_by_role("link", name="carol").click()
+    page.wait_for_url("**/admin/auth/user/*/change/")
+    # The change form's scripts (the permission picker) ran: their widgets are in the page.
+    page.locator("#id_user_permissions_from").wait_for()
+    page.goto(f"{site['base']}/admin/axes/accessattempt/")
+    page.locator("#changelist").wait_for()
+    context.close()
+    assert not errors, f"JavaScript errors in the admin: {errors}"
+    assert not violations, f"Content-Security-Policy violations in the admin: {violations}"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_pages_carry_a_strict_policy_and_no_server_header(site: dict[str, Any], path: str) -> None:
+    with urllib.request.urlopen(f"{site['base']}{path}", timeout=10) as response:
+        headers = response.headers
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert headers["Server"] is None

@@ -1,0 +1,92 @@
+"""The web server as `make run` and deploy/ start it: no `Server: uvicorn` header, and with TOYZ_HTTPS
+behind a TLS proxy, HSTS and cookies that only travel over HTTPS."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port, wait_for
+
+
+def make_run_server_command(port: int) -> list[str]:
+    """The uvicorn command line of `make run`, as make would run it (nothing is executed by `make -n`)."""
+    if shutil.which("make") is None:
+        pytest.fail("`make` is needed to read the Makefile's run target.")
+    planned = subprocess.run(
+        ["make", "-n", "run", f"TOYZ_PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line for line in planned.splitlines() if re.search(r"\buvicorn\b", line)]
+    assert len(lines) == 1, planned
+    return shlex.split(lines[0])
+
+
+def fetch(url: str, **headers: str) -> Message:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        received: Message = response.headers
+    return received
+
+
+def _up(url: str) -> bool:
+    try:
+        fetch(url)
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def make_run_server(tmp_path: Path) -> Iterator[str]:
+    """`make run`'s server (its exact command) on a fresh var folder, with TOYZ_HTTPS=1 as behind nginx."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(TOYZ_VAR_DIR=str(tmp_path / "var"), TOYZ_HTTPS="1")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(make_run_server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: server.poll() is not None or _up(f"{base}/accounts/login/"), 60, "the server")
+        assert server.poll() is None, (tmp_path / "server.log").read_text()
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def test_make_run_serves_without_a_server_header(make_run_server: str) -> None:
+    headers = fetch(f"{make_run_server}/accounts/login/")
+    assert headers["Server"] is None
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_behind_a_tls_proxy_the_site_sends_hsts_and_secure_cookies(make_run_server: str) -> None:
+    # nginx on this host says the request came over TLS; uvicorn trusts 127.0.0.1's forwarded headers.
+    headers = fetch(f"{make_run_server}/accounts/login/", **{"X-Forwarded-Proto": "https"})
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    cookies = headers.get_all("Set-Cookie") or []
+    csrf = [c for c in cookies if c.startswith("csrftoken=")]
+    assert csrf and "Secure" in csrf[0], cookies
+
+
+def test_plain_http_gets_no_hsts(make_run_server: str) -> None:
+    assert fetch(f"{make_run_server}/accounts/login/")["Strict-Transport-Security"] is None
+
+
+@pytest.mark.parametrize("path", ["Makefile", "deploy/systemd/toyz-web.service", "deploy/compose.yaml"])
+def test_every_uvicorn_started_for_the_site_hides_its_server_header(path: str) -> None:
+    starts = [line for line in (ROOT / path).read_text().splitlines() if "uvicorn toyz_site" in line]
+    assert starts, f"no uvicorn command in {path}"
+    assert all("--no-server-header" in line for line in starts), starts
