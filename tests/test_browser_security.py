@@ -46,3 +46,28 @@ def test_pages_carry_a_strict_policy_and_no_server_header(site: dict[str, Any], 
     assert "script-src 'self'" in policy and "style-src 'self'" in policy and "object-src 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert headers["Server"] is None
+
+
+def test_a_locked_out_login_says_so_in_the_browser(site: dict[str, Any], browser: Any) -> None:
+    from django.conf import settings
+
+    context = browser.new_context()
+    violations = watch_csp(context)
+    page = context.new_page()
+    page.goto(f"{site['base']}/accounts/login/")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        page.fill("#id_username", "carol")
+        page.fill("#id_password", f"wrong-{attempt}")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+    # Even the right password is refused now, with a sentence saying why and for how long.
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    message = page.locator("[data-testid=locked-out]")
+    message.wait_for()
+    assert "Too many failed attempts" in message.inner_text() and "15 minutes" in message.inner_text()
+    assert "/accounts/login/" in page.url
+    context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"

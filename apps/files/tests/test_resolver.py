@@ -149,3 +149,36 @@ def test_the_listing_api_answers_a_swap_race_with_a_400_not_a_500(alice, client,
 @pytest.mark.parametrize("path", ["\ud800", "home/alice/\udfff.fits", "home/\ud83d/x"])
 def test_a_lone_surrogate_is_a_bad_path(alice, path):
     assert code_of(alice, path) == "bad_path"
+
+
+def test_a_real_swap_race_never_escapes_as_anything_but_a_path_error(alice, data_root: Path):
+    import threading
+
+    home = data_root / "home/alice"
+    (home / "target.fits").write_bytes(b"x")
+    swapped = home / "racing.fits"
+    stop = threading.Event()
+
+    def swap() -> None:
+        # Flip the name between a symlink and a plain file as fast as possible, a bounded number of times.
+        for i in range(20000):
+            if stop.is_set():
+                return
+            tmp = home / f".racing-{i}"
+            if i % 2:
+                tmp.write_bytes(b"y")
+            else:
+                os.symlink(home / "target.fits", tmp)
+            os.replace(tmp, swapped)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    try:
+        for _ in range(3000):
+            try:
+                resolve(alice, "home/alice/racing.fits", Right.READ)
+            except PathError as exc:
+                assert exc.code in {"bad_path", "not_found"}
+    finally:
+        stop.set()
+        swapper.join()
