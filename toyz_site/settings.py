@@ -205,9 +205,9 @@ LOGGING: dict[str, Any] = {
     },
 }
 
-# Only this site's own files run or style a page: no inline scripts or styles, no eval. Style
-# attributes that scripts set through the CSSOM (OpenLayers, gridstack, Lit's styleMap) are allowed
-# under this policy; style="" in markup and <style> elements are not, so the templates use static/.
+# Only this site's own files run or style a page: no inline scripts or styles, no eval, so no
+# 'unsafe-inline' either. Styles that scripts set through the CSSOM (OpenLayers, gridstack) are allowed;
+# style="" in markup or set with setAttribute (lit's attribute bindings) and <style> elements are not.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
