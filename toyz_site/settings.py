@@ -141,7 +141,13 @@ if TOYZ_REDIS_URL:
     CHANNEL_LAYERS: dict[str, Any] = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [TOYZ_REDIS_URL], "capacity": 1000, "expiry": 120},
+            "CONFIG": {
+                # The layer waits in 5 s blocking pops; redis-py's default 5 s read timeout would cut
+                # them off and drop every idle socket, so reads may take longer than a pop.
+                "hosts": [{"address": TOYZ_REDIS_URL, "socket_timeout": 30, "socket_keepalive": True}],
+                "capacity": 1000,
+                "expiry": 120,
+            },
         }
     }
     CACHES: dict[str, Any] = {
