@@ -2,7 +2,8 @@
 
 - `redis_url`: the Redis the distributed mode uses (TOYZ_REDIS_URL, a database number of the tests' own),
   flushed first. Missing or unreachable Redis is a failure, not a skip: these tests are the proof.
-- `celery_worker`: a real `celery worker` process on the test's PostgreSQL database and Redis.
+- `service_env`: the environment of a process a test starts (its database, Redis, storage, secret key).
+- `start_worker`, `celery_worker`: real `celery worker` processes on the test's PostgreSQL database and Redis.
 - `asgi_server`: the real ASGI server (uvicorn) in the distributed mode, on the same database and Redis.
 - `free_port()`: a TCP port nobody listens on.
 """
