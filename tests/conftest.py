@@ -2,7 +2,9 @@
 
 - `redis_url`: the Redis the distributed mode uses (TOYZ_REDIS_URL, a database number of the tests' own),
   flushed first. Missing or unreachable Redis is a failure, not a skip: these tests are the proof.
-- `celery_worker`: a real `celery worker` process on the test's PostgreSQL database and Redis.
+- `service_env`: the environment of a process a test starts (its database, Redis, storage, secret key).
+- `start_worker`, `celery_worker`: real `celery worker` processes on the test's PostgreSQL database and Redis.
+- `asgi_server`: the real ASGI server (uvicorn) in the distributed mode, on the same database and Redis.
 - `free_port()`: a TCP port nobody listens on.
 """
 
@@ -66,29 +68,36 @@ def _database_url(database: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def start_worker(
+def service_env(
     redis_url: str, shared_storage: tuple[Path, Path], settings: Any, transactional_db: None, tmp_path: Path
-) -> Iterator[Any]:
-    """Start `celery worker` processes on the test's database and Redis, each in its own process group
-    (so that a test can kill one whole); `start(name, concurrency=1, **env)` returns the process."""
+) -> dict[str, str]:
+    """The environment of a worker or server process that this test starts: its database, Redis and storage."""
     database = settings.DATABASES["default"]
     if "postgresql" not in database["ENGINE"]:
         pytest.fail("The integration tests run on PostgreSQL: set DATABASE_URL (make pytest-integration does).")
     data_root, cache_dir = shared_storage
     settings.TOYZ_DATA_ROOT, settings.TOYZ_CACHE_DIR = data_root, cache_dir
+    return {
+        **os.environ,
+        # The process must use the test database that pytest-django created, not the real one.
+        "DATABASE_URL": _database_url(database),
+        "TOYZ_REDIS_URL": redis_url,
+        "TOYZ_DATA_ROOT": str(data_root),
+        "TOYZ_CACHE_DIR": str(cache_dir),
+        "TOYZ_VAR_DIR": str(tmp_path / "service-var"),
+        # Sessions that this test logs in are signed with its key; the server must accept them.
+        "TOYZ_SECRET_KEY": settings.SECRET_KEY,
+    }
+
+
+@pytest.fixture
+def start_worker(service_env: dict[str, str], tmp_path: Path) -> Iterator[Any]:
+    """Start `celery worker` processes on the test's database and Redis, each in its own process group
+    (so that a test can kill one whole); `start(name, concurrency=1, **env)` returns the process."""
     started: list[subprocess.Popen[bytes]] = []
 
     def start(name: str, concurrency: int = 1, **extra_env: str) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            # The worker must use the test database that pytest-django created, not the real one.
-            "DATABASE_URL": _database_url(database),
-            "TOYZ_REDIS_URL": redis_url,
-            "TOYZ_DATA_ROOT": str(data_root),
-            "TOYZ_CACHE_DIR": str(cache_dir),
-            "TOYZ_VAR_DIR": str(tmp_path / "worker-var"),
-            **extra_env,
-        }
+        env = {**service_env, **extra_env}
         log_path = tmp_path / f"{name}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
@@ -116,3 +125,28 @@ def celery_worker(start_worker: Any) -> subprocess.Popen[bytes]:
     """One real `celery worker` process with two pool processes."""
     process: subprocess.Popen[bytes] = start_worker("test", concurrency=2)
     return process
+
+
+@pytest.fixture
+def asgi_server(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """The real ASGI server, started as `make run` starts it, in the distributed mode; yields its address
+    (``127.0.0.1:<port>``). Its log is ``tmp_path / "server.log"``."""
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--lifespan", "off"],
+        cwd=ROOT, env=service_env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+    def listening() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        wait_for(lambda: server.poll() is not None or listening(), 60, "the ASGI server")
+        assert server.poll() is None, log_path.read_text()
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

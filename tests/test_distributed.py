@@ -3,6 +3,8 @@ PostgreSQL, and a real `celery worker` process running the jobs."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -132,3 +134,30 @@ async def test_the_worker_rechecks_rights_itself(celery_worker, owner_and_worksp
     await database_sync_to_async(run)()
     job = await database_sync_to_async(Job.objects.get)(pk=job.pk)
     assert job.status == Job.Status.ERROR and job.error_code == "forbidden"
+
+
+async def test_an_idle_socket_on_the_real_server_stays_open_and_still_runs_jobs(
+    asgi_server: str, celery_worker, owner_and_workspace
+):
+    import websockets
+    from websockets.asyncio.client import connect
+
+    alice, workspace = owner_and_workspace
+    client = Client()
+    await database_sync_to_async(client.force_login)(alice)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    async with connect(
+        f"ws://{asgi_server}/ws/workspaces/{workspace.pk}/",
+        origin=websockets.Origin("http://127.0.0.1"),
+        additional_headers={"Cookie": cookie},
+    ) as socket:
+        assert json.loads(await socket.recv(decode=True))["event"] == "workspace"
+        # Idle, as a user reading an image is: nothing comes, and the server must not hang up.
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(socket.recv(), timeout=15)
+        await socket.send(json.dumps({"type": "job", "id": 7, "fn": "files.list", "params": {"path": "home/alice"}}))
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.recv(), timeout=60))
+            if message["type"] == "result":
+                break
+        assert message["id"] == 7 and message["status"] == "ok", message

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -124,27 +123,6 @@ def big_file(data_root: Path, folder: str, seed: int) -> Path:
 def midway(job: Job) -> bool:
     job.refresh_from_db()
     return job.status == Job.Status.RUNNING and 0 < job.done < job.total // 2
-
-
-def test_a_dead_worker_s_task_goes_to_another_worker(start_worker, admin, settings, tmp_path):
-    image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-lost", seed=5)
-    first = start_worker("first")
-    prerender("night-lost", "--no-wait", "--tasks", "per-file")
-    job = Job.objects.get()
-    wait_for(lambda: midway(job), 120, "the build to be under way")
-    # The whole node is lost: the worker and its pool processes die at once, nothing is acknowledged.
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-    job.refresh_from_db()
-    assert job.status == Job.Status.RUNNING
-    # Redis gives an unacknowledged task back once its visibility timeout has passed.
-    time.sleep(3)
-    second = start_worker("second", TOYZ_CELERY_VISIBILITY_TIMEOUT="2")
-    wait_for(lambda: jobs_finished(1), 300, "the second worker to finish the task")
-    job.refresh_from_db()
-    assert job.status == Job.Status.DONE, (job.error_code, job.error_message)
-    assert f"toyz.prerender_file[{job.pk}] received" in second.log_path.read_text()
-    assert_complete_and_consistent(image, Path(settings.TOYZ_CACHE_DIR), tmp_path / "reference")
 
 
 @pytest.mark.asyncio

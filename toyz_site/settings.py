@@ -162,7 +162,13 @@ if TOYZ_REDIS_URL:
     CHANNEL_LAYERS: dict[str, Any] = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [TOYZ_REDIS_URL], "capacity": 1000, "expiry": 120},
+            "CONFIG": {
+                # The layer waits in 5 s blocking pops; redis-py's default 5 s read timeout would cut
+                # them off and drop every idle socket, so reads may take longer than a pop.
+                "hosts": [{"address": TOYZ_REDIS_URL, "socket_timeout": 30, "socket_keepalive": True}],
+                "capacity": 1000,
+                "expiry": 120,
+            },
         }
     }
     CACHES: dict[str, Any] = {
@@ -183,11 +189,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TOYZ_JOB_SOFT_TIME_LIMIT", 3600, minimum=1)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-# Redis hands an unacknowledged task to another worker only after this many seconds, which is how
-# the task of a worker that died (node lost, whole process killed) comes back: longer than any
-# task may run, or a slow task would be run twice at once.
+# Redis hands an unacknowledged task to another worker once its lease is this many seconds old,
+# which is how the tasks of a worker that died (node lost, whole process group killed) come back.
+# Live workers renew their tasks' leases every quarter of it (workers/leases.py), so a task may run
+# far longer than this; every worker sweeps for expired leases every few seconds.
+TOYZ_CELERY_VISIBILITY_TIMEOUT = env_int("TOYZ_CELERY_VISIBILITY_TIMEOUT", 60, minimum=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("TOYZ_CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT, minimum=1)
+    "visibility_timeout": TOYZ_CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": min(5, max(1, TOYZ_CELERY_VISIBILITY_TIMEOUT // 4)),
+    # kombu scans only every 10th sweep by default: scan on each one.
+    "unacked_restore_throttle": 1,
+    # A worker that dies mid-sweep holds the sweep's mutex this long (kombu's default: 5 minutes).
+    "unacked_mutex_expire": 30,
 }
 # One exposure's pyramid: minutes at most (a DECam exposure takes about 30 s on 2 cores).
 TOYZ_PRERENDER_SOFT_TIME_LIMIT = env_int("TOYZ_PRERENDER_SOFT_TIME_LIMIT", 1800, minimum=1)

@@ -12,14 +12,14 @@ from toyz_site.celery import app
 TRANSIENT = (OSError,)
 
 
-@app.task(name="toyz.run_job", acks_late=True, reject_on_worker_lost=True)
-def run_job(job_id: str, client_id: int, reply_channel: str) -> None:
+@app.task(bind=True, name="toyz.run_job", acks_late=True, reject_on_worker_lost=True)
+def run_job(self: Any, job_id: str, client_id: int, reply_channel: str) -> None:
     """Run a job submitted over a workspace socket and report through the channel layer."""
     # Imported here: the worker must finish setting up Django before the models load.
     from apps.jobs.runner import execute
     from apps.jobs.transports import ChannelReporter
 
-    execute(job_id, client_id, ChannelReporter(reply_channel))
+    execute(job_id, client_id, ChannelReporter(reply_channel), worker=self.request.hostname or "")
 
 
 @app.task(
@@ -47,4 +47,4 @@ def prerender_file(self: Any, job_id: str) -> None:
 
     # On the last attempt the runner records the error instead of handing it back for a retry.
     final = self.request.retries >= self.max_retries
-    execute(job_id, 0, RecordingReporter(), retry_on=() if final else TRANSIENT)
+    execute(job_id, 0, RecordingReporter(), retry_on=() if final else TRANSIENT, worker=self.request.hostname or "")

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import close_old_connections
+from django.db.models import F
 from django.utils import timezone
 
 from apps.files.errors import PathError
@@ -89,11 +90,24 @@ def _finish(job: Job, status: str, **fields: Any) -> None:
     Job.objects.filter(pk=job.pk).update(status=status, finished=timezone.now(), **fields)
 
 
-def execute(job_id: str, client_id: int, reporter: Reporter, *, retry_on: tuple[type[Exception], ...] = ()) -> None:
-    """Run the job `job_id` and report to `reporter`.
+def resumed_message(worker: str) -> str:
+    return f"The worker running this job was lost; resumed on {worker or 'another worker'}."
+
+
+def execute(
+    job_id: str,
+    client_id: int,
+    reporter: Reporter,
+    *,
+    retry_on: tuple[type[Exception], ...] = (),
+    worker: str = "",
+) -> None:
+    """Run the job `job_id` on `worker` (a Celery node name; "" in the embedded pool) and report to `reporter`.
 
     Never raises, except an exception of a type in `retry_on` from the job function: then the
-    job goes back to "queued" and the caller (a Celery task with retries) runs it again.
+    job goes back to "queued" and the caller (a Celery task with retries) runs it again. A job
+    found "running" was started by a worker that died before it answered: it starts again, and
+    its watchers are told so.
     """
     close_old_connections()
     try:
@@ -106,7 +120,15 @@ def execute(job_id: str, client_id: int, reporter: Reporter, *, retry_on: tuple[
             _finish(job, Job.Status.CANCELLED)
             reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
             return
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started=timezone.now())
+        resumed = job.status == Job.Status.RUNNING
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1, worker=worker[:200]
+        )
+        if resumed:
+            logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
+            text = resumed_message(worker)
+            Job.objects.filter(pk=job.pk).update(message=text[:500])
+            reporter.send(job_id, progress_message(client_id, job.done, job.total, text))
         message = _run(job, client_id, reporter, retry_on)
         reporter.send(job_id, message)
     finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -34,6 +35,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ImagingError
+
+logger = logging.getLogger(__name__)
 
 if sys.platform != "win32":
     import fcntl
@@ -156,12 +159,36 @@ def atomic_npy(target: Path, shape: tuple[int, ...], dtype: npt.DTypeLike) -> It
         raise
 
 
+# How long a builder waits for another's lock on one level before building it too: a lock can outlive
+# its holder on a shared filesystem (an NFSv3 client node that died keeps its locks until it comes back),
+# and building twice is safe thanks to the rename, only wasteful. A level takes seconds to build.
+LOCK_WAIT_SECONDS: Final = 120.0
+
+
+def _wait_for_lock(fd: int, wait: float) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` within ``wait`` seconds; False if its holder kept it."""
+    deadline = time.monotonic() + wait
+    pause = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.25)
+
+
 @contextlib.contextmanager
-def build_lock(target: Path) -> Iterator[None]:
+def build_lock(target: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``<target>.lock`` (threads and processes).
 
     Only one builder computes a level at a time; the others wait and then find the file. Where
-    ``flock`` is missing the block runs unlocked, which is still safe thanks to the rename.
+    ``flock`` is missing, or another holder keeps the lock longer than ``wait`` seconds (a lock
+    left on a shared filesystem by a node that died), the block runs unlocked, which is still safe
+    thanks to the rename.
     """
     if sys.platform == "win32":  # pragma: no cover
         yield
@@ -169,11 +196,14 @@ def build_lock(target: Path) -> Iterator[None]:
     target.parent.mkdir(parents=True, exist_ok=True)
     lock_file = target.with_name(target.name + ".lock")
     with lock_file.open("a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        locked = _wait_for_lock(fh.fileno(), wait)
+        if not locked:
+            logger.warning("%s stayed locked for %.0f s; building it without the lock", lock_file, wait)
         try:
             yield
         finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            if locked:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 _NPY_CACHE_MAX = 64
