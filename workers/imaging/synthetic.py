@@ -240,6 +240,28 @@ def write_decam_like(
     return path
 
 
+def write_one_field(
+    path: Path,
+    names: tuple[str, ...] = ("image", "error", "coverage"),
+    *,
+    shape: tuple[int, int] = (200, 300),
+    seed: int = 0,
+) -> Path:
+    """Write several products of one sky area (as Herschel, GMOS or MUSE deliver them): an empty
+    primary HDU, then one float32 image extension per name, all with the same TAN WCS.
+
+    The first is a star field, the others its noise (``sqrt``) and a smooth coverage map.
+    """
+    height, width = shape
+    image = star_field(shape, n_stars=max(10, height * width // 2000), seed=seed)
+    header = tan_header((width / 2 + 0.5, height / 2 + 0.5), (83.82, -5.39), 1.0 / 3600.0)
+    maps = [image, np.sqrt(np.abs(image)), np.add.outer(np.arange(height), np.arange(width)).astype(np.float32)]
+    hdus: list[fits.PrimaryHDU | fits.ImageHDU] = [fits.PrimaryHDU()]
+    hdus.extend(fits.ImageHDU(maps[min(n, 2)], header, name=name) for n, name in enumerate(names))
+    fits.HDUList(hdus).writeto(path, overwrite=True)
+    return path
+
+
 def write_sample_data(folder: Path) -> list[Path]:
     """Create the small first-run demo set in ``folder`` and return the paths written.
 
