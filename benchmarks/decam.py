@@ -470,14 +470,14 @@ def main() -> None:
 
     for n in range(args.p3_only):
         # Each time a new cache and no open file: the exposure is never-seen again.
-        out.put(f"p3_first_screen_s_run{n}", first_screen(packed, fresh(workdir / "cache-p3"))[0])
+        out.put(f"p3_first_screen_s_run{n}", first_screen(packed, fresh(workdir / "cache-p3"), hdus[0])[0])
         out.put(f"p3_first_screen_s_mosaic_run{n}", first_screen(packed, fresh(workdir / "cache-p3"), -1)[0])
     if args.p3_only:
         shutil.rmtree(workdir / "cache-p3", ignore_errors=True)
         return
 
     # P3 first: nothing of this file is in any cache yet.
-    total, cpu, described, level, count = first_screen(packed, fresh(workdir / "cache-p3"))
+    total, cpu, described, level, count = first_screen(packed, fresh(workdir / "cache-p3"), hdus[0])
     out.put("p3_describe_s", described)
     out.put("p3_screen_level", level)
     out.put("p3_screen_tiles", count)

@@ -425,3 +425,22 @@ def test_a_new_mosaic_shows_a_preview_at_once_then_its_real_tiles(page: Any, sit
     page.wait_for_timeout(500)
     stats = viewer_stats(page)
     assert stats["opaque"] > 1000 and stats["std"] > 1, stats
+
+
+def test_an_exposure_opens_on_its_focal_plane_and_one_ccd_is_a_click_away(page: Any) -> None:
+    ccd_tiles: list[str] = []
+    page.on("response", lambda r: ccd_tiles.append(r.url) if "/tiles/" in r.url and "hdu=2" in r.url else None)
+    open_file(page, "samples")
+    open_and_wait(page, "decam_small.fits")  # 4 CCDs with DETSEC
+    assert page.evaluate(f"{VIEWER}.description.hdu") == -1
+    menu = page.locator("[data-testid=hdu]").first
+    assert menu.input_value() == "-1"
+    assert menu.locator("option:checked").inner_text().startswith("Focal plane (4 CCDs)")
+    assert page.locator(".viewer-status .dims").first.inner_text() != "512 × 1024"  # the whole plane
+    assert viewer_stats(page)["opaque"] > 1000
+    menu.select_option("2")
+    page.wait_for_function(f"() => {VIEWER}.description?.hdu === 2", timeout=30_000)
+    until(page, lambda: bool(ccd_tiles), "a tile of the chosen CCD")
+    page.locator(".viewer-status .dims", has_text="512 × 1024").wait_for(timeout=10_000)
+    assert menu.input_value() == "2" and menu.locator("option:checked").inner_text().startswith("2 S2")
+    assert page.evaluate(f"{VIEWER}.state.hdu") == 2

@@ -10,23 +10,8 @@ from typing import TypedDict
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User, visible_children
 from apps.files.resolver import ResolvedPath, resolve
+from workers.imaging import is_openable
 
-# Files the image viewer can open (a `.fz` is a FITS file with compressed HDUs).
-OPENABLE_SUFFIXES = (
-    ".fits",
-    ".fit",
-    ".fts",
-    ".fits.fz",
-    ".fz",
-    ".fits.gz",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".tif",
-    ".tiff",
-    ".bmp",
-    ".gif",
-)
 MAX_ENTRIES = 5000
 
 
@@ -44,10 +29,6 @@ class Listing(TypedDict):
     parent: str | None
     entries: list[Entry]
     truncated: bool
-
-
-def is_openable(name: str) -> bool:
-    return name.lower().endswith(OPENABLE_SUFFIXES)
 
 
 def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:

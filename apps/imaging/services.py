@@ -17,7 +17,6 @@ from django.conf import settings
 from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
-from apps.files.services import is_openable
 from workers.imaging import (
     MOSAIC_HDU,
     RenderParams,
@@ -25,6 +24,7 @@ from workers.imaging import (
     default_cuts,
     describe,
     file_identity,
+    is_openable,
     pixel_at,
     raw_tile,
     render_tile,

@@ -17,6 +17,7 @@ from .api import (
 )
 from .cache import EvictionSummary, evict_cache, file_identity
 from .errors import ImagingError
+from .formats import OPENABLE_SUFFIXES, is_openable
 from .hdus import TILE_SIZE, HduInfo
 from .mosaic import MOSAIC_HDU
 from .render import FORMATS, STRETCHES, RenderParams, colormap_names
@@ -24,6 +25,7 @@ from .render import FORMATS, STRETCHES, RenderParams, colormap_names
 __all__ = [
     "FORMATS",
     "MOSAIC_HDU",
+    "OPENABLE_SUFFIXES",
     "STRETCHES",
     "TILE_SIZE",
     "Description",
@@ -39,6 +41,7 @@ __all__ = [
     "describe",
     "evict_cache",
     "file_identity",
+    "is_openable",
     "pixel_at",
     "raw_tile",
     "render_tile",

@@ -184,7 +184,8 @@ def select_view(f: OpenedFile, hdu: int, plane: int) -> View:
         raise ImagingError(
             "bad_hdu",
             f"HDU -1 (the mosaic) does not exist: {f.name} has {len(f.infos)} HDU(s), numbered 0 to "
-            f"{len(f.infos) - 1}, and a mosaic needs at least two image HDUs",
+            f"{len(f.infos) - 1}, and only a detector mosaic has a focal plane (CCDs with DETSEC, or "
+            "CCDs of one shape that their WCS places side by side)",
         )
     if plane != 0:
         raise ImagingError("bad_plane", f"Plane {plane} does not exist; the mosaic has 1 plane, numbered 0")
@@ -216,8 +217,9 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
     path : Path
         The file (FITS, possibly tile-compressed, or a PNG/JPEG/TIFF/BMP/GIF picture).
     hdu : int, optional
-        The HDU to describe (0-based), or -1 for the focal-plane mosaic. Default: the first HDU
-        that can be shown as an image.
+        The HDU to describe (0-based), or -1 for the focal-plane mosaic. Default: the mosaic of
+        an exposure whose CCDs are placed by ``DETSEC``, else the first HDU that can be shown as
+        an image.
     plane : int
         Plane of a cube (0-based, C order over the axes beyond the second).
     cache_dir : Path
@@ -227,8 +229,8 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
     -------
     Description
         Without ``path``. Every HDU is listed with ``problem`` set when it cannot be shown,
-        preceded by the mosaic (``index`` -1, ``kind`` ``"mosaic"``, ``ccds``) when the file has
-        two or more image HDUs with the same kind of values. ``cuts`` (pixel units) are computed
+        preceded by the mosaic (``index`` -1, ``kind`` ``"mosaic"``, ``ccds``) when the file is
+        a detector mosaic (see :func:`~workers.imaging.mosaic.mosaic_of`). ``cuts`` (pixel units) are computed
         on a sample of about a million pixels (for the mosaic, spread over every CCD); the
         mosaic's ``header`` is the primary header.
 
@@ -240,6 +242,9 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
     """
     with opened(path) as f:
         touch_used(cache_dir, f.identity)
+        mosaic = mosaic_of(f)
+        if hdu is None and mosaic is not None and mosaic.method == "detsec":
+            hdu = MOSAIC_HDU  # an exposure opens on its focal plane; one CCD is a choice away
         if hdu is None:
             first = first_image_hdu(f)
             if first is None:

@@ -1,9 +1,12 @@
 """The focal-plane mosaic: every CCD (image HDU) of a multi-extension file placed on one plane.
 
-Placement, in order of preference: ``DETSEC`` (where the HDU's ``DATASEC`` goes on the detector,
-in detector pixels; a reversed range such as ``[2048:1,1:4096]`` flips the data), then each
-HDU's celestial WCS (its corners projected into the first CCD's pixel frame and rounded to whole
-pixels), then a plain grid. A method whose placements overlap is skipped. Gaps are NaN.
+Only a detector mosaic has one: several HDUs that are different parts of one focal plane, not
+several views of one area (image/error/coverage, SCI/VAR/SKYFIT, DATA/STAT). Placement, in
+order of preference: ``DETSEC`` (where the HDU's ``DATASEC`` goes on the detector, in detector
+pixels; a reversed range such as ``[2048:1,1:4096]`` flips the data), then, for CCDs of one
+shape, each HDU's celestial WCS (its corners projected into the first CCD's pixel frame and
+rounded to whole pixels). A placement whose CCDs overlap, or (by WCS) that leaves the focal
+plane mostly empty, is no mosaic. Gaps are NaN.
 
 Nothing is ever built for the mosaic itself: a tile at level ``k`` is assembled when asked from
 the CCDs' own level-``k`` arrays (the per-HDU pyramids), each placed at its level-0 offset
@@ -40,6 +43,9 @@ from .reading import SAMPLE_TARGET, FloatArray, OpenedFile, Source, read_sample,
 MOSAIC_HDU: Final = -1
 #: Placements whose CCDs overlap by more than this fraction of the smaller one are rejected.
 MAX_OVERLAP: Final = 0.1
+#: A WCS placement whose bounding box is more than this many times the CCDs' own area is not
+#: one focal plane (DECam's hexagon fills two thirds of its box): e.g. two unrelated fields.
+MAX_SPREAD: Final = 4.0
 
 _SECTION = re.compile(r"\[\s*(\d+)\s*:\s*(\d+)\s*,\s*(\d+)\s*:\s*(\d+)\s*\]")
 
@@ -81,7 +87,7 @@ class Mosaic:
     height: int
     ccds: tuple[Ccd, ...]
     sources: tuple[Source, ...]
-    method: Literal["detsec", "wcs", "grid"]
+    method: Literal["detsec", "wcs"]
     has_wcs: bool
     compressed: bool
     hdu: int = MOSAIC_HDU
@@ -209,20 +215,6 @@ def _by_wcs(f: OpenedFile, infos: list[HduInfo]) -> list[Ccd] | None:
     return ccds
 
 
-def _by_grid(infos: list[HduInfo]) -> list[Ccd]:
-    cols = math.ceil(math.sqrt(len(infos)))
-    rows = math.ceil(len(infos) / cols)
-    cell_w = max(i["width"] for i in infos)
-    cell_h = max(i["height"] for i in infos)
-    gap = max(4, max(cell_w, cell_h) // 64)
-    ccds = []
-    for n, info in enumerate(infos):
-        row = rows - 1 - n // cols  # the first HDU at the top left, as read
-        x0, y0 = (n % cols) * (cell_w + gap), row * (cell_h + gap)
-        ccds.append(Ccd(info["index"], info["name"], x0, y0, (0, info["width"], 0, info["height"])))
-    return ccds
-
-
 def _overlapping(ccds: list[Ccd]) -> bool:
     for i, a in enumerate(ccds):
         for b in ccds[i + 1 :]:
@@ -237,11 +229,20 @@ def _kind(dtype: str | None) -> str:
     return "f" if dtype is None or np.dtype(dtype).kind == "f" else "i"
 
 
+def _spread(ccds: list[Ccd]) -> float:
+    """Area of the placement's bounding box over the CCDs' own area (1 when they tile it)."""
+    width = max(c.x0 + c.width for c in ccds) - min(c.x0 for c in ccds)
+    height = max(c.y0 + c.height for c in ccds) - min(c.y0 for c in ccds)
+    return width * height / max(1, sum(c.width * c.height for c in ccds))
+
+
 def mosaic_of(f: OpenedFile) -> Mosaic | None:
     """Return the mosaic of ``f`` (computed once per opened file), or None.
 
-    A file has a mosaic when it holds at least two displayable 2-D image HDUs of the same
-    kind of values (integers or floats) as its first one; those are its CCDs.
+    A file has a mosaic when at least two displayable 2-D image HDUs (of the same kind of values,
+    integers or floats, as its first one; of its first one's EXTNAME when that name repeats) are
+    parts of one detector: every one has a ``DETSEC`` and none overlaps another, or they have
+    one shape and their WCS puts them side by side without overlap. Those HDUs are its CCDs.
     """
     with f.lock:
         if "mosaic" not in f.memo:
@@ -250,26 +251,40 @@ def mosaic_of(f: OpenedFile) -> Mosaic | None:
         return found
 
 
+def _candidates(f: OpenedFile) -> list[HduInfo]:
+    """The image HDUs that could be CCDs of one mosaic."""
+    images = [i for i in f.infos if i["is_image"] and i["planes"] == 1]
+    if not images:
+        return []
+    kind = _kind(images[0]["dtype"])
+    infos = [i for i in images if _kind(i["dtype"]) == kind]
+    # SCI,1 SCI,2 ... beside VAR,1 VAR,2 ...: the CCDs are the HDUs of one EXTNAME.
+    named = [i for i in infos if i["name"] == infos[0]["name"]]
+    return named if len(named) >= 2 else infos
+
+
+def _placement(f: OpenedFile, infos: list[HduInfo]) -> tuple[list[Ccd], Literal["detsec", "wcs"]] | None:
+    ccds = _by_detsec(f, infos)
+    if ccds is not None and not _overlapping(ccds):
+        return ccds, "detsec"
+    if len({(i["width"], i["height"]) for i in infos}) != 1:
+        return None  # CCDs of a camera are alike; HDUs of different shapes are different products
+    ccds = _by_wcs(f, infos)
+    if ccds is None or _overlapping(ccds) or _spread(ccds) > MAX_SPREAD:
+        return None
+    return ccds, "wcs"
+
+
 def _make_mosaic(f: OpenedFile) -> Mosaic | None:
     if f.format != "fits":
         return None
-    images = [i for i in f.infos if i["is_image"] and i["planes"] == 1]
-    if not images:
-        return None
-    kind = _kind(images[0]["dtype"])
-    infos = [i for i in images if _kind(i["dtype"]) == kind]
+    infos = _candidates(f)
     if len(infos) < 2:
         return None
-    method: Literal["detsec", "wcs", "grid"] = "grid"
-    ccds = _by_detsec(f, infos)
-    if ccds is not None and not _overlapping(ccds):
-        method = "detsec"
-    else:
-        ccds = _by_wcs(f, infos)
-        if ccds is not None and not _overlapping(ccds):
-            method = "wcs"
-        else:
-            ccds = _by_grid(infos)
+    placed = _placement(f, infos)
+    if placed is None:
+        return None
+    ccds, method = placed
     left, bottom = min(c.x0 for c in ccds), min(c.y0 for c in ccds)
     ccds = [
         Ccd(c.hdu, c.name, c.x0 - left, c.y0 - bottom, c.data, c.flip_x, c.flip_y) for c in ccds
@@ -281,7 +296,7 @@ def _make_mosaic(f: OpenedFile) -> Mosaic | None:
         ccds=tuple(ccds),
         sources=tuple(select_source(f, c.hdu, 0) for c in ccds),
         method=method,
-        has_wcs=method != "grid" and all(i["has_wcs"] for i in infos),
+        has_wcs=all(i["has_wcs"] for i in infos),
         compressed=any(i["compressed"] for i in infos),
     )
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from . import silence  # noqa: F401  (Pillow's bomb warning is filtered: we apply our own cap)
 from .errors import ImagingError
+from .formats import RASTER_FORMATS
 from .hdus import HduInfo, level_count
 
 #: Pictures with more pixels are refused (``too_large``) before they are decoded.
@@ -62,7 +63,7 @@ def probe_raster(real: str, name: str) -> tuple[HduInfo, str, str]:
         ``unreadable`` (not a picture), ``too_large``, ``unsupported`` (an odd mode).
     """
     try:
-        with Image.open(real) as im:
+        with Image.open(real, formats=RASTER_FORMATS) as im:
             width, height = im.size
             mode, fmt = im.mode, str(im.format)
             has_transparency = "transparency" in im.info
@@ -105,7 +106,7 @@ def decode_raster(real: str, name: str) -> npt.NDArray[Any]:
     try:
         # A file object, not a path: Pillow memory-maps uncompressed pictures opened by path,
         # and a picture truncated while mapped would kill the server with SIGBUS.
-        with Path(real).open("rb") as fh, Image.open(fh) as im:
+        with Path(real).open("rb") as fh, Image.open(fh, formats=RASTER_FORMATS) as im:
             target, _, _ = raster_plan(im.mode, "transparency" in im.info)
             im.load()
             pic = im.convert(target) if target else im

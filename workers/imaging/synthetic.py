@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -240,36 +241,82 @@ def write_decam_like(
     return path
 
 
-def write_sample_data(folder: Path) -> list[Path]:
-    """Create the small first-run demo set in ``folder`` and return the paths written.
+def write_one_field(
+    path: Path,
+    names: tuple[str, ...] = ("image", "error", "coverage"),
+    *,
+    shape: tuple[int, int] = (200, 300),
+    seed: int = 0,
+) -> Path:
+    """Write several products of one sky area (as Herschel, GMOS or MUSE deliver them): an empty
+    primary HDU, then one float32 image extension per name, all with the same TAN WCS.
+
+    The first is a star field, the others its noise (``sqrt``) and a smooth coverage map.
+    """
+    height, width = shape
+    image = star_field(shape, n_stars=max(10, height * width // 2000), seed=seed)
+    header = tan_header((width / 2 + 0.5, height / 2 + 0.5), (83.82, -5.39), 1.0 / 3600.0)
+    maps = [image, np.sqrt(np.abs(image)), np.add.outer(np.arange(height), np.arange(width)).astype(np.float32)]
+    hdus: list[fits.PrimaryHDU | fits.ImageHDU] = [fits.PrimaryHDU()]
+    hdus.extend(fits.ImageHDU(maps[min(n, 2)], header, name=name) for n, name in enumerate(names))
+    fits.HDUList(hdus).writeto(path, overwrite=True)
+    return path
+
+
+def _sample_starfield(path: Path) -> None:
+    field = star_field((2048, 2048), n_stars=3000, seed=13)
+    header = tan_header((1024.5, 1024.5), (250.4226, 36.4602), 0.4 / 3600.0)
+    header["OBJECT"] = "synthetic M13 field"
+    fits.PrimaryHDU(field, header).writeto(path, overwrite=True)
+
+
+def _sample_cube(path: Path) -> None:
+    cube = np.stack([star_field((256, 256), n_stars=60, seed=20 + k) for k in range(3)])
+    fits.PrimaryHDU(cube).writeto(path, overwrite=True)
+
+
+def _sample_ints(path: Path) -> None:
+    ints = _as_dtype(star_field((512, 512), n_stars=200, seed=5, sky=1000.0), "uint16")
+    fits.PrimaryHDU(ints).writeto(path, overwrite=True)
+
+
+def _sample_picture(path: Path) -> None:
+    picture = star_field((768, 1024), n_stars=600, seed=7, sky=20.0, noise=4.0)
+    grey = np.clip(np.sqrt(np.clip(picture, 0, None) / 400.0) * 255.0, 0, 255).astype(np.uint8)
+    Image.fromarray(grey[::-1]).save(path, format="PNG")  # pictures store the top row first
+
+
+#: The first-run demo set: file name → writer.
+SAMPLES: Final[dict[str, Callable[[Path], object]]] = {
+    "starfield.fits": _sample_starfield,
+    "decam_small.fits": lambda p: write_decam_like(p, n_ccds=4, ccd_shape=(1024, 512), seed=1),
+    "decam_small.fits.fz": lambda p: write_decam_like(p, n_ccds=4, ccd_shape=(1024, 512), seed=1, compress=True),
+    "cube.fits": _sample_cube,
+    "ints_bzero.fits": _sample_ints,
+    "starfield.png": _sample_picture,
+}
+
+
+def write_sample_data(folder: Path, *, missing_only: bool = False) -> list[Path]:
+    """Create the small demo set in ``folder`` and return the paths written.
 
     ``starfield.fits`` (2048² float32, TAN WCS near M13), ``decam_small.fits`` (4 CCDs of
     512×1024, i.e. 1024 rows of 512), ``decam_small.fits.fz`` (the same, Rice compressed),
     ``cube.fits`` (3 planes of 256²), ``ints_bzero.fits`` (uint16 stored with BZERO = 32768)
     and ``starfield.png`` (an 8-bit grey rendering of a star field).
+
+    With ``missing_only``, a name that exists already (whatever it holds) is left alone. Each
+    file is written under a hidden temporary name and renamed, so an interrupted run leaves no
+    half-written sample that a later run would take for a whole one.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-
-    field = star_field((2048, 2048), n_stars=3000, seed=13)
-    header = tan_header((1024.5, 1024.5), (250.4226, 36.4602), 0.4 / 3600.0)
-    header["OBJECT"] = "synthetic M13 field"
-    fits.PrimaryHDU(field, header).writeto(folder / "starfield.fits", overwrite=True)
-    written.append(folder / "starfield.fits")
-
-    for name, compress in (("decam_small.fits", False), ("decam_small.fits.fz", True)):
-        written.append(write_decam_like(folder / name, n_ccds=4, ccd_shape=(1024, 512), seed=1, compress=compress))
-
-    cube = np.stack([star_field((256, 256), n_stars=60, seed=20 + k) for k in range(3)])
-    fits.PrimaryHDU(cube).writeto(folder / "cube.fits", overwrite=True)
-    written.append(folder / "cube.fits")
-
-    ints = _as_dtype(star_field((512, 512), n_stars=200, seed=5, sky=1000.0), "uint16")
-    fits.PrimaryHDU(ints).writeto(folder / "ints_bzero.fits", overwrite=True)
-    written.append(folder / "ints_bzero.fits")
-
-    picture = star_field((768, 1024), n_stars=600, seed=7, sky=20.0, noise=4.0)
-    grey = np.clip(np.sqrt(np.clip(picture, 0, None) / 400.0) * 255.0, 0, 255).astype(np.uint8)
-    Image.fromarray(grey[::-1]).save(folder / "starfield.png")  # pictures store the top row first
-    written.append(folder / "starfield.png")
+    for name, write in SAMPLES.items():
+        target = folder / name
+        if missing_only and (target.exists() or target.is_symlink()):
+            continue
+        temporary = folder / f".{name}.tmp"
+        write(temporary)
+        temporary.replace(target)
+        written.append(target)
     return written

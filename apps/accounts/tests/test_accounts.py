@@ -66,3 +66,40 @@ def test_setup_writes_sample_data_on_first_run(db, settings, tmp_path: Path, mon
     settings.TOYZ_DATA_ROOT = tmp_path / "fresh"
     call_command("toyz_setup", stdout=StringIO())
     assert (settings.TOYZ_DATA_ROOT / "samples" / "starfield.fits").is_file()
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+def test_setup_adds_the_missing_samples_to_an_existing_data_root_and_changes_nothing_else(
+    db, monkeypatch, data_root: Path
+):
+    from workers.imaging.synthetic import SAMPLES
+
+    monkeypatch.setenv("TOYZ_ADMIN_PASSWORD", "a-very-secret-one")
+    (data_root / "night").mkdir()
+    (data_root / "night/exposure.fits").write_bytes(b"SIMPLE  = T")
+    (data_root / "samples").mkdir()
+    (data_root / "samples/notes.txt").write_text("mine")
+    (data_root / "samples/starfield.png").write_bytes(b"my own picture")  # a sample the user replaced
+    before = snapshot(data_root)
+    out = StringIO()
+    call_command("toyz_setup", stdout=out)
+    after = snapshot(data_root)
+    assert {name: after[name] for name in before} == before
+    assert set(after) - set(before) == {f"samples/{name}" for name in SAMPLES} - {"samples/starfield.png"}
+    assert "Wrote 5 sample files" in out.getvalue()
+    again = StringIO()
+    call_command("toyz_setup", stdout=again)
+    assert snapshot(data_root) == after and "Wrote" not in again.getvalue()
+    assert sorted(p.name for p in (data_root / "samples").iterdir() if p.name.startswith(".")) == []
+
+
+def test_setup_says_why_it_writes_no_samples_where_samples_is_a_file(db, monkeypatch, data_root: Path):
+    monkeypatch.setenv("TOYZ_ADMIN_PASSWORD", "a-very-secret-one")
+    (data_root / "samples").write_text("not a folder")
+    out = StringIO()
+    call_command("toyz_setup", stdout=out)
+    assert "is not a folder" in out.getvalue() and (data_root / "samples").read_text() == "not a folder"
+    assert get_user_model().objects.filter(username="admin").exists()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from apps.files.services import list_folder
@@ -80,3 +81,25 @@ def test_a_deactivated_user_loses_every_right(tree):
     tree.is_active = False
     with pytest.raises(PathError):
         list_folder(tree, "home/alice")
+
+
+def test_the_listing_marks_openable_exactly_the_files_the_viewer_opens(client, tree, data_root: Path):
+    import shutil
+
+    import astropy
+    from astropy.io import fits
+
+    home = data_root / "home/alice"
+    source = Path(astropy.__file__).parent / "wcs/tests/data/dss.14.29.56-62.41.05.fits.gz"
+    if not source.is_file():
+        pytest.skip("astropy's WCS test data is not installed")
+    shutil.copyfile(source, home / "thumbnail-image.fit.gz")  # a gzipped FITS, as archives name them
+    (home / "m13.fits").unlink()
+    fits.PrimaryHDU(np.ones((8, 8), np.float32)).writeto(home / "flat.FTS")
+    client.force_login(tree)
+    entries = client.get("/api/files/list", {"path": "home/alice"}).json()["entries"]
+    openable = {e["name"]: e["openable"] for e in entries if e["kind"] == "file"}
+    assert openable == {"flat.FTS": True, "notes.txt": False, "thumbnail-image.fit.gz": True}
+    for name in ("flat.FTS", "thumbnail-image.fit.gz"):
+        response = client.get("/api/imaging/describe", {"path": f"home/alice/{name}"})
+        assert response.status_code == 200, response.content

@@ -19,11 +19,10 @@ def test_a_multi_extension_file_lists_every_hdu_and_picks_the_first_image(astrop
     d = describe(astropy_fits / "test0.fits", cache_dir=cache_dir)
     assert d["format"] == "fits" and d["hdu"] == 1 and d["name"] == "test0.fits"
     kinds = [(h["index"], h["kind"], h["is_image"]) for h in d["hdus"]]
-    # Four image HDUs of integers: the mosaic of them comes first.
-    assert kinds == [(-1, "mosaic", True), (0, "empty", False)] + [(i, "image", True) for i in range(1, 5)]
-    assert d["hdus"][0]["ccds"] == 4
-    assert d["hdus"][1]["problem"] == "This HDU has no data; choose another HDU"
-    sci = d["hdus"][2]
+    # Four WFPC2 chips, but no DETSEC and no sky WCS on the first: no mosaic of them.
+    assert kinds == [(0, "empty", False)] + [(i, "image", True) for i in range(1, 5)]
+    assert d["hdus"][0]["problem"] == "This HDU has no data; choose another HDU"
+    sci = d["hdus"][1]
     assert (sci["name"], sci["width"], sci["height"], sci["planes"], sci["levels"]) == ("SCI", 40, 40, 1, 1)
     assert sci["dtype"] == "int16" and sci["shape"] == [40, 40] and sci["problem"] is None
     assert d["header"][0].startswith("XTENSION= 'IMAGE")

@@ -1,4 +1,4 @@
-"""The focal-plane mosaic (hdu = -1): placement by DETSEC, WCS or grid, lazy tiles, readout."""
+"""The focal-plane mosaic (hdu = -1): placement by DETSEC or WCS, lazy tiles, readout."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_the_mosaic_is_listed_first_with_its_ccds(decam, cache_dir):
         "is_image": True, "compressed": False, "has_wcs": True, "width": expected.shape[1],
         "height": expected.shape[0], "planes": 1, "bands": 1, "levels": mosaic["levels"], "problem": None, "ccds": 4,
     }  # fmt: skip
-    assert d["hdu"] == 1  # the first CCD stays the default view
+    assert d["hdu"] == -1  # an exposure with DETSEC opens on its focal plane
     assert [h["index"] for h in d["hdus"]] == [-1, 0, 1, 2, 3, 4]
     json.dumps(d, allow_nan=False)
 
@@ -230,25 +230,6 @@ def test_wcs_placement_flips_ccds_stored_mirrored(decam, tmp_path, cache_dir):
         m = mosaic_of(f)
         assert m is not None and m.method == "wcs" and [c.flip_x for c in m.ccds] == [False, True, False, True]
     np.testing.assert_array_equal(assemble(path, cache_dir, 0), placed_by_detsec(decam))
-
-
-def test_without_detsec_or_wcs_the_ccds_sit_on_a_grid(decam, tmp_path, cache_dir):
-    wcs_keys = ("CTYPE1", "CTYPE2", "CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2", "CDELT1", "CDELT2", "CUNIT1", "CUNIT2")
-    path = without(decam, tmp_path / "grid.fits", "DETSEC", "DATASEC", *wcs_keys)
-    d = describe(path, hdu=-1, cache_dir=cache_dir)
-    mosaic = d["hdus"][0]
-    assert mosaic["ccds"] == 4 and not mosaic["has_wcs"]
-    with opened(path) as f:
-        m = mosaic_of(f)
-        assert m is not None and m.method == "grid"
-        boxes = [(c.x0, c.y0, c.x0 + c.width, c.y0 + c.height) for c in m.ccds]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # no overlap
-    x0, y0 = boxes[0][:2]
-    got = pixel_at(path, hdu=-1, plane=0, x=x0 + 3.5, y=y0 + 4.5)
-    assert got["ccd"] == {"hdu": 1, "name": "S1", "col": 3, "row": 4} and got["ra"] is None
-    assert got["value"] == float(fits.getdata(path, 1)[4, 3])
 
 
 def test_compressed_mosaics_build_and_serve_prerendered_tiles(tmp_path, cache_dir, decode):

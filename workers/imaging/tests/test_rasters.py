@@ -91,7 +91,7 @@ def test_pictures_are_never_memory_mapped(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a picture was memory-mapped: a truncated file would SIGBUS")
 
-    path = tmp_path / "raw.pgm"  # uncompressed grey: Pillow maps such files when opened by path
+    path = tmp_path / "raw.bmp"  # uncompressed grey: Pillow maps such files when opened by path
     Image.fromarray(np.full((40, 30), 200, np.uint8)).save(path)
     monkeypatch.setattr(mmap, "mmap", refuse)
-    assert decode_raster(str(path), "raw.pgm")[0, 0] == 200
+    assert decode_raster(str(path), "raw.bmp")[0, 0] == 200

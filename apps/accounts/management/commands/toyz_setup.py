@@ -1,9 +1,10 @@
-"""Prepare a fresh installation: folders, sample data and an `admin` account."""
+"""Prepare an installation: folders, the sample data it lacks and an `admin` account."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from workers.imaging.synthetic import write_sample_data
 
 
 class Command(BaseCommand):
-    help = "Create the data and cache folders, sample data on first run, and the admin account."
+    help = (
+        "Create the data and cache folders, write the sample images missing from samples/ of the "
+        "data root, and create the admin account."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-sample", action="store_true", help="Do not write the sample images.")
@@ -23,14 +27,24 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data_root = settings.TOYZ_DATA_ROOT
         settings.TOYZ_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        first_run = not data_root.exists()
         data_root.mkdir(parents=True, exist_ok=True)
-        samples = data_root / "samples"
-        if first_run and not options["no_sample"] and not samples.exists():
-            samples.mkdir()
-            written = write_sample_data(samples)
-            self.stdout.write(f"Wrote {len(written)} sample files to {samples}")
+        if not options["no_sample"]:
+            self._write_samples(data_root / "samples")
         self._ensure_admin()
+
+    def _write_samples(self, samples: Path) -> None:
+        """Write the samples missing from ``samples`` (the README's first steps open them);
+        nothing else in the data root is touched, and a sample already there is kept as it is."""
+        if samples.exists() and not samples.is_dir():
+            self.stdout.write(self.style.WARNING(f"{samples} is not a folder: no sample images written."))
+            return
+        try:
+            written = write_sample_data(samples, missing_only=True)
+        except OSError as exc:  # a read-only data root still gets its admin account
+            self.stdout.write(self.style.WARNING(f"Could not write the sample images to {samples}: {exc.strerror}"))
+            return
+        if written:
+            self.stdout.write(f"Wrote {len(written)} sample files to {samples}")
 
     def _ensure_admin(self) -> None:
         user_model = get_user_model()
