@@ -454,7 +454,7 @@ export class ToyzApp extends LitElement {
           data-testid="sidebar-toggle"
           title=${this._sidebarOpen ? "Hide the file browser" : "Show the file browser"}
           aria-expanded=${this._sidebarOpen ? "true" : "false"}
-          @click=${this.toggleSidebar}
+          @click=${() => this.toggleSidebar()}
         >
           ☰
         </button>
@@ -493,7 +493,7 @@ export class ToyzApp extends LitElement {
         <aside class="sidebar" ?hidden=${!this._sidebarOpen}>
           <toyz-file-browser
             .socket=${this.socket}
-            @toyz-open-file=${this.onOpenFile}
+            @toyz-open-file=${(event: CustomEvent<OpenFileDetail>) => this.onOpenFile(event)}
           ></toyz-file-browser>
         </aside>
         <main class="workspace">

@@ -239,7 +239,7 @@ export class ToyzFileBrowser extends LitElement {
           class="icon-button"
           title="Refresh"
           data-testid="browser-refresh"
-          @click=${this.refresh}
+          @click=${() => this.refresh()}
         >
           ↻
         </button>
