@@ -527,3 +527,41 @@ def test_arrow_keys_pan_the_focused_map_but_not_from_an_input(page: Any) -> None
     assert page.evaluate("document.activeElement.dataset.testid") == "lo"
     assert page.evaluate(f"{VIEWER}.state.center") == center, "the arrow keys of an input panned the map"
     page.locator("[data-testid=limits]").first.select_option("zscale")
+
+
+# --- the workspace page: folder kept across reloads, first viewer, new viewers ----------------
+
+
+def test_the_file_browser_keeps_its_folder_across_a_reload(page: Any) -> None:
+    open_file(page, "samples")
+    page.locator('[data-testid=entry][data-name="starfield.fits"]').wait_for()
+    assert "folder=samples" in page.url
+    page.reload()
+    page.locator('[data-testid=entry][data-name="starfield.fits"]').wait_for(timeout=10_000)
+    assert page.locator("[data-testid=breadcrumb] .crumb").last.inner_text() == "samples"
+
+
+def test_a_new_workspace_viewer_fills_the_window_and_an_added_one_is_in_view(page: Any) -> None:
+    page.goto(page.url.split("/workspaces/")[0] + "/workspaces/")
+    page.fill("#id_name", "Layout check")
+    page.click("form[action$='/workspaces/new/'] button[type=submit]")
+    page.wait_for_url("**/workspaces/*/")
+    tiles = page.locator("[data-testid=tile]")
+    tiles.first.wait_for()
+    first = tiles.first.bounding_box()
+    # 1400 × 900: the first viewer takes most of the window beside the file browser.
+    assert first["width"] * first["height"] > 0.6 * 1400 * 900, first
+    page.locator("[data-testid=add-viewer]").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=tile]').length === 2")
+    # gridstack animates the move: wait until both tiles stand still, side by side, in the window.
+    page.wait_for_function(
+        """() => { const boxes = [...document.querySelectorAll('[data-testid=tile]')].map(t => t.getBoundingClientRect());
+          const key = JSON.stringify(boxes.map(b => [b.x, b.y, b.width, b.height].map(Math.round)));
+          const still = key === window.lastTileBoxes; window.lastTileBoxes = key;
+          return still && boxes.every(b => b.top >= 0 && b.bottom <= innerHeight && b.width > 200); }""",
+        polling="raf",
+    )
+    new = page.locator(".grid-stack-item.focused [data-testid=tile]")
+    assert new.count() == 1, "the new viewer is focused"
+    box = new.bounding_box()
+    assert box["height"] > 0.6 * 900, box
