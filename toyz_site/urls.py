@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.workspaces.views import favicon
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("api/files/", include("apps.files.urls")),

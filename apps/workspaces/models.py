@@ -31,3 +31,16 @@ class Workspace(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workspace", args=[self.pk])
+
+
+class LastOpened(models.Model):
+    """The workspace a user opened last: the home page takes a returning user back there."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="last_opened"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    opened = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.workspace}"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.workspaces.frontend import frontend_assets
-from apps.workspaces.models import Workspace
+from apps.workspaces.models import LastOpened, Workspace
 from apps.workspaces.permissions import can_view
 
 
@@ -18,11 +23,19 @@ def _user_id(request: HttpRequest) -> int:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.filter(owner_id=_user_id(request))
-    if not workspaces.exists():
+    last = LastOpened.objects.filter(user_id=_user_id(request)).select_related("workspace").first()
+    # A returning user goes back to their last workspace, if it is still theirs to see.
+    if last is not None and can_view(request.user, last.workspace):
+        return redirect(last.workspace)
+    if not Workspace.objects.filter(owner_id=_user_id(request)).exists():
         # A first visit lands in a workspace straight away.
         first = Workspace.objects.create(owner_id=_user_id(request), name="My workspace")
         return redirect(first)
+    return workspace_list(request)
+
+
+def workspace_list(request: HttpRequest) -> HttpResponse:
+    workspaces = Workspace.objects.filter(owner_id=_user_id(request))
     return render(request, "workspaces/home.html", {"workspaces": workspaces})
 
 
@@ -38,4 +51,17 @@ def workspace_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     if not can_view(request.user, workspace):
         # Not revealing that it exists.
         raise Http404("No such workspace.")
+    LastOpened.objects.update_or_create(user_id=_user_id(request), defaults={"workspace": workspace})
     return render(request, "workspaces/workspace.html", {"workspace": workspace, "assets": frontend_assets()})
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> FileResponse:
+    # Pages link the SVG icon; the admin's pages and some browsers ask for /favicon.ico anyway.
+    path = finders.find("toyz/favicon.ico")
+    if not isinstance(path, str):
+        raise Http404("No icon.")
+    # FileResponse closes the file once it is sent.
+    return FileResponse(Path(path).open("rb"), content_type="image/x-icon")

@@ -22,6 +22,7 @@ const SIDEBAR_KEY = "toyz.sidebar.open";
 const NEW_TILE = { w: 6, h: 9 };
 const FIRST_TILE = { x: 0, y: 0, w: 12, h: 8 };
 const CELL_HEIGHT = 48;
+const MIN_W = 3;
 
 interface Tile {
   id: string;
@@ -173,13 +174,34 @@ export class ToyzApp extends LitElement {
     return (this.focusedId && this.tiles.get(this.focusedId)?.viewer) || null;
   }
 
-  /** Adds an empty image viewer tile where there is room, focuses it, and returns its viewer. */
+  /**
+   * Adds an empty image viewer tile, focuses it, and returns its viewer. It goes beside the
+   * focused tile (which gives it half its width) when that one is wide enough; otherwise where
+   * there is room, scrolled into view.
+   */
   addImageViewer(): ToyzImageViewer {
-    const tile = this.addTile(
-      { id: newTileId(), kind: "image", x: 0, y: 0, ...NEW_TILE, state: {} },
-      true,
-    );
+    const focused = this.focusedId ? this.tiles.get(this.focusedId) : undefined;
+    const node = focused?.item.gridstackNode;
+    let tile: Tile;
+    if (this.grid && node && (node.w ?? 0) >= 2 * MIN_W) {
+      const x = node.x ?? 0;
+      const y = node.y ?? 0;
+      const w = node.w ?? 0;
+      const h = node.h ?? NEW_TILE.h;
+      const left = Math.ceil(w / 2);
+      this.grid.update(node.el ?? focused.item, { w: left });
+      tile = this.addTile(
+        { id: newTileId(), kind: "image", x: x + left, y, w: w - left, h, state: {} },
+        false,
+      );
+    } else {
+      tile = this.addTile(
+        { id: newTileId(), kind: "image", x: 0, y: 0, ...NEW_TILE, state: {} },
+        true,
+      );
+    }
     this.focusTile(tile.id);
+    tile.item.scrollIntoView({ block: "nearest" });
     this.sendLayoutSoon();
     return tile.viewer;
   }
@@ -403,8 +425,8 @@ export class ToyzApp extends LitElement {
     grid.makeWidget(
       item,
       autoPosition
-        ? { id: t.id, w: t.w, h: t.h, autoPosition: true, minW: 3, minH: 4 }
-        : { id: t.id, x: t.x, y: t.y, w: t.w, h: t.h, minW: 3, minH: 4 },
+        ? { id: t.id, w: t.w, h: t.h, autoPosition: true, minW: MIN_W, minH: 4 }
+        : { id: t.id, x: t.x, y: t.y, w: t.w, h: t.h, minW: MIN_W, minH: 4 },
     );
 
     const tile: Tile = { id: t.id, item, viewer, title };
@@ -454,7 +476,7 @@ export class ToyzApp extends LitElement {
           data-testid="sidebar-toggle"
           title=${this._sidebarOpen ? "Hide the file browser" : "Show the file browser"}
           aria-expanded=${this._sidebarOpen ? "true" : "false"}
-          @click=${this.toggleSidebar}
+          @click=${() => this.toggleSidebar()}
         >
           ☰
         </button>
@@ -493,7 +515,7 @@ export class ToyzApp extends LitElement {
         <aside class="sidebar" ?hidden=${!this._sidebarOpen}>
           <toyz-file-browser
             .socket=${this.socket}
-            @toyz-open-file=${this.onOpenFile}
+            @toyz-open-file=${(event: CustomEvent<OpenFileDetail>) => this.onOpenFile(event)}
           ></toyz-file-browser>
         </aside>
         <main class="workspace">

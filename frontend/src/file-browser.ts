@@ -74,7 +74,8 @@ export class ToyzFileBrowser extends LitElement {
 
   constructor() {
     super();
-    this.path = "";
+    // A reload (or a bookmark) opens the folder the address names.
+    this.path = folderInAddress();
     this.selected = "";
     this._listing = null;
     this._loading = false;
@@ -114,6 +115,7 @@ export class ToyzFileBrowser extends LitElement {
       if (seq !== this.seq) return;
       this._listing = { ...listing, entries: sortEntries(listing.entries) };
       this.path = listing.path;
+      rememberFolder(listing.path);
     } catch (error) {
       if (seq !== this.seq) return;
       this._error = listErrorText(error);
@@ -239,7 +241,7 @@ export class ToyzFileBrowser extends LitElement {
           class="icon-button"
           title="Refresh"
           data-testid="browser-refresh"
-          @click=${this.refresh}
+          @click=${() => this.refresh()}
         >
           ↻
         </button>
@@ -311,6 +313,20 @@ export class ToyzFileBrowser extends LitElement {
       </button>
     </li>`;
   }
+}
+
+/** The folder named by the page address (`#folder=samples/night1`), "" for the root. */
+function folderInAddress(): string {
+  return new URLSearchParams(location.hash.slice(1)).get("folder") ?? "";
+}
+
+/** Names `path` in the page address, without a history entry per folder. */
+function rememberFolder(path: string): void {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (path === "") params.delete("folder");
+  else params.set("folder", path);
+  const hash = params.toString();
+  history.replaceState(history.state, "", hash ? `#${hash}` : location.pathname + location.search);
 }
 
 function parentOf(path: string): string | null {

@@ -20,7 +20,8 @@ export type ErrorCode =
   | "disconnected";
 
 export interface ErrorBody {
-  code: ErrorCode | string;
+  /** One of `ErrorCode`, or a code from a newer server that this client does not know. */
+  code: string;
   message: string;
 }
 
@@ -313,7 +314,7 @@ export interface HttpErrorBody {
 
 export function isHttpErrorBody(value: unknown): value is HttpErrorBody {
   if (typeof value !== "object" || value === null || !("error" in value)) return false;
-  const error = (value as { error: unknown }).error;
+  const error = value.error;
   return (
     typeof error === "object" &&
     error !== null &&

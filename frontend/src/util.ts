@@ -37,19 +37,6 @@ export function formatValue(value: number | number[] | null): string {
   return String(Number(value.toPrecision(6)));
 }
 
-/** Sexagesimal "hh:mm:ss.ss" (hours) or "+dd:mm:ss.s" (degrees) from decimal degrees. */
-export function sexagesimal(degrees: number, hours: boolean): string {
-  const sign = degrees < 0 ? "-" : "+";
-  let v = Math.abs(hours ? degrees / 15 : degrees);
-  const whole = Math.floor(v);
-  v = (v - whole) * 60;
-  const minutes = Math.floor(v);
-  const secs = (v - minutes) * 60;
-  const s = secs.toFixed(hours ? 2 : 1).padStart(hours ? 5 : 4, "0");
-  const body = `${String(whole).padStart(2, "0")}:${String(minutes).padStart(2, "0")}:${s}`;
-  return hours ? body : sign + body;
-}
-
 export function basename(path: string): string {
   const parts = path.split("/").filter((p) => p !== "");
   return parts[parts.length - 1] ?? "";

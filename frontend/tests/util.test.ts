@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { basename, formatSize, formatValue, sexagesimal } from "../src/util";
+import { basename, formatSize, formatValue } from "../src/util";
 
 describe("formatting", () => {
   it("shows sizes in decimal units", () => {
@@ -17,12 +17,6 @@ describe("formatting", () => {
     expect(formatValue(3.14159265)).toBe("3.14159");
     expect(formatValue(1.5e-7)).toBe("1.50000e-7");
     expect(formatValue([1, 2, 3])).toBe("1, 2, 3");
-  });
-
-  it("writes sexagesimal right ascension and declination", () => {
-    expect(sexagesimal(250.42, true)).toBe("16:41:40.80");
-    expect(sexagesimal(36.46, false)).toBe("+36:27:36.0");
-    expect(sexagesimal(-0.5, false)).toBe("-00:30:00.0");
   });
 
   it("takes the last part of a path", () => {

@@ -148,6 +148,8 @@ export class ContrastPreview {
     canvas.width = data.length === 0 ? 0 : 256;
     canvas.height = 256;
     canvas.getContext("2d")?.putImageData(paintToImageData(data, render), 0, 0);
+    // What a test waits on: the preview shows the float tile.
+    canvas.dataset["painted"] = "true";
   }
 
   end(): void {

@@ -95,6 +95,9 @@ export class ToyzImageViewer extends LitElement {
     (playing) => (this._playing = playing),
   );
   private describeSeq = 0;
+  private _renderCount = 0;
+  // What the last complete render drew (ImageRendering.shownKey at that moment).
+  private _drawnKey = "";
 
   constructor() {
     super();
@@ -126,6 +129,23 @@ export class ToyzImageViewer extends LitElement {
 
   get failedTiles(): number {
     return this.rendering.failedTiles;
+  }
+
+  /** Complete renders so far: frames drawn with every visible tile loaded. */
+  get renderCount(): number {
+    return this._renderCount;
+  }
+
+  /**
+   * True once the map has completely drawn what the settings ask for (every visible tile of the
+   * current rendering loaded and drawn, the view at rest): what a test waits on, not a delay.
+   */
+  get renderSettled(): boolean {
+    return (
+      this.source !== null &&
+      this._drawnKey === this.rendering.wantedKey() &&
+      this.rendering.tilesLoading === 0
+    );
   }
 
   /** The tile source shown, null with no image. */
@@ -328,6 +348,15 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.attach(view.map);
     view.map.on("moveend", () => {
       if (this.source) this.emitState();
+    });
+    view.map.on("rendercomplete", () => {
+      this._renderCount += 1;
+      // OpenLayers also says "complete" for every frame of an animation or a drag: not settled.
+      const moving = view.map.getView().getAnimating() || view.map.getView().getInteracting();
+      this._drawnKey = moving ? "" : this.rendering.shownKey();
+      // Also visible in the DOM, for people reading the page and for tests.
+      this.dataset["renderCount"] = String(this._renderCount);
+      this.dataset["drawn"] = this._drawnKey;
     });
     this.readout.attach(view.map, target, () => {
       const d = this._description;

@@ -6,7 +6,7 @@ import type MapBrowserEvent from "ol/MapBrowserEvent";
 
 import type { Description, HduInfo, Pixel } from "../protocol";
 import { errorText } from "../socket";
-import { formatValue, sexagesimal } from "../util";
+import { formatValue } from "../util";
 import { ccdReadout } from "./hdus";
 import type { Readout } from "./templates";
 
@@ -92,12 +92,10 @@ export class PixelProbe {
 
 /** The readout of a pixel: 1-based FITS pixel, value, sky position and, on mosaics, the CCD. */
 export function pixelReadout(pixel: Pixel): Readout {
-  let world: string | null = null;
+  // The server formats the sky position (it rounds 59.995 s up into the next minute correctly).
+  let world: string | null = pixel.world;
   const parts = pixel.world?.trim().split(/\s+/) ?? [];
-  if (parts.length === 2) world = `RA ${parts[0]}  Dec ${parts[1]}`;
-  else if (pixel.ra !== null && pixel.dec !== null) {
-    world = `RA ${sexagesimal(pixel.ra, true)}  Dec ${sexagesimal(pixel.dec, false)}`;
-  } else if (pixel.world) world = pixel.world;
+  if (parts.length === 2) world = `RA ${parts[0] ?? ""}  Dec ${parts[1] ?? ""}`;
   return {
     x: pixel.col + 1,
     y: pixel.row + 1,

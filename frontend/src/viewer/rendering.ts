@@ -59,6 +59,8 @@ export class ImageRendering {
   private shown: Shown = { palette: null, tileError: null, tilesLoading: 0 };
   private paletteKey = "";
   private checkedErrorKey: string | null = null;
+  // The parameters of the client renderer last applied (see `shownKey`).
+  private appliedClientKey = "";
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -211,6 +213,10 @@ export class ImageRendering {
 
   /** The client rendering of the current parameters; waits for the colours if needed. */
   async clientRender(): Promise<ClientRender | null> {
+    return (await this.keyedClientRender())?.render ?? null;
+  }
+
+  private async keyedClientRender(): Promise<{ render: ClientRender; key: string } | null> {
     const { stretch, cmap, invert } = this.inputs.settings();
     if (!isClientStretch(stretch)) return null;
     this.loadPalette();
@@ -219,18 +225,43 @@ export class ImageRendering {
     // The limits and contrast/bias as they are once the colours are there.
     const s = this.inputs.settings();
     const [lo, hi] = shownLimits(s, this.inputs.description());
-    return clientRender(lo, hi, stretch, contrastBiasOf(s), palette);
+    const cb = contrastBiasOf(s);
+    return {
+      render: clientRender(lo, hi, stretch, cb, palette),
+      key: clientKey(cmap, invert, stretch, lo, hi, cb),
+    };
   }
 
   /** Repaints client-rendered tiles with the current parameters: no request to the server. */
   async applyClientRender(): Promise<void> {
     const src = this.source;
     if (!(src instanceof RawPyramidSource) || !this.shown.palette) return;
-    const render = await this.clientRender();
-    if (!render || this.source !== src) return;
+    const keyed = await this.keyedClientRender();
+    if (!keyed || this.source !== src) return;
     this.set("tileError", null);
-    src.setRenderer(render);
+    src.setRenderer(keyed.render);
+    this.appliedClientKey = keyed.key;
     this.map?.render();
+  }
+
+  /** What the settings ask the map to draw now, as a comparable string ("" with no image). */
+  wantedKey(): string {
+    const params = this.serverParams;
+    const data = this.inputs.data();
+    if (!this.source || !params || !data) return "";
+    if (!this.wantClient()) return `server ${renderQuery(params)}`;
+    const s = this.inputs.settings();
+    const [lo, hi] = shownLimits(s, this.inputs.description());
+    const key = clientKey(s.cmap, s.invert, s.stretch, lo, hi, contrastBiasOf(s));
+    return `client ${key} ${dataQuery(data)}`;
+  }
+
+  /** What the installed source draws, in the terms of `wantedKey`. */
+  shownKey(): string {
+    const src = this.source;
+    if (src instanceof RawPyramidSource)
+      return `client ${this.appliedClientKey} ${dataQuery(src.data)}`;
+    return src ? `server ${renderQuery(src.render)}` : "";
   }
 
   /** The float tile under the centre of the view, if the browser can paint it. */
@@ -292,6 +323,17 @@ export class ImageRendering {
     this.shown[key] = value;
     this.host.requestUpdate();
   }
+}
+
+function clientKey(
+  cmap: string,
+  invert: boolean,
+  stretch: string,
+  lo: number,
+  hi: number,
+  cb: { contrast: number; bias: number },
+): string {
+  return [cmap, invert ? 1 : 0, stretch, lo, hi, cb.contrast, cb.bias].join("|");
 }
 
 /** What the server says about a failed tile; null when it serves it now (a transient failure). */

@@ -59,23 +59,23 @@ export interface ToolbarModel {
 }
 
 export interface ToolbarHandlers {
-  hdu(event: Event): void;
-  plane(event: Event): void;
-  stretch(event: Event): void;
-  limits(event: Event): void;
-  userLimit(which: "lo" | "hi", event: Event): void;
-  cmapSelect(event: Event): void;
-  cmapText(event: Event): void;
-  invert(event: Event): void;
-  play(): void;
-  fps(event: Event): void;
-  clientRender(event: Event): void;
-  contrastTool(): void;
-  resetContrast(): void;
-  fit(): void;
-  actualSize(): void;
-  header(): void;
-  prerender(): void;
+  hdu: (event: Event) => void;
+  plane: (event: Event) => void;
+  stretch: (event: Event) => void;
+  limits: (event: Event) => void;
+  userLimit: (which: "lo" | "hi", event: Event) => void;
+  cmapSelect: (event: Event) => void;
+  cmapText: (event: Event) => void;
+  invert: (event: Event) => void;
+  play: () => void;
+  fps: (event: Event) => void;
+  clientRender: (event: Event) => void;
+  contrastTool: () => void;
+  resetContrast: () => void;
+  fit: () => void;
+  actualSize: () => void;
+  header: () => void;
+  prerender: () => void;
 }
 
 export function toolbarTemplate(m: ToolbarModel, on: ToolbarHandlers): TemplateResult {

@@ -7,6 +7,7 @@ import { defaults as defaultInteractions } from "ol/interaction/defaults";
 import type Projection from "ol/proj/Projection";
 
 import { roundTo, significant } from "../util";
+import { GrabPan } from "./pan";
 
 /** Deepest zoom: 16 screen pixels per image pixel. */
 const MIN_RESOLUTION = 1 / 16;
@@ -37,12 +38,23 @@ export class ViewerMap {
     this.map = new OlMap({
       target,
       controls: [new Zoom({ className: "ol-zoom viewer-zoom" })],
-      interactions: defaultInteractions({ altShiftDragRotate: false, pinchRotate: false }),
+      interactions: defaultInteractions({
+        altShiftDragRotate: false,
+        pinchRotate: false,
+        dragPan: false,
+      }).extend([new GrabPan()]),
       layers: [],
       view: new View({ center: [0, 0], resolution: 1 }),
     });
-    // The user moved the view: stop refitting it on resize.
-    this.map.on("pointerdrag", () => (this.fitted = false));
+    // The user moved the view: stop refitting it on resize. The listener must not return
+    // false: OpenLayers reads that as "stop this event", and DragPan would never see the drag.
+    this.map.on("pointerdrag", () => {
+      this.fitted = false;
+    });
+    // Arrow keys pan (OpenLayers' KeyboardPan) while the map has the focus: it must be
+    // focusable, and a click or drag on it gives it the focus. Inputs keep their arrow keys.
+    target.tabIndex = 0;
+    target.addEventListener("pointerdown", () => target.focus({ preventScroll: true }));
     const unfit = (): void => {
       this.fitted = false;
     };
