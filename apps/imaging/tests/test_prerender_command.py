@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from apps.jobs.models import Job
+from workers.imaging import file_identity
 from workers.imaging.synthetic import write_decam_like
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +50,9 @@ def tiles(cache_dir: Path) -> list[Path]:
 def test_it_builds_every_pyramid_of_a_folder_tree(admin, night, cache_dir):
     out, _ = prerender("night1", "--recursive")
     assert "3 files: 3 built, 0 already complete, 0 failed" in out
-    assert {p.name for p in cache_dir.glob("*/prerendered-all.json")} == {"prerendered-all.json"}
-    assert len(list(cache_dir.glob("*/prerendered-all.json"))) == 3
+    # One completion marker per file, each in the cache folder of that file's identity.
+    identities = {file_identity(night / name) for name in ("e1.fits", "e2.fits", "deeper/e3.fits")}
+    assert {p.parent.name for p in cache_dir.glob("*/prerendered-all.json")} == identities
     assert len({p.parts[-6] for p in tiles(cache_dir)}) == 3  # one identity folder per file
     for tile in tiles(cache_dir):
         with Image.open(tile) as picture:
