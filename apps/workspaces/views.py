@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from guardian.shortcuts import get_objects_for_user
 
 from apps.workspaces.frontend import frontend_assets
 from apps.workspaces.models import Workspace
@@ -18,7 +20,12 @@ def _user_id(request: HttpRequest) -> int:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.filter(owner_id=_user_id(request))
+    # Shared ones too (a user or group right given in the admin), but not everyone's for admins.
+    shared = get_objects_for_user(
+        request.user, "workspaces.view_workspace", Workspace, with_superuser=False, accept_global_perms=False
+    )
+    own = Q(owner_id=_user_id(request))
+    workspaces = Workspace.objects.filter(own | Q(pk__in=shared.values("pk"))).select_related("owner")
     if not workspaces.exists():
         # A first visit lands in a workspace straight away.
         first = Workspace.objects.create(owner_id=_user_id(request), name="My workspace")

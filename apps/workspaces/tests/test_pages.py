@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
+from guardian.shortcuts import assign_perm
 
 from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_change, can_view
@@ -50,6 +52,22 @@ def test_home_lists_the_users_workspaces_and_not_other_peoples(alice, alice_clie
     assert response.status_code == 200
     page = response.content.decode()
     assert "Night 1" in page and "M13 cube" in page
+    assert "secret" not in page
+
+
+def test_home_lists_the_workspaces_shared_with_the_user_and_by_whom(alice, alice_client, make_user):
+    bob = make_user("bob")
+    shared = Workspace.objects.create(owner=bob, name="Bob's night")
+    assign_perm("workspaces.view_workspace", alice, shared)
+    group = Group.objects.create(name="observers")
+    alice.groups.add(group)
+    assign_perm("workspaces.view_workspace", group, Workspace.objects.create(owner=bob, name="Survey fields"))
+    Workspace.objects.create(owner=bob, name="Bob's secret night")
+    response = alice_client.get("/")
+    # Not a first visit any more: she has workspaces to open, though none of her own.
+    assert response.status_code == 200 and not Workspace.objects.filter(owner=alice).exists()
+    page = response.content.decode()
+    assert f'href="/workspaces/{shared.pk}/"' in page and "Survey fields" in page and "shared by bob" in page
     assert "secret" not in page
 
 
