@@ -116,7 +116,7 @@ def test_a_username_that_looks_like_a_generated_folder_name_gets_its_own_folder(
     from apps.accounts.models import Profile
 
     first = make_user("..")
-    # "~" is not allowed in usernames by the sign-up form, but create_user does not check.
+    # Django's username validator refuses "~", but create_user (and so scripts) never runs it.
     lookalike = make_user(f"user~{first.pk}")
     homes = dict(Profile.objects.values_list("user_id", "home"))
     assert homes[first.pk] == f"home/user~{first.pk}"
