@@ -110,6 +110,10 @@ DATABASES: dict[str, Any] = {
         conn_max_age=env_int("TOYZ_DB_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # An in-memory test database shares one cache between threads, where a busy table fails at once
+    # ("table is locked") instead of waiting: the embedded job pool writes from its own threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-toyz.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
+from guardian.shortcuts import get_objects_for_user
 
 from apps.workspaces.frontend import frontend_assets
 from apps.workspaces.models import LastOpened, Workspace
@@ -27,15 +29,24 @@ def home(request: HttpRequest) -> HttpResponse:
     # A returning user goes back to their last workspace, if it is still theirs to see.
     if last is not None and can_view(request.user, last.workspace):
         return redirect(last.workspace)
-    if not Workspace.objects.filter(owner_id=_user_id(request)).exists():
+    if not _visible_workspaces(request).exists():
         # A first visit lands in a workspace straight away.
         first = Workspace.objects.create(owner_id=_user_id(request), name="My workspace")
         return redirect(first)
     return workspace_list(request)
 
 
+def _visible_workspaces(request: HttpRequest) -> QuerySet[Workspace]:
+    # Shared ones too (a user or group right given in the admin), but not everyone's for admins.
+    shared = get_objects_for_user(
+        request.user, "workspaces.view_workspace", Workspace, with_superuser=False, accept_global_perms=False
+    )
+    own = Q(owner_id=_user_id(request))
+    return Workspace.objects.filter(own | Q(pk__in=shared.values("pk"))).select_related("owner")
+
+
 def workspace_list(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.filter(owner_id=_user_id(request))
+    workspaces = _visible_workspaces(request)
     return render(request, "workspaces/home.html", {"workspaces": workspaces})
 
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import {
   CLIENT_STRETCHES,
-  LUT_SIZE,
   NEUTRAL_CONTRAST_BIAS,
   applyContrastBias,
   clientRender,
@@ -115,9 +114,12 @@ describe("painting float tiles", () => {
   });
 
   it("stays within one palette step of the exact stretch", () => {
+    // Evenly spread values, and dense ones where log and asinh are steepest (just above lo).
+    const even = Array.from({ length: 2001 }, (_, i) => i / 2000);
+    const steep = Array.from({ length: 1001 }, (_, i) => i / 1_000_000);
     for (const name of CLIENT_STRETCHES) {
       const render = clientRender(0, 1, name, NEUTRAL_CONTRAST_BIAS, palette);
-      const values = Float32Array.from({ length: 2001 }, (_, i) => i / 2000);
+      const values = Float32Array.from([...even, ...steep]);
       const out = new Uint32Array(values.length);
       paintValues(values, render, out);
       values.forEach((x, i) => {
@@ -125,7 +127,6 @@ describe("painting float tiles", () => {
         expect(Math.abs((out[i]! & 255) - exact)).toBeLessThanOrEqual(1);
       });
     }
-    expect(LUT_SIZE).toBe(65536);
   });
 
   it("reverses the palette for inverted colormaps", () => {

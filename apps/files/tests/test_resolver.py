@@ -102,12 +102,27 @@ def test_anonymous_users_have_no_rights(db):
 
 
 def test_unsafe_usernames_get_a_safe_home_folder(make_user, data_root: Path):
+    from apps.accounts.models import Profile
+
     user = make_user("..")
-    assert (data_root / "home" / f"user~{user.pk}").is_dir()
-    assert not (data_root / "..").samefile(data_root / "home" / f"user~{user.pk}")
-    # A username that looks like a generated folder name still gets its own folder.
-    make_user(f"user-{user.pk}")
-    assert (data_root / "home" / f"user-{user.pk}").is_dir()
+    home = data_root / "home" / f"user~{user.pk}"
+    assert Profile.objects.get(user=user).home == f"home/user~{user.pk}"
+    assert home.is_dir() and home.resolve().parent == (data_root / "home").resolve()
+    (home / "a.fits").write_bytes(b"x")
+    assert resolve(user, f"home/user~{user.pk}/a.fits", Right.READ).real == (home / "a.fits").resolve()
+
+
+def test_a_username_that_looks_like_a_generated_folder_name_gets_its_own_folder(make_user, data_root: Path):
+    from apps.accounts.models import Profile
+
+    first = make_user("..")
+    # Django's username validator refuses "~", but create_user (and so scripts) never runs it.
+    lookalike = make_user(f"user~{first.pk}")
+    homes = dict(Profile.objects.values_list("user_id", "home"))
+    assert homes[first.pk] == f"home/user~{first.pk}"
+    assert homes[lookalike.pk] == f"home/user~{lookalike.pk}"
+    (data_root / homes[first.pk] / "mine.fits").write_bytes(b"x")
+    assert code_of(lookalike, f"{homes[first.pk]}/mine.fits") == "forbidden"
 
 
 def test_a_link_swapped_for_a_file_while_resolving_is_a_clean_bad_path(alice, data_root: Path, monkeypatch):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,8 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from apps.jobs.models import Job
+from workers.imaging import build_pyramid, file_identity
+from workers.imaging.cache import LAST_USED
 from workers.imaging.synthetic import write_decam_like
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +53,9 @@ def tiles(cache_dir: Path) -> list[Path]:
 def test_it_builds_every_pyramid_of_a_folder_tree(admin, night, cache_dir):
     out, _ = prerender("night1", "--recursive")
     assert "3 files: 3 built, 0 already complete, 0 failed" in out
-    assert {p.name for p in cache_dir.glob("*/prerendered-all.json")} == {"prerendered-all.json"}
-    assert len(list(cache_dir.glob("*/prerendered-all.json"))) == 3
+    # One completion marker per file, each in the cache folder of that file's identity.
+    identities = {file_identity(night / name) for name in ("e1.fits", "e2.fits", "deeper/e3.fits")}
+    assert {p.parent.name for p in cache_dir.glob("*/prerendered-all.json")} == identities
     assert len({p.parts[-6] for p in tiles(cache_dir)}) == 3  # one identity folder per file
     for tile in tiles(cache_dir):
         with Image.open(tile) as picture:
@@ -58,6 +63,19 @@ def test_it_builds_every_pyramid_of_a_folder_tree(admin, night, cache_dir):
     jobs = Job.objects.filter(fn="imaging.prerender")
     assert jobs.count() == 3 and set(jobs.values_list("status", flat=True)) == {Job.Status.DONE}
     assert all(job.done == job.total > 0 for job in jobs)
+
+
+def test_the_command_keeps_the_cache_under_its_limit_but_never_drops_what_it_built(
+    admin, night, cache_dir, sample_fits, settings
+):
+    old = sample_fits("old/a.fits")
+    build_pyramid(old, hdu=None, cache_dir=cache_dir)
+    stamp = time.time() - 5 * 3600  # last looked at five hours ago
+    (cache_dir / file_identity(old) / LAST_USED).touch()
+    os.utime(cache_dir / file_identity(old) / LAST_USED, (stamp, stamp))
+    settings.TOYZ_CACHE_MAX_BYTES = 1
+    prerender("night1/e1.fits")
+    assert [p.name for p in cache_dir.iterdir() if p.is_dir()] == [file_identity(night / "e1.fits")]
 
 
 def test_without_recursive_only_the_folders_own_files(admin, night):

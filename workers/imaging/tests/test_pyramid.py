@@ -130,9 +130,27 @@ def test_tile_grid_and_out_of_range_requests(write_fits, cache_dir, make_params)
         assert err.value.code == "bad_params"
 
 
-def test_concurrent_first_requests_build_each_level_once_and_agree(write_fits, cache_dir, make_params):
+def test_concurrent_first_requests_build_each_level_once_and_agree(
+    write_fits, cache_dir, make_params, decode, monkeypatch
+):
+    import threading
+    import time
     from concurrent.futures import ThreadPoolExecutor
 
+    from workers.imaging import pyramid
+
+    builds: list[int] = []
+    lock = threading.Lock()
+    real_write = pyramid._write_binned
+
+    def counting_write(read, src, level, target, rows=None):
+        with lock:
+            builds.append(level)
+        # A slow build keeps the other requests waiting on it rather than finishing before they ask.
+        time.sleep(0.05)
+        real_write(read, src, level, target, rows)
+
+    monkeypatch.setattr(pyramid, "_write_binned", counting_write)
     data = np.random.default_rng(5).normal(0, 1, (1100, 900)).astype(np.float32)
     path = write_fits("img.fits", data)
     p = make_params(-3, 3)
@@ -146,7 +164,15 @@ def test_concurrent_first_requests_build_each_level_once_and_agree(write_fits, c
                 jobs,
             )
         )
-    for i, job in enumerate(jobs):
-        assert tiles[i] == tiles[jobs.index(job)]
+    assert sorted(builds) == [1, 2, 3]
+    for level in (1, 2, 3):
+        pictures = [decode(t) for t, job in zip(tiles, jobs, strict=True) if job[0] == level]
+        for picture in pictures[1:]:
+            np.testing.assert_allclose(picture, pictures[0], atol=0)
+        # Level k of 900×1100 is ceil(900 / 2^k) × ceil(1100 / 2^k) pixels; the rest is padding.
+        width, height = -(-900 // 2**level), -(-1100 // 2**level)
+        alpha = pictures[0][..., 3]
+        assert (alpha[256 - min(height, 256) :, : min(width, 256)] == 255).all()
+        assert (alpha[: 256 - min(height, 256)] == 0).all() and (alpha[:, min(width, 256) :] == 0).all()
     leftovers = [p.name for p in cache_dir.rglob("*.tmp")]
     assert leftovers == []

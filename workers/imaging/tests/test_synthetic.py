@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
@@ -57,10 +55,8 @@ def test_compressed_mosaics_use_rice_tiles_of_one_row(tmp_path):
         assert hdul[1]._bintable.header["ZCMPTYPE"] == "RICE_1" and tuple(hdul[1].tile_shape) == (1, 32)
 
 
-def test_sample_data_is_quick_and_every_file_opens(tmp_path):
-    start = time.perf_counter()
+def test_every_file_of_the_sample_data_opens(tmp_path):
     written = write_sample_data(tmp_path / "samples")
-    assert time.perf_counter() - start < 10
     names = {p.name for p in written}
     assert names == {
         "starfield.fits", "decam_small.fits", "decam_small.fits.fz", "cube.fits", "ints_bzero.fits", "starfield.png"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
+import matplotlib
 import numpy as np
 import pytest
 from astropy.io import fits
+from astropy.visualization import LinearStretch, ManualInterval
 
 from workers.imaging import ImagingError, describe, file_identity, render_tile
 from workers.imaging.api import clear_caches
@@ -15,6 +17,19 @@ from workers.imaging.api import clear_caches
 def gradient(height: int, width: int) -> np.ndarray:
     """Values rise with y: row j holds j (so the top of a correct picture is brightest)."""
     return np.repeat(np.arange(height, dtype=np.float32)[:, None], width, axis=1)
+
+
+#: Tiles use 255 colours of the map: one palette step (255 / 254 grey levels), plus the one
+#: level of matplotlib's own 256-entry table of the map.
+GREY_ATOL = 255 / 254 + 1
+
+
+def linear_grey(data: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The grey level (0..255) of a linear stretch from lo to hi on matplotlib's gray map, by
+    astropy's own interval and stretch."""
+    normalised = LinearStretch()(ManualInterval(lo, hi)(data), clip=True)
+    grey: np.ndarray = matplotlib.colormaps["gray"](normalised)[..., 0] * 255
+    return grey
 
 
 def test_the_first_row_of_a_tile_is_its_highest_y(write_fits, tile):
@@ -63,8 +78,8 @@ def test_compressed_tiles_match_astropy_pixels(astropy_fits, cache_dir, decode, 
     lo, hi = float(data.min()), float(data.max())
     raw = render_tile(path, hdu=1, plane=0, level=0, x=1, y=0, params=make_params(lo, hi), cache_dir=cache_dir)
     grey = decode(raw)[..., 0].astype(float)
-    expected = np.rint((data[:256, 256:440] - lo) / (hi - lo) * 254)[::-1]
-    np.testing.assert_allclose(grey[256 - 256 :, :184], expected, atol=1)
+    # Tile (1, 0) holds columns 256..439 of the 440-wide image; its first row is the highest y.
+    np.testing.assert_allclose(grey[:, :184], linear_grey(data[:256, 256:440], lo, hi)[::-1], atol=GREY_ATOL)
 
 
 def test_bzero_integers_render_like_the_same_float_values(tmp_path, tile):
@@ -134,7 +149,7 @@ def test_multi_extension_tiles_use_their_own_hdu(astropy_fits, tile):
     lo, hi = float(min(first.min(), second.min())), float(max(first.max(), second.max()))
     for hdu, data in ((1, first), (2, second)):
         grey = tile(path, hdu=hdu, lo=lo, hi=hi)[216:, :40, 0].astype(float)
-        np.testing.assert_allclose(grey, np.rint((data - lo) / (hi - lo) * 254)[::-1], atol=1)
+        np.testing.assert_allclose(grey, linear_grey(data, lo, hi)[::-1], atol=GREY_ATOL)
     with pytest.raises(ImagingError) as err:
         tile(path, hdu=0)
     assert err.value.code == "bad_hdu" and "no data" in err.value.message
