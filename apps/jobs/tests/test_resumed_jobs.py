@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from apps.jobs.messages import ServerMessage
 from apps.jobs.models import Job
 from apps.jobs.runner import execute
 from apps.jobs.transports import RecordingReporter
+
+# The runner closes its thread's database connection when a job ends, as pool threads must.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(job: Job, worker: str) -> list[ServerMessage]:
