@@ -557,6 +557,11 @@ def test_the_file_browser_keeps_its_folder_across_a_reload(page: Any) -> None:
     page.reload()
     page.locator('[data-testid=entry][data-name="starfield.fits"]').wait_for(timeout=10_000)
     assert page.locator("[data-testid=breadcrumb] .crumb").last.inner_text() == "samples"
+    # A return through the home page (no folder in the address) opens the same folder.
+    page.goto(page.url.split("/workspaces/")[0] + "/")
+    page.wait_for_url("**/workspaces/*/**")
+    page.locator('[data-testid=entry][data-name="starfield.fits"]').wait_for(timeout=10_000)
+    assert page.locator("[data-testid=breadcrumb] .crumb").last.inner_text() == "samples"
 
 
 def test_a_new_workspace_viewer_fills_the_window_and_an_added_one_is_in_view(page: Any) -> None:

@@ -315,9 +315,18 @@ export class ToyzFileBrowser extends LitElement {
   }
 }
 
-/** The folder named by the page address (`#folder=samples/night1`), "" for the root. */
+/** Where this page's last folder is kept, for a return through a link without the address's folder. */
+const storedFolderKey = (): string => `toyz.folder:${location.pathname}`;
+
+/** The folder named by the page address (`#folder=samples/night1`), else the one this page last showed, "" for the root. */
 function folderInAddress(): string {
-  return new URLSearchParams(location.hash.slice(1)).get("folder") ?? "";
+  const named = new URLSearchParams(location.hash.slice(1)).get("folder");
+  if (named !== null) return named;
+  try {
+    return localStorage.getItem(storedFolderKey()) ?? "";
+  } catch {
+    return ""; // storage refused (private mode, policies): start at the root
+  }
 }
 
 /** Names `path` in the page address, without a history entry per folder. */
@@ -327,6 +336,11 @@ function rememberFolder(path: string): void {
   else params.set("folder", path);
   const hash = params.toString();
   history.replaceState(history.state, "", hash ? `#${hash}` : location.pathname + location.search);
+  try {
+    localStorage.setItem(storedFolderKey(), path);
+  } catch {
+    // Storage refused: the address alone remembers the folder.
+  }
 }
 
 function parentOf(path: string): string | null {
