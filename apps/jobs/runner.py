@@ -120,15 +120,18 @@ def execute(
             _finish(job, Job.Status.CANCELLED)
             reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
             return
-        resumed = job.status == Job.Status.RUNNING
+        # Still "running": the worker that started it died before it answered.
+        resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
         Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1, worker=worker[:200]
+            status=Job.Status.RUNNING,
+            started=timezone.now(),
+            attempts=F("attempts") + 1,
+            worker=worker[:200],
+            **({"message": resumed[:500]} if resumed else {}),
         )
         if resumed:
             logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
-            text = resumed_message(worker)
-            Job.objects.filter(pk=job.pk).update(message=text[:500])
-            reporter.send(job_id, progress_message(client_id, job.done, job.total, text))
+            reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
         message = _run(job, client_id, reporter, retry_on)
         reporter.send(job_id, message)
     finally:

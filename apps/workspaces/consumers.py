@@ -45,12 +45,15 @@ CLOSE_FORBIDDEN = 4403
 ACCESS_RECHECK_SECONDS = 10.0
 
 
-@db
-def _load_workspace(user: User, workspace_id: int) -> tuple[Workspace | None, bool]:
+def _workspace_access(user: User, workspace_id: int) -> tuple[Workspace | None, bool]:
+    """The workspace if `user` may view it (else None), and whether they may change it."""
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None or not can_view(user, workspace):
         return None, False
     return workspace, can_change(user, workspace)
+
+
+_load_workspace = db(_workspace_access)
 
 
 @db
@@ -59,10 +62,8 @@ def _current_access(user_id: int, workspace_id: int) -> tuple[User | None, bool,
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return None, False, False
-    workspace = Workspace.objects.filter(pk=workspace_id).first()
-    if workspace is None or not can_view(user, workspace):
-        return user, False, False
-    return user, True, can_change(user, workspace)
+    workspace, may_change = _workspace_access(user, workspace_id)
+    return user, workspace is not None, may_change
 
 
 @db
