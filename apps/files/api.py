@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from apps.files.errors import PathError
 from apps.files.services import list_folder
+from workers.errors import ToyzError
 
 
 def error_response(code: str, message: str, status: int) -> JsonResponse:
@@ -17,5 +17,5 @@ def error_response(code: str, message: str, status: int) -> JsonResponse:
 def listing(request: HttpRequest) -> JsonResponse:
     try:
         return JsonResponse(list_folder(request.user, request.GET.get("path", "")))
-    except PathError as exc:
-        return error_response(exc.code, exc.message, exc.http_status)
+    except ToyzError as exc:
+        return error_response(exc.code, exc.message, exc.status)

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User, has_right
+from workers.errors import ToyzError
 
 MAX_PATH_LENGTH = 4096
 
@@ -32,16 +32,16 @@ def data_root() -> Path:
 
 def _normalise(raw: object) -> PurePosixPath:
     if not isinstance(raw, str):
-        raise PathError("bad_path", "A path must be a string.")
+        raise ToyzError("bad_path", "A path must be a string.")
     if len(raw) > MAX_PATH_LENGTH or "\x00" in raw or "\\" in raw:
-        raise PathError("bad_path", "That path is not valid.")
+        raise ToyzError("bad_path", "That path is not valid.")
     parts: list[str] = []
     for part in raw.split("/"):
         if part in ("", "."):
             continue
         if part == "..":
             if not parts:
-                raise PathError("outside_root", "That path is outside the data folders.")
+                raise ToyzError("outside_root", "That path is outside the data folders.")
             parts.pop()
             continue
         parts.append(part)
@@ -60,21 +60,21 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
         real = Path(os.path.realpath(root.joinpath(relative)))
     except OSError:
         # A link swapped for a file between realpath's lstat and readlink: the name moved under us.
-        raise PathError("bad_path", "That path changed while the server was opening it; try again.") from None
+        raise ToyzError("bad_path", "That path changed while the server was opening it; try again.") from None
     except ValueError:
         # A lone surrogate (UnicodeEncodeError) names no file the system could hold.
-        raise PathError("bad_path", "That path is not valid.") from None
+        raise ToyzError("bad_path", "That path is not valid.") from None
     if real != root and root not in real.parents:
-        raise PathError("outside_root", "That path is outside the data folders.")
+        raise ToyzError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
     if not has_right(user, client, right):
-        raise PathError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
+        raise ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
     try:
         exists = real.exists()
     except OSError:
         # Names too long, folders the server may not enter: the user gets a sentence, not a 500.
-        raise PathError("bad_path", "The server cannot open that path.") from None
+        raise ToyzError("bad_path", "The server cannot open that path.") from None
     if must_exist and not exists:
-        raise PathError("not_found", "No such file or folder.")
+        raise ToyzError("not_found", "No such file or folder.")
     client_str = "" if str(client) == "." else client.as_posix()
     return ResolvedPath(client=client_str, real=real)

@@ -7,9 +7,9 @@ import stat
 from pathlib import PurePosixPath
 from typing import TypedDict
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User, visible_children
 from apps.files.resolver import ResolvedPath, resolve
+from workers.errors import ToyzError
 from workers.imaging import is_openable
 
 MAX_ENTRIES = 5000
@@ -35,11 +35,11 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
     """List a folder the user may list: folders first, then files, by name."""
     folder = raw_path if isinstance(raw_path, ResolvedPath) else resolve(user, raw_path, Right.LIST)
     if not folder.real.is_dir():
-        raise PathError("bad_path", "That is a file, not a folder.")
+        raise ToyzError("bad_path", "That is a file, not a folder.")
     try:
         names = sorted(os.listdir(folder.real))
     except OSError:
-        raise PathError("forbidden", "The server itself cannot read this folder.") from None
+        raise ToyzError("forbidden", "The server itself cannot read this folder.") from None
     base = PurePosixPath(folder.client)
     names = [n for n in visible_children(user, base, names) if not n.startswith(".")]
     entries: list[Entry] = []
@@ -49,7 +49,7 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
             # Symlinks are shown only when they land inside the root, where the user may list them.
             target = resolve(user, (base / name).as_posix(), Right.LIST).real if entry.is_symlink() else entry
             info = os.stat(target)
-        except (PathError, OSError):
+        except (ToyzError, OSError):
             continue  # a dangling or escaping symlink, or a file that vanished meanwhile
         is_dir = stat.S_ISDIR(info.st_mode)
         entries.append(

@@ -17,16 +17,15 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from apps.files.errors import PathError
 from apps.files.resolver import ResolvedPath
 from apps.imaging import services
-from workers.imaging import ImagingError, colormap_names
+from workers.errors import ToyzError
+from workers.imaging import colormap_names
 from workers.imaging.render import palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_STATUS = {"not_found": 404, "bad_params": 400, "bad_hdu": 400, "bad_plane": 400, "too_large": 413}
 _CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 #: Marks a tile shown from a preview (see workers.imaging.api.render_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
@@ -41,21 +40,21 @@ def _int(query: Any, name: str, default: int | None = None) -> int:
     raw = query.get(name)
     if raw is None or raw == "":
         if default is None:
-            raise ImagingError("bad_params", f"The parameter {name} is missing.")
+            raise ToyzError("bad_params", f"The parameter {name} is missing.")
         return default
     try:
         return int(raw)
     except ValueError:
-        raise ImagingError("bad_params", f"The parameter {name} must be a whole number.") from None
+        raise ToyzError("bad_params", f"The parameter {name} must be a whole number.") from None
 
 
 def _float(query: Any, name: str) -> float:
     try:
         value = float(query.get(name, ""))
     except ValueError:
-        raise ImagingError("bad_params", f"The parameter {name} must be a number.") from None
+        raise ToyzError("bad_params", f"The parameter {name} must be a number.") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ImagingError("bad_params", f"The parameter {name} must be a finite number.")
+        raise ToyzError("bad_params", f"The parameter {name} must be a finite number.")
     return value
 
 
@@ -65,10 +64,8 @@ async def _guarded(request: HttpRequest, work: Callable[[ResolvedPath], T]) -> T
     try:
         image = await sync_to_async(services.open_image)(user, request.GET.get("path", ""))
         return await sync_to_async(work, thread_sensitive=False)(image)
-    except PathError as exc:
-        return _error(exc.code, exc.message, exc.http_status)
-    except ImagingError as exc:
-        return _error(exc.code, exc.message, _STATUS.get(exc.code, 422))
+    except ToyzError as exc:
+        return _error(exc.code, exc.message, exc.status)
     except OSError:
         # The cache folder full or read-only, a disk gone: the log has the details, the user a sentence.
         logger.exception("Imaging request %s failed on the server's files", request.path)
@@ -158,7 +155,7 @@ def colormap(request: HttpRequest) -> JsonResponse:
     name = request.GET.get("name", "gray")
     try:
         table = palette(name, request.GET.get("inv") == "1")
-    except ImagingError as exc:
+    except ToyzError as exc:
         return _error(exc.code, exc.message, 400)
     return JsonResponse({"name": name, "colors": table[:255, :3].tolist()})
 

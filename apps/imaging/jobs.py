@@ -7,12 +7,10 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right
 from apps.imaging import services
-from apps.jobs.errors import JobCancelled, JobError
 from apps.jobs.registry import JobContext, Param, register
-from workers.imaging import ImagingError
+from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_FAILURES = 100
@@ -69,11 +67,8 @@ def prerender(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     folder = params["path"]
     if not folder.real.is_dir():
-        raise JobError("bad_path", "That is a file, not a folder; pre-render it with imaging.prerender.")
-    try:
-        files, refused = services.find_images(ctx.user, folder, params["recursive"])
-    except PathError as exc:
-        raise JobError(exc.code, exc.message) from None
+        raise ToyzError("bad_path", "That is a file, not a folder; pre-render it with imaging.prerender.")
+    files, refused = services.find_images(ctx.user, folder, params["recursive"])
     failures = [{"path": path, "code": exc.code, "message": exc.message} for path, exc in refused]
     built = skipped = 0
     total = len(files)
@@ -89,7 +84,7 @@ def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             result = services.prerender(image, None, progress=within_file)
         except (JobCancelled, SoftTimeLimitExceeded):
             raise
-        except (ImagingError, PathError, JobError) as exc:
+        except ToyzError as exc:
             failures.append({"path": image.client, "code": exc.code, "message": exc.message})
             continue
         except Exception:

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
+from workers.errors import ToyzError
 from workers.imaging import (
     MOSAIC_HDU,
     RenderParams,
@@ -41,7 +41,7 @@ def open_image(user: User, raw_path: object) -> ResolvedPath:
     """Resolve a path the user may read and that is a file."""
     resolved = resolve(user, raw_path, Right.READ)
     if not resolved.real.is_file():
-        raise PathError("bad_path", "That is a folder, not an image file.")
+        raise ToyzError("bad_path", "That is a folder, not an image file.")
     return resolved
 
 
@@ -113,7 +113,7 @@ def prerender(
 ) -> dict[str, Any]:
     """Build and cache a file's whole pyramid, unless it is already complete.
 
-    Returns ``{"path", "hdus", "levels", "tiles", "skipped"}``. Raises ImagingError for files
+    Returns ``{"path", "hdus", "levels", "tiles", "skipped"}``. Raises ToyzError for files
     that cannot be shown; other errors (OSError on the cache) pass through.
     """
     identity = file_identity(image.real)
@@ -204,7 +204,7 @@ def forget_prerender(image: ResolvedPath, hdu: int | None) -> None:
 
 def find_images(
     user: User, folder: ResolvedPath, recursive: bool
-) -> tuple[list[ResolvedPath], list[tuple[str, PathError]]]:
+) -> tuple[list[ResolvedPath], list[tuple[str, ToyzError]]]:
     """The image files in a folder (in its subfolders too when `recursive`), each checked for `user`.
 
     Returns the files the user may read, in path order, and the (path, error) of those refused
@@ -219,14 +219,14 @@ def find_images(
             if not name.startswith(".") and is_openable(name):
                 candidates.append((base / relative / name).as_posix())
         if len(candidates) > MAX_PRERENDER_FILES:
-            raise PathError(
+            raise ToyzError(
                 "bad_path", f"That folder holds more than {MAX_PRERENDER_FILES} images; choose a smaller one."
             )
     found: list[ResolvedPath] = []
-    refused: list[tuple[str, PathError]] = []
+    refused: list[tuple[str, ToyzError]] = []
     for client in candidates:
         try:
             found.append(resolve(user, client, Right.READ))
-        except PathError as exc:
+        except ToyzError as exc:
             refused.append((client, exc))
     return found, refused

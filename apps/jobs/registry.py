@@ -11,10 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User, is_active_user
 from apps.files.resolver import resolve
-from apps.jobs.errors import JobError
+from workers.errors import ToyzError
 
 ParamKind = Literal["str", "int", "float", "bool", "path"]
 MAX_STRING = 4096
@@ -82,7 +81,7 @@ def register(
 def get(name: object) -> JobSpec:
     if not isinstance(name, str) or name not in _REGISTRY:
         shown = name if isinstance(name, str) and len(name) < 100 else "that function"
-        raise JobError("unknown_function", f"There is no job function called {shown!r}.")
+        raise ToyzError("unknown_function", f"There is no job function called {shown!r}.")
     return _REGISTRY[name]
 
 
@@ -99,33 +98,30 @@ def _clean_value(param: Param, value: Any, user: User) -> Any:
     if value is None:
         if param.nullable:
             return None
-        raise JobError("bad_params", f"{param.name} must not be null.")
+        raise ToyzError("bad_params", f"{param.name} must not be null.")
     if param.kind == "path":
-        try:
-            return resolve(user, value, param.right)
-        except PathError as exc:
-            raise JobError(exc.code, exc.message) from None
+        return resolve(user, value, param.right)
     if param.kind == "str":
         if not isinstance(value, str) or len(value) > MAX_STRING:
-            raise JobError("bad_params", f"{param.name} must be a string.")
+            raise ToyzError("bad_params", f"{param.name} must be a string.")
         return value
     if param.kind == "bool":
         if not isinstance(value, bool):
-            raise JobError("bad_params", f"{param.name} must be true or false.")
+            raise ToyzError("bad_params", f"{param.name} must be true or false.")
         return value
     # bool is an int in Python; refuse it where a number is expected.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise JobError("bad_params", f"{param.name} must be a number.")
+        raise ToyzError("bad_params", f"{param.name} must be a number.")
     if param.kind == "int":
         if isinstance(value, float) and not value.is_integer():
-            raise JobError("bad_params", f"{param.name} must be a whole number.")
+            raise ToyzError("bad_params", f"{param.name} must be a whole number.")
         value = int(value)
     else:
         value = float(value)
         if not math.isfinite(value):
-            raise JobError("bad_params", f"{param.name} must be a finite number.")
+            raise ToyzError("bad_params", f"{param.name} must be a finite number.")
     if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
-        raise JobError("bad_params", f"{param.name} must be between {param.minimum} and {param.maximum}.")
+        raise ToyzError("bad_params", f"{param.name} must be between {param.minimum} and {param.maximum}.")
     return value
 
 
@@ -134,16 +130,16 @@ def clean_params(spec: JobSpec, user: User, raw: object) -> dict[str, Any]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise JobError("bad_params", "params must be an object.")
+        raise ToyzError("bad_params", "params must be an object.")
     known = {p.name for p in spec.params}
     unknown = sorted(str(k)[:50] for k in raw if k not in known)
     if unknown:
-        raise JobError("bad_params", f"{spec.name} takes no parameter {', '.join(unknown)}.")
+        raise ToyzError("bad_params", f"{spec.name} takes no parameter {', '.join(unknown)}.")
     cleaned: dict[str, Any] = {}
     for param in spec.params:
         if param.name not in raw:
             if param.required:
-                raise JobError("bad_params", f"{spec.name} needs the parameter {param.name}.")
+                raise ToyzError("bad_params", f"{spec.name} needs the parameter {param.name}.")
             # A default path still goes through the resolver, like any path.
             missing = param.kind == "path" and param.default is not None
             cleaned[param.name] = _clean_value(param, param.default, user) if missing else param.default
@@ -156,5 +152,5 @@ def prepare(user: User, fn: object, raw_params: object) -> tuple[JobSpec, dict[s
     """Look up, authorise and validate a job request: the one check both the socket and the runner make."""
     spec = get(fn)
     if not can_run(user, spec):
-        raise JobError("forbidden", f"You are not allowed to run {spec.name}.")
+        raise ToyzError("forbidden", f"You are not allowed to run {spec.name}.")
     return spec, clean_params(spec, user, raw_params)

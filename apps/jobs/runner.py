@@ -17,13 +17,11 @@ from django.db import close_old_connections
 from django.db.models import F
 from django.utils import timezone
 
-from apps.files.errors import PathError
 from apps.files.permissions import User
 from apps.jobs import registry
-from apps.jobs.errors import JobCancelled, JobError
 from apps.jobs.messages import ResultMessage, ServerMessage, error_result, ok_result, progress_message
 from apps.jobs.models import Job
-from workers.imaging import ImagingError
+from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +142,11 @@ def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exce
         result = spec.func(Context(job, client_id, reporter), params)
         encoded = json.dumps(result, allow_nan=False)
         if len(encoded) > MAX_RESULT_BYTES:
-            raise JobError("job_failed", "The result is too large to send; narrow the request.")
+            raise ToyzError("job_failed", "The result is too large to send; narrow the request.")
     except JobCancelled:
         _finish(job, Job.Status.CANCELLED)
         return error_result(client_id, "cancelled", "The job was cancelled.")
-    except (JobError, PathError, ImagingError) as exc:
+    except ToyzError as exc:
         _finish(job, Job.Status.ERROR, error_code=exc.code, error_message=exc.message)
         return error_result(client_id, exc.code, exc.message)
     except SoftTimeLimitExceeded:

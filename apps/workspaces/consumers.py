@@ -13,16 +13,15 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import resolve
 from apps.jobs import registry, transports
-from apps.jobs.errors import JobError
 from apps.jobs.messages import error_message, error_result, progress_message
 from apps.jobs.models import Job
 from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_change, can_view
 from apps.workspaces.services import clean_event, clean_layout
+from workers.errors import ToyzError
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -79,7 +78,7 @@ def _create_job(user: User, workspace_id: int, fn: Any, params: Any) -> tuple[st
 def _may_read(user: User, path: Any) -> bool:
     try:
         resolve(user, path, Right.READ, must_exist=False)
-    except PathError:
+    except ToyzError:
         return False
     return True
 
@@ -216,7 +215,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             await handler(content)
-        except JobError as exc:
+        except ToyzError as exc:
             await self.send_json(error_message(exc.code, exc.message))
 
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[None]]]:
@@ -232,7 +231,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     def _client_id(content: dict[str, Any]) -> int:
         value = content.get("id")
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CLIENT_ID:
-            raise JobError("bad_message", "A job message needs an integer id.")
+            raise ToyzError("bad_message", "A job message needs an integer id.")
         return value
 
     async def handle_job(self, content: dict[str, Any]) -> None:
@@ -248,7 +247,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             job_id, heavy = await _create_job(self.user, self.workspace_id, content.get("fn"), content.get("params"))
-        except JobError as exc:
+        except ToyzError as exc:
             await self.send_json(error_result(client_id, exc.code, exc.message))
             return
         self.pending[client_id] = job_id
@@ -284,7 +283,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
 
     async def handle_layout(self, content: dict[str, Any]) -> None:
         if not self.may_change:
-            raise JobError("forbidden", "You can view this workspace but not change it.")
+            raise ToyzError("forbidden", "You can view this workspace but not change it.")
         tiles = clean_layout(content.get("tiles"))
         await _save_layout(self.workspace_id, tiles)
         payload = {"type": "event", "event": "layout", "from": self.user.get_username(), "tiles": tiles}

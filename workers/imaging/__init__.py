@@ -16,7 +16,6 @@ from .api import (
     tile_needs_building,
 )
 from .cache import EvictionSummary, evict_cache, file_identity
-from .errors import ImagingError
 from .formats import OPENABLE_SUFFIXES, is_openable
 from .hdus import TILE_SIZE, HduInfo
 from .mosaic import MOSAIC_HDU
@@ -31,7 +30,6 @@ __all__ = [
     "Description",
     "EvictionSummary",
     "HduInfo",
-    "ImagingError",
     "Pixel",
     "PyramidSummary",
     "RenderParams",

@@ -1,7 +1,7 @@
 """The high-level imaging functions that the web server and the workers call.
 
 Every function takes a real filesystem path (already resolved and checked by the caller) and
-raises only :class:`~workers.imaging.errors.ImagingError` for bad input. Shapes of the returned
+raises only :class:`~workers.imaging.errors.ToyzError` for bad input. Shapes of the returned
 dictionaries are those of ``docs/architecture.md``.
 """
 
@@ -21,6 +21,8 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.wcs.utils import wcs_to_celestial_frame
 
+from workers.errors import ToyzError
+
 from .cache import (
     atomic_write_bytes,
     atomic_write_json,
@@ -31,7 +33,6 @@ from .cache import (
     tile_path,
     touch_used,
 )
-from .errors import ImagingError
 from .mosaic import (
     MOSAIC_HDU,
     CcdRef,
@@ -174,21 +175,21 @@ def select_view(f: OpenedFile, hdu: int, plane: int) -> View:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_hdu`` (for -1: the file has no mosaic), ``bad_plane``, ``too_large``.
     """
     if hdu != MOSAIC_HDU:
         return select_source(f, hdu, plane)
     mosaic = mosaic_of(f)
     if mosaic is None:
-        raise ImagingError(
+        raise ToyzError(
             "bad_hdu",
             f"HDU -1 (the mosaic) does not exist: {f.name} has {len(f.infos)} HDU(s), numbered 0 to "
             f"{len(f.infos) - 1}, and only a detector mosaic has a focal plane (CCDs with DETSEC, or "
             "CCDs of one shape that their WCS places side by side)",
         )
     if plane != 0:
-        raise ImagingError("bad_plane", f"Plane {plane} does not exist; the mosaic has 1 plane, numbered 0")
+        raise ToyzError("bad_plane", f"Plane {plane} does not exist; the mosaic has 1 plane, numbered 0")
     return mosaic
 
 
@@ -236,7 +237,7 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``not_found``, ``unreadable``, ``too_large``; ``not_an_image`` when ``hdu`` is None and
         no HDU can be shown; ``bad_hdu``; ``bad_plane``.
     """
@@ -249,7 +250,7 @@ def describe(path: Path, *, hdu: int | None = None, plane: int = 0, cache_dir: P
             first = first_image_hdu(f)
             if first is None:
                 reasons = "; ".join(f"HDU {i['index']}: {i['problem']}" for i in f.infos)
-                raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown as an image ({reasons})")
+                raise ToyzError("not_an_image", f"{f.name} has no HDU that can be shown as an image ({reasons})")
             hdu = first
         cuts: dict[str, list[float]] = {}
         preview = False
@@ -289,7 +290,7 @@ def default_cuts(path: Path, *, hdu: int, plane: int, cache_dir: Path) -> dict[s
 
     Raises
     ------
-    ImagingError
+    ToyzError
         As :func:`describe`, plus ``bad_hdu`` for an HDU that cannot be shown.
     """
     with opened(path) as f:
@@ -334,7 +335,7 @@ def render_tile(
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_params`` for a level or tile outside the pyramid; ``bad_hdu``, ``bad_plane``,
         ``not_found``, ``unreadable``.
     """
@@ -403,7 +404,7 @@ def raw_tile(
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``unsupported`` for colour pictures (their bands are not data values); otherwise as
         :func:`render_tile`.
     """
@@ -411,7 +412,7 @@ def raw_tile(
         touch_used(cache_dir, f.identity)
         src = select_view(f, hdu, plane)
         if src.bands != 1:
-            raise ImagingError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
+            raise ToyzError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
         data = _tile_data(f, src, level, x, y, cache_dir, preview=preview)
     with np.errstate(invalid="ignore"):
         data = np.where(np.isfinite(data), data, np.nan)
@@ -482,11 +483,11 @@ def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_params`` for non-finite coordinates; ``bad_hdu``, ``bad_plane``, ``not_found``.
     """
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise ImagingError("bad_params", "x and y must be finite numbers")
+        raise ToyzError("bad_params", "x and y must be finite numbers")
     col, row = math.floor(x), math.floor(y)
     ccd: CcdRef | None = None
     with opened(path) as f:
@@ -576,7 +577,7 @@ def build_pyramid(
             if hdu is None:
                 hdus = _image_hdus(f)
                 if not hdus:
-                    raise ImagingError("not_an_image", f"{f.name} has no HDU that can be shown")
+                    raise ToyzError("not_an_image", f"{f.name} has no HDU that can be shown")
                 sources = [select_source(f, h, 0) for h in hdus]
             else:
                 sources = [select_source(f, hdu, plane)]

@@ -34,7 +34,7 @@ from typing import Any, Final, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ImagingError
+from workers.errors import ToyzError
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def file_identity(path: Path) -> str:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``not_found`` if the file does not exist, ``unreadable`` if it is a folder or cannot be
         examined.
     """
@@ -66,11 +66,11 @@ def file_identity(path: Path) -> str:
     try:
         st = os.stat(real)
     except FileNotFoundError:
-        raise ImagingError("not_found", f"{Path(path).name}: no such file") from None
+        raise ToyzError("not_found", f"{Path(path).name}: no such file") from None
     except OSError as exc:
-        raise ImagingError("unreadable", f"{Path(path).name}: cannot examine the file ({exc.strerror})") from None
+        raise ToyzError("unreadable", f"{Path(path).name}: cannot examine the file ({exc.strerror})") from None
     if not Path(real).is_file():
-        raise ImagingError("unreadable", f"{Path(path).name} is not a file; choose a file")
+        raise ToyzError("unreadable", f"{Path(path).name} is not a file; choose a file")
     return stat_identity(real, st)
 
 

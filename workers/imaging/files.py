@@ -26,9 +26,10 @@ import numpy as np
 import numpy.typing as npt
 from astropy.io import fits
 
+from workers.errors import ToyzError
+
 from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
 from .cache import file_identity, stat_identity
-from .errors import ImagingError
 from .hdus import HduInfo, celestial_wcs, data_offset, hdu_info, header_has_celestial_wcs, image_keywords, is_packed
 from .raster import probe_raster
 
@@ -208,13 +209,13 @@ class OpenedFile:
 
         Raises
         ------
-        ImagingError
+        ToyzError
             ``unreadable`` when the file is shorter than its header says (it changed).
         """
         layout = self.raw[hdu]
         fd = self.fd
         if fd is None:
-            raise ImagingError("unreadable", CHANGED)
+            raise ToyzError("unreadable", CHANGED)
         item = layout.dtype.itemsize
         width, rows = x1 - x0, y1 - y0
         first = layout.offset + (plane * layout.height + y0) * layout.width * item
@@ -225,15 +226,15 @@ class OpenedFile:
                 buf = np.empty((rows, span), layout.dtype)
                 got = os.preadv(fd, [buf.data], start) if buf.size else 0
                 if got != buf.nbytes:
-                    raise ImagingError("unreadable", CHANGED)
+                    raise ToyzError("unreadable", CHANGED)
                 return buf if rows == 1 else buf[:, x0:x1]
             out = np.empty((rows, width), layout.dtype)
             for j in range(rows):
                 if os.preadv(fd, [memoryview(out[j])], first + (j * layout.width + x0) * item) != width * item:
-                    raise ImagingError("unreadable", CHANGED)
+                    raise ToyzError("unreadable", CHANGED)
             return out
         except OSError as exc:
-            raise ImagingError("unreadable", f"{CHANGED} ({exc.strerror})") from None
+            raise ToyzError("unreadable", f"{CHANGED} ({exc.strerror})") from None
 
     def section(
         self, hdu: int, lead: tuple[int, ...], y0: int, y1: int, x0: int, x1: int, step: int = 1
@@ -247,7 +248,7 @@ class OpenedFile:
         try:
             with self.lock, np.errstate(all="ignore"):
                 if self.hdul is None:
-                    raise ImagingError("unreadable", CHANGED)
+                    raise ToyzError("unreadable", CHANGED)
                 if hdu in self.by_cfitsio:
                     if self.packed is None:
                         self.packed = self._open_packed()
@@ -256,12 +257,12 @@ class OpenedFile:
                     return np.asarray(self.packed[hdu][key]).reshape(rows, x1 - x0)
                 section = self._image_hdu(hdu).section
                 return np.asarray(section[(*lead, slice(y0, y1, step), slice(x0, x1))])
-        except ImagingError:
+        except ToyzError:
             raise
         except Exception:
             # cfitsio's messages name the server path: they go to the log, not to the user.
             logger.warning("Reading HDU %s of %s failed", hdu, self.real_path, exc_info=True)
-            raise ImagingError(
+            raise ToyzError(
                 "unreadable",
                 f"Could not read the pixels of HDU {hdu} of {self.name}; "
                 "the file may have changed or be damaged: reopen it, or copy it again",
@@ -278,7 +279,7 @@ class OpenedFile:
         try:
             _check_descriptor(fd, self.real_path, self.name)
             if stat_identity(self.real_path, os.fstat(fd)) != self.identity:
-                raise ImagingError("unreadable", CHANGED)
+                raise ToyzError("unreadable", CHANGED)
             return fitsio.FITS(f"/proc/self/fd/{fd}")
         finally:
             os.close(fd)
@@ -329,7 +330,7 @@ def opened(path: Path) -> Iterator[OpenedFile]:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``not_found``, ``unreadable`` (not FITS nor a picture, headers broken) or ``too_large``.
     """
     global _open_pid
@@ -338,7 +339,7 @@ def opened(path: Path) -> Iterator[OpenedFile]:
     if real != os.path.abspath(path):
         # Callers pass paths they resolved and checked; one that resolves elsewhere now had a
         # folder swapped for a symlink since, so it may no longer be what was checked.
-        raise ImagingError("unreadable", f"{Path(path).name} moved while it was being opened; open it again.")
+        raise ToyzError("unreadable", f"{Path(path).name} moved while it was being opened; open it again.")
     key = (real, identity)
     to_close: list[OpenedFile] = []
     with _open_lock:
@@ -388,9 +389,9 @@ def _open_uncached(real: str, name: str, identity: str) -> OpenedFile:
         with Path(real).open("rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        raise ImagingError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
+        raise ToyzError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
     if not magic:
-        raise ImagingError("unreadable", f"{name} is empty; choose another file")
+        raise ToyzError("unreadable", f"{name} is empty; choose another file")
     if magic.startswith(_FITS_MAGIC):
         return _open_fits(real, name, identity, stream=magic.startswith(_STREAM_MAGIC))
     info, mode, fmt = probe_raster(real, name)
@@ -403,7 +404,7 @@ def _check_descriptor(fd: int, real: str, name: str) -> None:
     """Refuse a descriptor that does not lead to ``real`` (a symlink swapped in after the check)."""
     link = Path(f"/proc/self/fd/{fd}")
     if link.exists() and str(link.readlink()) != real:
-        raise ImagingError("unreadable", f"{name} moved while it was being opened; open it again.")
+        raise ToyzError("unreadable", f"{name} moved while it was being opened; open it again.")
 
 
 def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFile:
@@ -417,7 +418,7 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
     except Exception as exc:
         if hdul is not None:
             hdul.close()
-        raise ImagingError(
+        raise ToyzError(
             "unreadable",
             f"{name} is not a readable FITS file ({exc}); check that it is a FITS image or a PNG/JPEG/TIFF picture",
         ) from None
@@ -443,7 +444,7 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
             _check_descriptor(entry.fd, real, name)
     except OSError as exc:
         entry.close()
-        raise ImagingError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
+        raise ToyzError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
     # From CTYPE1/CTYPE2 only: a WCS per HDU costs milliseconds, so it is built when needed
     # (by :meth:`OpenedFile.celestial_wcs`, for pixel_at and for a mosaic placed by WCS).
     for info in entry.infos:

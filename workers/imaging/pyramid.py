@@ -21,9 +21,10 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from workers.errors import ToyzError
+
 from . import reading
 from .cache import atomic_npy, build_lock, level_path, load_npy
-from .errors import ImagingError
 from .reading import (
     TILE_SIZE,
     FloatArray,
@@ -112,13 +113,13 @@ class Extent(Protocol):
 def check_tile(src: Extent, level: int, tx: int, ty: int) -> None:
     """Raise ``bad_params`` unless ``(level, tx, ty)`` is a tile of ``src``."""
     if not 0 <= level < src.levels:
-        raise ImagingError(
+        raise ToyzError(
             "bad_params",
             f"Level {level} does not exist; this image has {src.levels} level(s), numbered 0 to {src.levels - 1}",
         )
     nx, ny = tile_counts(src.width, src.height, level)
     if not (0 <= tx < nx and 0 <= ty < ny):
-        raise ImagingError(
+        raise ToyzError(
             "bad_params",
             f"Tile ({tx}, {ty}) is outside level {level}, which has {nx}×{ny} tiles (x 0 to {nx - 1}, y 0 to {ny - 1})",
         )
@@ -203,7 +204,7 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
             arr = load_npy(target)
     if arr is None:
         # Never a server path in a message that reaches users.
-        raise ImagingError("unreadable", f"Could not store level {level} of this image in the cache; try again")
+        raise ToyzError("unreadable", f"Could not store level {level} of this image in the cache; try again")
     return arr
 
 
@@ -230,7 +231,7 @@ def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_di
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_params`` for a level or tile outside the pyramid.
     """
     check_tile(src, level, tx, ty)

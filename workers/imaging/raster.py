@@ -13,8 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from workers.errors import ToyzError
+
 from . import silence  # noqa: F401  (Pillow's bomb warning is filtered: we apply our own cap)
-from .errors import ImagingError
 from .formats import RASTER_FORMATS
 from .hdus import HduInfo, level_count
 
@@ -46,7 +47,7 @@ def raster_plan(mode: str, has_transparency: bool) -> tuple[str | None, int, str
         return (None if mode == "RGB" else "RGB"), 3, "uint8"
     if mode in _RGBA_MODES:
         return (None if mode == "RGBA" else "RGBA"), 4, "uint8"
-    raise ImagingError("unsupported", f"Pictures in Pillow mode {mode!r} are not supported")
+    raise ToyzError("unsupported", f"Pictures in Pillow mode {mode!r} are not supported")
 
 
 def probe_raster(real: str, name: str) -> tuple[HduInfo, str, str]:
@@ -59,7 +60,7 @@ def probe_raster(real: str, name: str) -> tuple[HduInfo, str, str]:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``unreadable`` (not a picture), ``too_large``, ``unsupported`` (an odd mode).
     """
     try:
@@ -68,15 +69,15 @@ def probe_raster(real: str, name: str) -> tuple[HduInfo, str, str]:
             mode, fmt = im.mode, str(im.format)
             has_transparency = "transparency" in im.info
     except Image.DecompressionBombError:
-        raise ImagingError("too_large", f"{name} is too large a picture to open") from None
+        raise ToyzError("too_large", f"{name} is too large a picture to open") from None
     except Exception:
-        raise ImagingError(
+        raise ToyzError(
             "unreadable",
             f"{name} is neither a FITS file nor a picture (PNG, JPEG, TIFF, BMP, GIF); "
             "check that you chose the right file",
         ) from None
     if width * height > MAX_RASTER_PIXELS:
-        raise ImagingError(
+        raise ToyzError(
             "too_large",
             f"{name} has {width}×{height} pixels, more than the {MAX_RASTER_PIXELS} this server "
             "decodes; convert it to FITS to view it",
@@ -111,12 +112,12 @@ def decode_raster(real: str, name: str) -> npt.NDArray[Any]:
             im.load()
             pic = im.convert(target) if target else im
             arr = np.asarray(pic)
-    except ImagingError:
+    except ToyzError:
         raise
     except Image.DecompressionBombError:
-        raise ImagingError("too_large", f"{name} is too large a picture to open") from None
+        raise ToyzError("too_large", f"{name} is too large a picture to open") from None
     except Exception as exc:
-        raise ImagingError("unreadable", f"Could not decode {name} ({exc}); the picture may be damaged") from None
+        raise ToyzError("unreadable", f"Could not decode {name} ({exc}); the picture may be damaged") from None
     if arr.dtype != np.uint8:
         arr = arr.astype(np.float32)
     # Pictures store the top row first; level 0 stores y = 0 (the bottom) first.

@@ -21,9 +21,10 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+from workers.errors import ToyzError
+
 from . import raster
 from .cache import atomic_npy, build_lock, level_path, load_npy, plane_dir
-from .errors import ImagingError
 from .files import OpenedFile, RawLayout, clear_open_files, opened
 from .hdus import TILE_SIZE, HduInfo, level_count
 
@@ -139,7 +140,7 @@ def first_image_hdu(f: OpenedFile) -> int | None:
 def check_hdu(f: OpenedFile, hdu: int) -> HduInfo:
     """Return the info of HDU ``hdu``, raising ``bad_hdu`` when there is no such HDU."""
     if not 0 <= hdu < len(f.infos):
-        raise ImagingError(
+        raise ToyzError(
             "bad_hdu",
             f"HDU {hdu} does not exist; {f.name} has {len(f.infos)} HDU(s), numbered 0 to {len(f.infos) - 1}",
         )
@@ -149,7 +150,7 @@ def check_hdu(f: OpenedFile, hdu: int) -> HduInfo:
 def check_plane(info: HduInfo, plane: int) -> None:
     """Raise ``bad_plane`` unless ``plane`` is a plane of the image HDU ``info``."""
     if not 0 <= plane < info["planes"]:
-        raise ImagingError(
+        raise ToyzError(
             "bad_plane",
             f"Plane {plane} does not exist; HDU {info['index']} has {info['planes']} plane(s), "
             f"numbered 0 to {info['planes'] - 1}",
@@ -161,13 +162,13 @@ def select_source(f: OpenedFile, hdu: int, plane: int) -> Source:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_hdu`` for a missing or non-displayable HDU (with its problem), ``too_large`` for
         an HDU beyond the size caps, ``bad_plane``.
     """
     info = check_hdu(f, hdu)
     if not info["is_image"]:
-        raise ImagingError(f.codes.get(hdu, "bad_hdu"), f"HDU {hdu} cannot be shown: {info['problem']}")
+        raise ToyzError(f.codes.get(hdu, "bad_hdu"), f"HDU {hdu} cannot be shown: {info['problem']}")
     check_plane(info, plane)
     lead: tuple[int, ...] = ()
     tile_rows = tile_cols = 1

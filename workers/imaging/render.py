@@ -34,8 +34,9 @@ from astropy.visualization import (
 )
 from PIL import Image
 
+from workers.errors import ToyzError
+
 from . import silence  # noqa: F401  (ZScale's warnings on flat data are filtered)
-from .errors import ImagingError
 
 STRETCHES: Final = ("linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq")
 FORMATS: Final = ("png", "jpg", "webp")
@@ -80,7 +81,7 @@ def _parse_float(query: Mapping[str, str], name: str, default: float) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ImagingError("bad_params", f"{name} must be a number, not {text!r}") from None
+        raise ToyzError("bad_params", f"{name} must be a number, not {text!r}") from None
 
 
 @dataclass(frozen=True)
@@ -111,18 +112,18 @@ class RenderParams:
 
     def __post_init__(self) -> None:
         if self.stretch not in STRETCHES:
-            raise ImagingError(
+            raise ToyzError(
                 "bad_params",
                 f"Unknown stretch {self.stretch!r}; choose one of {', '.join(STRETCHES)}",
             )
         if self.fmt not in FORMATS:
-            raise ImagingError("bad_params", f"Unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
+            raise ToyzError("bad_params", f"Unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.cmap not in matplotlib.colormaps:
-            raise ImagingError("bad_params", f"Unknown colormap {self.cmap!r}; pick a matplotlib colormap name")
+            raise ToyzError("bad_params", f"Unknown colormap {self.cmap!r}; pick a matplotlib colormap name")
         for name in ("lo", "hi"):
             value = float(getattr(self, name))
             if not math.isfinite(value):
-                raise ImagingError("bad_params", f"{name} must be a finite number, not {value}")
+                raise ToyzError("bad_params", f"{name} must be a finite number, not {value}")
             # float() and + 0.0 make 1 / 1.0 / -0.0 produce the same key.
             object.__setattr__(self, name, value + 0.0)
         object.__setattr__(self, "invert", bool(self.invert))
@@ -141,12 +142,12 @@ class RenderParams:
 
         Raises
         ------
-        ImagingError
+        ToyzError
             ``bad_params`` with a message naming the bad value.
         """
         inv = q.get("inv", "0").strip().lower()
         if inv not in _FALSE | _TRUE:
-            raise ImagingError("bad_params", f"inv must be 0 or 1, not {inv!r}")
+            raise ToyzError("bad_params", f"inv must be 0 or 1, not {inv!r}")
         return cls(
             stretch=q.get("stretch") or "linear",
             lo=_parse_float(q, "lo", default_cuts[0]),
@@ -282,13 +283,13 @@ def palette(cmap: str, invert: bool) -> npt.NDArray[np.uint8]:
 
     Raises
     ------
-    ImagingError
+    ToyzError
         ``bad_params`` for an unknown colormap.
     """
     try:
         colormap = matplotlib.colormaps[cmap]
     except KeyError:
-        raise ImagingError("bad_params", f"Unknown colormap {cmap!r}") from None
+        raise ToyzError("bad_params", f"Unknown colormap {cmap!r}") from None
     if invert:
         colormap = colormap.reversed()
     table = np.zeros((256, 4), dtype=np.uint8)
@@ -321,7 +322,7 @@ def encode_indexed(indices: npt.NDArray[np.uint8], cmap: str, invert: bool, fmt:
         return _save(Image.fromarray(table[indices, :3]), "JPEG", quality=90)
     if fmt == "webp":
         return _save(Image.fromarray(table[indices]), "WEBP", **_WEBP)
-    raise ImagingError("bad_params", f"Unknown format {fmt!r}")
+    raise ToyzError("bad_params", f"Unknown format {fmt!r}")
 
 
 def encode_colour(data: npt.NDArray[Any], fmt: str) -> bytes:
@@ -342,7 +343,7 @@ def encode_colour(data: npt.NDArray[Any], fmt: str) -> bytes:
         return _save(Image.fromarray(rgba), "WEBP", **_WEBP)
     if fmt == "png":
         return _save(Image.fromarray(rgba), "PNG", **_PNG)
-    raise ImagingError("bad_params", f"Unknown format {fmt!r}")
+    raise ToyzError("bad_params", f"Unknown format {fmt!r}")
 
 
 def render_array(data: npt.NDArray[Any], params: RenderParams, quantiles: Sequence[float]) -> bytes:

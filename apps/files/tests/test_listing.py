@@ -76,10 +76,10 @@ def test_a_folder_the_server_cannot_read_is_an_error_not_a_500(client, tree, dat
 
 
 def test_a_deactivated_user_loses_every_right(tree):
-    from apps.files.errors import PathError
+    from workers.errors import ToyzError
 
     tree.is_active = False
-    with pytest.raises(PathError):
+    with pytest.raises(ToyzError):
         list_folder(tree, "home/alice")
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right
 from apps.files.resolver import resolve
+from workers.errors import ToyzError
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def admin(make_user):
 
 
 def code_of(user, path, right=Right.READ) -> str:
-    with pytest.raises(PathError) as info:
+    with pytest.raises(ToyzError) as info:
         resolve(user, path, right)
     return info.value.code
 
@@ -192,7 +192,7 @@ def test_a_real_swap_race_never_escapes_as_anything_but_a_path_error(alice, data
         for _ in range(3000):
             try:
                 resolve(alice, "home/alice/racing.fits", Right.READ)
-            except PathError as exc:
+            except ToyzError as exc:
                 assert exc.code in {"bad_path", "not_found"}
     finally:
         stop.set()

@@ -1,5 +1,5 @@
 """Property-based tests of the resolver: whatever string a client sends, the answer is a path inside the
-root or a `PathError` with a documented code, never another exception."""
+root or a `ToyzError` with a documented code, never another exception."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right
 from apps.files.resolver import resolve
+from workers.errors import ToyzError
 
 CODES = {"outside_root", "not_found", "forbidden", "bad_path"}
 
@@ -59,7 +59,7 @@ def tree(make_user: Any, data_root: Path) -> dict[str, Any]:
 def check(tree: dict[str, Any], who: str, raw: str, right: Right, must_exist: bool) -> None:
     try:
         resolved = resolve(tree[who], raw, right, must_exist=must_exist)
-    except PathError as exc:
+    except ToyzError as exc:
         assert exc.code in CODES, exc.code
         assert exc.message and str(tree["root"]) not in exc.message  # no server path in the sentence
         return

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from apps.files.permissions import Right
-from apps.jobs.errors import JobError
 from apps.jobs.registry import JobSpec, Param, clean_params, get, prepare
+from workers.errors import ToyzError
 
 
 def spec(*params: Param) -> JobSpec:
@@ -12,13 +12,13 @@ def spec(*params: Param) -> JobSpec:
 
 
 def code(s: JobSpec, user, raw) -> str:
-    with pytest.raises(JobError) as info:
+    with pytest.raises(ToyzError) as info:
         clean_params(s, user, raw)
     return info.value.code
 
 
 def test_unknown_functions_are_refused():
-    with pytest.raises(JobError) as info:
+    with pytest.raises(ToyzError) as info:
         get("os.system")
     assert info.value.code == "unknown_function"
 

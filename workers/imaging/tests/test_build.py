@@ -7,7 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from workers.imaging import ImagingError, RenderParams, api, build_pyramid, cache, default_cuts, render_tile
+from workers.errors import ToyzError
+from workers.imaging import RenderParams, api, build_pyramid, cache, default_cuts, render_tile
 from workers.imaging.api import clear_caches
 from workers.imaging.mosaic import mosaic_of, tiles_with_data
 from workers.imaging.reading import opened
@@ -113,10 +114,10 @@ def test_files_without_images_cannot_be_built(tmp_path, cache_dir):
 
     path = tmp_path / "empty.fits"
     fits.PrimaryHDU().writeto(path)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         build_pyramid(path, hdu=None, cache_dir=cache_dir)
     assert err.value.code == "not_an_image"
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         build_pyramid(path, hdu=0, cache_dir=cache_dir)
     assert err.value.code == "bad_hdu"
 

@@ -11,7 +11,8 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import ImagingError, default_cuts, describe, files, pixel_at
+from workers.errors import ToyzError
+from workers.imaging import default_cuts, describe, files, pixel_at
 from workers.imaging.hdus import header_has_celestial_wcs
 
 
@@ -110,7 +111,7 @@ def test_cubes_count_their_planes_and_describe_the_chosen_one(write_fits, cache_
     hdu = d["hdus"][0]
     assert (hdu["planes"], hdu["width"], hdu["height"], hdu["shape"]) == (6, 10, 8, [2, 3, 8, 10])
     assert d["plane"] == 4 and d["cuts"]["minmax"] == [4.0, 4.0]
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, plane=6, cache_dir=cache_dir)
     assert err.value.code == "bad_plane" and "6 plane(s)" in err.value.message
 
@@ -134,7 +135,7 @@ def test_tables_and_one_dimensional_hdus_have_problems(tmp_path, cache_dir):
 def test_a_file_with_no_image_is_not_an_image_unless_an_hdu_is_named(tmp_path, cache_dir):
     path = tmp_path / "empty.fits"
     fits.PrimaryHDU().writeto(path)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, cache_dir=cache_dir)
     assert err.value.code == "not_an_image" and "no data" in err.value.message
     d = describe(path, hdu=0, cache_dir=cache_dir)
@@ -148,7 +149,7 @@ def test_a_truncated_file_is_described_with_the_problem(write_fits, tmp_path, ca
     d = describe(path, hdu=0, cache_dir=cache_dir)
     problem = d["hdus"][0]["problem"]
     assert problem and "truncated" in problem and not d["hdus"][0]["is_image"]
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, cache_dir=cache_dir)
     assert err.value.code == "not_an_image"
 
@@ -172,21 +173,21 @@ def test_a_truncated_compressed_file_is_described_with_the_problem(astropy_compr
 def test_files_that_are_not_fits_or_pictures_are_unreadable(tmp_path, cache_dir, content, code):
     path = tmp_path / "fake.fits"
     path.write_bytes(content)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, cache_dir=cache_dir)
     assert err.value.code == code and "fake.fits" in err.value.message
 
 
 def test_missing_files_folders_and_bad_hdus_are_reported(tmp_path, write_fits, cache_dir):
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(tmp_path / "nope.fits", cache_dir=cache_dir)
     assert err.value.code == "not_found"
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(tmp_path, cache_dir=cache_dir)
     assert err.value.code == "unreadable"
     path = write_fits("one.fits", np.ones((4, 4), np.float32))
     for hdu in (1, -1, 99):
-        with pytest.raises(ImagingError) as err:
+        with pytest.raises(ToyzError) as err:
             describe(path, hdu=hdu, cache_dir=cache_dir)
         assert err.value.code == "bad_hdu" and "1 HDU(s)" in err.value.message
 
@@ -249,7 +250,7 @@ def test_pictures_too_large_to_decode_are_refused(tmp_path, cache_dir, monkeypat
     monkeypatch.setattr(raster, "MAX_RASTER_PIXELS", 1000)
     path = tmp_path / "big.png"
     Image.fromarray(np.zeros((40, 50), np.uint8)).save(path)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, cache_dir=cache_dir)
     assert err.value.code == "too_large"
 

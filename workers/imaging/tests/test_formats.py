@@ -15,7 +15,8 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import OPENABLE_SUFFIXES, ImagingError, describe, is_openable
+from workers.errors import ToyzError
+from workers.imaging import OPENABLE_SUFFIXES, describe, is_openable
 from workers.imaging.formats import RASTER_FORMATS, STREAM_SUFFIXES
 
 DATA = np.arange(40 * 30, dtype=np.float32).reshape(30, 40)
@@ -78,6 +79,6 @@ def test_a_picture_format_outside_the_list_is_refused_clearly(tmp_path, cache_di
     # Pillow reads WebP, but the list does not offer it: the engine refuses it rather than differ.
     path = tmp_path / "stars.webp"
     Image.fromarray((DATA % 256).astype(np.uint8)).save(path, format="WEBP")
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, cache_dir=cache_dir)
     assert err.value.code == "unreadable" and "PNG, JPEG, TIFF, BMP, GIF" in err.value.message

@@ -10,7 +10,8 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from workers.imaging import ImagingError, RenderParams, build_pyramid, describe, pixel_at, raw_tile, render_tile
+from workers.errors import ToyzError
+from workers.imaging import RenderParams, build_pyramid, describe, pixel_at, raw_tile, render_tile
 from workers.imaging.api import clear_caches
 from workers.imaging.mosaic import mosaic_of
 from workers.imaging.pyramid import bin2x2, level_shape, tile_counts
@@ -255,13 +256,13 @@ def test_files_without_a_mosaic_refuse_hdu_minus_one(write_fits, tmp_path, cache
     ).writeto(path)
     d = describe(path, cache_dir=cache_dir)
     assert [h["index"] for h in d["hdus"]] == [0, 1, 2]  # floats and integers do not make a mosaic
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         pixel_at(path, hdu=-1, plane=0, x=1, y=1)
     assert err.value.code == "bad_hdu" and "mosaic" in err.value.message
 
 
 def test_the_mosaic_has_one_plane(decam, cache_dir):
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(decam, hdu=-1, plane=1, cache_dir=cache_dir)
     assert err.value.code == "bad_plane"
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from workers.imaging import ImagingError, describe, pixel_at
+from workers.errors import ToyzError
+from workers.imaging import describe, pixel_at
 from workers.imaging.mosaic import mosaic_of
 from workers.imaging.reading import opened
 from workers.imaging.synthetic import star_field, tan_header, write_decam_like, write_one_field
@@ -24,7 +25,7 @@ def hdu_indexes(path: Path, cache_dir: Path) -> tuple[list[int], int]:
 def assert_no_mosaic(path: Path, cache_dir: Path, first_image: int = 1) -> None:
     indexes, default = hdu_indexes(path, cache_dir)
     assert -1 not in indexes and default == first_image
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(path, hdu=-1, cache_dir=cache_dir)
     assert err.value.code == "bad_hdu" and "detector mosaic" in err.value.message
 

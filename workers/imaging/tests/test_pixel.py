@@ -9,7 +9,8 @@ from astropy.io import fits
 from astropy.wcs import WCS
 from PIL import Image
 
-from workers.imaging import ImagingError, pixel_at
+from workers.errors import ToyzError
+from workers.imaging import pixel_at
 from workers.imaging.synthetic import tan_header
 
 
@@ -34,7 +35,7 @@ def test_nan_pixels_have_no_value_and_bad_coordinates_are_refused(write_fits):
     data[2, 3] = np.nan
     path = write_fits("nan.fits", data)
     assert pixel_at(path, hdu=0, plane=0, x=3.5, y=2.5)["value"] is None
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         pixel_at(path, hdu=0, plane=0, x=float("nan"), y=1)
     assert err.value.code == "bad_params"
 

@@ -7,7 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from workers.imaging import ImagingError, render_tile
+from workers.errors import ToyzError
+from workers.imaging import render_tile
 from workers.imaging.pyramid import bin2x2, level_shape, tile_counts
 from workers.imaging.reading import level_count, opened, select_source
 
@@ -125,7 +126,7 @@ def test_tile_grid_and_out_of_range_requests(write_fits, cache_dir, make_params)
     assert tile_counts(600, 300, 0) == (3, 2) and tile_counts(600, 300, 1) == (2, 1)
     assert tile_counts(600, 300, 2) == (1, 1)
     for level, x, y in ((3, 0, 0), (-1, 0, 0), (0, 3, 0), (0, 0, 2), (1, 2, 0), (0, -1, 0)):
-        with pytest.raises(ImagingError) as err:
+        with pytest.raises(ToyzError) as err:
             render_tile(path, hdu=0, plane=0, level=level, x=x, y=y, params=make_params(), cache_dir=cache_dir)
         assert err.value.code == "bad_params"
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workers.imaging import ImagingError, build_pyramid, describe
+from workers.errors import ToyzError
+from workers.imaging import build_pyramid, describe
 from workers.imaging.api import clear_caches
 
 
@@ -78,7 +79,7 @@ def test_a_damaged_picture_is_unreadable(tmp_path, cache_dir, tile):
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (300, 300), dtype=np.uint8)).save(good)
     bad = tmp_path / "bad.png"
     bad.write_bytes(good.read_bytes()[:2000])
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         tile(bad)
     assert err.value.code == "unreadable"
 

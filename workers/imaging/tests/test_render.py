@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workers.imaging import FORMATS, STRETCHES, ImagingError, RenderParams, colormap_names
+from workers.errors import ToyzError
+from workers.imaging import FORMATS, STRETCHES, RenderParams, colormap_names
 from workers.imaging.render import (
     CUT_NAMES,
     TRANSPARENT,
@@ -49,7 +50,7 @@ def test_from_query_fills_defaults_and_parses_values():
     ],
 )
 def test_from_query_refuses_bad_values_with_a_clear_message(query, word):
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         RenderParams.from_query(query, (0.0, 1.0))
     assert err.value.code == "bad_params" and word in err.value.message
 

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from workers.imaging import ImagingError, RenderParams, build_pyramid, describe, raw_tile, render_tile
+from workers.errors import ToyzError
+from workers.imaging import RenderParams, build_pyramid, describe, raw_tile, render_tile
 from workers.imaging.api import clear_caches
 
 REPO = Path(__file__).resolve().parents[3]
@@ -35,7 +36,8 @@ def run_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 TRUNCATE_WHILE_OPEN = """
     import sys
     from pathlib import Path
-    from workers.imaging import ImagingError, RenderParams, render_tile
+    from workers.errors import ToyzError
+    from workers.imaging import RenderParams, render_tile
     from workers.imaging.pyramid import read_tile
     from workers.imaging.reading import opened, select_source
 
@@ -48,13 +50,13 @@ TRUNCATE_WHILE_OPEN = """
         try:
             read_tile(f, src, 0, 1, 1, cache)
             print("read")
-        except ImagingError as exc:
+        except ToyzError as exc:
             print("same file:", exc.code, exc.message)
     try:
         params = RenderParams("linear", 0.0, 1.0, "gray", False, "png")
         render_tile(path, hdu=0, plane=0, level=0, x=1, y=1, params=params, cache_dir=cache)
         print("rendered")
-    except ImagingError as exc:
+    except ToyzError as exc:
         print("reopened:", exc.code, exc.message)
 """
 
@@ -117,7 +119,7 @@ def test_an_image_claiming_too_many_pixels_is_refused_as_too_large(tmp_path, cac
     path.write_bytes(header.tostring().encode())  # no data at all: only the header's claim
     d = describe(path, hdu=0, cache_dir=cache_dir)
     assert "70000×70000" in d["hdus"][0]["problem"] and not d["hdus"][0]["is_image"]
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         raw_tile(path, hdu=0, plane=0, level=0, x=0, y=0, cache_dir=cache_dir)
     assert err.value.code == "too_large" and "smaller images" in err.value.message
 
@@ -156,7 +158,7 @@ def test_compression_tiles_beyond_the_cap_are_refused(one_big_compression_tile, 
     monkeypatch.setattr(hdus, "MAX_COMPRESSION_TILE_PIXELS", 2**20)
     d = describe(one_big_compression_tile, hdu=1, cache_dir=cache_dir)
     assert "16,000,000 pixels" in d["hdus"][1]["problem"] and d["cuts"] == {}
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         render_tile(one_big_compression_tile, hdu=1, plane=0, level=0, x=0, y=0, params=_params(), cache_dir=cache_dir)
     assert err.value.code == "too_large"
 
@@ -209,7 +211,7 @@ def test_a_truncated_gzip_file_is_unreadable_not_a_crash(write_fits, tmp_path, c
     packed = tmp_path / "img.fits.gz"
     whole = gzip.compress(plain.read_bytes())
     packed.write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         describe(packed, cache_dir=cache_dir)
         render_tile(packed, hdu=0, plane=0, level=0, x=1, y=1, params=_params(), cache_dir=cache_dir)
     assert err.value.code == "unreadable"
@@ -227,7 +229,7 @@ def test_a_level_that_cannot_be_stored_is_reported_without_server_paths(write_fi
 
     path = write_fits("img.fits", np.ones((600, 600), np.float32))
     monkeypatch.setattr(pyramid, "load_npy", lambda target: None)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         raw_tile(path, hdu=0, plane=0, level=1, x=0, y=0, cache_dir=cache_dir)
     assert err.value.code == "unreadable"
     assert str(cache_dir) not in err.value.message and "/" not in err.value.message
@@ -289,7 +291,7 @@ def test_a_path_whose_folder_became_a_symlink_is_refused(tmp_path, cache_dir):
     checked = tmp_path / "mine" / "a.fits"  # what the caller resolved while "mine" was a folder
     (tmp_path / "mine").rmdir()
     os.symlink(tmp_path / "theirs", tmp_path / "mine")
-    with pytest.raises(ImagingError) as info:
+    with pytest.raises(ToyzError) as info:
         describe(checked, cache_dir=cache_dir)
     assert info.value.code == "unreadable" and "moved" in info.value.message
 
@@ -330,7 +332,7 @@ def test_decompression_errors_never_name_the_server_path(tmp_path, cache_dir, mo
     import fitsio  # type: ignore[import-untyped]
 
     monkeypatch.setattr(fitsio, "FITS", failing)
-    with files.opened(path) as f, pytest.raises(ImagingError) as err:
+    with files.opened(path) as f, pytest.raises(ToyzError) as err:
         f.section(1, (), 0, 8, 0, 8)
     assert err.value.code == "unreadable" and "secret-folder" not in err.value.message
 

@@ -10,7 +10,8 @@ import pytest
 from astropy.io import fits
 from astropy.visualization import LinearStretch, ManualInterval
 
-from workers.imaging import ImagingError, describe, file_identity, render_tile
+from workers.errors import ToyzError
+from workers.imaging import describe, file_identity, render_tile
 from workers.imaging.api import clear_caches
 
 
@@ -113,7 +114,7 @@ def test_cube_planes_render_their_own_pixels(write_fits, tile):
     path = write_fits("cube.fits", cube)
     greys = [int(tile(path, plane=k, lo=0, hi=2)[255, 0, 0]) for k in range(3)]
     assert greys == [0, 128, 255]
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         tile(path, plane=3)
     assert err.value.code == "bad_plane"
 
@@ -137,7 +138,7 @@ def test_the_identity_follows_symlinks_and_size(tmp_path, write_fits):
     link = tmp_path / "link.fits"
     link.symlink_to(path)
     assert file_identity(link) == file_identity(path)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         file_identity(tmp_path / "missing.fits")
     assert err.value.code == "not_found"
 
@@ -150,7 +151,7 @@ def test_multi_extension_tiles_use_their_own_hdu(astropy_fits, tile):
     for hdu, data in ((1, first), (2, second)):
         grey = tile(path, hdu=hdu, lo=lo, hi=hi)[216:, :40, 0].astype(float)
         np.testing.assert_allclose(grey, linear_grey(data, lo, hi)[::-1], atol=GREY_ATOL)
-    with pytest.raises(ImagingError) as err:
+    with pytest.raises(ToyzError) as err:
         tile(path, hdu=0)
     assert err.value.code == "bad_hdu" and "no data" in err.value.message
 

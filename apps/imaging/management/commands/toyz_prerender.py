@@ -23,7 +23,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from apps.files.errors import PathError
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, data_root, resolve
 from apps.imaging import services
@@ -31,7 +30,7 @@ from apps.jobs import transports
 from apps.jobs.messages import ServerMessage
 from apps.jobs.models import Job
 from apps.jobs.runner import execute
-from workers.imaging import ImagingError
+from workers.errors import ToyzError
 
 POLL_SECONDS = 0.5
 PLAIN_LINE_SECONDS = 30.0  # without a terminal, a status line at least this often
@@ -198,16 +197,16 @@ class Command(BaseCommand):
 
     def _collect(self, user: User, raw_paths: list[str], recursive: bool) -> tuple[list[ResolvedPath], _Night]:
         images: list[ResolvedPath] = []
-        refused: list[tuple[str, PathError]] = []
+        refused: list[tuple[str, ToyzError]] = []
         for raw in raw_paths:
             try:
                 target = resolve(user, self._client_path(raw), Right.READ)
-            except PathError as exc:
+            except ToyzError as exc:
                 raise CommandError(f"{raw}: {exc.message}") from None
             if target.real.is_dir():
                 try:
                     found, bad = services.find_images(user, target, recursive)
-                except PathError as exc:
+                except ToyzError as exc:
                     raise CommandError(f"{raw}: {exc.message}") from None
                 images.extend(found)
                 refused.extend(bad)
@@ -238,7 +237,7 @@ class Command(BaseCommand):
                 if len(parts) > 1:
                     todo = [part for part in parts if not services.is_prerendered(image, part)]
                     entry.parts = [_job(user_id, image, part) for part in todo]
-            except ImagingError as exc:
+            except ToyzError as exc:
                 entry.outcome, entry.error = "failed", f"{exc.code}: {exc.message}"
                 continue
             entry.job_id = _job(user_id, image, hdu)
