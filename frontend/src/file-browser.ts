@@ -2,7 +2,7 @@
 // Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
 import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
 
-import type { ListEntry, ListResult } from "./protocol";
+import type { Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import { formatMtime, formatSize } from "./util";
 
@@ -12,7 +12,7 @@ export interface OpenFileDetail {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
-function sortEntries(entries: ListEntry[]): ListEntry[] {
+function sortEntries(entries: Entry[]): Entry[] {
   return [...entries].sort((a, b) => {
     if (a.kind !== b.kind) return a.kind === "dir" ? -1 : 1;
     return collator.compare(a.name, b.name);
@@ -63,7 +63,7 @@ export class ToyzFileBrowser extends LitElement {
   declare path: string;
   /** The file last opened, highlighted in the list. */
   declare selected: string;
-  declare private _listing: ListResult | null;
+  declare private _listing: Listing | null;
   declare private _loading: boolean;
   declare private _error: string | null;
   /** The folder pre-render started from here, while it runs and after it ends. */
@@ -99,7 +99,7 @@ export class ToyzFileBrowser extends LitElement {
   }
 
   /** The listing shown now (for tests). */
-  get listing(): ListResult | null {
+  get listing(): Listing | null {
     return this._listing;
   }
 
@@ -197,7 +197,7 @@ export class ToyzFileBrowser extends LitElement {
     </div>`;
   }
 
-  private enter(entry: ListEntry): void {
+  private enter(entry: Entry): void {
     if (entry.kind === "dir") {
       void this.load(entry.path);
     } else if (entry.openable) {
@@ -285,7 +285,7 @@ export class ToyzFileBrowser extends LitElement {
     </div>`;
   }
 
-  private renderEntry(entry: ListEntry): TemplateResult {
+  private renderEntry(entry: Entry): TemplateResult {
     const isDir = entry.kind === "dir";
     const usable = isDir || entry.openable;
     const title = isDir

@@ -5,7 +5,7 @@ import type {
   ClientMessage,
   ErrorBody,
   JobFunctions,
-  JobMessage,
+  JobRequest,
   JobName,
   ProgressMessage,
   ServerEvent,
@@ -57,7 +57,7 @@ export interface JobOptions {
 }
 
 interface PendingJob {
-  message: JobMessage;
+  message: JobRequest;
   resolve: (value: unknown) => void;
   reject: (error: JobError) => void;
   onProgress: ProgressHandler | undefined;
@@ -146,7 +146,7 @@ export class WorkspaceSocket {
     options?: JobOptions,
   ): JobPromise<unknown> {
     const id = this.nextId++;
-    const message: JobMessage = { type: "job", id, fn, params: { ...params } };
+    const message: JobRequest = { type: "job", id, fn, params: { ...params } };
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { message, resolve, reject, onProgress });
     });
