@@ -147,7 +147,7 @@ def viewer_stats(page: Any) -> dict[str, float]:
 def wait_for_tiles(page: Any) -> None:
     page.wait_for_function(
         "() => { const v = document.querySelector('toyz-app')?.shadowRoot?.querySelector('toyz-image-viewer') ?? document.querySelector('toyz-image-viewer');"
-        " return v && v.loadedTiles > 0; }",
+        " return v && v.loadedPyramidTiles > 0; }",
         timeout=30_000,
     )
     wait_for_render(page)
@@ -224,7 +224,7 @@ def open_and_wait(page: Any, name: str) -> None:
     open_file(page, name)
     page.wait_for_function(
         f"() => {{ const v = {VIEWER}; return v && v.description && v.description.path.endsWith('/{name}')"
-        " && v.loadedTiles > 0; }",
+        " && v.loadedPyramidTiles > 0; }",
         timeout=30_000,
     )
     wait_for_render(page)
@@ -250,7 +250,7 @@ def server_png(page: Any, url: str) -> Any:
 def server_mean(page: Any) -> float:
     """Mean R+G+B of the server's one-tile rendering of the whole image with the viewer's settings."""
     levels = page.evaluate(f"{VIEWER}.hduInfo.levels")
-    tile = server_png(page, page.evaluate(f"{VIEWER}.tileUrl({levels - 1}, 0, 0)"))
+    tile = server_png(page, page.evaluate(f"{VIEWER}.pyramidTileUrl({levels - 1}, 0, 0)"))
     opaque = tile[..., 3] > 0
     return float(tile[..., :3].sum(axis=2)[opaque].mean())
 
@@ -262,15 +262,15 @@ def test_client_rendering_draws_the_server_pixels_and_restretches_without_a_requ
     open_and_wait(page, "starfield.fits")
     assert page.evaluate(f"{VIEWER}.clientRenderActive"), "client rendering is the default for one band"
     assert page.locator("[data-testid=client-render]").first.is_checked()
-    page.evaluate(f"{VIEWER}.clientTilePixels(1, 0, 0)")  # fetches that float tile once
+    page.evaluate(f"{VIEWER}.clientPyramidTilePixels(1, 0, 0)")  # fetches that float tile once
     requests = tile_requests(page)
     for stretch, cmap in [("linear", "gray"), ("log", "viridis"), ("asinh", "magma"), ("power", "gray")]:
         page.locator("[data-testid=stretch]").first.select_option(stretch)
         page.locator("[data-testid=cmap]").first.select_option(cmap)
-        client = page.evaluate(f"{VIEWER}.clientTilePixels(1, 0, 0)")
+        client = page.evaluate(f"{VIEWER}.clientPyramidTilePixels(1, 0, 0)")
         assert client is not None
         mine = np.asarray(client, dtype=np.int16).reshape(256, 256, 4)
-        theirs = server_png(page, page.evaluate(f"{VIEWER}.tileUrl(1, 0, 0)"))
+        theirs = server_png(page, page.evaluate(f"{VIEWER}.pyramidTileUrl(1, 0, 0)"))
         np.testing.assert_array_equal(mine[..., 3] == 0, theirs[..., 3] == 0)
         # One palette step at most: the client's lookup table is 16-bit, the server rounds exactly.
         np.testing.assert_allclose(mine[..., :3], theirs[..., :3], atol=4, err_msg=f"{stretch} {cmap}")
@@ -361,18 +361,18 @@ def test_contrast_and_bias_drag_live_and_persist(page: Any) -> None:
     state = page.evaluate(f"{VIEWER}.state")
     assert state["contrast"] == cb["contrast"] and state["bias"] == cb["bias"]
 
-    # Server rendering: a preview of the centre while dragging, new tiles on release.
+    # Server rendering: a sketch of the centre while dragging, new tiles on release.
     page.locator("[data-testid=client-render]").first.uncheck()
-    page.wait_for_function(f"() => !{VIEWER}.clientRenderActive && {VIEWER}.tileUrl(0, 0, 0).includes('.png')")
+    page.wait_for_function(f"() => !{VIEWER}.clientRenderActive && {VIEWER}.pyramidTileUrl(0, 0, 0).includes('.png')")
     wait_for_render(page)
     requests.clear()
     page.mouse.move(cx, cy)
     page.mouse.down(button="right")
     page.mouse.move(cx - 40, cy + 30, steps=3)
-    page.locator("[data-testid=contrast-preview] canvas[data-painted]").wait_for(timeout=10_000)
+    page.locator("[data-testid=contrast-sketch] canvas[data-painted]").wait_for(timeout=10_000)
     assert not [u for u in requests if ".png" in u], "tiles were asked for while dragging"
     page.mouse.up(button="right")
-    page.locator("[data-testid=contrast-preview]").wait_for(state="detached", timeout=10_000)
+    page.locator("[data-testid=contrast-sketch]").wait_for(state="detached", timeout=10_000)
     wait_for_render(page)
     assert [u for u in requests if ".png" in u], "no new server tiles after the drag"
 
@@ -443,7 +443,7 @@ def test_a_new_mosaic_shows_a_preview_at_once_then_its_real_tiles(page: Any, sit
     open_file(page, "samples")
     open_and_wait(page, "wide.fits.fz")
     page.locator("[data-testid=hdu]").first.select_option("-1")
-    page.wait_for_function(f"() => {VIEWER}.description?.hdu === -1 && {VIEWER}.loadedTiles > 0", timeout=30_000)
+    page.wait_for_function(f"() => {VIEWER}.description?.hdu === -1 && {VIEWER}.loadedPyramidTiles > 0", timeout=30_000)
     assert page.evaluate(f"{VIEWER}.description.preview") is True
     status = page.locator("[data-testid=prerender-status]")
     status.wait_for(timeout=10_000)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { HduInfo, Pixel } from "../src/protocol";
 import { ccdCount, ccdReadout, hduLabel, orderedHdus } from "../src/viewer/hdus";
-import { rawTileUrl, tileUrl } from "../src/viewer/tiles";
+import { rawPyramidTileUrl, pyramidTileUrl } from "../src/viewer/pyramid-tiles";
 
 function hdu(index: number, over: Partial<HduInfo> = {}): HduInfo {
   return {
@@ -59,10 +59,10 @@ describe("focal-plane mosaics", () => {
 
   it("use hdu=-1 in tile URLs", () => {
     const data = { path: "n/decam.fits.fz", hdu: -1, plane: 0, identity: "id1" };
-    expect(rawTileUrl(data, 3, 1, 2)).toBe(
+    expect(rawPyramidTileUrl(data, 3, 1, 2)).toBe(
       "/tiles/3/1/2.raw?path=n%2Fdecam.fits.fz&hdu=-1&plane=0&v=id1",
     );
-    const url = tileUrl(
+    const url = pyramidTileUrl(
       { ...data, stretch: "linear", lo: 0, hi: 1, cmap: "gray", invert: false, format: "png" },
       0,
       0,

@@ -17,7 +17,7 @@ export const COLORBAR_PIXELS = 256;
 export interface ColorbarModel {
   /** The packed palette (inversion applied), null while it loads. */
   palette: Uint32Array | null;
-  /** Contrast/bias the bar shows (neutral when the server draws the tiles). */
+  /** Contrast/bias the bar shows (neutral when the server draws the pyramid tiles). */
   contrastBias: ContrastBias;
   lo: number;
   hi: number;

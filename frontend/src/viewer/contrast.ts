@@ -1,9 +1,10 @@
 // DS9's contrast/bias drag: the right mouse button (or the left one with the contrast tool)
 // drags bias horizontally and contrast vertically, before OpenLayers sees the pointer. With
-// server rendering, a preview of the tile under the centre follows the drag.
+// server rendering, a sketch of the pyramid tile under the centre follows the drag ("preview" is
+// the mosaic's word: docs/glossary.md).
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from "lit";
 
-import { fetchRaw, paintToImageData } from "./raw-source";
+import { fetchRaw, paintToImageData } from "./raw-pyramid-source";
 import type { ClientRender, ContrastBias } from "./stretch";
 
 export const MIN_CONTRAST = 0.05;
@@ -106,10 +107,10 @@ export class ContrastDrag {
 }
 
 /**
- * The preview shown while dragging contrast/bias over server-rendered tiles: one float tile,
- * painted here at every move, so that the server is asked only once the drag ends.
+ * The sketch shown while dragging contrast/bias over server-rendered pyramid tiles: one float
+ * pyramid tile, painted here at every move, so that the server is asked only once the drag ends.
  */
-export class ContrastPreview {
+export class ContrastSketch {
   private shown = false;
   private data: Float32Array | null = null;
   private seq = 0;
@@ -120,7 +121,7 @@ export class ContrastPreview {
     private readonly render: () => Promise<ClientRender | null>,
   ) {}
 
-  /** Shows the float tile at `url` (null: no preview for this drag). */
+  /** Shows the float pyramid tile at `url` (null: no sketch for this drag). */
   start(url: string | null): void {
     const seq = ++this.seq;
     this.data = null;
@@ -138,17 +139,17 @@ export class ContrastPreview {
     );
   }
 
-  /** Repaints the preview with the current settings. */
+  /** Repaints the sketch with the current settings. */
   async paint(): Promise<void> {
     const data = this.data;
     if (!data) return;
     const render = await this.render();
-    const canvas = this.host.querySelector<HTMLCanvasElement>("canvas.contrast-preview");
+    const canvas = this.host.querySelector<HTMLCanvasElement>("canvas.contrast-sketch");
     if (!render || !canvas || data !== this.data) return;
     canvas.width = data.length === 0 ? 0 : 256;
     canvas.height = 256;
     canvas.getContext("2d")?.putImageData(paintToImageData(data, render), 0, 0);
-    // What a test waits on: the preview shows the float tile.
+    // What a test waits on: the sketch shows the float pyramid tile.
     canvas.dataset["painted"] = "true";
   }
 
@@ -160,8 +161,8 @@ export class ContrastPreview {
 
   template(cb: ContrastBias): TemplateResult | typeof nothing {
     if (!this.shown) return nothing;
-    return html`<div class="contrast-preview-box" data-testid="contrast-preview">
-      <canvas class="contrast-preview"></canvas>
+    return html`<div class="contrast-sketch-box" data-testid="contrast-sketch">
+      <canvas class="contrast-sketch"></canvas>
       <span>contrast ${cb.contrast.toFixed(2)} · bias ${cb.bias.toFixed(2)}</span>
     </div>`;
   }

@@ -1,5 +1,5 @@
 // Cubes: the position of a plane along each extra axis, and the player that steps through
-// the planes no faster than their tiles arrive.
+// the planes no faster than their pyramid tiles arrive.
 
 /** The index of a plane along one extra axis; `axis` is the FITS axis number (NAXISn). */
 export interface AxisIndex {
@@ -42,7 +42,7 @@ export function clampFps(fps: number): number {
 
 /**
  * Plays a cube: shows the next plane, waits until it is on screen (its description and the
- * visible tiles), then waits out the rest of the frame time. A slow server slows the player
+ * visible pyramid tiles), then waits out the rest of the frame time. A slow server slows the player
  * down instead of piling up requests.
  */
 export class PlanePlayer {
@@ -50,7 +50,7 @@ export class PlanePlayer {
   fps = DEFAULT_FPS;
 
   constructor(
-    /** Shows `plane`; resolves once its visible tiles are drawn (or it gave up). */
+    /** Shows `plane`; resolves once its visible pyramid tiles are drawn (or it gave up). */
     private readonly show: (plane: number) => Promise<void>,
     private readonly current: () => { plane: number; planes: number } | null,
     private readonly onChange: (playing: boolean) => void,

@@ -1,17 +1,18 @@
-// <toyz-image-viewer>: one image (file, HDU, plane) as a zoomable pyramid of server tiles.
+// <toyz-image-viewer>: the workspace tile that shows one image (file, HDU, plane) as a zoomable
+// pyramid. `tileId` is the workspace tile's id; every pyramid tile is named `pyramidTile…`.
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 
 import type { Description, HduInfo, ImageTileState } from "../protocol";
 import { errorText, type WorkspaceSocket } from "../socket";
 import { basename } from "../util";
 import { ColorbarPainter, colorbarTemplate } from "./colorbar";
-import { ContrastDrag, ContrastPreview } from "./contrast";
+import { ContrastDrag, ContrastSketch } from "./contrast";
 import { DEFAULT_FPS, PlanePlayer, clampFps } from "./cube";
-import type { ImageSource } from "./layers";
+import type { PyramidSource } from "./layers";
 import { HoverReadout } from "./probe";
 import { PrerenderPanel } from "./prerender";
 import { pixelProjection, type RenderParams } from "./pyramid";
-import { fetchRaw, paintToImageData } from "./raw-source";
+import { fetchRaw, paintToImageData } from "./raw-pyramid-source";
 import { ImageRendering, clientRenderBlocked } from "./rendering";
 import {
   DEFAULT_SETTINGS,
@@ -26,7 +27,11 @@ import {
   type DisplaySettings,
 } from "./settings";
 import type { ContrastBias } from "./stretch";
-import { rawTileUrl, tileUrl as serverTileUrl, type DataParams } from "./tiles";
+import {
+  rawPyramidTileUrl,
+  pyramidTileUrl as serverTileUrl,
+  type DataParams,
+} from "./pyramid-tiles";
 import {
   errorBannerTemplate,
   headerDialogTemplate,
@@ -84,13 +89,13 @@ export class ToyzImageViewer extends LitElement {
   });
   private readonly readout = new HoverReadout(this);
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
-  private readonly preview = new ContrastPreview(this, () => this.rendering.clientRender());
+  private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
   private readonly player = new PlanePlayer(
     (plane) => this.showPlane(plane),
     () => {
       const d = this._description;
       const hdu = this.hduInfo;
-      return d && hdu && this.source ? { plane: d.plane, planes: hdu.planes } : null;
+      return d && hdu && this.pyramidSource ? { plane: d.plane, planes: hdu.planes } : null;
     },
     (playing) => (this._playing = playing),
   );
@@ -122,35 +127,35 @@ export class ToyzImageViewer extends LitElement {
   // -------------------------------------------------------------------------------------------
   // Public, read-only API (browser tests read these)
 
-  /** Tiles loaded successfully since the current file was opened. */
-  get loadedTiles(): number {
-    return this.rendering.loadedTiles;
+  /** Pyramid tiles loaded successfully since the current file was opened. */
+  get loadedPyramidTiles(): number {
+    return this.rendering.loadedPyramidTiles;
   }
 
-  get failedTiles(): number {
-    return this.rendering.failedTiles;
+  get failedPyramidTiles(): number {
+    return this.rendering.failedPyramidTiles;
   }
 
-  /** Complete renders so far: frames drawn with every visible tile loaded. */
+  /** Complete renders so far: frames drawn with every visible pyramid tile loaded. */
   get renderCount(): number {
     return this._renderCount;
   }
 
   /**
-   * True once the map has completely drawn what the settings ask for (every visible tile of the
+   * True once the map has completely drawn what the settings ask for (every visible pyramid tile of the
    * current rendering loaded and drawn, the view at rest): what a test waits on, not a delay.
    */
   get renderSettled(): boolean {
     return (
-      this.source !== null &&
+      this.pyramidSource !== null &&
       this._drawnKey === this.rendering.wantedKey() &&
-      this.rendering.tilesLoading === 0
+      this.rendering.pyramidTilesLoading === 0
     );
   }
 
-  /** The tile source shown, null with no image. */
-  private get source(): ImageSource | null {
-    return this.rendering.source;
+  /** The pyramid source shown, null with no image. */
+  private get pyramidSource(): PyramidSource | null {
+    return this.rendering.pyramidSource;
   }
 
   get description(): Description | null {
@@ -162,7 +167,7 @@ export class ToyzImageViewer extends LitElement {
     return d ? (d.hdus.find((h) => h.index === d.hdu) ?? null) : null;
   }
 
-  /** The rendering parameters of the tiles shown now, or null with no image. */
+  /** The rendering parameters of the pyramid tiles shown now, or null with no image. */
   get renderParams(): RenderParams | null {
     const d = this._description;
     return d && this._path ? renderParamsOf(d, this._settings) : null;
@@ -173,19 +178,19 @@ export class ToyzImageViewer extends LitElement {
     return d && this._path ? dataParamsOf(d) : null;
   }
 
-  /** The URL of the server-rendered tile (level, tx, ty) with the current parameters. */
-  tileUrl(level: number, tx: number, ty: number): string | null {
+  /** The URL of the server-rendered pyramid tile (level, tx, ty) with the current parameters. */
+  pyramidTileUrl(level: number, tx: number, ty: number): string | null {
     const params = this.rendering.serverParams;
-    return params && this.source ? serverTileUrl(params, level, tx, ty) : null;
+    return params && this.pyramidSource ? serverTileUrl(params, level, tx, ty) : null;
   }
 
-  /** The URL of the float tile (level, tx, ty) of the picture shown. */
-  rawTileUrl(level: number, tx: number, ty: number): string | null {
+  /** The URL of the float pyramid tile (level, tx, ty) of the picture shown. */
+  rawPyramidTileUrl(level: number, tx: number, ty: number): string | null {
     const data = this.dataParams;
-    return data && this.source ? rawTileUrl(data, level, tx, ty) : null;
+    return data && this.pyramidSource ? rawPyramidTileUrl(data, level, tx, ty) : null;
   }
 
-  /** True while the browser draws the tiles from float data (no server rendering). */
+  /** True while the browser draws the pyramid tiles from float data (no server rendering). */
   get clientRenderActive(): boolean {
     return this.rendering.clientActive;
   }
@@ -199,11 +204,11 @@ export class ToyzImageViewer extends LitElement {
   }
 
   /**
-   * The RGBA bytes (256 × 256 × 4, first row on top) that client rendering gives tile
+   * The RGBA bytes (256 × 256 × 4, first row on top) that client rendering gives pyramid tile
    * (level, tx, ty) with the current parameters; null when the client cannot draw it.
    */
-  async clientTilePixels(level: number, tx: number, ty: number): Promise<number[] | null> {
-    const url = this.rawTileUrl(level, tx, ty);
+  async clientPyramidTilePixels(level: number, tx: number, ty: number): Promise<number[] | null> {
+    const url = this.rawPyramidTileUrl(level, tx, ty);
     const render = await this.rendering.clientRender();
     if (!url || !render) return null;
     return Array.from(paintToImageData(await fetchRaw(url), render).data);
@@ -224,7 +229,7 @@ export class ToyzImageViewer extends LitElement {
         state.hdu = d.hdu;
         state.plane = d.plane;
         // The view belongs to the picture shown, not to one still being opened.
-        const view = this.source ? this.view?.saved() : null;
+        const view = this.pyramidSource ? this.view?.saved() : null;
         if (view) {
           state.center = view.center;
           state.resolution = view.resolution;
@@ -272,7 +277,7 @@ export class ToyzImageViewer extends LitElement {
       if (seq !== this.describeSeq) return;
       this._error = errorText(error);
       // Another HDU or plane of the file shown failed: keep showing what was there.
-      if (samePicture && this.source) {
+      if (samePicture && this.pyramidSource) {
         this.wanted = {};
         const select = this.querySelector<HTMLSelectElement>("select[data-testid=hdu]");
         if (select && this._description) select.value = String(this._description.hdu);
@@ -321,7 +326,7 @@ export class ToyzImageViewer extends LitElement {
     this._path = null;
     this._description = null;
     this._error = null;
-    this.rendering.clearTileError();
+    this.rendering.clearPyramidTileError();
     this._busy = false;
     this.prerender.clear();
     this.rendering.resetCounts();
@@ -334,7 +339,7 @@ export class ToyzImageViewer extends LitElement {
   }
 
   zoomToActualSize(): void {
-    if (this.source) this.view?.zoomToActualSize();
+    if (this.pyramidSource) this.view?.zoomToActualSize();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -343,11 +348,11 @@ export class ToyzImageViewer extends LitElement {
   protected override firstUpdated(): void {
     const target = this.querySelector<HTMLElement>(".viewer-map");
     if (!target) return;
-    const view = new ViewerMap(target, () => (this.source ? this.hduInfo : null));
+    const view = new ViewerMap(target, () => (this.pyramidSource ? this.hduInfo : null));
     this.view = view;
     this.rendering.attach(view.map);
     view.map.on("moveend", () => {
-      if (this.source) this.emitState();
+      if (this.pyramidSource) this.emitState();
     });
     view.map.on("rendercomplete", () => {
       this._renderCount += 1;
@@ -361,10 +366,10 @@ export class ToyzImageViewer extends LitElement {
     this.readout.attach(view.map, target, () => {
       const d = this._description;
       const hdu = this.hduInfo;
-      return d && hdu && this.source && this.socket ? { description: d, hdu } : null;
+      return d && hdu && this.pyramidSource && this.socket ? { description: d, hdu } : null;
     });
     new ContrastDrag(target, {
-      enabled: () => this.source !== null,
+      enabled: () => this.pyramidSource !== null,
       toolActive: () => this._contrastTool,
       current: () => this.contrastBias,
       start: () => this.startContrastDrag(),
@@ -399,16 +404,16 @@ export class ToyzImageViewer extends LitElement {
     }
     this._settings = limitsFor(this._settings, d);
     if (!this.renderParams || !this.view) return;
-    const source = this.source;
+    const pyramidSource = this.pyramidSource;
     const sameGeometry =
       samePicture &&
       previous !== null &&
-      source !== null &&
+      pyramidSource !== null &&
       previous.hdu === d.hdu &&
       previous.identity === d.identity &&
-      source.levels === hdu.levels;
+      pyramidSource.levels === hdu.levels;
     if (sameGeometry) {
-      // Another plane of the same cube: keep the view, swap the tiles (the old ones stay
+      // Another plane of the same cube: keep the view, swap the pyramid tiles (the old ones stay
       // on screen until the new ones are there).
       this.updateRender();
       return;
@@ -418,7 +423,7 @@ export class ToyzImageViewer extends LitElement {
     if (d.preview && this.socket) this.prerender.buildPreviewed(this.socket, d.path, d.hdu);
   }
 
-  /** A pre-render completed: a view shown from previews now gets its real tiles. */
+  /** A pre-render completed: a view shown from previews now gets its real pyramid tiles. */
   private onBuilt(path: string, hdu: number): void {
     const d = this._description;
     if (!d?.preview || d.path !== path || d.hdu !== hdu) return;
@@ -426,12 +431,15 @@ export class ToyzImageViewer extends LitElement {
     this.updateRender();
   }
 
-  /** A new tile source and a new view for `hdu`, fitted unless `view` says where to look. */
+  /** A new pyramid source and a new view for `hdu`, fitted unless `view` says where to look. */
   private showImage(hdu: HduInfo, view: SavedView | null): void {
-    const source = this.rendering.makeSource(hdu);
-    if (!this.view || !source) return;
-    this.view.showImage(hdu, source.getProjection() ?? pixelProjection(hdu.width, hdu.height));
-    this.rendering.install(source);
+    const pyramidSource = this.rendering.makePyramidSource(hdu);
+    if (!this.view || !pyramidSource) return;
+    this.view.showImage(
+      hdu,
+      pyramidSource.getProjection() ?? pixelProjection(hdu.width, hdu.height),
+    );
+    this.rendering.install(pyramidSource);
     if (view) this.view.setView(view);
     else this.fit();
   }
@@ -442,7 +450,7 @@ export class ToyzImageViewer extends LitElement {
     this.emitState();
   }
 
-  /** Shows another plane of the cube, keeping the view; resolves once its tiles are drawn. */
+  /** Shows another plane of the cube, keeping the view; resolves once its pyramid tiles are drawn. */
   private async showPlane(plane: number): Promise<void> {
     await this.openPlane(plane);
     if (this._description?.plane !== plane) throw new Error("the plane could not be shown");
@@ -479,18 +487,18 @@ export class ToyzImageViewer extends LitElement {
 
   private startContrastDrag(): void {
     if (this.clientRenderActive) return;
-    // Server rendering: preview the tile under the centre, drawn here from its float values.
-    this.preview.start(this.rendering.centreTileUrl());
+    // Server rendering: a sketch of the pyramid tile under the centre, drawn here from its floats.
+    this.contrastSketch.start(this.rendering.centrePyramidTileUrl());
   }
 
   private moveContrast(cb: ContrastBias): void {
     this._settings = { ...this._settings, ...cb };
     if (this.clientRenderActive) void this.rendering.applyClientRender();
-    else void this.preview.paint();
+    else void this.contrastSketch.paint();
   }
 
   private endContrastDrag(cb: ContrastBias): void {
-    this.preview.end();
+    this.contrastSketch.end();
     this._settings = { ...this._settings, ...cb };
     this.updateRender();
   }
@@ -555,8 +563,8 @@ export class ToyzImageViewer extends LitElement {
   protected override render(): TemplateResult {
     const d = this._description;
     const hdu = this.hduInfo;
-    const hasImage = d !== null && hdu !== null && !hdu.problem && this.source !== null;
-    const error = this._error ?? this.rendering.tileError;
+    const hasImage = d !== null && hdu !== null && !hdu.problem && this.pyramidSource !== null;
+    const error = this._error ?? this.rendering.pyramidTileError;
     const model: ToolbarModel = {
       ...settingsModel(this._settings, d),
       uid: this.uid,
@@ -574,7 +582,7 @@ export class ToyzImageViewer extends LitElement {
       <div class="viewer-toolbar">${toolbarTemplate(model, this.toolbarHandlers)}</div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
-        this.rendering.clearTileError();
+        this.rendering.clearPyramidTileError();
       })}
       ${this.prerender.template()}
       <div class="viewer-body">
@@ -587,10 +595,10 @@ export class ToyzImageViewer extends LitElement {
             : nothing
         }
         ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
-        ${this.preview.template(this.contrastBias)}
+        ${this.contrastSketch.template(this.contrastBias)}
       </div>
       ${hasImage ? colorbarTemplate(this.rendering.colorbarModel()) : nothing}
-      ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.tilesLoading)}
+      ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.pyramidTilesLoading)}
       ${headerDialogTemplate(d, this._headerFilter, (text) => (this._headerFilter = text))}
     `;
   }

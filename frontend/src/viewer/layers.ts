@@ -1,5 +1,6 @@
-// The map's image layer: which tile source it shows (server-rendered or client-rendered),
-// how many tiles loaded, failed or are loading, and swapping sources without a blank view.
+// The map's image layer: which pyramid source (an OpenLayers tile source) it shows, server- or
+// client-rendered; how many pyramid tiles loaded, failed or are loading; swapping pyramid sources
+// without a blank view.
 import type OlMap from "ol/Map";
 import TileLayer from "ol/layer/Tile";
 import type RenderEvent from "ol/render/Event";
@@ -7,24 +8,25 @@ import type { TileSourceEvent } from "ol/source/Tile";
 import type Tile from "ol/Tile";
 import TileState from "ol/TileState";
 
-import type { PyramidSource } from "./pyramid";
-import { RawPyramidSource } from "./raw-source";
+import type { RenderedPyramidSource } from "./pyramid";
+import { RawPyramidSource } from "./raw-pyramid-source";
 
-export type ImageSource = PyramidSource | RawPyramidSource;
+/** The OpenLayers tile source of an image's pyramid tiles, server- or client-rendered. */
+export type PyramidSource = RenderedPyramidSource | RawPyramidSource;
 
 export class ImageLayers {
-  /** The source shown (null: no image). */
-  source: ImageSource | null = null;
-  /** Tiles loaded successfully and failed since the last `resetCounts`. */
+  /** The pyramid source shown (null: no image). */
+  pyramidSource: PyramidSource | null = null;
+  /** Pyramid tiles loaded successfully and failed since the last `resetCounts`. */
   loaded = 0;
   failed = 0;
-  private layer: TileLayer<ImageSource> | null = null;
+  private layer: TileLayer<PyramidSource> | null = null;
   private readonly loading = new Set<Tile>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly map: OlMap,
-    /** Called with the number of tiles still loading whenever it may have changed. */
+    /** Called with the number of pyramid tiles still loading whenever it may have changed. */
     private readonly onLoading: (count: number) => void,
   ) {}
 
@@ -33,43 +35,43 @@ export class ImageLayers {
     this.failed = 0;
   }
 
-  /** Counts the tiles of `source` while it is the one shown. */
-  watch(source: ImageSource): ImageSource {
-    source.on("tileloadstart", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
+  /** Counts the pyramid tiles of `pyramidSource` while it is the one shown. */
+  watch(pyramidSource: PyramidSource): PyramidSource {
+    pyramidSource.on("tileloadstart", (event: TileSourceEvent) => {
+      if (this.pyramidSource !== pyramidSource) return;
       this.loading.add(event.tile);
       this.count();
     });
-    source.on("tileloadend", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
+    pyramidSource.on("tileloadend", (event: TileSourceEvent) => {
+      if (this.pyramidSource !== pyramidSource) return;
       this.loading.delete(event.tile);
       this.loaded += 1;
       this.count();
     });
-    source.on("tileloaderror", (event: TileSourceEvent) => {
-      if (this.source !== source) return;
+    pyramidSource.on("tileloaderror", (event: TileSourceEvent) => {
+      if (this.pyramidSource !== pyramidSource) return;
       this.loading.delete(event.tile);
       this.failed += 1;
       this.count();
     });
-    return source;
+    return pyramidSource;
   }
 
   /**
-   * Shows `source`. With `crossfade` (same picture, the other renderer) the old layer stays
-   * under the new one until the new one has drawn its tiles, so the view never goes blank.
+   * Shows `pyramidSource`. With `crossfade` (same picture, the other renderer) the old layer stays
+   * under the new one until the new one has drawn its pyramid tiles, so the view never goes blank.
    */
-  install(source: ImageSource, crossfade = false): void {
-    this.source = source;
+  install(pyramidSource: PyramidSource, crossfade = false): void {
+    this.pyramidSource = pyramidSource;
     this.loading.clear();
     this.onLoading(0);
     const old = this.layer;
     if (old && !crossfade) {
-      old.setSource(source);
+      old.setSource(pyramidSource);
       return;
     }
-    const layer = new TileLayer({ source, preload: 1 });
-    // Client rendering repaints the tiles of the frame about to be drawn, only those.
+    const layer = new TileLayer({ source: pyramidSource, preload: 1 });
+    // Client rendering repaints the pyramid tiles of the frame about to be drawn, only those.
     layer.on("prerender", (event: RenderEvent) => {
       const src = layer.getSource();
       const extent = event.frameState?.extent;
@@ -82,14 +84,14 @@ export class ImageLayers {
 
   /** No image: every layer goes, a fading one too. */
   drop(): void {
-    this.source = null;
+    this.pyramidSource = null;
     this.layer = null;
     this.loading.clear();
     this.onLoading(0);
     this.map.getLayers().clear();
   }
 
-  /** Resolves when the map has drawn every visible tile (or after `timeoutMs`). */
+  /** Resolves when the map has drawn every visible pyramid tile (or after `timeoutMs`). */
   drawn(timeoutMs = 20_000): Promise<void> {
     const map = this.map;
     return new Promise((resolve) => {
@@ -104,7 +106,7 @@ export class ImageLayers {
     });
   }
 
-  /** Tiles that OpenLayers dropped while loading send no event: count only those still loading. */
+  /** Pyramid tiles that OpenLayers dropped while loading send no event: count only those still loading. */
   private count(): void {
     for (const tile of this.loading) {
       if (tile.getState() !== TileState.LOADING) this.loading.delete(tile);

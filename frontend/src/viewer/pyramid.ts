@@ -1,21 +1,21 @@
 // The pyramid of an image as OpenLayers sees it: a pixel projection, a tile grid whose origin
-// is the image's bottom-left corner, and a tile source that builds the server's tile URLs.
+// is the image's bottom-left corner, and a tile source that builds the server's pyramid tile URLs.
 import ImageTileSource from "ol/source/ImageTile";
 import TileGrid from "ol/tilegrid/TileGrid";
 import Projection from "ol/proj/Projection";
 import type { LoaderOptions } from "ol/source/DataTile";
 
 import {
-  TILE_SIZE,
+  PYRAMID_TILE_SIZE,
   pyramidResolutions,
   renderQuery,
-  serverTileCoord,
-  tileUrl,
+  pyramidTileCoord,
+  pyramidTileUrl,
   type RenderParams,
-} from "./tiles";
+} from "./pyramid-tiles";
 
-export type { RenderParams } from "./tiles";
-export { renderQuery, tileUrl } from "./tiles";
+export type { RenderParams } from "./pyramid-tiles";
+export { renderQuery, pyramidTileUrl } from "./pyramid-tiles";
 
 export function pixelProjection(width: number, height: number): Projection {
   return new Projection({
@@ -47,15 +47,15 @@ export function pyramidTileGrid(width: number, height: number, levels: number): 
     origin: [0, 0],
     extent: [0, 0, width, height],
     resolutions: pyramidResolutions(levels),
-    tileSize: TILE_SIZE,
+    tileSize: PYRAMID_TILE_SIZE,
   });
 }
 
-export interface TileFailure {
+export interface PyramidTileFailure {
   url: string;
 }
 
-/** Loads one tile image; rejects on an HTTP error (the body is read elsewhere, once). */
+/** Loads one pyramid tile image; rejects on an HTTP error (the body is read elsewhere, once). */
 function loadImage(url: string, signal: AbortSignal | undefined): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const image = new Image();
@@ -78,13 +78,13 @@ function loadImage(url: string, signal: AbortSignal | undefined): Promise<HTMLIm
 }
 
 /**
- * The tiles of one (file, HDU, plane). `setRender` swaps the rendering parameters: the source
- * key changes with them, so OpenLayers loads the new tiles while it shows the old ones.
+ * The pyramid tiles of one (file, HDU, plane). `setRender` swaps the rendering parameters: the source
+ * key changes with them, so OpenLayers loads the new pyramid tiles while it shows the old ones.
  */
-export class PyramidSource extends ImageTileSource {
+export class RenderedPyramidSource extends ImageTileSource {
   readonly levels: number;
   private params: RenderParams;
-  private readonly onFailure: (failure: TileFailure) => void;
+  private readonly onFailure: (failure: PyramidTileFailure) => void;
 
   constructor(options: {
     projection: Projection;
@@ -92,7 +92,7 @@ export class PyramidSource extends ImageTileSource {
     height: number;
     levels: number;
     params: RenderParams;
-    onFailure: (failure: TileFailure) => void;
+    onFailure: (failure: PyramidTileFailure) => void;
   }) {
     super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
@@ -111,8 +111,8 @@ export class PyramidSource extends ImageTileSource {
   }
 
   urlFor(z: number, x: number, y: number): string {
-    const { level, tx, ty } = serverTileCoord(this.levels, z, x, y);
-    return tileUrl(this.params, level, tx, ty);
+    const { level, tx, ty } = pyramidTileCoord(this.levels, z, x, y);
+    return pyramidTileUrl(this.params, level, tx, ty);
   }
 
   private install(): void {
@@ -120,8 +120,8 @@ export class PyramidSource extends ImageTileSource {
     const levels = this.levels;
     const onFailure = this.onFailure;
     this.setLoader((z: number, x: number, y: number, options: LoaderOptions) => {
-      const { level, tx, ty } = serverTileCoord(levels, z, x, y);
-      const url = tileUrl(params, level, tx, ty);
+      const { level, tx, ty } = pyramidTileCoord(levels, z, x, y);
+      const url = pyramidTileUrl(params, level, tx, ty);
       return loadImage(url, options.signal).catch((error: unknown) => {
         if (!(error instanceof DOMException && error.name === "AbortError")) onFailure({ url });
         throw error;

@@ -1,6 +1,6 @@
-// Server rendering (PNG tiles the server draws) or client rendering (float tiles painted here):
+// Server rendering (PNG pyramid tiles the server draws) or client rendering (float pyramid tiles painted here):
 // which of the two draws the image, its tile source, the colormap's colours, and what the server
-// says about tiles that fail.
+// says about pyramid tiles that fail.
 import type { ReactiveControllerHost } from "lit";
 import type OlMap from "ol/Map";
 
@@ -9,15 +9,15 @@ import { isHttpErrorBody } from "../protocol";
 import { errorText } from "../socket";
 import type { ColorbarModel } from "./colorbar";
 import { fetchColormap } from "./colormaps";
-import { ImageLayers, type ImageSource } from "./layers";
+import { ImageLayers, type PyramidSource } from "./layers";
 import {
-  PyramidSource,
+  RenderedPyramidSource,
   pixelProjection,
   renderQuery,
   type RenderParams,
-  type TileFailure,
+  type PyramidTileFailure,
 } from "./pyramid";
-import { RawPyramidSource } from "./raw-source";
+import { RawPyramidSource } from "./raw-pyramid-source";
 import { contrastBiasOf, shownLimits, type DisplaySettings } from "./settings";
 import {
   NEUTRAL_CONTRAST_BIAS,
@@ -27,7 +27,7 @@ import {
   packPalette,
   type ClientRender,
 } from "./stretch";
-import { dataQuery, rawTileUrl, serverTileCoord, type DataParams } from "./tiles";
+import { dataQuery, rawPyramidTileUrl, pyramidTileCoord, type DataParams } from "./pyramid-tiles";
 
 /** What the rendering reads from its viewer. */
 export interface RenderingInputs {
@@ -49,14 +49,14 @@ export function clientRenderBlocked(hdu: HduInfo | null): string | null {
 /** What the viewer shows of the rendering: a change asks the viewer to update. */
 interface Shown {
   palette: Uint32Array | null;
-  tileError: string | null;
-  tilesLoading: number;
+  pyramidTileError: string | null;
+  pyramidTilesLoading: number;
 }
 
 export class ImageRendering {
   private layers: ImageLayers | null = null;
   private map: OlMap | null = null;
-  private shown: Shown = { palette: null, tileError: null, tilesLoading: 0 };
+  private shown: Shown = { palette: null, pyramidTileError: null, pyramidTilesLoading: 0 };
   private paletteKey = "";
   private checkedErrorKey: string | null = null;
   // The parameters of the client renderer last applied (see `shownKey`).
@@ -70,16 +70,16 @@ export class ImageRendering {
   /** Draws on `map` from now on. */
   attach(map: OlMap): void {
     this.map = map;
-    this.layers = new ImageLayers(map, (count) => this.set("tilesLoading", count));
+    this.layers = new ImageLayers(map, (count) => this.set("pyramidTilesLoading", count));
   }
 
-  /** The tile source shown, null with no image. */
-  get source(): ImageSource | null {
-    return this.layers?.source ?? null;
+  /** The pyramid source shown, null with no image. */
+  get pyramidSource(): PyramidSource | null {
+    return this.layers?.pyramidSource ?? null;
   }
 
   get clientActive(): boolean {
-    return this.source instanceof RawPyramidSource;
+    return this.pyramidSource instanceof RawPyramidSource;
   }
 
   /** The packed colours of the current colormap (inversion applied), null while loading. */
@@ -87,20 +87,20 @@ export class ImageRendering {
     return this.shown.palette;
   }
 
-  /** Why the tiles do not show, null while they do. */
-  get tileError(): string | null {
-    return this.shown.tileError;
+  /** Why the pyramid tiles do not show, null while they do. */
+  get pyramidTileError(): string | null {
+    return this.shown.pyramidTileError;
   }
 
-  get tilesLoading(): number {
-    return this.shown.tilesLoading;
+  get pyramidTilesLoading(): number {
+    return this.shown.pyramidTilesLoading;
   }
 
-  get loadedTiles(): number {
+  get loadedPyramidTiles(): number {
     return this.layers?.loaded ?? 0;
   }
 
-  get failedTiles(): number {
+  get failedPyramidTiles(): number {
     return this.layers?.failed ?? 0;
   }
 
@@ -108,17 +108,17 @@ export class ImageRendering {
     this.layers?.resetCounts();
   }
 
-  clearTileError(): void {
-    this.set("tileError", null);
+  clearPyramidTileError(): void {
+    this.set("pyramidTileError", null);
   }
 
-  /** A new rendering: look at the body of its first failed tile again. */
+  /** A new rendering: look at the body of its first failed pyramid tile again. */
   resetErrors(): void {
-    this.set("tileError", null);
+    this.set("pyramidTileError", null);
     this.checkedErrorKey = null;
   }
 
-  /** What server-rendered tiles are asked with: contrast/bias folded into the limits. */
+  /** What server-rendered pyramid tiles are asked with: contrast/bias folded into the limits. */
   get serverParams(): RenderParams | null {
     const params = this.inputs.params();
     if (!params) return null;
@@ -135,50 +135,50 @@ export class ImageRendering {
     return (s.clientRender ?? true) && isClientStretch(s.stretch);
   }
 
-  /** A source of the kind the current settings want, with the viewer's tile counters. */
-  makeSource(hdu: HduInfo): ImageSource | null {
+  /** A pyramid source of the kind the current settings want, with the viewer's counters. */
+  makePyramidSource(hdu: HduInfo): PyramidSource | null {
     const params = this.serverParams;
     const data = this.inputs.data();
     if (!params || !data) return null;
     const { width, height, levels } = hdu;
     const projection = pixelProjection(width, height);
-    const onFailure = (failure: TileFailure): void => this.onTileFailure(failure);
-    const source = this.wantClient()
+    const onFailure = (failure: PyramidTileFailure): void => this.onPyramidTileFailure(failure);
+    const pyramidSource = this.wantClient()
       ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
-      : new PyramidSource({ projection, width, height, levels, params, onFailure });
-    return this.layers?.watch(source) ?? null;
+      : new RenderedPyramidSource({ projection, width, height, levels, params, onFailure });
+    return this.layers?.watch(pyramidSource) ?? null;
   }
 
-  /** Shows `source` (see ImageLayers.install), then gets its colours ready. */
-  install(source: ImageSource, crossfade = false): void {
-    this.layers?.install(source, crossfade);
+  /** Shows `pyramidSource` (see ImageLayers.install), then gets its colours ready. */
+  install(pyramidSource: PyramidSource, crossfade = false): void {
+    this.layers?.install(pyramidSource, crossfade);
     this.loadPalette();
-    if (source instanceof RawPyramidSource) void this.applyClientRender();
+    if (pyramidSource instanceof RawPyramidSource) void this.applyClientRender();
   }
 
   drop(): void {
     this.layers?.drop();
   }
 
-  /** Resolves when the map has drawn every visible tile. */
+  /** Resolves when the map has drawn every visible pyramid tile. */
   async drawn(): Promise<void> {
     await this.layers?.drawn();
   }
 
   /**
-   * New rendering parameters or plane: client rendering repaints from the float tiles it has;
-   * server rendering asks for new tile URLs. Switches between the two when the choice (or a
+   * New rendering parameters or plane: client rendering repaints from the float pyramid tiles it has;
+   * server rendering asks for new pyramid tile URLs. Switches between the two when the choice (or a
    * stretch only the server draws) says so.
    */
   update(): void {
     this.loadPalette();
     const hdu = this.inputs.hdu();
-    const src = this.source;
+    const src = this.pyramidSource;
     const params = this.serverParams;
     const data = this.inputs.data();
     if (!hdu || !src || !params || !data) return;
     if (this.wantClient() !== src instanceof RawPyramidSource) {
-      const next = this.makeSource(hdu);
+      const next = this.makePyramidSource(hdu);
       if (next) this.install(next, true);
     } else if (src instanceof RawPyramidSource) {
       src.setData(data);
@@ -206,7 +206,7 @@ export class ImageRendering {
         if (this.paletteKey !== key) return;
         // Let a later change of colormap try again.
         this.paletteKey = "";
-        if (this.clientActive) this.set("tileError", errorText(error));
+        if (this.clientActive) this.set("pyramidTileError", errorText(error));
       },
     );
   }
@@ -232,13 +232,13 @@ export class ImageRendering {
     };
   }
 
-  /** Repaints client-rendered tiles with the current parameters: no request to the server. */
+  /** Repaints client-rendered pyramid tiles with the current parameters: no request to the server. */
   async applyClientRender(): Promise<void> {
-    const src = this.source;
+    const src = this.pyramidSource;
     if (!(src instanceof RawPyramidSource) || !this.shown.palette) return;
     const keyed = await this.keyedClientRender();
-    if (!keyed || this.source !== src) return;
-    this.set("tileError", null);
+    if (!keyed || this.pyramidSource !== src) return;
+    this.set("pyramidTileError", null);
     src.setRenderer(keyed.render);
     this.appliedClientKey = keyed.key;
     this.map?.render();
@@ -248,7 +248,7 @@ export class ImageRendering {
   wantedKey(): string {
     const params = this.serverParams;
     const data = this.inputs.data();
-    if (!this.source || !params || !data) return "";
+    if (!this.pyramidSource || !params || !data) return "";
     if (!this.wantClient()) return `server ${renderQuery(params)}`;
     const s = this.inputs.settings();
     const [lo, hi] = shownLimits(s, this.inputs.description());
@@ -256,18 +256,18 @@ export class ImageRendering {
     return `client ${key} ${dataQuery(data)}`;
   }
 
-  /** What the installed source draws, in the terms of `wantedKey`. */
+  /** What the installed pyramid source draws, in the terms of `wantedKey`. */
   shownKey(): string {
-    const src = this.source;
+    const src = this.pyramidSource;
     if (src instanceof RawPyramidSource)
       return `client ${this.appliedClientKey} ${dataQuery(src.data)}`;
     return src ? `server ${renderQuery(src.render)}` : "";
   }
 
-  /** The float tile under the centre of the view, if the browser can paint it. */
-  centreTileUrl(): string | null {
+  /** The float pyramid tile under the centre of the view, if the browser can paint it. */
+  centrePyramidTileUrl(): string | null {
     const hdu = this.inputs.hdu();
-    const src = this.source;
+    const src = this.pyramidSource;
     const data = this.inputs.data();
     const view = this.map?.getView();
     const center = view?.getCenter();
@@ -279,13 +279,13 @@ export class ImageRendering {
     }
     const z = grid.getZForResolution(resolution);
     const coord = grid.getTileCoordForCoordAndZ(center, z);
-    const { level, tx, ty } = serverTileCoord(src.levels, z, coord[1] ?? 0, coord[2] ?? 0);
-    return rawTileUrl(data, level, tx, ty);
+    const { level, tx, ty } = pyramidTileCoord(src.levels, z, coord[1] ?? 0, coord[2] ?? 0);
+    return rawPyramidTileUrl(data, level, tx, ty);
   }
 
   colorbarModel(): ColorbarModel | null {
     const params = this.inputs.params();
-    if (!params || !this.source) return null;
+    if (!params || !this.pyramidSource) return null;
     const client = this.clientActive;
     const cb = contrastBiasOf(this.inputs.settings());
     // The server folds contrast/bias into its limits; the client applies it to the colours.
@@ -301,20 +301,20 @@ export class ImageRendering {
     };
   }
 
-  private onTileFailure(failure: TileFailure): void {
+  private onPyramidTileFailure(failure: PyramidTileFailure): void {
     const key = failure.url.split("?")[1] ?? "";
-    // One look at the error body per rendering is enough: every tile fails the same way.
+    // One look at the error body per rendering is enough: every pyramid tile fails the same way.
     if (this.checkedErrorKey === key) return;
     this.checkedErrorKey = key;
-    void tileFailureMessage(failure.url).then((message) => {
-      const src = this.source;
+    void pyramidTileFailureMessage(failure.url).then((message) => {
+      const src = this.pyramidSource;
       const current =
         src instanceof RawPyramidSource
           ? dataQuery(src.data)
           : src
             ? renderQuery(src.render)
             : null;
-      if (message && key === current) this.set("tileError", message);
+      if (message && key === current) this.set("pyramidTileError", message);
     });
   }
 
@@ -336,8 +336,8 @@ function clientKey(
   return [cmap, invert ? 1 : 0, stretch, lo, hi, cb.contrast, cb.bias].join("|");
 }
 
-/** What the server says about a failed tile; null when it serves it now (a transient failure). */
-async function tileFailureMessage(url: string): Promise<string | null> {
+/** What the server says about a failed pyramid tile; null when it serves it now (a transient failure). */
+async function pyramidTileFailureMessage(url: string): Promise<string | null> {
   try {
     const response = await fetch(url, { credentials: "same-origin" });
     if (response.ok) return null;

@@ -4,7 +4,7 @@ import type { Description, ImageTileState } from "../protocol";
 import { COLORMAPS, CUSTOM_CMAP, DEFAULT_CMAP, DEFAULT_LIMITS, DEFAULT_STRETCH } from "./options";
 import { NEUTRAL_CONTRAST_BIAS, type ContrastBias } from "./stretch";
 import type { ToolbarHandlers, ToolbarModel } from "./templates";
-import type { DataParams, RenderParams } from "./tiles";
+import type { DataParams, RenderParams } from "./pyramid-tiles";
 
 export interface DisplaySettings {
   stretch: string;

@@ -1,4 +1,4 @@
-// Client-side rendering of float tiles: the server's stretches (astropy's, with the same
+// Client-side rendering of float pyramid tiles: the server's stretches (astropy's, with the same
 // parameters), DS9's contrast/bias, and lookup tables from normalised values to RGBA pixels.
 // Pure functions, no DOM: unit-tested in Node.
 

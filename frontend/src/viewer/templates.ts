@@ -339,19 +339,19 @@ export function errorBannerTemplate(
   </div>`;
 }
 
-/** The status line: the readout, tiles still loading, the image's size (`hdu` when shown). */
+/** The status line: the readout, pyramid tiles still loading, the image's size (`hdu` when shown). */
 export function statusTemplate(
   readout: Readout | null,
   hdu: HduInfo | null,
-  tilesLoading: number,
+  pyramidTilesLoading: number,
 ): TemplateResult {
   return html`<div class="viewer-status">
     <span class="readout" data-testid="readout">${readoutTemplate(readout, hdu !== null)}</span>
     <span class="viewer-status-right">
       ${
-        tilesLoading > 0
-          ? html`<span class="tiles-loading" data-testid="tiles-loading"
-              >loading ${tilesLoading} tile${tilesLoading === 1 ? "" : "s"}</span
+        pyramidTilesLoading > 0
+          ? html`<span class="pyramid-tiles-loading" data-testid="pyramid-tiles-loading"
+              >loading ${pyramidTilesLoading} tile${pyramidTilesLoading === 1 ? "" : "s"}</span
             >`
           : nothing
       }

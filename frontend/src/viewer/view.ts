@@ -1,5 +1,5 @@
 // The viewer's OpenLayers map and its view over the image in pixel coordinates: fitting the
-// image, keeping it fitted while the tile resizes, and the view the layout saves.
+// image, keeping it fitted while the workspace tile resizes, and the view the layout saves.
 import OlMap from "ol/Map";
 import View from "ol/View";
 import Zoom from "ol/control/Zoom";
@@ -27,7 +27,7 @@ export class ViewerMap {
   readonly map: OlMap;
   private readonly resizeObserver: ResizeObserver;
   private pendingFit = false;
-  // True while the view is the fitted one: the image then stays fitted as the tile resizes.
+  // True while the view is the fitted one: the image then stays fitted as the workspace tile resizes.
   private fitted = false;
 
   constructor(

@@ -5,10 +5,10 @@ import {
   pyramidLevels,
   pyramidResolutions,
   renderQuery,
-  serverTileCoord,
-  tileUrl,
+  pyramidTileCoord,
+  pyramidTileUrl,
   type RenderParams,
-} from "../src/viewer/tiles";
+} from "../src/viewer/pyramid-tiles";
 
 const params: RenderParams = {
   path: "home/alice/m 13.fits",
@@ -55,7 +55,7 @@ describe("OpenLayers tile coordinates", () => {
       ] as const) {
         // The OpenLayers coordinate whose server coordinate is (level, tx, ty).
         const olY = -ty - 1;
-        expect(serverTileCoord(levels, z, tx, olY)).toEqual({ level, tx, ty });
+        expect(pyramidTileCoord(levels, z, tx, olY)).toEqual({ level, tx, ty });
         expect(grid.getTileCoordExtent([z, tx, olY])).toEqual([
           tx * size,
           ty * size,
@@ -69,9 +69,9 @@ describe("OpenLayers tile coordinates", () => {
   it("put a point inside the tile that contains it", () => {
     const z = levels - 1; // level 0
     const [, x, y] = grid.getTileCoordForCoordAndZ([300.5, 10.25], z) as [number, number, number];
-    expect(serverTileCoord(levels, z, x, y)).toEqual({ level: 0, tx: 1, ty: 0 });
+    expect(pyramidTileCoord(levels, z, x, y)).toEqual({ level: 0, tx: 1, ty: 0 });
     const [, x2, y2] = grid.getTileCoordForCoordAndZ([10, 2999], z) as [number, number, number];
-    expect(serverTileCoord(levels, z, x2, y2)).toEqual({ level: 0, tx: 0, ty: 11 });
+    expect(pyramidTileCoord(levels, z, x2, y2)).toEqual({ level: 0, tx: 0, ty: 11 });
   });
 
   it("request only the tiles that hold image pixels", () => {
@@ -84,7 +84,7 @@ describe("OpenLayers tile coordinates", () => {
 
 describe("tile URLs", () => {
   it("name the level, the tile and every rendering parameter", () => {
-    const url = tileUrl(params, 2, 3, 4);
+    const url = pyramidTileUrl(params, 2, 3, 4);
     const [path, query] = url.split("?");
     expect(path).toBe("/tiles/2/3/4.png");
     const q = new URLSearchParams(query);

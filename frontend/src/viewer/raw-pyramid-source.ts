@@ -1,5 +1,5 @@
-// Client-side rendering: a tile source that fetches the server's float tiles once and paints
-// them itself, so that a new stretch, limits, colormap or contrast/bias repaints the tiles in
+// Client-side rendering: a tile source that fetches the server's float pyramid tiles once and paints
+// them itself, so that a new stretch, limits, colormap or contrast/bias repaints the pyramid tiles in
 // place without a request (the CARTA approach, on a 2D canvas).
 import ImageTileSource from "ol/source/ImageTile";
 import type Projection from "ol/proj/Projection";
@@ -7,19 +7,25 @@ import type { LoaderOptions } from "ol/source/DataTile";
 import type { Extent } from "ol/extent";
 import { intersects } from "ol/extent";
 
-import { pyramidSourceOptions, type TileFailure } from "./pyramid";
+import { pyramidSourceOptions, type PyramidTileFailure } from "./pyramid";
 import { paintValues, type ClientRender } from "./stretch";
-import { TILE_SIZE, dataQuery, rawTileUrl, serverTileCoord, type DataParams } from "./tiles";
+import {
+  PYRAMID_TILE_SIZE,
+  dataQuery,
+  rawPyramidTileUrl,
+  pyramidTileCoord,
+  type DataParams,
+} from "./pyramid-tiles";
 
-const TILE_VALUES = TILE_SIZE * TILE_SIZE;
-/** Float tiles kept in memory (256 KiB each). */
+const PYRAMID_TILE_VALUES = PYRAMID_TILE_SIZE * PYRAMID_TILE_SIZE;
+/** Float pyramid tiles kept in memory (256 KiB each). */
 const RAW_CACHE_SIZE = 256;
-/** Painted tiles whose canvas is repainted on a new rendering (2 × 256 KiB each). */
+/** Painted pyramid tiles whose canvas is repainted on a new rendering (2 × 256 KiB each). */
 const PAINTED_SIZE = 192;
 
 const rawCache = new Map<string, Promise<Float32Array>>();
 
-/** The float values of one raw tile, from memory when they were fetched before. */
+/** The float values of one raw pyramid tile, from memory when they were fetched before. */
 export function fetchRaw(url: string, signal?: AbortSignal): Promise<Float32Array> {
   const cached = rawCache.get(url);
   if (cached) {
@@ -33,8 +39,10 @@ export function fetchRaw(url: string, signal?: AbortSignal): Promise<Float32Arra
   const promise = fetch(url, init).then(async (response) => {
     if (!response.ok) throw new Error(`Raw tile failed (HTTP ${response.status}): ${url}`);
     const buffer = await response.arrayBuffer();
-    if (buffer.byteLength !== TILE_VALUES * 4) {
-      throw new Error(`Raw tile has ${buffer.byteLength} bytes, not ${TILE_VALUES * 4}: ${url}`);
+    if (buffer.byteLength !== PYRAMID_TILE_VALUES * 4) {
+      throw new Error(
+        `Raw tile has ${buffer.byteLength} bytes, not ${PYRAMID_TILE_VALUES * 4}: ${url}`,
+      );
     }
     return new Float32Array(buffer);
   });
@@ -48,14 +56,14 @@ export function fetchRaw(url: string, signal?: AbortSignal): Promise<Float32Arra
   return promise;
 }
 
-/** Paints float values into a new RGBA buffer (for previews and tests). */
+/** Paints float values into a new RGBA buffer (for the contrast sketch and tests). */
 export function paintToImageData(data: Float32Array, render: ClientRender): ImageData {
-  const image = new ImageData(TILE_SIZE, TILE_SIZE);
+  const image = new ImageData(PYRAMID_TILE_SIZE, PYRAMID_TILE_SIZE);
   paintValues(data, render, new Uint32Array(image.data.buffer));
   return image;
 }
 
-interface PaintedTile {
+interface PaintedPyramidTile {
   z: number;
   x: number;
   y: number;
@@ -70,8 +78,8 @@ export class RawPyramidSource extends ImageTileSource {
   private params: DataParams;
   private renderer: ClientRender | null = null;
   private version = 0;
-  private readonly painted = new Map<string, PaintedTile>();
-  private readonly onFailure: (failure: TileFailure) => void;
+  private readonly painted = new Map<string, PaintedPyramidTile>();
+  private readonly onFailure: (failure: PyramidTileFailure) => void;
   private rendererReady: Promise<void>;
   private markReady: () => void = () => undefined;
 
@@ -81,7 +89,7 @@ export class RawPyramidSource extends ImageTileSource {
     height: number;
     levels: number;
     data: DataParams;
-    onFailure: (failure: TileFailure) => void;
+    onFailure: (failure: PyramidTileFailure) => void;
   }) {
     super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
@@ -95,14 +103,14 @@ export class RawPyramidSource extends ImageTileSource {
     return this.params;
   }
 
-  /** Another plane (or file version): new tiles, the old ones stay on screen until then. */
+  /** Another plane (or file version): new pyramid tiles, the old ones stay on screen until then. */
   setData(data: DataParams): void {
     if (dataQuery(data) === dataQuery(this.params)) return;
     this.params = data;
     this.install();
   }
 
-  /** A new rendering: tiles are repainted as they are drawn (see `repaint`). */
+  /** A new rendering: pyramid tiles are repainted as they are drawn (see `repaint`). */
   setRenderer(render: ClientRender): void {
     this.renderer = render;
     this.version += 1;
@@ -110,11 +118,11 @@ export class RawPyramidSource extends ImageTileSource {
   }
 
   urlFor(z: number, x: number, y: number): string {
-    const { level, tx, ty } = serverTileCoord(this.levels, z, x, y);
-    return rawTileUrl(this.params, level, tx, ty);
+    const { level, tx, ty } = pyramidTileCoord(this.levels, z, x, y);
+    return rawPyramidTileUrl(this.params, level, tx, ty);
   }
 
-  /** Repaints the tiles painted with an older rendering that lie in `extent` (a frame's). */
+  /** Repaints the pyramid tiles painted with an older rendering that lie in `extent` (a frame's). */
   repaint(extent: Extent): void {
     const render = this.renderer;
     const grid = this.getTileGrid();
@@ -126,13 +134,13 @@ export class RawPyramidSource extends ImageTileSource {
     }
   }
 
-  private paint(tile: PaintedTile, render: ClientRender): void {
+  private paint(tile: PaintedPyramidTile, render: ClientRender): void {
     paintValues(tile.data, render, new Uint32Array(tile.image.data.buffer));
     tile.canvas.getContext("2d")?.putImageData(tile.image, 0, 0);
     tile.version = this.version;
   }
 
-  private remember(key: string, tile: PaintedTile): void {
+  private remember(key: string, tile: PaintedPyramidTile): void {
     this.painted.delete(key);
     this.painted.set(key, tile);
     while (this.painted.size > PAINTED_SIZE) {
@@ -157,15 +165,15 @@ export class RawPyramidSource extends ImageTileSource {
       await this.rendererReady;
       const key = `${query}|${z}/${x}/${y}`;
       const canvas = document.createElement("canvas");
-      canvas.width = TILE_SIZE;
-      canvas.height = TILE_SIZE;
-      const tile: PaintedTile = {
+      canvas.width = PYRAMID_TILE_SIZE;
+      canvas.height = PYRAMID_TILE_SIZE;
+      const tile: PaintedPyramidTile = {
         z,
         x,
         y,
         data,
         canvas,
-        image: new ImageData(TILE_SIZE, TILE_SIZE),
+        image: new ImageData(PYRAMID_TILE_SIZE, PYRAMID_TILE_SIZE),
         version: -1,
       };
       if (this.renderer) this.paint(tile, this.renderer);
