@@ -144,7 +144,7 @@ def viewer_stats(page: Any) -> dict[str, float]:
     return dict(canvas.evaluate(CANVAS_STATS))
 
 
-def wait_for_tiles(page: Any) -> None:
+def wait_for_pyramid_tiles(page: Any) -> None:
     page.wait_for_function(
         "() => { const v = document.querySelector('toyz-app')?.shadowRoot?.querySelector('toyz-image-viewer') ?? document.querySelector('toyz-image-viewer');"
         " return v && v.loadedPyramidTiles > 0; }",
@@ -172,7 +172,7 @@ def render_count(page: Any) -> int:
 
 def test_a_user_logs_in_opens_a_fits_file_and_sees_real_pixels(page: Any, site: dict[str, Any]) -> None:
     open_file(page, "samples", "starfield.fits")
-    wait_for_tiles(page)
+    wait_for_pyramid_tiles(page)
     stats = viewer_stats(page)
     assert stats["opaque"] > 1000, stats
     assert stats["std"] > 5 and stats["distinct"] > 20, f"the viewer shows a blank or flat canvas: {stats}"
@@ -202,7 +202,7 @@ def test_a_user_logs_in_opens_a_fits_file_and_sees_real_pixels(page: Any, site: 
 
 def test_pictures_open_the_same_way(page: Any) -> None:
     open_file(page, "samples", "starfield.png")
-    wait_for_tiles(page)
+    wait_for_pyramid_tiles(page)
     assert viewer_stats(page)["std"] > 5
 
 
@@ -212,7 +212,7 @@ def test_a_broken_file_shows_a_clear_error_and_the_page_keeps_working(page: Any)
     error.wait_for(timeout=10_000)
     assert "FITS" in error.inner_text() or "read" in error.inner_text().lower()
     open_file(page, "starfield.fits")
-    wait_for_tiles(page)
+    wait_for_pyramid_tiles(page)
 
 
 # --- client-side rendering, cubes, contrast/bias, colorbar ------------------------------------
@@ -230,7 +230,7 @@ def open_and_wait(page: Any, name: str) -> None:
     wait_for_render(page)
 
 
-def tile_requests(page: Any) -> list[str]:
+def pyramid_tile_requests(page: Any) -> list[str]:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if "/tiles/" in r.url else None)
     return requests
@@ -263,7 +263,7 @@ def test_client_rendering_draws_the_server_pixels_and_restretches_without_a_requ
     assert page.evaluate(f"{VIEWER}.clientRenderActive"), "client rendering is the default for one band"
     assert page.locator("[data-testid=client-render]").first.is_checked()
     page.evaluate(f"{VIEWER}.clientPyramidTilePixels(1, 0, 0)")  # fetches that float tile once
-    requests = tile_requests(page)
+    requests = pyramid_tile_requests(page)
     for stretch, cmap in [("linear", "gray"), ("log", "viridis"), ("asinh", "magma"), ("power", "gray")]:
         page.locator("[data-testid=stretch]").first.select_option(stretch)
         page.locator("[data-testid=cmap]").first.select_option(cmap)
@@ -345,7 +345,7 @@ def test_contrast_and_bias_drag_live_and_persist(page: Any) -> None:
     if page.locator("[data-testid=contrast-reset]").first.is_enabled():
         page.locator("[data-testid=contrast-reset]").first.click()
     before = viewer_stats(page)
-    requests = tile_requests(page)
+    requests = pyramid_tile_requests(page)
     box = page.locator("[data-testid=viewer-map]").first.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
