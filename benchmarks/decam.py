@@ -65,8 +65,15 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workers.imaging import RenderParams, build_pyramid, default_cuts, describe, render_tile, tile_needs_building
-from workers.imaging.api import clear_caches
+from workers.imaging import (
+    RenderParams,
+    build_pyramid,
+    clear_caches,
+    default_cuts,
+    describe,
+    render_tile,
+    tile_needs_building,
+)
 from workers.imaging.pyramid import level_shape, tile_counts
 from workers.imaging.reading import TILE_SIZE, level_count
 from workers.imaging.synthetic import write_decam_like

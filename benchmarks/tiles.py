@@ -34,8 +34,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workers.imaging import RenderParams, build_pyramid, default_cuts, render_tile
-from workers.imaging.api import clear_caches
+from workers.imaging import RenderParams, build_pyramid, clear_caches, default_cuts, render_tile
 from workers.imaging.pyramid import tile_counts
 from workers.imaging.reading import level_count
 from workers.imaging.synthetic import star_field

@@ -20,14 +20,12 @@ from django.views.decorators.http import require_GET
 from apps.files.resolver import ResolvedPath
 from apps.imaging import services
 from workers.errors import ToyzError
-from workers.imaging import colormap_names
-from workers.imaging.render import palette
+from workers.imaging import TileAddress, colormap_names, palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
-#: Marks a tile shown from a preview (see workers.imaging.api.render_tile): the viewer asks for
+#: Marks a tile shown from a mosaic preview (see workers.imaging.fetch_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
 PREVIEW_HEADER = "X-Toyz-Preview"
 
@@ -108,34 +106,30 @@ async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> Ht
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
 
     def work(image: ResolvedPath) -> HttpResponse:
-        hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
-        params = None if fmt == "raw" else services.tile_params(image, hdu, plane, query)
-        current = services.identity(image)
-        where = {"hdu": hdu, "plane": plane, "level": level, "x": x, "y": y}
+        where = TileAddress(hdu=_int(query, "hdu", 0), plane=_int(query, "plane", 0), level=level, x=x, y=y)
+        params = None if fmt == "raw" else services.render_params_from_query(query)
         # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
         # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
-        preview = query.get("preview") == "1" and services.needs_building(image, **where)
+        tile = services.tile(image, where, params, allow_preview=query.get("preview") == "1")
         key = "raw" if params is None else params.key()
-        etag = '"' + hashlib.sha256(f"{current}|{key}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32] + '"'
+        address = f"{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
+        etag = '"' + hashlib.sha256(f"{tile.identity}|{key}|{address}".encode()).hexdigest()[:32] + '"'
         # A URL naming the current version of the file never changes; an old one must be revalidated.
-        cache_control = "private, max-age=31536000, immutable" if query.get("v") == current else "private, no-cache"
-        if preview:
+        immutable = query.get("v") == tile.identity
+        cache_control = "private, max-age=31536000, immutable" if immutable else "private, no-cache"
+        if tile.preview:
             etag, cache_control = '"preview-' + etag[1:], "no-store"
         elif if_none_match == etag:
             return _not_modified(etag, cache_control)
-        if params is None:
-            raw = services.raw_tile_bytes(image, preview=preview, **where)
-            if accepts_gzip:
-                # The browser inflates it itself; the client gets 256×256 float32 values.
-                response = _tile_response(gzip.compress(raw, 1), "application/octet-stream", etag, cache_control)
-                response["Content-Encoding"] = "gzip"
-            else:
-                response = _tile_response(raw, "application/octet-stream", etag, cache_control)
-            response["Vary"] = "Accept-Encoding"
+        if params is None and accepts_gzip:
+            # The browser inflates it itself; the client gets 256×256 float32 values.
+            response = _tile_response(gzip.compress(tile.data, 1), tile.media_type, etag, cache_control)
+            response["Content-Encoding"] = "gzip"
         else:
-            data = services.tile_bytes(image, params=params, preview=preview, **where)
-            response = _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)
-        if preview:
+            response = _tile_response(tile.data, tile.media_type, etag, cache_control)
+        if params is None:
+            response["Vary"] = "Accept-Encoding"
+        if tile.preview:
             response[PREVIEW_HEADER] = "1"
         return response
 

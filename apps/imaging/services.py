@@ -1,14 +1,9 @@
-"""What the imaging endpoints and jobs share: path checks around the numeric core."""
+"""What the imaging endpoints and jobs share: path checks around the numeric core, and its settings."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import shutil
-import time
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,23 +13,30 @@ from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, resolve
 from workers.errors import ToyzError
 from workers.imaging import (
-    MOSAIC_HDU,
     RenderParams,
-    build_pyramid,
-    default_cuts,
+    Tile,
+    TileAddress,
     describe,
+    fetch_tile,
     file_identity,
     is_openable,
+    keep_in_bounds,
     pixel_at,
-    raw_tile,
-    render_tile,
-    tile_needs_building,
 )
-from workers.imaging.api import clear_caches
-from workers.imaging.api import image_hdus as api_image_hdus
-from workers.imaging.cache import atomic_write_json, evict_cache
+from workers.imaging import (
+    forget_prerender as core_forget_prerender,
+)
+from workers.imaging import (
+    image_hdus as core_image_hdus,
+)
+from workers.imaging import is_prerendered as core_is_prerendered
+from workers.imaging import (
+    prerender as core_prerender,
+)
 
 MAX_PRERENDER_FILES = 10_000
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def open_image(user: User, raw_path: object) -> ResolvedPath:
@@ -51,57 +53,54 @@ def describe_image(image: ResolvedPath, hdu: int | None, plane: int) -> dict[str
 
 
 def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict[str, Any]:
-    return pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR)
+    return dict(pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR))
 
 
-def tile_params(image: ResolvedPath, hdu: int, plane: int, query: dict[str, str]) -> RenderParams:
-    # Limits default to zscale only when a URL leaves them out; the viewer always sends them.
-    needs_defaults = "lo" not in query or "hi" not in query
-    cuts = default_cuts(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR) if needs_defaults else {}
-    return RenderParams.from_query(query, cuts.get("zscale", (0.0, 1.0)))
+def tile(image: ResolvedPath, where: TileAddress, params: RenderParams | None, *, allow_preview: bool) -> Tile:
+    """The tile at ``where``, rendered with ``params`` (None: raw values); one call into the core.
+
+    ``allow_preview``: the client takes a mosaic preview for a coarse tile whose levels are not
+    built yet (``tile.preview`` says so; it must not be stored).
+    """
+    return fetch_tile(image.real, where, params, allow_preview=allow_preview, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
-def needs_building(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bool:
-    # A pre-rendered file (one stat) has every level built: no need to ask the engine.
-    if hdu == MOSAIC_HDU and is_prerendered(image, hdu):
-        return False
-    return tile_needs_building(
-        image.real, hdu=hdu, plane=plane, level=level, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR
+def _query_float(query: Mapping[str, str], name: str) -> float | None:
+    text = query.get(name)
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ToyzError("bad_params", f"{name} must be a number, not {text!r}") from None
+
+
+def render_params_from_query(query: Mapping[str, str]) -> RenderParams:
+    """Rendering parameters from tile URL query values, until the query model of the edge replaces it.
+
+    ``stretch`` (default ``linear``), ``lo``, ``hi`` (default: the image's zscale cuts),
+    ``cmap`` (default ``gray``), ``inv`` (``0``/``1``), ``fmt`` (default ``png``); other keys
+    are ignored. Raises ToyzError ``bad_params`` naming the bad value.
+    """
+    inv = query.get("inv", "0").strip().lower()
+    if inv not in _FALSE | _TRUE:
+        raise ToyzError("bad_params", f"inv must be 0 or 1, not {inv!r}")
+    return RenderParams.create(
+        stretch=query.get("stretch") or "linear",
+        lo=_query_float(query, "lo"),
+        hi=_query_float(query, "hi"),
+        cmap=query.get("cmap") or "gray",
+        invert=inv in _TRUE,
+        fmt=query.get("fmt") or "png",
     )
 
 
-def tile_bytes(image: ResolvedPath, *, params: RenderParams, preview: bool = False, **where: int) -> bytes:
-    """The tile at ``where`` (hdu, plane, level, x, y) rendered with ``params``."""
-    return render_tile(image.real, params=params, preview=preview, cache_dir=settings.TOYZ_CACHE_DIR, **where)
-
-
-def raw_tile_bytes(image: ResolvedPath, *, preview: bool = False, **where: int) -> bytes:
-    """The float values of the tile at ``where`` (hdu, plane, level, x, y)."""
-    return raw_tile(image.real, preview=preview, cache_dir=settings.TOYZ_CACHE_DIR, **where)
-
-
-def identity(image: ResolvedPath) -> str:
-    return file_identity(image.real)
-
-
-# --- pre-rendering ------------------------------------------------------------------------------
-#
-# A "complete" marker per (file identity, HDU) beside the pyramid: build_pyramid is idempotent
-# but checks every tile (one stat each, slow on a shared filesystem), the marker is one stat.
-# The identity changes with the file, so a changed file has no marker.
-
-
-def _marker(identity: str, hdu: int | None, plane: int = 0) -> Path:
-    name = "all" if hdu is None else f"hdu{hdu}"
-    if plane:
-        name += f"-p{plane}"  # a cube's other planes are pre-rendered one by one
-    return Path(settings.TOYZ_CACHE_DIR) / identity / f"prerendered-{name}.json"
+# --- pre-rendering: the core keeps the markers; settings come from here -------------------------
 
 
 def is_prerendered(image: ResolvedPath, hdu: int | None) -> bool:
     """Whether `build_pyramid` has completed for this file (every HDU when `hdu` is None)."""
-    identity = file_identity(image.real)
-    return _marker(identity, None).exists() or (hdu is not None and _marker(identity, hdu).exists())
+    return core_is_prerendered(settings.TOYZ_CACHE_DIR, file_identity(image.real), hdu)
 
 
 def prerender(
@@ -116,90 +115,34 @@ def prerender(
     Returns ``{"path", "hdus", "levels", "tiles", "skipped"}``. Raises ToyzError for files
     that cannot be shown; other errors (OSError on the cache) pass through.
     """
-    identity = file_identity(image.real)
-    marker = _marker(identity, hdu, plane)
-    if (plane == 0 and _marker(identity, None).exists()) or marker.exists():
-        summary = _read_marker(marker) or _read_marker(_marker(identity, None)) or {}
-        return {"path": image.client, "hdus": [], "levels": 0, "tiles": 0, **summary, "skipped": True}
-    summary = build_pyramid(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR, progress=progress)
-    _sweep_orphans(marker.parent)
-    # Written last: a build killed halfway leaves no marker, and the next run resumes it.
-    atomic_write_json(marker, summary)
-    return {"path": image.client, **summary, "skipped": False}
+    summary = core_prerender(
+        image.real,
+        hdu=hdu,
+        plane=plane,
+        cache_dir=settings.TOYZ_CACHE_DIR,
+        longest_task_seconds=settings.TOYZ_PRERENDER_SOFT_TIME_LIMIT,
+        progress=progress,
+    )
+    return {"path": image.client, **summary}
 
 
 def image_hdus(image: ResolvedPath) -> list[int]:
     """The HDUs of a file that pre-rendering builds one by one."""
-    return api_image_hdus(image.real)
-
-
-#: Eviction walks the whole cache: once one has run (in any process, on any node sharing the
-#: cache), later calls within this many seconds do nothing.
-EVICTION_INTERVAL_SECONDS = 60
+    return core_image_hdus(image.real)
 
 
 def keep_cache_in_bounds() -> None:
     """Drop the least recently used pyramids until the cache is under TOYZ_CACHE_MAX_GB.
 
-    Every finished pre-render calls this (a night's per-CCD tasks, thousands of them): the
-    walk runs at most once per :data:`EVICTION_INTERVAL_SECONDS`, which ``.last-eviction`` in
-    the cache records. ``manage.py toyz_cleanup`` evicts unconditionally.
+    Every finished pre-render calls this; the core walks the cache at most once a minute
+    (`workers.imaging.keep_in_bounds`). ``manage.py toyz_cleanup`` evicts unconditionally.
     """
-    root = Path(settings.TOYZ_CACHE_DIR)
-    stamp = root / ".last-eviction"
-    with contextlib.suppress(OSError):
-        if time.time() - stamp.stat().st_mtime < EVICTION_INTERVAL_SECONDS:
-            return
-    root.mkdir(parents=True, exist_ok=True)
-    stamp.touch()
-    evict_cache(root, settings.TOYZ_CACHE_MAX_BYTES)
-
-
-def _sweep_orphans(folder: Path) -> None:
-    """Delete the temporary files that killed builders left behind (hidden ``.*.tmp`` in the cache).
-
-    Only those older than a pre-render task may live, so no running writer loses its file.
-    """
-    oldest = time.time() - (settings.TOYZ_PRERENDER_SOFT_TIME_LIMIT + 120)
-    for leftover in folder.rglob(".*.tmp"):
-        try:
-            if leftover.stat().st_mtime < oldest:
-                leftover.unlink()
-        except FileNotFoundError:
-            continue  # renamed into place or swept by another process meanwhile
-
-
-def _read_marker(marker: Path) -> dict[str, Any] | None:
-    try:
-        stored = json.loads(marker.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return stored if isinstance(stored, dict) else None
+    keep_in_bounds(Path(settings.TOYZ_CACHE_DIR), settings.TOYZ_CACHE_MAX_BYTES)
 
 
 def forget_prerender(image: ResolvedPath, hdu: int | None) -> None:
     """Delete the cached pyramid of a file (of one HDU, or all of it) so that it is built again."""
-    identity = file_identity(image.real)
-    base = Path(settings.TOYZ_CACHE_DIR) / identity
-    # Markers first: no reader may trust a pyramid that is being deleted.
-    _marker(identity, None).unlink(missing_ok=True)
-    if hdu is not None:
-        _marker(identity, hdu).unlink(missing_ok=True)
-        folders = list(base.glob(f"hdu{hdu}-p*"))
-    else:
-        folders = [base]
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        # Renamed away first, so the pyramid vanishes at once rather than tile by tile.
-        doomed = folder.with_name(f".{folder.name}.deleting-{uuid.uuid4().hex}")
-        try:
-            folder.rename(doomed)
-        except FileNotFoundError:
-            continue
-        shutil.rmtree(doomed, ignore_errors=True)
-    # This process may hold the old levels and cuts in memory.
-    clear_caches()
+    core_forget_prerender(image.real, hdu=hdu, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
 def find_images(

@@ -15,7 +15,6 @@ import contextlib
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +24,12 @@ import fitsio  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 from astropy.io import fits
+from cachetools import LRUCache
 
 from workers.errors import ToyzError
 
 from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
-from .cache import file_identity, stat_identity
+from .cache import Examined, examine, stat_identity
 from .hdus import HduInfo, celestial_wcs, data_offset, hdu_info, header_has_celestial_wcs, image_keywords, is_packed
 from .raster import probe_raster
 
@@ -44,10 +44,18 @@ OPEN_FILES_MAX: Final = 8
 #: 0.29 ms row by row, 0.24 against 0.30 ms at 4096 wide, 2.5 against 0.33 ms at 16384 wide).
 ROW_BY_ROW_RATIO: Final = 16
 CHANGED: Final = "The file changed or is truncated; reopen it."
+#: Bytes of per-file results (previews, binned CCD levels) kept with one opened file: every
+#: preview of a DECam exposure (62 CCDs, levels 3 and up) takes about 43 MB.
+MEMO_BYTES: Final = 64 * 1024 * 1024
 
 _FITS_MAGIC: Final = (b"SIMPLE", b"\x1f\x8b", b"BZh", b"PK\x03\x04")
 _STREAM_MAGIC: Final = (b"\x1f\x8b", b"BZh", b"PK\x03\x04")
 _BITPIX_STORED: Final = {8: ">u1", 16: ">i2", 32: ">i4", 64: ">i8", -32: ">f4", -64: ">f8"}
+
+
+def _memo_size(value: Any) -> int:
+    """Arrays count their bytes; anything else (a layout, None) one byte."""
+    return max(1, int(getattr(value, "nbytes", 1)))
 
 
 @dataclass(frozen=True)
@@ -125,8 +133,9 @@ class OpenedFile:
     lock: threading.RLock = field(default_factory=threading.RLock)
     users: int = 0
     evicted: bool = False
-    #: Per-file results computed once by other modules (e.g. the mosaic layout).
-    memo: dict[str, Any] = field(default_factory=dict)
+    #: Per-file results computed once by other modules (the mosaic layout, previews), at most
+    #: :data:`MEMO_BYTES` of arrays; use :meth:`remember` to add one.
+    memo: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=MEMO_BYTES, getsizeof=_memo_size))
     _wcs: dict[int, Any] = field(default_factory=dict)
     _images: dict[int, Any] = field(default_factory=dict)
 
@@ -143,6 +152,11 @@ class OpenedFile:
                 with contextlib.suppress(Exception):
                     self.packed.close()
                 self.packed = None
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep ``value`` in :attr:`memo` (hold :attr:`lock`); one too large is not kept."""
+        with contextlib.suppress(ValueError):  # cachetools refuses a value above the whole budget
+            self.memo[key] = value
 
     def header_cards(self, hdu: int) -> list[str]:
         """Return the header of ``hdu`` as 80-column card strings (trailing blanks removed)."""
@@ -303,8 +317,23 @@ def _cfitsio_reads_alike(header: Any) -> bool:
     return "ZSCALE" in columns or "ZSCALE" in header
 
 
+class _OpenFiles(LRUCache[tuple[str, str], OpenedFile]):
+    """The opened files by (real path, identity); those pushed out are marked and kept in
+    :attr:`pushed_out` for the caller to close once nobody uses them."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.pushed_out: list[OpenedFile] = []
+
+    def popitem(self) -> tuple[tuple[str, str], OpenedFile]:
+        key, entry = super().popitem()
+        entry.evicted = True
+        self.pushed_out.append(entry)
+        return key, entry
+
+
 _open_lock = threading.Lock()
-_open_files: OrderedDict[tuple[str, str], OpenedFile] = OrderedDict()
+_open_files = _OpenFiles(OPEN_FILES_MAX)
 _open_pid = os.getpid()
 
 
@@ -321,12 +350,13 @@ def clear_open_files() -> None:
 
 
 @contextlib.contextmanager
-def opened(path: Path) -> Iterator[OpenedFile]:
+def opened(path: Path, *, seen: Examined | None = None) -> Iterator[OpenedFile]:
     """Yield the parsed file at ``path`` from a small process-wide LRU cache.
 
     The cache is keyed by real path and :func:`file_identity` (size and modification time), so
     a file changed on disk is opened afresh. Entries pushed out of the cache are closed once no
-    caller uses them.
+    caller uses them. ``seen`` is what :func:`examine` said of ``path`` a moment ago, for a
+    caller that needs the identity first: the file is not examined again.
 
     Raises
     ------
@@ -334,25 +364,25 @@ def opened(path: Path) -> Iterator[OpenedFile]:
         ``not_found``, ``unreadable`` (not FITS nor a picture, headers broken) or ``too_large``.
     """
     global _open_pid
-    identity = file_identity(path)
-    real = os.path.realpath(path)
+    seen = seen or examine(path)
+    real, identity = seen.real, seen.identity
     if real != os.path.abspath(path):
         # Callers pass paths they resolved and checked; one that resolves elsewhere now had a
         # folder swapped for a symlink since, so it may no longer be what was checked.
-        raise ToyzError("unreadable", f"{Path(path).name} moved while it was being opened; open it again.")
+        raise ToyzError("unreadable", f"{seen.name} moved while it was being opened; open it again.")
     key = (real, identity)
     to_close: list[OpenedFile] = []
     with _open_lock:
         if os.getpid() != _open_pid:
             # A forked worker must not share astropy's file objects with its parent.
             _open_files.clear()
+            _open_files.pushed_out.clear()
             _open_pid = os.getpid()
         entry = _open_files.get(key)
         if entry is not None:
-            _open_files.move_to_end(key)
             entry.users += 1
     if entry is None:
-        fresh = _open_uncached(real, Path(path).name, identity)
+        fresh = _open_uncached(real, seen.name, identity)
         with _open_lock:
             entry = _open_files.get(key)
             if entry is None:
@@ -367,11 +397,8 @@ def opened(path: Path) -> Iterator[OpenedFile]:
                 if stale.users == 0:
                     to_close.append(stale)
             entry.users += 1
-            while len(_open_files) > OPEN_FILES_MAX:
-                _, old = _open_files.popitem(last=False)
-                old.evicted = True
-                if old.users == 0:
-                    to_close.append(old)
+            to_close.extend(old for old in _open_files.pushed_out if old.users == 0)
+            _open_files.pushed_out.clear()
     for old in to_close:
         old.close()
     try:

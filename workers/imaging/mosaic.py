@@ -246,8 +246,8 @@ def mosaic_of(f: OpenedFile) -> Mosaic | None:
     """
     with f.lock:
         if "mosaic" not in f.memo:
-            f.memo["mosaic"] = _make_mosaic(f)
-        found: Mosaic | None = f.memo["mosaic"]
+            f.remember("mosaic", _make_mosaic(f))
+        found: Mosaic | None = f.memo.get("mosaic")
         return found
 
 
@@ -327,7 +327,7 @@ def _ccd_level(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> Any:
     if found is None:
         found = bin2x2(_ccd_level(f, src, level - 1, cache_dir))  # at most 256×256: cheap
         with f.lock:
-            f.memo[key] = found
+            f.remember(key, found)
     return found
 
 

@@ -303,7 +303,7 @@ def preview_level(f: OpenedFile, src: Source, level: int) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         found = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan).astype(np.float32)
     with f.lock:
-        f.memo[key] = found
+        f.remember(key, found)
     return found
 
 

@@ -13,13 +13,13 @@ import contextlib
 import itertools
 import math
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from workers.errors import ToyzError
 
@@ -268,8 +268,9 @@ def read_level0(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int, x
 #: Bytes of decompressed rows kept per process.
 BAND_CACHE_BYTES: Final = 64 * 1024 * 1024
 _bands_lock = threading.Lock()
-_bands: OrderedDict[tuple[str, int, int, int], FloatArray] = OrderedDict()
-_bands_bytes = 0
+_bands: LRUCache[tuple[str, int, int, int], FloatArray] = LRUCache(
+    maxsize=BAND_CACHE_BYTES, getsizeof=lambda band: max(1, band.nbytes)
+)
 
 
 def _band_rows(src: Source) -> int:
@@ -279,32 +280,23 @@ def _band_rows(src: Source) -> int:
 
 def _packed_band(f: OpenedFile, src: Source, band: int, rows: int) -> FloatArray:
     """Rows ``[band × rows, (band + 1) × rows)`` of a tile-compressed HDU, whole width, from the cache."""
-    global _bands_bytes
     key = (f.identity, src.hdu, src.plane, band)
     with _bands_lock:
         found = _bands.get(key)
-        if found is not None:
-            _bands.move_to_end(key)
-            return found
+    if found is not None:
+        return found
     y0 = band * rows
     found = read_region(f, src, y0, min(y0 + rows, src.height), 0, src.width)
     found.setflags(write=False)  # shared by every reader
-    with _bands_lock:
-        if key not in _bands:
-            _bands[key] = found
-            _bands_bytes += found.nbytes
-        while _bands_bytes > BAND_CACHE_BYTES and len(_bands) > 1:
-            _, old = _bands.popitem(last=False)
-            _bands_bytes -= old.nbytes
+    with _bands_lock, contextlib.suppress(ValueError):  # a band above the whole budget is not kept
+        _bands.setdefault(key, found)
     return found
 
 
 def clear_band_cache() -> None:
     """Forget every decompressed band."""
-    global _bands_bytes
     with _bands_lock:
         _bands.clear()
-        _bands_bytes = 0
 
 
 def read_pixel(f: OpenedFile, src: Source, cache_dir: Path | None, col: int, row: int) -> float | list[float] | None:

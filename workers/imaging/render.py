@@ -13,8 +13,8 @@ import hashlib
 import io
 import math
 import zlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import matplotlib
@@ -62,8 +62,6 @@ _WEBP: Final[dict[str, Any]] = {"lossless": True, "quality": 50, "method": 0}
 # zlib level 1 with the run-length strategy (Pillow passes ``compress_type`` to zlib as the
 # strategy): lossless like any PNG, faster than level 6 and smaller on flat or coarse tiles.
 _PNG: Final[dict[str, Any]] = {"compress_level": 1, "compress_type": zlib.Z_RLE}
-_FALSE: Final = frozenset({"0", "false", "no", "off", ""})
-_TRUE: Final = frozenset({"1", "true", "yes", "on"})
 
 
 def colormap_names() -> list[str]:
@@ -74,16 +72,6 @@ def colormap_names() -> list[str]:
     return sorted(name for name in matplotlib.colormaps if not name.endswith("_r"))
 
 
-def _parse_float(query: Mapping[str, str], name: str, default: float) -> float:
-    text = query.get(name)
-    if text is None or text == "":
-        return default
-    try:
-        return float(text)
-    except ValueError:
-        raise ToyzError("bad_params", f"{name} must be a number, not {text!r}") from None
-
-
 @dataclass(frozen=True)
 class RenderParams:
     """How to render a tile; validated on construction.
@@ -92,23 +80,30 @@ class RenderParams:
     ----------
     stretch : str
         One of :data:`STRETCHES`.
-    lo, hi : float
+    lo, hi : float or None
         Pixel values (in the image's units, after BZERO/BSCALE) mapped to the bottom and top
         of the colormap. ``lo == hi`` is allowed (values below, equal, above map to 0, ½, 1).
+        None stands for the image's ``zscale`` cut, filled in by the tile functions
+        (:meth:`with_default_cuts`) before rendering.
     cmap : str
         A matplotlib colormap name.
     invert : bool
         Reverse the colormap.
     fmt : str
         One of :data:`FORMATS`.
+
+    Raises
+    ------
+    ToyzError
+        ``bad_params`` with a message naming the bad value.
     """
 
-    stretch: str
-    lo: float
-    hi: float
-    cmap: str
-    invert: bool
-    fmt: str
+    stretch: str = "linear"
+    lo: float | None = None
+    hi: float | None = None
+    cmap: str = "gray"
+    invert: bool = False
+    fmt: str = "png"
 
     def __post_init__(self) -> None:
         if self.stretch not in STRETCHES:
@@ -121,7 +116,10 @@ class RenderParams:
         if self.cmap not in matplotlib.colormaps:
             raise ToyzError("bad_params", f"Unknown colormap {self.cmap!r}; pick a matplotlib colormap name")
         for name in ("lo", "hi"):
-            value = float(getattr(self, name))
+            given = getattr(self, name)
+            if given is None:
+                continue
+            value = float(given)
             if not math.isfinite(value):
                 raise ToyzError("bad_params", f"{name} must be a finite number, not {value}")
             # float() and + 0.0 make 1 / 1.0 / -0.0 produce the same key.
@@ -129,33 +127,37 @@ class RenderParams:
         object.__setattr__(self, "invert", bool(self.invert))
 
     @classmethod
-    def from_query(cls, q: Mapping[str, str], default_cuts: tuple[float, float]) -> RenderParams:
-        """Build parameters from tile URL query values.
+    def create(
+        cls,
+        *,
+        stretch: str = "linear",
+        lo: float | None = None,
+        hi: float | None = None,
+        cmap: str = "gray",
+        invert: bool = False,
+        fmt: str = "png",
+    ) -> RenderParams:
+        """Build validated parameters from keyword arguments (the edge's parsed query)."""
+        return cls(stretch=stretch, lo=lo, hi=hi, cmap=cmap, invert=invert, fmt=fmt)
 
-        Parameters
-        ----------
-        q : Mapping[str, str]
-            ``stretch`` (default ``linear``), ``lo``, ``hi``, ``cmap`` (default ``gray``),
-            ``inv`` (``0``/``1``), ``fmt`` (default ``png``). Other keys are ignored.
-        default_cuts : tuple of float
-            ``(lo, hi)`` used for a missing ``lo`` or ``hi``.
+    @property
+    def has_cuts(self) -> bool:
+        """Whether both limits are given (else :meth:`with_default_cuts` fills them in)."""
+        return self.lo is not None and self.hi is not None
 
-        Raises
-        ------
-        ToyzError
-            ``bad_params`` with a message naming the bad value.
-        """
-        inv = q.get("inv", "0").strip().lower()
-        if inv not in _FALSE | _TRUE:
-            raise ToyzError("bad_params", f"inv must be 0 or 1, not {inv!r}")
-        return cls(
-            stretch=q.get("stretch") or "linear",
-            lo=_parse_float(q, "lo", default_cuts[0]),
-            hi=_parse_float(q, "hi", default_cuts[1]),
-            cmap=q.get("cmap") or "gray",
-            invert=inv in _TRUE,
-            fmt=q.get("fmt") or "png",
-        )
+    def with_default_cuts(self, cuts: tuple[float, float]) -> RenderParams:
+        """Return these parameters with a missing ``lo`` or ``hi`` taken from ``cuts``."""
+        if self.has_cuts:
+            return self
+        lo = cuts[0] if self.lo is None else self.lo
+        hi = cuts[1] if self.hi is None else self.hi
+        return replace(self, lo=lo, hi=hi)
+
+    def limits(self) -> tuple[float, float]:
+        """Return ``(lo, hi)``; only for parameters whose cuts are filled in."""
+        if self.lo is None or self.hi is None:
+            raise ValueError("fill in the cuts (with_default_cuts) before rendering")
+        return self.lo, self.hi
 
     def key(self) -> str:
         """Return a short stable hash of the parameters (for ETags and the tile cache)."""
@@ -356,6 +358,7 @@ def render_array(data: npt.NDArray[Any], params: RenderParams, quantiles: Sequen
     flipped = data[::-1]
     if flipped.ndim == 3:
         return encode_colour(flipped, params.fmt)
-    stretch = make_stretch(params.stretch, params.lo, params.hi, quantiles)
-    indices = to_indices(flipped, params.lo, params.hi, stretch)
+    lo, hi = params.limits()
+    stretch = make_stretch(params.stretch, lo, hi, quantiles)
+    indices = to_indices(flipped, lo, hi, stretch)
     return encode_indexed(indices, params.cmap, params.invert, params.fmt)

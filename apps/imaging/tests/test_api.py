@@ -217,15 +217,17 @@ def test_a_new_mosaic_is_previewed_until_it_is_built(alice_client, data_root: Pa
 
 def test_eviction_walks_the_cache_at_most_once_a_minute(settings, tmp_path: Path, monkeypatch):
     from apps.imaging import services
+    from workers.imaging.cache import EVICTION_INTERVAL_SECONDS, EVICTION_STAMP, eviction
 
     settings.TOYZ_CACHE_DIR = tmp_path / "cache"
-    walks: list[Path] = []
-    monkeypatch.setattr(services, "evict_cache", lambda root, limit: walks.append(root))
+    settings.TOYZ_CACHE_MAX_BYTES = 12345
+    walks: list[tuple[Path, int]] = []
+    monkeypatch.setattr(eviction, "evict_cache", lambda root, limit: walks.append((root, limit)))
     services.keep_cache_in_bounds()
     services.keep_cache_in_bounds()  # a night's next task, seconds later
-    assert walks == [tmp_path / "cache"]
-    old = services.EVICTION_INTERVAL_SECONDS + 1
-    stamp = tmp_path / "cache" / ".last-eviction"
+    assert walks == [(tmp_path / "cache", 12345)]
+    old = EVICTION_INTERVAL_SECONDS + 1
+    stamp = tmp_path / "cache" / EVICTION_STAMP
     os.utime(stamp, (stamp.stat().st_atime - old, stamp.stat().st_mtime - old))
     services.keep_cache_in_bounds()
     assert len(walks) == 2

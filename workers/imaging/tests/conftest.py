@@ -25,8 +25,7 @@ import pytest
 from astropy.io import fits
 from PIL import Image
 
-from workers.imaging import RenderParams, render_tile, silence
-from workers.imaging.api import clear_caches
+from workers.imaging import RenderParams, clear_caches, render_tile, silence
 
 ASTROPY_DIR = Path(astropy.__file__).parent
 

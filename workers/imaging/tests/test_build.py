@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from workers.errors import ToyzError
-from workers.imaging import RenderParams, api, build_pyramid, cache, default_cuts, render_tile
-from workers.imaging.api import clear_caches
+from workers.imaging import RenderParams, build, build_pyramid, cache, clear_caches, default_cuts, render_tile, tiles
 from workers.imaging.mosaic import mosaic_of, tiles_with_data
 from workers.imaging.reading import opened
 from workers.imaging.synthetic import write_decam_like
@@ -132,10 +131,10 @@ def test_prerendered_tiles_are_served_without_opening_the_file(mosaic, cache_dir
     expected_mosaic = render_tile(mosaic, hdu=-1, plane=0, level=2, x=0, y=0, params=mparams, cache_dir=cache_dir)
     clear_caches()
 
-    def refuse(path):
+    def refuse(path, **_):
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr(api, "opened", refuse)
+    monkeypatch.setattr(tiles, "opened", refuse)
     assert render_tile(mosaic, hdu=1, plane=0, level=1, x=0, y=1, params=params, cache_dir=cache_dir) == expected
     got = render_tile(mosaic, hdu=-1, plane=0, level=2, x=0, y=0, params=mparams, cache_dir=cache_dir)
     assert got == expected_mosaic
@@ -164,13 +163,13 @@ def test_building_unmaps_each_source_once_done(mosaic, cache_dir, monkeypatch):
     original = cache.forget_npy
 
     def recording(folder):
-        calls.append((str(folder), list(cache._npy_cache)))
+        calls.append((str(folder), cache.mapped_levels()))
         original(folder)
 
-    monkeypatch.setattr(api, "forget_npy", recording)
+    monkeypatch.setattr(build, "forget_npy", recording)
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir)
     # Levels of HDUs 1-3, then their tiles, then the mosaic's tiles (which need every CCD).
     assert [folder.rsplit("/", 1)[1] for folder, _ in calls] == ["hdu1-p0", "hdu2-p0", "hdu3-p0"] * 3
     for folder, mapped in calls[:6]:  # while one source is built, only its own levels are mapped
         assert mapped and all(key.startswith(folder + "/") for key in mapped)
-    assert not cache._npy_cache
+    assert not cache.mapped_levels()

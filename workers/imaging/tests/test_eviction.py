@@ -10,7 +10,18 @@ import numpy as np
 import pytest
 
 from workers.imaging import build_pyramid, file_identity, render_tile
-from workers.imaging.cache import LAST_USED, build_lock, evict_cache, touch_used
+from workers.imaging.cache import (
+    EVICTION_INTERVAL_SECONDS,
+    EVICTION_STAMP,
+    LAST_USED,
+    build_lock,
+    evict_cache,
+    eviction,
+    forget_touches,
+    keep_in_bounds,
+    sweep_orphans,
+    touch_used,
+)
 
 HOUR = 3600.0
 
@@ -72,11 +83,9 @@ def test_a_folder_whose_build_lock_is_held_is_skipped(three_pyramids, cache_dir)
 
 
 def test_reading_a_tile_marks_its_folder_used(three_pyramids, cache_dir, write_fits, make_params):
-    from workers.imaging.cache import _touched
-
     oldest = three_pyramids[0]
     path = next(p for p in cache_dir.parent.glob("img*.fits") if file_identity(p) == oldest)
-    _touched.clear()  # as in a fresh process
+    forget_touches()  # as in a fresh process
     render_tile(path, hdu=0, plane=0, level=0, x=0, y=0, params=make_params(), cache_dir=cache_dir)
     assert time.time() - (cache_dir / oldest / LAST_USED).stat().st_mtime < 60
     summary = evict_cache(cache_dir, 0, idle_seconds=600)
@@ -84,9 +93,7 @@ def test_reading_a_tile_marks_its_folder_used(three_pyramids, cache_dir, write_f
 
 
 def test_last_used_is_touched_at_most_once_a_minute(cache_dir):
-    from workers.imaging.cache import _touched
-
-    _touched.clear()
+    forget_touches()
     touch_used(cache_dir, "a" * 32)
     marker = cache_dir / ("a" * 32) / LAST_USED
     age(marker, HOUR)
@@ -122,3 +129,29 @@ def test_a_held_stale_lock_is_not_removed(three_pyramids, cache_dir):
 def test_a_missing_cache_is_empty(tmp_path):
     summary = evict_cache(tmp_path / "nowhere", 0)
     assert summary["bytes_before"] == summary["bytes_after"] == 0 and summary["removed"] == []
+
+
+def test_eviction_walks_the_cache_at_most_once_a_minute(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    walks: list[tuple[Path, int]] = []
+    monkeypatch.setattr(eviction, "evict_cache", lambda where, limit: walks.append((where, limit)))
+    keep_in_bounds(root, 123)
+    keep_in_bounds(root, 123)  # a night's next task, seconds later
+    assert walks == [(root, 123)]
+    stamp = root / EVICTION_STAMP
+    age(stamp, EVICTION_INTERVAL_SECONDS + 1)
+    keep_in_bounds(root, 123)
+    assert len(walks) == 2
+
+
+def test_only_temporaries_older_than_the_longest_task_are_swept(tmp_path):
+    folder = tmp_path / ("a" * 32) / "hdu0-p0"
+    folder.mkdir(parents=True)
+    old, young, visible = folder / ".L1.npy.x.tmp", folder / ".L2.npy.y.tmp", folder / "L1.npy"
+    for path in (old, young, visible):
+        path.write_bytes(b"")
+    age(old, 600 + 121)
+    age(visible, 600 + 121)
+    age(young, 600 + 60)
+    assert sweep_orphans(folder.parent, 600) == 1
+    assert not old.exists() and young.exists() and visible.exists()

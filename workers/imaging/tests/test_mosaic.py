@@ -11,8 +11,7 @@ from astropy.io import fits
 from astropy.wcs import WCS
 
 from workers.errors import ToyzError
-from workers.imaging import RenderParams, build_pyramid, describe, pixel_at, raw_tile, render_tile
-from workers.imaging.api import clear_caches
+from workers.imaging import RenderParams, build_pyramid, clear_caches, describe, pixel_at, raw_tile, render_tile
 from workers.imaging.mosaic import mosaic_of
 from workers.imaging.pyramid import bin2x2, level_shape, tile_counts
 from workers.imaging.reading import opened

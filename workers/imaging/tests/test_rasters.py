@@ -7,8 +7,7 @@ import pytest
 from PIL import Image
 
 from workers.errors import ToyzError
-from workers.imaging import build_pyramid, describe
-from workers.imaging.api import clear_caches
+from workers.imaging import build_pyramid, clear_caches, describe
 
 
 def test_grey_pictures_use_stretch_and_colormap_with_y_up(tmp_path, tile):

@@ -28,30 +28,32 @@ from workers.imaging.render import (
 )
 
 
-def test_from_query_fills_defaults_and_parses_values():
-    p = RenderParams.from_query({}, (1.0, 2.0))
-    assert p == RenderParams("linear", 1.0, 2.0, "gray", False, "png")
-    q = {"stretch": "asinh", "lo": "-5", "hi": "1e3", "cmap": "viridis", "inv": "1", "fmt": "webp"}
-    assert RenderParams.from_query(q, (0, 1)) == RenderParams("asinh", -5.0, 1000.0, "viridis", True, "webp")
-    assert RenderParams.from_query({"lo": "3", "hi": "3"}, (0, 1)).lo == 3.0  # lo == hi is allowed
+def test_parameters_default_to_a_linear_gray_png_with_the_image_cuts():
+    p = RenderParams.create()
+    assert p == RenderParams("linear", None, None, "gray", False, "png")
+    assert not p.has_cuts
+    assert p.with_default_cuts((1.0, 2.0)) == RenderParams("linear", 1.0, 2.0, "gray", False, "png")
+    given = RenderParams.create(stretch="asinh", lo=-5, cmap="viridis", invert=True, fmt="webp")
+    assert given.with_default_cuts((0.0, 1000.0)) == RenderParams("asinh", -5.0, 1000.0, "viridis", True, "webp")
+    assert RenderParams.create(lo=3, hi=3).limits() == (3.0, 3.0)  # lo == hi is allowed
+    with pytest.raises(ValueError):
+        p.limits()
 
 
 @pytest.mark.parametrize(
-    ("query", "word"),
+    ("values", "word"),
     [
         ({"stretch": "wobbly"}, "stretch"),
         ({"cmap": "not_a_map"}, "colormap"),
         ({"fmt": "gif"}, "format"),
-        ({"lo": "abc"}, "lo"),
-        ({"hi": "nan"}, "hi"),
-        ({"lo": "inf"}, "lo"),
-        ({"hi": "-Infinity"}, "hi"),
-        ({"inv": "maybe"}, "inv"),
+        ({"hi": float("nan")}, "hi"),
+        ({"lo": float("inf")}, "lo"),
+        ({"hi": float("-inf")}, "hi"),
     ],
 )
-def test_from_query_refuses_bad_values_with_a_clear_message(query, word):
+def test_parameters_refuse_bad_values_with_a_clear_message(values, word):
     with pytest.raises(ToyzError) as err:
-        RenderParams.from_query(query, (0.0, 1.0))
+        RenderParams.create(**values)
     assert err.value.code == "bad_params" and word in err.value.message
 
 

@@ -11,8 +11,16 @@ from astropy.io import fits
 from astropy.visualization import LinearStretch, ManualInterval
 
 from workers.errors import ToyzError
-from workers.imaging import describe, file_identity, render_tile
-from workers.imaging.api import clear_caches
+from workers.imaging import (
+    RenderParams,
+    TileAddress,
+    clear_caches,
+    default_cuts,
+    describe,
+    fetch_tile,
+    file_identity,
+    render_tile,
+)
 
 
 def gradient(height: int, width: int) -> np.ndarray:
@@ -168,3 +176,40 @@ def test_jpeg_and_webp_tiles_decode_to_the_png_pixels(write_fits, tile):
     png = tile(path, lo=0, hi=255)
     np.testing.assert_array_equal(tile(path, lo=0, hi=255, fmt="webp"), png)
     np.testing.assert_allclose(tile(path, lo=0, hi=255, fmt="jpg")[..., :3], png[..., :3], atol=6)
+
+
+def test_one_tile_request_examines_its_file_once(write_fits, cache_dir, monkeypatch):
+    from workers.imaging import build_pyramid, cache, files, tiles
+
+    path = write_fits("once.fits", gradient(600, 600))
+    seen: list[object] = []
+
+    def counting(target):
+        seen.append(target)
+        return cache.examine(target)
+
+    monkeypatch.setattr(tiles, "examine", counting)
+    monkeypatch.setattr(files, "examine", counting)
+    where = TileAddress(hdu=0, plane=0, level=0, x=1, y=1)
+    # Without lo/hi: the cuts come from the same opened file, which is not examined again.
+    fresh = fetch_tile(path, where, RenderParams.create(), allow_preview=False, cache_dir=cache_dir)
+    assert len(seen) == 1 and fresh.identity == file_identity(path) and not fresh.preview
+    assert fresh.media_type == "image/png"
+    build_pyramid(path, hdu=0, cache_dir=cache_dir)
+    seen.clear()
+    stored = fetch_tile(path, where, RenderParams.create(), allow_preview=True, cache_dir=cache_dir)
+    assert len(seen) == 1 and stored.data == fresh.data
+    seen.clear()
+    raw = fetch_tile(path, where, None, allow_preview=False, cache_dir=cache_dir)
+    assert len(seen) == 1 and raw.media_type == "application/octet-stream" and len(raw.data) == 256 * 256 * 4
+
+
+def test_missing_cuts_are_the_zscale_cuts(write_fits, cache_dir, decode):
+    path = write_fits("cuts.fits", gradient(300, 300))
+    lo, hi = default_cuts(path, hdu=0, plane=0, cache_dir=cache_dir)["zscale"]
+    where = TileAddress(hdu=0, plane=0, level=0, x=0, y=0)
+    explicit = fetch_tile(path, where, RenderParams.create(lo=lo, hi=hi), allow_preview=False, cache_dir=cache_dir)
+    only_hi = fetch_tile(path, where, RenderParams.create(hi=hi), allow_preview=False, cache_dir=cache_dir)
+    np.testing.assert_allclose(decode(only_hi.data), decode(explicit.data))
+    other = fetch_tile(path, where, RenderParams.create(lo=lo, hi=lo + 1), allow_preview=False, cache_dir=cache_dir)
+    assert not np.array_equal(decode(other.data), decode(explicit.data))

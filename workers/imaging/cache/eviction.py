@@ -1,0 +1,224 @@
+"""Keeping the pyramid cache in bounds: last-use stamps, eviction and leftover temporaries."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Final, TypedDict
+
+from cachetools import TTLCache
+
+from .locks import try_lock
+
+#: Name of the file whose modification time says when an identity folder was last read.
+LAST_USED: Final = ".last_used"
+#: ``.last_used`` is touched at most this often per folder and process (seconds).
+TOUCH_EVERY: Final = 60.0
+#: Eviction walks the whole cache: once one has run (in any process, on any node sharing the
+#: cache), later calls within this many seconds do nothing.
+EVICTION_INTERVAL_SECONDS: Final = 60
+#: The file whose modification time says when the last throttled eviction ran.
+EVICTION_STAMP: Final = ".last-eviction"
+#: A temporary file this much older than the longest task may be left by a killed builder.
+ORPHAN_GRACE_SECONDS: Final = 120
+_IDENTITY = re.compile(r"[0-9a-f]{32}")
+_touch_lock = threading.Lock()
+# The folders touched in the last minute: their next touch is skipped.
+_touched: TTLCache[str, bool] = TTLCache(maxsize=10_000, ttl=TOUCH_EVERY, timer=time.monotonic)
+
+
+def touch_used(cache_dir: Path, identity: str) -> None:
+    """Record that the cache folder of ``identity`` is in use (at most once a minute)."""
+    folder = Path(cache_dir) / identity
+    key = str(folder)
+    with _touch_lock:
+        if key in _touched:
+            return
+        _touched[key] = True
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / LAST_USED).touch()
+    except OSError:
+        pass  # a read-only or full cache must not break reading
+
+
+def forget_touches() -> None:
+    """Forget which folders were touched (as a fresh process would)."""
+    with _touch_lock:
+        _touched.clear()
+
+
+class EvictionSummary(TypedDict):
+    """What :func:`evict_cache` did; sizes in bytes."""
+
+    bytes_before: int
+    bytes_after: int
+    removed: list[str]
+    busy: list[str]
+    tmp_removed: int
+    locks_removed: int
+
+
+def _scan(folder: Path, now: float, stale_after: float, summary: EvictionSummary) -> tuple[int, float]:
+    """Return (bytes, last use) of an identity folder, removing stale temporaries and locks."""
+    total = 0
+    newest = 0.0
+    for current, _, names in os.walk(folder):
+        for name in names:
+            path = Path(current) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stale = now - st.st_mtime > stale_after
+            if name.endswith(".tmp") and stale:
+                # A writer killed before its rename; live writers finish in well under an hour.
+                path.unlink(missing_ok=True)
+                summary["tmp_removed"] += 1
+                continue
+            if name.endswith(".lock") and stale and path.with_name(name[: -len(".lock")]).exists():
+                # The file it guarded exists, so a builder that still gets this lock finds it built.
+                fd = try_lock(path)
+                if fd is not None:
+                    try:
+                        path.unlink(missing_ok=True)
+                        summary["locks_removed"] += 1
+                    finally:
+                        os.close(fd)
+                    continue
+            total += st.st_size
+            newest = max(newest, st.st_mtime)
+    try:
+        last = (folder / LAST_USED).stat().st_mtime
+    except OSError:
+        last = newest or folder.stat().st_mtime
+    return total, last
+
+
+def _remove_unless_busy(folder: Path) -> bool:
+    """Delete an identity folder unless one of its build locks is held; True when deleted."""
+    held: list[int] = []
+    try:
+        for lock in folder.rglob("*.lock"):
+            fd = try_lock(lock)
+            if fd is None:
+                return False
+            held.append(fd)
+        # Renamed away under the locks: readers see the whole pyramid vanish at once.
+        doomed = folder.with_name(f".{folder.name}.evicting-{uuid.uuid4().hex}")
+        try:
+            folder.rename(doomed)
+        except OSError:
+            return False
+    finally:
+        for fd in held:
+            os.close(fd)
+    shutil.rmtree(doomed, ignore_errors=True)
+    return True
+
+
+def evict_cache(
+    cache_dir: Path, max_bytes: int, *, idle_seconds: float = 600.0, stale_after: float = 3600.0
+) -> EvictionSummary:
+    """Shrink the pyramid cache below ``max_bytes`` by removing least recently used files' folders.
+
+    Parameters
+    ----------
+    cache_dir : Path
+        Root of the pyramid cache (``TOYZ_CACHE_DIR``).
+    max_bytes : int
+        Size limit, in bytes of file contents.
+    idle_seconds : float
+        Folders used (``.last_used``) more recently than this are never removed.
+    stale_after : float
+        Age in seconds after which ``*.tmp`` files (writers that died) and ``.lock`` files whose
+        result exists and that nobody holds are removed.
+
+    Returns
+    -------
+    EvictionSummary
+        Sizes before and after, the identities removed, those skipped because a build holds a
+        lock, and how many temporary and lock files were cleaned up.
+
+    Notes
+    -----
+    Whole identity folders go, oldest last use first. A folder whose build lock is held is
+    skipped; the others are renamed away while their locks are held, then deleted. Processes
+    that still map a removed level keep reading it (the file lives until unmapped).
+    """
+    root = Path(cache_dir)
+    summary = EvictionSummary(bytes_before=0, bytes_after=0, removed=[], busy=[], tmp_removed=0, locks_removed=0)
+    now = time.time()
+    folders: list[tuple[float, int, Path]] = []
+    try:
+        entries = list(root.iterdir())
+    except FileNotFoundError:
+        return summary
+    for entry in entries:
+        if entry.name.startswith(".") and ".evicting-" in entry.name:
+            shutil.rmtree(entry, ignore_errors=True)  # an earlier eviction interrupted mid-way
+            continue
+        if not (_IDENTITY.fullmatch(entry.name) and entry.is_dir()):
+            continue
+        size, last = _scan(entry, now, stale_after, summary)
+        folders.append((last, size, entry))
+    total = sum(size for _, size, _ in folders)
+    summary["bytes_before"] = total
+    for last, size, folder in sorted(folders, key=lambda item: item[0]):
+        if total <= max_bytes:
+            break
+        if now - last < idle_seconds:
+            break  # every later folder is more recent still
+        if _remove_unless_busy(folder):
+            total -= size
+            summary["removed"].append(folder.name)
+        else:
+            summary["busy"].append(folder.name)
+    summary["bytes_after"] = total
+    return summary
+
+
+def keep_in_bounds(cache_dir: Path, max_bytes: int) -> EvictionSummary | None:
+    """Evict as :func:`evict_cache` does, unless an eviction ran in the last
+    :data:`EVICTION_INTERVAL_SECONDS` (in any process sharing the cache).
+
+    Every finished pre-render calls this (a night's per-CCD tasks, thousands of them); the
+    stamp :data:`EVICTION_STAMP` in the cache records the last walk.
+
+    Returns
+    -------
+    EvictionSummary or None
+        None when the walk was skipped.
+    """
+    root = Path(cache_dir)
+    stamp = root / EVICTION_STAMP
+    with contextlib.suppress(OSError):
+        if time.time() - stamp.stat().st_mtime < EVICTION_INTERVAL_SECONDS:
+            return None
+    root.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+    return evict_cache(root, max_bytes)
+
+
+def sweep_orphans(folder: Path, longest_task_seconds: float) -> int:
+    """Delete the temporary files that killed builders left behind (hidden ``.*.tmp`` below ``folder``).
+
+    Only those older than ``longest_task_seconds`` (plus :data:`ORPHAN_GRACE_SECONDS`) go, so
+    no running writer loses its file. Returns how many were deleted.
+    """
+    oldest = time.time() - (longest_task_seconds + ORPHAN_GRACE_SECONDS)
+    removed = 0
+    for leftover in Path(folder).rglob(".*.tmp"):
+        try:
+            if leftover.stat().st_mtime < oldest:
+                leftover.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # renamed into place or swept by another process meanwhile
+    return removed

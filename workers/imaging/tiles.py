@@ -1,0 +1,247 @@
+"""Pyramid tiles: rendered (PNG, JPEG, WebP) and raw (float32 values), and the one call per request.
+
+Every function takes a real filesystem path (already resolved and checked by the caller) and
+raises only :class:`~workers.errors.ToyzError` for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from workers.errors import ToyzError
+
+from .cache import Examined, examine, is_prerendered, plane_dir, tile_path, touch_used
+from .describe import View, plane_stats, select_view
+from .mosaic import MOSAIC_HDU, Mosaic, mosaic_tile, needs_building
+from .pyramid import check_tile, coarse_enough, read_tile
+from .reading import FloatArray, OpenedFile, opened
+from .render import RenderParams, render_array
+
+#: The media type of each rendered format.
+MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+#: The media type of raw tiles (256×256 little-endian float32).
+RAW_MEDIA_TYPE: Final = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class TileAddress:
+    """Where a pyramid tile is: ``hdu`` (-1 for the mosaic), cube ``plane``, pyramid ``level``
+    (0 = full resolution) and tile column ``x`` and row ``y`` at that level (``y = 0`` at the bottom)."""
+
+    hdu: int
+    plane: int
+    level: int
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One pyramid tile as served: its bytes, the source file's identity when it was read, whether
+    it is a mosaic preview (never to be stored), and its media type."""
+
+    data: bytes
+    identity: str
+    preview: bool
+    media_type: str
+
+
+def tile_data(
+    f: OpenedFile, src: View, level: int, x: int, y: int, cache_dir: Path, *, preview: bool = False
+) -> FloatArray:
+    """Tile ``(level, x, y)`` of ``src`` as 256×256 float32, row 0 the lowest ``y`` (previews only for the mosaic)."""
+    if isinstance(src, Mosaic):
+        check_tile(src, level, x, y)
+        return mosaic_tile(f, src, level, x, y, cache_dir, preview=preview)
+    return read_tile(f, src, level, x, y, cache_dir)
+
+
+def render(f: OpenedFile, src: View, data: FloatArray, params: RenderParams, cache_dir: Path) -> bytes:
+    """Encode tile values with ``params`` (histogram equalisation uses the view's sample quantiles)."""
+    quantiles: Sequence[float] = ()
+    if params.stretch == "histeq" and src.bands == 1:
+        quantiles = plane_stats(f, src, cache_dir)[1]
+    return render_array(data, params, quantiles)
+
+
+def _stored(seen: Examined, path: Path, where: TileAddress, params: RenderParams, cache_dir: Path) -> bytes | None:
+    """Return the tile pre-rendered by :func:`~workers.imaging.build.build_pyramid`, or None, without opening the file.
+
+    The cache folder is named after the identity (a ``stat``), so a changed file never finds the
+    tiles of its former contents; tiles appear atomically and only for tiles that exist, so one
+    found there needs no check against the file. Paths that do not resolve to themselves are left
+    to :func:`~workers.imaging.files.opened`, which refuses them.
+    """
+    if seen.real != os.path.abspath(path):
+        return None
+    folder = plane_dir(cache_dir, seen.identity, where.hdu, where.plane)  # as Source.folder and Mosaic.folder
+    try:
+        data = tile_path(folder, params.key(), where.level, where.x, where.y, params.fmt).read_bytes()
+    except OSError:
+        return None
+    touch_used(cache_dir, seen.identity)
+    return data
+
+
+def _raw_bytes(data: FloatArray) -> bytes:
+    with np.errstate(invalid="ignore"):
+        data = np.where(np.isfinite(data), data, np.nan)
+    return np.ascontiguousarray(data[::-1], dtype="<f4").tobytes()
+
+
+def fetch_tile(
+    path: Path, where: TileAddress, params: RenderParams | None, *, allow_preview: bool, cache_dir: Path
+) -> Tile:
+    """Return one tile of the pyramid, rendered with ``params`` or raw (``params`` None).
+
+    Parameters
+    ----------
+    path : Path
+        The file, resolved and checked by the caller. It is examined (one ``stat``) once: that
+        identity names the cache folder, keys the opened file and comes back in the tile.
+    where : TileAddress
+        Tile ``(x, y)`` of ``level`` covers level pixels ``[256 x, 256 x + 256) × [256 y, 256 y + 256)``,
+        ``y = 0`` at the bottom.
+    params : RenderParams or None
+        Stretch, limits, colormap and format; a missing ``lo`` or ``hi`` is the view's ``zscale``
+        cut. None for the raw values.
+    allow_preview : bool
+        The caller takes a preview for a tile of the mosaic's coarse levels whose CCD levels are
+        not built yet (and the mosaic is not pre-rendered): previews are quick, marked
+        (``preview``) and never stored; otherwise those levels are built first.
+    cache_dir : Path
+        Root of the pyramid cache.
+
+    Returns
+    -------
+    Tile
+        Rendered: a 256×256 picture whose first row is the tile's highest ``y``; NaN, ±inf and
+        the padding are transparent (black in JPEG); a tile pre-rendered with the same
+        parameters comes from the cache without opening the file. Raw: 256×256 little-endian
+        float32 values, row-major in the same orientation, NaN for blanks and padding (float64
+        data and integers beyond 2**24 rounded to float32).
+
+    Raises
+    ------
+    ToyzError
+        ``bad_params`` for a level or tile outside the pyramid; ``unsupported`` for raw tiles
+        of colour pictures; ``bad_hdu``, ``bad_plane``, ``not_found``, ``unreadable``.
+    """
+    seen = examine(path)
+    media_type = RAW_MEDIA_TYPE if params is None else MEDIA_TYPES[params.fmt]
+    if params is not None and params.has_cuts:
+        found = _stored(seen, path, where, params, cache_dir)
+        if found is not None:
+            return Tile(found, seen.identity, False, media_type)
+    # Only coarse tiles of a mosaic not yet pre-rendered (one marker stat) can be previews.
+    may_preview = (
+        allow_preview
+        and where.hdu == MOSAIC_HDU
+        and coarse_enough(where.level)
+        and not is_prerendered(cache_dir, seen.identity, where.hdu)
+    )
+    with opened(path, seen=seen) as f:
+        touch_used(cache_dir, f.identity)
+        src = select_view(f, where.hdu, where.plane)
+        if params is None and src.bands != 1:
+            raise ToyzError("unsupported", "Raw tiles exist only for single-band images; use rendered tiles.")
+        check_tile(src, where.level, where.x, where.y)
+        preview = (
+            may_preview and isinstance(src, Mosaic) and needs_building(src, where.level, where.x, where.y, cache_dir)
+        )
+        if params is None:
+            data = tile_data(f, src, where.level, where.x, where.y, cache_dir, preview=preview)
+            return Tile(_raw_bytes(data), seen.identity, preview, media_type)
+        if not params.has_cuts:
+            params = params.with_default_cuts(plane_stats(f, src, cache_dir)[0]["zscale"])
+        cached = tile_path(src.folder(cache_dir), params.key(), where.level, where.x, where.y, params.fmt)
+        try:
+            return Tile(cached.read_bytes(), seen.identity, False, media_type)
+        except FileNotFoundError:
+            pass
+        data = tile_data(f, src, where.level, where.x, where.y, cache_dir, preview=preview)
+        return Tile(render(f, src, data, params, cache_dir), seen.identity, preview, media_type)
+
+
+def render_tile(
+    path: Path,
+    *,
+    hdu: int,
+    plane: int,
+    level: int,
+    x: int,
+    y: int,
+    params: RenderParams,
+    cache_dir: Path,
+    preview: bool = False,
+) -> bytes:
+    """Return one encoded tile of the pyramid (:func:`fetch_tile`'s ``data``).
+
+    Parameters
+    ----------
+    level : int
+        Pyramid level (0 = full resolution; level ``k`` is binned ``2**k`` times).
+    x, y : int
+        Tile column and row at that level; tile ``(x, y)`` covers level pixels
+        ``[256 x, 256 x + 256) × [256 y, 256 y + 256)``, ``y = 0`` at the bottom.
+    params : RenderParams
+        Stretch, limits, colormap and format.
+    preview : bool
+        Where :func:`tile_needs_building` says so, show previews of the levels not built yet
+        (see :func:`~workers.imaging.mosaic.mosaic_tile`) rather than build them; such a tile
+        is not stored and must not be kept by the client.
+
+    Returns
+    -------
+    bytes
+        As :func:`fetch_tile`.
+
+    Raises
+    ------
+    ToyzError
+        As :func:`fetch_tile`.
+    """
+    where = TileAddress(hdu=hdu, plane=plane, level=level, x=x, y=y)
+    return fetch_tile(path, where, params, allow_preview=preview, cache_dir=cache_dir).data
+
+
+def raw_tile(
+    path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path, preview: bool = False
+) -> bytes:
+    """Return one tile's data values for client-side rendering (:func:`fetch_tile` with no ``params``).
+
+    Returns
+    -------
+    bytes
+        256×256 little-endian float32 values, row-major, first row the tile's *highest* ``y``
+        (the same orientation as a rendered tile); NaN for blank pixels and the padding.
+        Values are float32: float64 data and integers beyond 2**24 are rounded to the nearest
+        float32 (use :func:`~workers.imaging.pixel.pixel_at` for an exact readout).
+
+    Raises
+    ------
+    ToyzError
+        ``unsupported`` for colour pictures (their bands are not data values); otherwise as
+        :func:`render_tile`.
+    """
+    where = TileAddress(hdu=hdu, plane=plane, level=level, x=x, y=y)
+    return fetch_tile(path, where, None, allow_preview=preview, cache_dir=cache_dir).data
+
+
+def tile_needs_building(path: Path, *, hdu: int, plane: int, level: int, x: int, y: int, cache_dir: Path) -> bool:
+    """Whether the tile needs levels that are not built yet and can be previewed meanwhile:
+    the coarse levels of a mosaic whose CCDs have no pyramid yet (seconds of work for a
+    DECam exposure, against a fraction of a second for the preview)."""
+    if hdu != MOSAIC_HDU or not coarse_enough(level):
+        return False  # without opening the file
+    with opened(path) as f:
+        src = select_view(f, hdu, plane)
+        check_tile(src, level, x, y)
+        assert isinstance(src, Mosaic)
+        return needs_building(src, level, x, y, cache_dir)
