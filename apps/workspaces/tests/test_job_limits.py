@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from pydantic import Field
 
 from apps.jobs import registry
+from apps.jobs.params import JobParams, Whole
 from apps.jobs.models import Job
 from apps.workspaces import consumers
 
@@ -23,12 +25,15 @@ def held_jobs(monkeypatch) -> Iterator[threading.Event]:
     """A job function `test.held` that waits until the returned event is set; the cap is lowered to CAP."""
     release = threading.Event()
 
-    def held(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    class HeldParams(JobParams):
+        n: Whole = Field(ge=0)
+
+    def held(ctx: Any, params: HeldParams) -> dict[str, Any]:
         if not release.wait(timeout=30):
             raise RuntimeError("never released")
-        return {"n": params.get("n")}
+        return {"n": params.n}
 
-    spec = registry.JobSpec("test.held", "waits", held, (registry.Param("n", "int", required=True, minimum=0),))
+    spec = registry.JobSpec("test.held", "waits", held, HeldParams)
     monkeypatch.setitem(registry._REGISTRY, "test.held", spec)
     monkeypatch.setattr(consumers, "MAX_PENDING", CAP)
     yield release
