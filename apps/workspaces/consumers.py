@@ -69,7 +69,7 @@ _load_workspace = db(_workspace_access)
 
 def _group_ids(user: User) -> frozenset[int]:
     """The user's groups, which the socket keeps to decide who hears a path's events."""
-    return frozenset(Group.objects.filter(user__pk=user.pk).values_list("pk", flat=True))
+    return frozenset(Group.objects.filter(user__pk=int(user.pk or 0)).values_list("pk", flat=True))
 
 
 _load_group_ids = db(_group_ids)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from apps.jobs.messages import JobMessage
@@ -12,7 +14,7 @@ from apps.jobs.runner import RecordingReporter, execute
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run(job: Job, worker: str) -> list[dict]:
+def run(job: Job, worker: str) -> list[dict[str, Any]]:
     messages: list[JobMessage] = []
     execute(str(job.pk), 5, RecordingReporter(lambda _id, message: messages.append(message)), worker=worker)
     return [m.wire() for m in messages]

@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Never, TextIO, cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -137,7 +137,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = int(options["verbosity"])
         self._drawn = time.monotonic()
-        self._bar: tqdm[None] | None = None
+        self._bar: tqdm[Never] | None = None
         user = self._user(options["user"])
         hdu: int | None = options["hdu"]
         if hdu is not None and hdu < -1:
@@ -314,7 +314,7 @@ class Command(BaseCommand):
                 # tqdm draws the bar and owns the terminal line; the text after the count is ours.
                 self._bar = tqdm(
                     total=len(night.files),
-                    file=self.stdout._out,
+                    file=cast(TextIO, self.stdout._out),
                     bar_format="[{bar:20}] {n}/{total} files  {postfix}",
                     ascii=" #",
                     dynamic_ncols=True,
