@@ -66,9 +66,13 @@ def _finite(value: object) -> object:
     return float(value)
 
 
-#: A whole number (JSON integer, or a float with no fraction); bound it with ``Field(ge=..., le=...)``.
+# Bounds go inside, before the validator, so that the JSON Schema shows them as minimum/maximum:
+# ``Annotated[int, Field(ge=0, le=10), BeforeValidator(whole_number)]``.
+whole_number = _whole
+finite_number = _finite
+#: A whole number (JSON integer, or a float with no fraction), unbounded.
 Whole = Annotated[int, BeforeValidator(_whole)]
-#: A finite number; bound it with ``Field(ge=..., le=...)``.
+#: A finite number, unbounded.
 Number = Annotated[float, BeforeValidator(_finite)]
 #: true or false, nothing else.
 Flag = Annotated[bool, _Strict()]
@@ -76,13 +80,13 @@ Flag = Annotated[bool, _Strict()]
 Text = Annotated[str, _Strict(), StringConstraints(max_length=MAX_STRING)]
 
 #: An HDU number, -1 for the focal-plane mosaic of a multi-extension file.
-Hdu = Annotated[int, BeforeValidator(_whole), Field(ge=-1, le=10_000)]
+Hdu = Annotated[int, Field(ge=-1, le=10_000), BeforeValidator(_whole)]
 #: An HDU number or null (the file's default HDU).
 OptionalHdu = Annotated[Annotated[int, Field(ge=-1, le=10_000)] | None, BeforeValidator(_whole)]
 #: A plane of a cube (0 for 2-D images).
-Plane = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**9)]
+Plane = Annotated[int, Field(ge=0, le=10**9), BeforeValidator(_whole)]
 #: A level-0 pixel coordinate.
-Coordinate = Annotated[float, BeforeValidator(_finite), Field(ge=-1e9, le=1e9)]
+Coordinate = Annotated[float, Field(ge=-1e9, le=1e9), BeforeValidator(_finite)]
 
 
 def _path_validator(right: Right) -> PlainValidator:

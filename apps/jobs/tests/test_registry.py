@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-import pytest
-from pydantic import Field
+from typing import Annotated
 
-from apps.jobs.params import Flag, JobParams, Number, ReadPath, Text, Whole, validate_params
+import pytest
+from pydantic import BeforeValidator, Field
+
+from apps.jobs.params import Flag, JobParams, Number, ReadPath, Text, Whole, validate_params, whole_number
 from apps.jobs.registry import get, prepare
 from workers.errors import ToyzError
 
 
 class Counts(JobParams):
-    n: Whole = Field(default=0, ge=0, le=10)
+    n: Annotated[int, Field(ge=0, le=10), BeforeValidator(whole_number)] = 0
     f: Number = 0.0
 
 
@@ -84,6 +86,16 @@ def test_a_path_through_a_symlink_is_checked_where_it_lands(make_user, data_root
     (data_root / "home/bob/secret.fits").write_bytes(b"SIMPLE")
     (data_root / "home/alice/link.fits").symlink_to(data_root / "home/bob/secret.fits")
     assert refusal(OnePath, alice, {"path": "home/alice/link.fits"}).code == "forbidden"
+
+
+def test_bounds_are_in_the_schema():
+    assert Counts.model_json_schema()["properties"]["n"] | {"title": ""} == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 10,
+        "default": 0,
+        "title": "",
+    }
 
 
 def test_a_path_field_says_so_in_its_schema():

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from channels.db import database_sync_to_async
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from apps.jobs import registry
-from apps.jobs.params import JobParams, Whole
 from apps.jobs.models import Job
+from apps.jobs.params import JobParams, whole_number
 from apps.workspaces import consumers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -26,7 +26,7 @@ def held_jobs(monkeypatch) -> Iterator[threading.Event]:
     release = threading.Event()
 
     class HeldParams(JobParams):
-        n: Whole = Field(ge=0)
+        n: Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
 
     def held(ctx: Any, params: HeldParams) -> dict[str, Any]:
         if not release.wait(timeout=30):
