@@ -90,7 +90,7 @@ async def test_delivering_events_asks_the_database_nothing(connect, people, monk
     audience = await database_sync_to_async(readers)(PurePosixPath("home/alice/m13.fits"))
     messages = [events.event_message(Pinged(n=n), audience=audience) for n in range(20)]
     queries: list[str] = []
-    real = CursorWrapper._execute_with_wrappers
+    real = CursorWrapper._execute_with_wrappers  # type: ignore[attr-defined]
 
     def counted(self: Any, sql: str, *args: Any, **kwargs: Any) -> Any:
         queries.append(sql)  # every thread's queries, the consumers' included
