@@ -111,5 +111,5 @@ def test_a_live_worker_keeps_a_job_that_outlasts_the_visibility_timeout(start_wo
     # the idle worker to fetch the restored task: without renewals it would then have received the task too.
     assert (job.finished - job.started).total_seconds() > timeout + 3, "the build was too quick to prove it"
     assert job.attempts == 1
-    received = sum(w.log_path.read_text().count(f"toyz.prerender_file[{job.pk}] received") for w in workers)
+    received = sum(w.log_path.read_text().count(f"toyz.run_bulk_job[{job.pk}] received") for w in workers)
     assert received == 1

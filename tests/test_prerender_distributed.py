@@ -78,7 +78,7 @@ def test_queued_files_are_built_by_the_worker_process(celery_worker, admin, sett
     wait_for(lambda: jobs_finished(15), 120, "the worker to build 3 files")
     assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.DONE}
     log = celery_worker.log_path.read_text()
-    assert all(f"toyz.prerender_file[{job.pk}]" in log for job in Job.objects.all())
+    assert all(f"toyz.run_bulk_job[{job.pk}]" in log for job in Job.objects.all())
     assert len(list(Path(settings.TOYZ_CACHE_DIR).glob("*/prerendered-all.json"))) >= 3
     assert len(list(Path(settings.TOYZ_CACHE_DIR).glob("*/prerendered-hdu[1-4].json"))) >= 12
 
@@ -111,7 +111,7 @@ def test_a_killed_pool_process_loses_nothing(celery_worker, admin, settings, tmp
     assert job.status == Job.Status.DONE, (job.error_code, job.error_message)
     log = celery_worker.log_path.read_text()
     assert "SIGKILL" in log
-    assert log.count(f"toyz.prerender_file[{job.pk}] received") >= 2, "the task was not delivered again"
+    assert log.count(f"toyz.run_bulk_job[{job.pk}] received") >= 2, "the task was not delivered again"
     assert_complete_and_consistent(image, Path(settings.TOYZ_CACHE_DIR), tmp_path / "reference")
 
 

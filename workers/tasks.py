@@ -1,30 +1,31 @@
-"""Celery tasks. Each takes ids, tolerates vanished objects and calls code that does the work."""
+"""Celery tasks. Each takes ids, tolerates vanished objects and calls the runner, which does the work.
+
+Dispatch names these tasks (`apps.jobs.services`); nothing in apps imports this module.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
-
-from toyz_site.celery import app
 
 # Transient failures (a shared filesystem's hiccup, a full disk being cleaned) are worth a retry.
 TRANSIENT = (OSError,)
 
 
-@app.task(bind=True, name="toyz.run_job", acks_late=True, reject_on_worker_lost=True)
-def run_job(self: Any, job_id: str, client_id: int, reply_channel: str) -> None:
-    """Run a job submitted over a workspace socket and report through the channel layer."""
+@shared_task(bind=True, name="toyz.run_job", acks_late=True, reject_on_worker_lost=True)
+def run_job(self: Any, job_id: str, client_id: int, reply_to: str | None) -> None:
+    """Run a job that a client watches; progress and the result go to `reply_to` (a socket's channel), if any."""
     # Imported here: the worker must finish setting up Django before the models load.
-    from apps.jobs.runner import execute
-    from apps.jobs.transports import ChannelReporter
+    from apps.jobs.runner import execute, reporter_for
 
-    execute(job_id, client_id, ChannelReporter(reply_channel), worker=self.request.hostname or "")
+    execute(job_id, client_id, reporter_for(reply_to), worker=self.request.hostname or "")
 
 
-@app.task(
+@shared_task(
     bind=True,
-    name="toyz.prerender_file",
+    name="toyz.run_bulk_job",
     acks_late=True,
     # A killed worker (OOM, SIGKILL, lost node) gives the task back; the build resumes from the cache.
     reject_on_worker_lost=True,
@@ -36,14 +37,13 @@ def run_job(self: Any, job_id: str, client_id: int, reply_channel: str) -> None:
     soft_time_limit=settings.TOYZ_PRERENDER_SOFT_TIME_LIMIT,
     time_limit=settings.TOYZ_PRERENDER_SOFT_TIME_LIMIT + 60,
 )
-def prerender_file(self: Any, job_id: str) -> None:
-    """Pre-render one file for `manage.py toyz_prerender`: the `imaging.prerender` Job row `job_id`.
+def run_bulk_job(self: Any, job_id: str) -> None:
+    """Run an unattended job (a file of `manage.py toyz_prerender`): the Job row `job_id`.
 
-    The row holds the user, the path and the HDU, and receives the progress and the outcome;
-    the runner re-checks the user's right on the path. Idempotent: a complete pyramid is skipped.
+    The row holds the user, the function and its parameters, and receives the progress and the
+    outcome; the runner re-checks the user's rights. Idempotent: a complete pyramid is skipped.
     """
-    from apps.jobs.runner import execute
-    from apps.jobs.transports import RecordingReporter
+    from apps.jobs.runner import RecordingReporter, execute
 
     # On the last attempt the runner records the error instead of handing it back for a retry.
     final = self.request.retries >= self.max_retries

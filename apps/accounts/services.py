@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from apps.accounts.models import Profile
@@ -42,3 +43,23 @@ def ensure_home(user: AbstractBaseUser) -> Path:
     folder = Path(settings.TOYZ_DATA_ROOT) / profile.home
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def home_owners(client_path: str) -> set[int]:
+    """The ids of the users whose home folder is `client_path` or one of the folders above it."""
+    parts = [p for p in client_path.split("/") if p]
+    above = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    owners = set(Profile.objects.filter(home__in=above).values_list("user_id", flat=True))
+    # A user without a profile yet has the home folder `home_of` names for them.
+    homes = [p for p in settings.TOYZ_HOME_FOLDER.split("/") if p]
+    if len(parts) > len(homes) and parts[: len(homes)] == homes:
+        name = parts[len(homes)]
+        users = get_user_model().objects.filter(profile__isnull=True)
+        if name.startswith("user~") and name[5:].isdigit():
+            users = users.filter(pk=int(name[5:]))
+        else:
+            users = users.filter(username=name)
+        owners.update(
+            int(pk) for pk, username in users.values_list("pk", "username") if home_folder_name(username, pk) == name
+        )
+    return owners

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.files.permissions import Right
+from pydantic import Field
+
 from apps.files.services import list_folder
-from apps.jobs.registry import JobContext, Param, register
+from apps.jobs.params import JobParams, ListPath
+from apps.jobs.registry import JobContext, register
 
 
-@register("files.list", "List a folder.", params=[Param("path", "path", default="", right=Right.LIST)])
-def files_list(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    return dict(list_folder(ctx.user, params["path"]))
+class ListParams(JobParams):
+    path: ListPath = Field(default="", validate_default=True, description="The folder; the data root by default.")
+
+
+@register("files.list", "List a folder.", params=ListParams)
+def files_list(ctx: JobContext, params: ListParams) -> dict[str, Any]:
+    return dict(list_folder(ctx.user, params.path))

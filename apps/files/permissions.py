@@ -2,7 +2,7 @@
 
 Today: superusers have every right inside the root; everyone else has every right inside their home
 folder and may list the folders on the way to it. Path grants (list/read/write per folder, to users
-and groups) grow inside `has_right` and `visible_children` without changing their callers.
+and groups) grow inside `has_right`, `visible_children` and `readers` without changing their callers.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from pydantic import BaseModel, ConfigDict
 
-from apps.accounts.services import home_of
+from apps.accounts.services import home_of, home_owners
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -69,3 +70,27 @@ def visible_children(user: User, folder: PurePosixPath, names: list[str]) -> lis
         if any(child == g or child in g.parents for g in granted):
             visible.append(name)
     return visible
+
+
+class Audience(BaseModel):
+    """Who may hear of a path: user ids, group ids, and whether admins may. Computed once when an
+    event is sent and carried with it, so that each socket decides from its own user alone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    users: frozenset[int] = frozenset()
+    groups: frozenset[int] = frozenset()
+    admins: bool = True
+
+    def admits(self, user_id: int, group_ids: frozenset[int], is_admin: bool) -> bool:
+        """Whether a user with this id, these groups and this admin flag is in the audience."""
+        return (is_admin and self.admins) or user_id in self.users or not self.groups.isdisjoint(group_ids)
+
+
+def readers(client_path: PurePosixPath) -> Audience:
+    """Everyone with the read right on `client_path`: the rules of `has_right`, turned round.
+
+    Today the owner of the home folder it lies in, and admins. Path grants extend this with the
+    users and groups granted read on the path or a folder above it.
+    """
+    return Audience(users=frozenset(home_owners(client_path.as_posix())), admins=True)

@@ -1,74 +1,100 @@
-"""Imaging jobs for the workspace socket."""
+"""Imaging jobs for the workspace socket, and the event they send when a pyramid is complete."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
+from pydantic import Field
 
-from apps.files.permissions import Right
+from apps import events
+from apps.files.resolver import ResolvedPath
 from apps.imaging import services
-from apps.jobs.registry import JobContext, Param, register
+from apps.jobs.params import Coordinate, Flag, Hdu, JobParams, OptionalHdu, Plane, ReadPath
+from apps.jobs.registry import JobContext, register
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_FAILURES = 100
 
-# HDU -1 is the focal-plane mosaic of a multi-extension file.
-_HDU = Param("hdu", "int", minimum=-1, maximum=10_000, nullable=True)
-_PLANE = Param("plane", "int", default=0, minimum=0, maximum=10**9)
+
+@events.event_kind
+class PrerenderReady(events.Event):
+    """A file's pyramid (or one HDU's) is complete: clients showing it reload its tiles."""
+
+    event: Literal["prerender.ready"] = "prerender.ready"
+    path: str
+    hdu: int | None
+
+
+def announce_ready(image: ResolvedPath, hdu: int | None) -> None:
+    """Tell every open workspace whose user may read the file that its pyramid is complete."""
+    events.to_readers(image, PrerenderReady(path=image.client, hdu=hdu))
+
+
+class ImageParams(JobParams):
+    path: ReadPath = Field(description="The image file.")
+    hdu: OptionalHdu = Field(default=None, description="The HDU, -1 for the mosaic; the file's default if null.")
+    plane: Plane = Field(default=0, description="The plane of a cube.")
+
+
+class PixelParams(JobParams):
+    path: ReadPath = Field(description="The image file.")
+    hdu: Hdu = Field(default=0, description="The HDU, -1 for the mosaic.")
+    plane: Plane = Field(default=0, description="The plane of a cube.")
+    x: Coordinate = Field(description="Level-0 x (column), 0 at the left edge of the first pixel.")
+    y: Coordinate = Field(description="Level-0 y (row), 0 at the bottom edge of the first pixel.")
+
+
+class FolderParams(JobParams):
+    path: ReadPath = Field(description="The folder.")
+    recursive: Flag = Field(default=False, description="Include the images in subfolders.")
 
 
 @register(
     "imaging.describe",
     "Describe an image file: its HDUs, default cut levels and header.",
-    params=[Param("path", "path", required=True, right=Right.READ), _HDU, _PLANE],
+    params=ImageParams,
 )
-def describe(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    return services.describe_image(params["path"], params["hdu"], params["plane"])
+def describe(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
+    return services.describe_image(params.path, params.hdu, params.plane)
 
 
 @register(
     "imaging.pixel",
     "The value and world coordinates of the pixel under (x, y).",
-    params=[
-        Param("path", "path", required=True, right=Right.READ),
-        Param("hdu", "int", default=0, minimum=-1, maximum=10_000),
-        _PLANE,
-        Param("x", "float", required=True, minimum=-1e9, maximum=1e9),
-        Param("y", "float", required=True, minimum=-1e9, maximum=1e9),
-    ],
+    params=PixelParams,
 )
-def pixel(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    return services.pixel(params["path"], params["hdu"], params["plane"], params["x"], params["y"])
+def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
+    return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)
 
 
 @register(
     "imaging.prerender",
     "Build and cache an image's whole tile pyramid.",
-    params=[Param("path", "path", required=True, right=Right.READ), _HDU, _PLANE],
+    params=ImageParams,
     heavy=True,
 )
-def prerender(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    image = params["path"]
-    result = services.prerender(image, params["hdu"], progress=ctx.progress, plane=params["plane"])
+def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
+    image = params.path
+    result = services.prerender(image, params.hdu, progress=ctx.progress, plane=params.plane)
     services.keep_cache_in_bounds()
-    ctx.prerender_ready(image.client, params["hdu"])
+    announce_ready(image, params.hdu)
     return result
 
 
 @register(
     "imaging.prerender_folder",
     "Build and cache the pyramids of every image in a folder, one file after the other.",
-    params=[Param("path", "path", required=True, right=Right.READ), Param("recursive", "bool", default=False)],
+    params=FolderParams,
     heavy=True,
 )
-def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    folder = params["path"]
+def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:
+    folder = params.path
     if not folder.real.is_dir():
         raise ToyzError("bad_path", "That is a file, not a folder; pre-render it with imaging.prerender.")
-    files, refused = services.find_images(ctx.user, folder, params["recursive"])
+    files, refused = services.find_images(ctx.user, folder, params.recursive)
     failures = [{"path": path, "code": exc.code, "message": exc.message} for path, exc in refused]
     built = skipped = 0
     total = len(files)
@@ -98,7 +124,7 @@ def prerender_folder(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             skipped += 1
         else:
             built += 1
-        ctx.prerender_ready(image.client, None)
+        announce_ready(image, None)
     services.keep_cache_in_bounds()
     ctx.progress(total, total, "done")
     return {

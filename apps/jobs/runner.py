@@ -1,7 +1,7 @@
 """Running one job: the same code in the embedded thread pool and in a Celery worker.
 
-The runner re-checks the user's rights (the socket checked them too, but the job may run
-later, elsewhere), reports progress at a bounded rate, and sends exactly one result.
+The runner re-checks the user's rights (the job may run later, elsewhere, than it was submitted),
+reports progress at a bounded rate, and sends exactly one result to the job's reporter.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,9 +18,10 @@ from django.db import close_old_connections
 from django.db.models import F
 from django.utils import timezone
 
+from apps import events
 from apps.files.permissions import User
 from apps.jobs import registry
-from apps.jobs.messages import ResultMessage, ServerMessage, error_result, ok_result, progress_message
+from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
 from workers.errors import JobCancelled, ToyzError
 
@@ -27,16 +29,41 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress messages of one job
 MAX_RESULT_BYTES = 8 * 1024 * 1024
+#: The channel-layer message type of a job's progress and result; the consumer's handler is `job_message`.
+JOB_MESSAGE = "job.message"
 
 
 class Reporter(Protocol):
-    """Where a job's messages go: the asking client, and every client of its workspace."""
+    """Where a job's messages (progress, then one result) go. The Job row is updated either way."""
 
-    def send(self, job_id: str, message: ServerMessage) -> None: ...
+    def send(self, job_id: str, message: JobMessage) -> None: ...
 
-    def group(self, workspace_id: int, payload: dict[str, Any]) -> None: ...
 
-    def prerender_ready(self, payload: dict[str, Any]) -> None: ...
+class SocketReporter:
+    """To the workspace socket that asked, through the channel layer (from a worker or a pool thread)."""
+
+    def __init__(self, reply_channel: str) -> None:
+        self.reply_channel = reply_channel
+
+    def send(self, job_id: str, message: JobMessage) -> None:
+        events.send_to_channel(self.reply_channel, {"type": JOB_MESSAGE, "job": job_id, "message": message.wire()})
+
+
+class RecordingReporter:
+    """For jobs nobody watches over a socket (HTTP, `toyz_prerender`): the Job row is the record;
+    `on_message`, if given, sees each message too."""
+
+    def __init__(self, on_message: Callable[[str, JobMessage], None] | None = None) -> None:
+        self.on_message = on_message
+
+    def send(self, job_id: str, message: JobMessage) -> None:
+        if self.on_message is not None:
+            self.on_message(job_id, message)
+
+
+def reporter_for(reply_to: str | None) -> Reporter:
+    """The reporter of a job: its socket's channel, or the Job row alone."""
+    return SocketReporter(reply_to) if reply_to else RecordingReporter()
 
 
 def cancel_key(job_id: str) -> str:
@@ -75,13 +102,6 @@ class Context:
             raise JobCancelled()
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total, message=message[:500])
         self.reporter.send(str(self.job.pk), progress_message(self.client_id, done, total, message))
-
-    def event(self, payload: dict[str, Any]) -> None:
-        if self.job.workspace_id is not None:
-            self.reporter.group(self.job.workspace_id, {"type": "event", **payload})
-
-    def prerender_ready(self, path: str, hdu: int | None) -> None:
-        self.reporter.prerender_ready({"type": "event", "event": "prerender.ready", "path": path, "hdu": hdu})
 
 
 def _finish(job: Job, status: str, **fields: Any) -> None:
@@ -136,7 +156,7 @@ def execute(
         close_old_connections()
 
 
-def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> ResultMessage:
+def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:
     try:
         spec, params = registry.prepare(job.user, job.fn, job.params)
         result = spec.func(Context(job, client_id, reporter), params)

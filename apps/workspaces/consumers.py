@@ -12,15 +12,27 @@ from typing import Any, ParamSpec, TypeVar, cast
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
-from apps.files.permissions import Right, User
-from apps.files.resolver import resolve
-from apps.jobs import registry, transports
+from apps import events
+from apps.files.permissions import Audience, User
+from apps.jobs import services as jobs
 from apps.jobs.messages import error_message, error_result, progress_message
-from apps.jobs.models import Job
+from apps.workspaces import services
+from apps.workspaces.messages import (
+    MAX_CLIENT_ID,
+    RELAYED_EVENTS,
+    CancelRequest,
+    JobRequest,
+    LayoutEvent,
+    LayoutMessage,
+    SelectionMessage,
+    ViewMessage,
+    WorkspaceOpened,
+    parse_client_message,
+)
 from apps.workspaces.models import Workspace
 from apps.workspaces.permissions import can_change, can_view
-from apps.workspaces.services import clean_event, clean_layout
 from workers.errors import ToyzError
 
 logger = logging.getLogger(__name__)
@@ -35,13 +47,13 @@ def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
-MAX_CLIENT_ID = 2**53 - 1
 MAX_PENDING = 256
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 # How stale a socket's view of its user's access may get when no signal tells it (a bulk update,
 # another process's in-memory layer): every message after that re-reads it from the database.
 ACCESS_RECHECK_SECONDS = 10.0
+__all__ = ["MAX_CLIENT_ID", "WorkspaceConsumer"]
 
 
 def _workspace_access(user: User, workspace_id: int) -> tuple[Workspace | None, bool]:
@@ -55,39 +67,22 @@ def _workspace_access(user: User, workspace_id: int) -> tuple[Workspace | None, 
 _load_workspace = db(_workspace_access)
 
 
+def _group_ids(user: User) -> frozenset[int]:
+    """The user's groups, which the socket keeps to decide who hears a path's events."""
+    return frozenset(Group.objects.filter(user__pk=int(user.pk or 0)).values_list("pk", flat=True))
+
+
+_load_group_ids = db(_group_ids)
+
+
 @db
-def _current_access(user_id: int, workspace_id: int) -> tuple[User | None, bool, bool]:
-    """The user as the database has them now (None if gone or deactivated), may view, may change."""
+def _current_access(user_id: int, workspace_id: int) -> tuple[User | None, frozenset[int], bool, bool]:
+    """The user as the database has them now (None if gone or deactivated), their groups, may view, may change."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        return None, False, False
+        return None, frozenset(), False, False
     workspace, may_change = _workspace_access(user, workspace_id)
-    return user, workspace is not None, may_change
-
-
-@db
-def _create_job(user: User, workspace_id: int, fn: Any, params: Any) -> tuple[str, bool]:
-    # Same check as the runner makes, so that bad requests fail at once, before anything queues.
-    spec, _ = registry.prepare(user, fn, params)
-    assert user.pk is not None  # the consumer admits only logged-in users
-    job = Job.objects.create(user_id=int(user.pk), workspace_id=workspace_id, fn=spec.name, params=params or {})
-    return str(job.pk), spec.heavy
-
-
-@db
-def _may_read(user: User, path: Any) -> bool:
-    try:
-        resolve(user, path, Right.READ, must_exist=False)
-    except ToyzError:
-        return False
-    return True
-
-
-@db
-def _save_layout(workspace_id: int, tiles: list[dict[str, Any]]) -> None:
-    workspace = Workspace.objects.get(pk=workspace_id)
-    workspace.layout = tiles
-    workspace.save(update_fields=["layout", "updated"])
+    return user, _group_ids(user), workspace is not None, may_change
 
 
 def _refuse_constant(name: str) -> None:
@@ -118,6 +113,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     user_group: str
     may_change: bool
     user: User
+    # Who the user is, for the events of paths: kept here and refreshed with the access check,
+    # so that deciding whether an event is for this socket asks no database.
+    user_id: int
+    group_ids: frozenset[int]
+    is_admin: bool
     access_checked: float  # time.monotonic() of the last check of the user's access
     revoked: bool = False
 
@@ -130,38 +130,40 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if workspace is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.user, self.access_checked = user, time.monotonic()
+        self._remember(user, await _load_group_ids(user))
         self.workspace_id = workspace.pk
-        self.group = transports.workspace_group(workspace.pk)
-        self.user_group = transports.user_group(int(user.pk))
+        self.group = events.workspace_group(workspace.pk)
+        self.user_group = events.user_group(self.user_id)
         self.pending: dict[int, str] = {}  # client job id → job uuid, until its one result is sent
         self.heavy_jobs: set[str] = set()  # the pending jobs that outlive the socket
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(transports.PRERENDER_GROUP, self.channel_name)
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        # The embedded pool's threads hand their messages to this loop, where the in-memory layer lives.
+        events.serve_on(asyncio.get_running_loop())
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await self.send_json(
-            {
-                "type": "event",
-                "event": "workspace",
-                "name": workspace.name,
-                "tiles": workspace.layout,
-                "may_change": self.may_change,
-            }
-        )
+        hello = WorkspaceOpened(name=workspace.name, tiles=workspace.layout, may_change=self.may_change)
+        await self.send_json(hello.model_dump(mode="json"))
+
+    def _remember(self, user: User, group_ids: frozenset[int]) -> None:
+        assert user.pk is not None  # logged-in users only
+        self.user, self.user_id, self.group_ids = user, int(user.pk), group_ids
+        self.is_admin = bool(getattr(user, "is_superuser", False))
+        self.access_checked = time.monotonic()
+
+    def _groups(self) -> list[str]:
+        return [self.group, events.READERS_GROUP, self.user_group]
 
     async def disconnect(self, code: int) -> None:
         await self._leave_groups()
         # Nobody is left to read the answers; long builds go on, since their work is the cache.
         for job_id in list(getattr(self, "pending", {}).values()):
             if job_id not in self.heavy_jobs:
-                await db(transports.cancel)(job_id)
+                await db(jobs.cancel)(job_id)
 
     async def _leave_groups(self) -> None:
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(transports.PRERENDER_GROUP, self.channel_name)
-            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+            for group in self._groups():
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def _still_allowed(self, *, now: bool = False) -> bool:
         """Whether the user may still use this workspace; if not, the socket closes (an open socket
@@ -171,11 +173,10 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return False
         if not now and time.monotonic() - self.access_checked < ACCESS_RECHECK_SECONDS:
             return True
-        assert self.user.pk is not None  # set in connect, for logged-in users only
-        user, may_view, self.may_change = await _current_access(int(self.user.pk), self.workspace_id)
+        user, group_ids, may_view, self.may_change = await _current_access(self.user_id, self.workspace_id)
         self.access_checked = time.monotonic()
         if user is not None and may_view:
-            self.user = user
+            self._remember(user, group_ids)
             return True
         self.revoked = True
         await self._leave_groups()
@@ -186,15 +187,15 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if not await self._still_allowed():
             return
         if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB."))
+            await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB.").wire())
             return
         try:
             content = json.loads(text_data, parse_constant=_refuse_constant)
         except (ValueError, RecursionError):
-            await self.send_json(error_message("bad_message", "That message is not valid JSON."))
+            await self.send_json(error_message("bad_message", "That message is not valid JSON.").wire())
             return
         if _depth(content) > MAX_DEPTH:
-            await self.send_json(error_message("bad_message", f"Messages may nest at most {MAX_DEPTH} levels."))
+            await self.send_json(error_message("bad_message", f"Messages may nest at most {MAX_DEPTH} levels.").wire())
             return
         try:
             await self.receive_json(content)
@@ -205,93 +206,78 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 getattr(self, "workspace_id", None),
                 content.get("type") if isinstance(content, dict) else None,
             )
-            await self.send_json(error_message("internal", "The server could not handle that message; it was logged."))
+            await self.send_json(
+                error_message("internal", "The server could not handle that message; it was logged.").wire()
+            )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        handler = self._handlers().get(kind) if isinstance(kind, str) else None
-        if handler is None:
-            await self.send_json(error_message("bad_message", "Unknown or missing message type."))
-            return
         try:
-            await handler(content)
+            message = parse_client_message(content)
+            if isinstance(message, JobRequest):
+                await self.handle_job(message)
+            elif isinstance(message, CancelRequest):
+                await self.handle_cancel(message)
+            elif isinstance(message, LayoutMessage):
+                await self.handle_layout(message)
+            else:
+                await self.handle_relay(message)
         except ToyzError as exc:
-            await self.send_json(error_message(exc.code, exc.message))
+            await self.send_json(error_message(exc.code, exc.message).wire())
 
-    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[None]]]:
-        return {
-            "job": self.handle_job,
-            "cancel": self.handle_cancel,
-            "view": self.handle_relay,
-            "selection": self.handle_relay,
-            "layout": self.handle_layout,
-        }
-
-    @staticmethod
-    def _client_id(content: dict[str, Any]) -> int:
-        value = content.get("id")
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CLIENT_ID:
-            raise ToyzError("bad_message", "A job message needs an integer id.")
-        return value
-
-    async def handle_job(self, content: dict[str, Any]) -> None:
-        client_id = self._client_id(content)
+    async def handle_job(self, request: JobRequest) -> None:
+        client_id = request.id
         if client_id in self.pending:
             # Not a result: the running job with this id still owes its own one result.
-            await self.send_json(error_message("duplicate_id", f"Job {client_id} is still running; use a new id."))
-            return
-        if len(self.pending) >= MAX_PENDING:
             await self.send_json(
-                error_result(client_id, "too_many_jobs", "Too many jobs at once; wait for some to finish.")
+                error_message("duplicate_id", f"Job {client_id} is still running; use a new id.").wire()
             )
             return
-        try:
-            job_id, heavy = await _create_job(self.user, self.workspace_id, content.get("fn"), content.get("params"))
-        except ToyzError as exc:
-            await self.send_json(error_result(client_id, exc.code, exc.message))
+        if len(self.pending) >= MAX_PENDING:
+            refused = error_result(client_id, "too_many_jobs", "Too many jobs at once; wait for some to finish.")
+            await self.send_json(refused.wire())
             return
-        self.pending[client_id] = job_id
-        if heavy:
-            self.heavy_jobs.add(job_id)
-        if transports.distributed():
-            # Until a worker picks it up the job is only queued: say so (first, so it never follows
-            # the result), since no worker may be running.
-            await self.send_json(progress_message(client_id, 0, 0, "Queued; waiting for a worker."))
-        await database_sync_to_async(transports.dispatch, thread_sensitive=False)(
-            job_id, client_id, self.channel_name, asyncio.get_running_loop(), heavy=heavy
-        )
+        submit = database_sync_to_async(jobs.submit, thread_sensitive=False)
+        try:
+            job = await submit(
+                self.user,
+                request.fn,
+                request.params,
+                workspace_id=self.workspace_id,
+                reply_to=self.channel_name,
+                client_id=client_id,
+                loop=asyncio.get_running_loop(),
+            )
+        except ToyzError as exc:
+            await self.send_json(error_result(client_id, exc.code, exc.message).wire())
+            return
+        # The job's own messages wait in this socket's queue until this handler returns, so these come first.
+        self.pending[client_id] = str(job.pk)
+        if jobs.is_heavy(job.fn):
+            self.heavy_jobs.add(str(job.pk))
+        if jobs.distributed():
+            # Until a worker picks it up the job is only queued: say so, since no worker may be running.
+            await self.send_json(progress_message(client_id, 0, 0, "Queued; waiting for a worker.").wire())
 
-    async def handle_cancel(self, content: dict[str, Any]) -> None:
-        client_id = self._client_id(content)
-        job_id = self.pending.pop(client_id, None)
+    async def handle_cancel(self, request: CancelRequest) -> None:
+        job_id = self.pending.pop(request.id, None)
         if job_id is None:
             return  # already finished: its result was sent
         self.heavy_jobs.discard(job_id)
-        await database_sync_to_async(transports.cancel)(job_id)
-        await self.send_json(error_result(client_id, "cancelled", "The job was cancelled."))
+        await database_sync_to_async(jobs.cancel)(job_id)
+        await self.send_json(error_result(request.id, "cancelled", "The job was cancelled.").wire())
 
-    async def handle_relay(self, content: dict[str, Any]) -> None:
-        payload = {
-            "type": "event",
-            "event": content["type"],
-            "from": self.user.get_username(),
-            **clean_event(content),
-        }
-        await self.channel_layer.group_send(
-            self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
-        )
+    async def handle_relay(self, message: ViewMessage | SelectionMessage) -> None:
+        event = RELAYED_EVENTS[message.type].model_validate({**message.content(), "from": self.user.get_username()})
+        await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
 
-    async def handle_layout(self, content: dict[str, Any]) -> None:
+    async def handle_layout(self, message: LayoutMessage) -> None:
         if not self.may_change:
             raise ToyzError("forbidden", "You can view this workspace but not change it.")
-        tiles = clean_layout(content.get("tiles"))
-        await _save_layout(self.workspace_id, tiles)
-        payload = {"type": "event", "event": "layout", "from": self.user.get_username(), "tiles": tiles}
-        await self.channel_layer.group_send(
-            self.group, {"type": "workspace.event", "payload": payload, "sender": self.channel_name}
-        )
+        tiles = await db(services.save_layout)(self.workspace_id, message.tiles)
+        event = LayoutEvent.model_validate({"from": self.user.get_username(), "tiles": tiles})
+        await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
 
-    # Channel-layer handlers ("job.message", "workspace.event", "prerender.ready" and "access.check").
+    # Channel-layer handlers ("job.message", "toyz.event" and "access.check").
 
     async def job_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
@@ -302,16 +288,16 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             self.heavy_jobs.discard(self.pending.pop(client_id))
         await self.send_json(message)
 
-    async def workspace_event(self, event: dict[str, Any]) -> None:
+    async def toyz_event(self, event: dict[str, Any]) -> None:
         if event.get("sender") == self.channel_name or not await self._still_allowed():
             return
+        # A path's event names who may hear of it: decided here, from what this socket knows of its user.
+        audience = event.get("audience")
+        if audience is not None and not Audience.model_validate(audience).admits(
+            self.user_id, self.group_ids, self.is_admin
+        ):
+            return
         await self.send_json(event["payload"])
-
-    async def prerender_ready(self, event: dict[str, Any]) -> None:
-        # Sent to every socket of every workspace: only users who may read the file hear of it.
-        payload = event["payload"]
-        if await self._still_allowed() and await _may_read(self.user, payload.get("path")):
-            await self.send_json(payload)
 
     async def access_check(self, event: dict[str, Any]) -> None:
         # The user was saved, deleted or regrouped, or this workspace's shares changed.

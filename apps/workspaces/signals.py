@@ -3,11 +3,8 @@ user, a changed group membership, a withdrawn share or a deleted workspace close
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -15,21 +12,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.jobs.transports import user_group, workspace_group
+from apps.events import ACCESS_CHECK_MESSAGE, send_to_group, user_group, workspace_group
 from apps.workspaces.models import Workspace
-
-logger = logging.getLogger(__name__)
 
 
 def _send_check(group: str) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, {"type": "access.check"})
-    except Exception:
-        # Never fail the save that caused it; the sockets re-read access within ACCESS_RECHECK_SECONDS.
-        logger.warning("Could not tell the sockets of %s to re-check access", group, exc_info=True)
+    # A failure is logged, never raised: the sockets re-read access within ACCESS_RECHECK_SECONDS anyway.
+    send_to_group(group, {"type": ACCESS_CHECK_MESSAGE})
 
 
 def recheck_access(group: str) -> None:

@@ -1,4 +1,4 @@
-"""`workers.tasks.prerender_file`: transient errors are retried, and the last attempt records the failure."""
+"""`workers.tasks.run_bulk_job` (what `toyz_prerender` queues): transient errors are retried, and the last attempt records the failure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from apps.imaging import services
 from apps.jobs.models import Job
-from workers.tasks import prerender_file
+from workers.tasks import run_bulk_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,7 @@ def flaky(failures: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_a_transient_error_is_retried_until_it_passes(job, monkeypatch, cache_dir: Path):
     calls = flaky(2, monkeypatch)
-    prerender_file.apply(args=(str(job.pk),))
+    run_bulk_job.apply(args=(str(job.pk),))
     job.refresh_from_db()
     assert len(calls) == 3
     assert job.status == Job.Status.DONE and job.result["skipped"] is False
@@ -46,7 +46,7 @@ def test_a_transient_error_is_retried_until_it_passes(job, monkeypatch, cache_di
 
 def test_the_last_attempt_records_the_error_on_the_job(job, monkeypatch):
     calls = flaky(100, monkeypatch)
-    prerender_file.apply(args=(str(job.pk),))
+    run_bulk_job.apply(args=(str(job.pk),))
     job.refresh_from_db()
     # docs/architecture.md promises up to 3 retries: the first attempt and 3 more.
     assert len(calls) == 4
@@ -58,18 +58,18 @@ def test_a_vanished_job_is_ignored(job, monkeypatch, cache_dir: Path):
     calls = flaky(0, monkeypatch)
     job_id = str(job.pk)
     job.delete()
-    outcome = prerender_file.apply(args=(job_id,))
+    outcome = run_bulk_job.apply(args=(job_id,))
     assert outcome.successful()
     assert calls == [] and not Job.objects.exists() and not any(cache_dir.iterdir())
 
 
 def test_a_redelivered_task_of_a_finished_job_builds_nothing_again(job, monkeypatch):
-    prerender_file.apply(args=(str(job.pk),))
+    run_bulk_job.apply(args=(str(job.pk),))
     job.refresh_from_db()
     finished = (job.status, job.finished, job.result)
     assert job.status == Job.Status.DONE
     # As when Redis hands the unacknowledged task to a second worker after the first answered.
     calls = flaky(0, monkeypatch)
-    assert prerender_file.apply(args=(str(job.pk),)).successful()
+    assert run_bulk_job.apply(args=(str(job.pk),)).successful()
     job.refresh_from_db()
     assert calls == [] and (job.status, job.finished, job.result) == finished

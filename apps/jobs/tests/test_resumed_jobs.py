@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from apps.jobs.messages import ServerMessage
+from apps.jobs.messages import JobMessage
 from apps.jobs.models import Job
-from apps.jobs.runner import execute
-from apps.jobs.transports import RecordingReporter
+from apps.jobs.runner import RecordingReporter, execute
 
 # The runner closes its thread's database connection when a job ends, as pool threads must.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run(job: Job, worker: str) -> list[ServerMessage]:
-    messages: list[ServerMessage] = []
+def run(job: Job, worker: str) -> list[dict[str, Any]]:
+    messages: list[JobMessage] = []
     execute(str(job.pk), 5, RecordingReporter(lambda _id, message: messages.append(message)), worker=worker)
-    return messages
+    return [m.wire() for m in messages]
 
 
 def test_a_job_left_running_by_a_lost_worker_says_it_was_resumed_and_answers_once(make_user):

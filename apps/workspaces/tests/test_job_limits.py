@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from channels.db import database_sync_to_async
+from pydantic import BeforeValidator, Field
 
 from apps.jobs import registry
 from apps.jobs.models import Job
+from apps.jobs.params import JobParams, whole_number
 from apps.workspaces import consumers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -23,12 +25,15 @@ def held_jobs(monkeypatch) -> Iterator[threading.Event]:
     """A job function `test.held` that waits until the returned event is set; the cap is lowered to CAP."""
     release = threading.Event()
 
-    def held(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    class HeldParams(JobParams):
+        n: Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
+
+    def held(ctx: Any, params: HeldParams) -> dict[str, Any]:
         if not release.wait(timeout=30):
             raise RuntimeError("never released")
-        return {"n": params.get("n")}
+        return {"n": params.n}
 
-    spec = registry.JobSpec("test.held", "waits", held, (registry.Param("n", "int", required=True, minimum=0),))
+    spec = registry.JobSpec("test.held", "waits", held, HeldParams)
     monkeypatch.setitem(registry._REGISTRY, "test.held", spec)
     monkeypatch.setattr(consumers, "MAX_PENDING", CAP)
     yield release

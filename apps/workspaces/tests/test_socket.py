@@ -283,12 +283,12 @@ async def test_an_impossible_path_is_an_error_not_a_dropped_socket(connect, work
 
 
 async def test_an_unexpected_error_in_a_handler_keeps_the_socket_open(connect, workspace, monkeypatch):
-    from apps.jobs import transports
+    from apps.jobs import services
 
     def broken(*args: Any) -> None:
         raise RuntimeError("broker down")
 
-    monkeypatch.setattr(transports, "dispatch", broken)
+    monkeypatch.setattr(services, "_start", broken)
     socket = await opened(connect, workspace.owner, workspace)
     await socket.send_json_to({"type": "job", "id": 1, "fn": "files.list", "params": {}})
     reply = await socket.receive_json_from()

@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Never, TextIO, cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from tqdm import tqdm
 
 from apps.files.permissions import Right, User
 from apps.files.resolver import ResolvedPath, data_root, resolve
 from apps.imaging import services
-from apps.jobs import transports
-from apps.jobs.messages import ServerMessage
+from apps.jobs import services as jobs
 from apps.jobs.models import Job
-from apps.jobs.runner import execute
 from workers.errors import ToyzError
 
 POLL_SECONDS = 0.5
@@ -47,6 +44,7 @@ class _File:
     total: int = 0
     outcome: str = ""  # "built", "skipped" or "failed"
     error: str = ""
+    resumed: bool = False  # its job was started again (its worker was lost, or a transient error)
 
 
 @dataclass
@@ -63,9 +61,11 @@ class _Night:
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
 
-    def line(self, width: int) -> str:
-        total = len(self.files)
-        finished = sum(1 for f in self.files if f.outcome)
+    def finished(self) -> int:
+        return sum(1 for f in self.files if f.outcome)
+
+    def status(self) -> str:
+        """Everything the bar says after its files count: tiles, rate, ETA and the files being built."""
         tiles = sum(f.done for f in self.files)
         jobs = self.jobs
         # Work measured in files, counting the running ones by their fraction.
@@ -74,13 +74,14 @@ class _Night:
         rate = worked / elapsed
         left = len(jobs) - worked
         eta = _duration(left / rate) if rate > 0 and left > 0 else ("0s" if left <= 0 else "?")
-        running = [f.client for f in jobs if f.status == Job.Status.RUNNING]
+        running = [f.client + (" (resumed)" if f.resumed else "") for f in jobs if f.status == Job.Status.RUNNING]
+        return f"{tiles:,} tiles  {rate * 60:.1f} files/min  ETA {eta}  {', '.join(running)}"
+
+    def line(self) -> str:
+        """The bar as one plain line (for logs, when stdout is not a terminal)."""
+        total, finished = len(self.files), self.finished()
         filled = round(20 * finished / total) if total else 20
-        text = (
-            f"[{'#' * filled}{'.' * (20 - filled)}] {finished}/{total} files  {tiles:,} tiles  "
-            f"{rate * 60:.1f} files/min  ETA {eta}  {', '.join(running)}"
-        )
-        return text[:width]
+        return f"[{'#' * filled}{'.' * (20 - filled)}] {finished}/{total} files  {self.status()}"
 
 
 def _duration(seconds: float) -> str:
@@ -92,11 +93,9 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
-def _job(user_id: int, image: ResolvedPath, hdu: int | None) -> str:
-    """A queued `imaging.prerender` Job row for `hdu` of `image` (None: all of it); its id."""
-    return str(
-        Job.objects.create(user_id=user_id, fn="imaging.prerender", params={"path": image.client, "hdu": hdu}).pk
-    )
+def _submit(user: User, image: ResolvedPath, hdu: int | None) -> str:
+    """Start `imaging.prerender` for `hdu` of `image` (None: all of it) as unattended bulk work; its Job id."""
+    return str(jobs.submit(user, "imaging.prerender", {"path": image.client, "hdu": hdu}, bulk=True).pk)
 
 
 class _NoTracebacks(logging.Filter):
@@ -138,30 +137,31 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = int(options["verbosity"])
         self._drawn = time.monotonic()
+        self._bar: tqdm[Never] | None = None
         user = self._user(options["user"])
         hdu: int | None = options["hdu"]
         if hdu is not None and hdu < -1:
             raise CommandError("--hdu must be -1 (the mosaic) or an HDU number.")
         images, night = self._collect(user, options["paths"], options["recursive"])
-        split = hdu is None and options["tasks"] == "per-hdu" and transports.distributed()
-        self._prepare(user, images, night, hdu, options["force"], split=split)
+        split = hdu is None and options["tasks"] == "per-hdu" and jobs.distributed()
         runner_log = logging.getLogger("apps.jobs.runner")
         quiet = _NoTracebacks()
         if self.verbosity < 2:
             runner_log.addFilter(quiet)
         try:
-            if night.jobs and transports.distributed():
-                if not self._queue(night, wait=options["wait"]):
-                    return
-            elif night.jobs:
-                if not options["wait"]:
-                    self.stderr.write("No workers in the embedded mode (no TOYZ_REDIS_URL): running the files here.")
-                self._run_here(night)
+            # Every file's job starts here (queued for the workers, or in this process's pool).
+            self._prepare(user, images, night, hdu, options["force"], split=split)
+            if night.jobs and not self._watch(night, wait=options["wait"]):
+                return
         except KeyboardInterrupt:
             self._end_line()
+            if not jobs.distributed():
+                for entry in night.jobs:
+                    for job_id in (*entry.parts, entry.job_id):
+                        jobs.cancel(str(job_id))
             raise CommandError(
                 "Interrupted. Run the command again to resume: complete files are skipped"
-                + (", and queued files stay queued." if transports.distributed() else "."),
+                + (", and queued files stay queued." if jobs.distributed() else "."),
                 returncode=130,
             ) from None
         finally:
@@ -222,10 +222,8 @@ class Command(BaseCommand):
     def _prepare(
         self, user: User, images: list[ResolvedPath], night: _Night, hdu: int | None, force: bool, *, split: bool
     ) -> None:
-        """Skip the complete files (or forget them with --force) and make the Job rows of the others:
-        with `split`, one per image HDU not complete yet (of files with several), then one per file."""
-        assert user.pk is not None
-        user_id = int(user.pk)
+        """Skip the complete files (or forget them with --force) and start the jobs of the others:
+        with `split`, one per image HDU not complete yet (of files with several) before the file's own."""
         for image, entry in zip(images, night.files, strict=False):
             try:
                 if force:
@@ -236,54 +234,27 @@ class Command(BaseCommand):
                 parts = services.image_hdus(image) if split else []
                 if len(parts) > 1:
                     todo = [part for part in parts if not services.is_prerendered(image, part)]
-                    entry.parts = [_job(user_id, image, part) for part in todo]
+                    entry.parts = [_submit(user, image, part) for part in todo]
+                entry.job_id = _submit(user, image, hdu)
             except ToyzError as exc:
                 entry.outcome, entry.error = "failed", f"{exc.code}: {exc.message}"
-                continue
-            entry.job_id = _job(user_id, image, hdu)
 
-    # --- running and watching -------------------------------------------------------------------
+    # --- watching -------------------------------------------------------------------------------
 
-    def _queue(self, night: _Night, *, wait: bool) -> bool:
-        """Queue one task per file; with `wait`, watch them to the end. False when it returned at once."""
-        from workers.tasks import prerender_file
-
-        for entry in night.jobs:
-            # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
-            for job_id in [*entry.parts, entry.job_id]:
-                prerender_file.apply_async(args=(job_id,), task_id=job_id)
-        if not wait:
+    def _watch(self, night: _Night, *, wait: bool) -> bool:
+        """With `wait`, watch the jobs to the end. False when it returned at once (queued only)."""
+        if jobs.distributed() and not wait:
             self.stdout.write(
                 f"Queued {len(night.jobs)} files for the workers ({night.count('skipped')} already complete)."
             )
             self._failures(night)
             return False
-        self.stdout.write(f"Queued {len(night.jobs)} files; waiting for the workers (Ctrl-C stops waiting only).")
+        if jobs.distributed():
+            self.stdout.write(f"Queued {len(night.jobs)} files; waiting for the workers (Ctrl-C stops waiting only).")
+        elif not wait:
+            self.stderr.write("No workers in the embedded mode (no TOYZ_REDIS_URL): running the files here.")
         self._wait(night)
         return True
-
-    def _run_here(self, night: _Night) -> None:
-        by_id = {entry.job_id: entry for entry in night.jobs}
-
-        def on_message(job_id: str, message: ServerMessage) -> None:
-            entry = by_id[job_id]
-            if message["type"] == "progress":
-                entry.status, entry.done, entry.total = Job.Status.RUNNING, message["done"], message["total"]
-                self._draw(night)
-
-        reporter = transports.RecordingReporter(on_message)
-        for entry in night.jobs:
-            assert entry.job_id is not None
-            entry.status = Job.Status.RUNNING
-            self._draw(night)
-            try:
-                execute(entry.job_id, 0, reporter)
-            except KeyboardInterrupt:
-                Job.objects.filter(pk=entry.job_id).update(status=Job.Status.CANCELLED, finished=timezone.now())
-                raise
-            self._refresh(night, [entry])
-            self._draw(night, force=True)
-        self._end_line()
 
     def _wait(self, night: _Night) -> None:
         pending = list(night.jobs)
@@ -301,7 +272,7 @@ class Command(BaseCommand):
         """Read the Job rows of these files: the shared record that every worker updates."""
         ids = [job_id for e in entries for job_id in (*e.parts, e.job_id) if job_id is not None]
         rows = Job.objects.filter(pk__in=ids).values(
-            "id", "status", "done", "total", "result", "error_code", "error_message"
+            "id", "status", "done", "total", "result", "error_code", "error_message", "attempts"
         )
         by_id = {str(row["id"]): row for row in rows}
         for entry in entries:
@@ -315,6 +286,10 @@ class Command(BaseCommand):
             entry.done, entry.total = sum(r["done"] for r in mine), sum(r["total"] for r in mine)
             mine.append(row)
             running = any(r["status"] == Job.Status.RUNNING for r in mine)
+            if not entry.resumed and any(r["attempts"] > 1 for r in mine):
+                entry.resumed = True
+                if not self._tty():
+                    self.stdout.write(f"resumed: {entry.client} (started again after its worker was lost or failed)")
             entry.status = Job.Status.RUNNING if running and row["status"] not in FINISHED else row["status"]
             if entry.status not in FINISHED or entry.outcome:
                 continue
@@ -335,20 +310,30 @@ class Command(BaseCommand):
             return
         now = time.monotonic()
         if self._tty():
-            if not force and now - getattr(self, "_drawn", 0.0) < 0.2:
-                return
-            width = shutil.get_terminal_size((100, 20)).columns - 1
-            self.stdout.write("\r" + night.line(width).ljust(width), ending="")
-            self.stdout.flush()
-            self._bar_open = True
-        elif force or now - getattr(self, "_drawn", 0.0) >= PLAIN_LINE_SECONDS:
-            self.stdout.write(night.line(10_000))
+            if self._bar is None:
+                # tqdm draws the bar and owns the terminal line; the text after the count is ours.
+                self._bar = tqdm(
+                    total=len(night.files),
+                    file=cast(TextIO, self.stdout._out),
+                    bar_format="[{bar:20}] {n}/{total} files  {postfix}",
+                    ascii=" #",
+                    dynamic_ncols=True,
+                    mininterval=0.2,
+                )
+            self._bar.n = night.finished()
+            self._bar.set_postfix_str(night.status(), refresh=False)
+            if force:
+                self._bar.refresh()
+            else:
+                self._bar.update(0)  # redraws at most every mininterval
+        elif force or now - self._drawn >= PLAIN_LINE_SECONDS:
+            self.stdout.write(night.line())
         self._drawn = now
 
     def _end_line(self) -> None:
-        if getattr(self, "_bar_open", False):
-            self.stdout.write("")
-            self._bar_open = False
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     # --- the end --------------------------------------------------------------------------------
 

@@ -1,0 +1,116 @@
+"""Starting and cancelling jobs: the one dispatch that the socket, HTTP and `toyz_prerender` share.
+
+Embedded mode (no TOYZ_REDIS_URL): a thread pool inside this process (quick and heavy jobs in
+separate pools), messages handed to the server's event loop. Distributed mode: a Celery task named
+here (never imported: `workers.tasks` imports the apps, not the other way round), messages through
+the Redis channel layer. Either way the runner (`apps.jobs.runner.execute`) does the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from celery import current_app
+from django.conf import settings
+
+from apps import events
+from apps.files.permissions import User
+from apps.jobs import registry
+from apps.jobs.models import Job
+from apps.jobs.registry import JobSpec
+from apps.jobs.runner import execute, reporter_for, request_cancel
+
+#: The Celery task of a job someone watches (a socket or an HTTP client): `workers.tasks.run_job`.
+RUN_JOB_TASK = "toyz.run_job"
+#: The task of unattended bulk work (`toyz_prerender`): retries transient errors, its own time limit.
+RUN_BULK_JOB_TASK = "toyz.run_bulk_job"
+
+_pools: dict[bool, ThreadPoolExecutor] = {}
+
+
+def distributed() -> bool:
+    """Whether jobs run in Celery workers (TOYZ_REDIS_URL set) rather than in this process."""
+    return bool(settings.TOYZ_REDIS_URL)
+
+
+def _pool(heavy: bool) -> ThreadPoolExecutor:
+    # Long builds get their own threads, so they never hold up browsing, describing and readout.
+    if heavy not in _pools:
+        _pools[heavy] = ThreadPoolExecutor(
+            max_workers=settings.TOYZ_EMBEDDED_WORKERS, thread_name_prefix="toyz-build" if heavy else "toyz-job"
+        )
+    return _pools[heavy]
+
+
+def _run_embedded(job_id: str, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None) -> None:
+    with events.delivered_on(loop):
+        execute(job_id, client_id, reporter_for(reply_to))
+
+
+def _start(
+    job: Job, spec: JobSpec, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None, bulk: bool
+) -> None:
+    job_id = str(job.pk)
+    if distributed():
+        # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
+        task = RUN_BULK_JOB_TASK if bulk else RUN_JOB_TASK
+        args = (job_id,) if bulk else (job_id, client_id, reply_to)
+        current_app.send_task(task, args=args, task_id=job_id)
+    else:
+        _pool(spec.heavy).submit(_run_embedded, job_id, client_id, reply_to, loop or events.server_loop())
+
+
+def submit(
+    user: User,
+    fn: object,
+    raw_params: object,
+    *,
+    workspace_id: int | None = None,
+    reply_to: str | None = None,
+    client_id: int = 0,
+    bulk: bool = False,
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> Job:
+    """Validate a job request for `user`, record it as a Job row and start it; return the row.
+
+    Parameters
+    ----------
+    user, fn, raw_params
+        Who asks, the job function's name and the client's parameters (JSON data), checked here
+        and checked again by the runner.
+    workspace_id
+        The workspace the job belongs to, if any.
+    reply_to, client_id
+        The channel of the socket that asked and the id it gave the job: progress and the result go
+        there. None: nobody listens (HTTP, `toyz_prerender`), the Job row is the record.
+    bulk
+        Unattended work (`toyz_prerender`): in the distributed mode its task retries transient errors.
+    loop
+        The server's event loop, which the embedded pool's threads hand their messages to.
+
+    Raises ToyzError (unknown_function, forbidden, bad_params or a path's code) before anything is recorded.
+    """
+    spec, _ = registry.prepare(user, fn, raw_params)
+    assert user.pk is not None  # prepare admits active users only
+    job = Job.objects.create(
+        user_id=int(user.pk),
+        workspace_id=workspace_id,
+        fn=spec.name,
+        params=raw_params if isinstance(raw_params, dict) else {},
+    )
+    _start(job, spec, client_id, reply_to, loop, bulk)
+    return job
+
+
+def is_heavy(fn: str) -> bool:
+    """Whether the job function does long work that outlives the socket that asked for it."""
+    return registry.get(fn).heavy
+
+
+def cancel(job_id: str) -> None:
+    """Cancel a job: a queued one never starts, a running one stops at its next progress report."""
+    request_cancel(job_id)
+    if distributed():
+        # A queued task is dropped by the workers.
+        current_app.control.revoke(job_id)

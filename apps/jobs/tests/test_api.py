@@ -1,0 +1,123 @@
+"""`/api/jobs`: listing the job functions with their schemas, starting a job over HTTP, and reading its run."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from apps.jobs import registry
+from apps.jobs.models import Job
+
+# Jobs run in the embedded pool's threads, which must see the rows this test writes.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def logged_in(user: Any, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def wait_for_run(client: Client, job_id: str) -> dict[str, Any]:
+    for _ in range(200):
+        run: dict[str, Any] = client.get(f"/api/jobs/runs/{job_id}").json()
+        if run["status"] not in ("queued", "running"):
+            return run
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} never finished")
+
+
+def test_it_lists_each_job_function_with_the_schema_of_its_parameters(make_user):
+    listed = {f["name"]: f for f in logged_in(make_user()).get("/api/jobs").json()}
+    assert {"files.list", "imaging.describe", "imaging.pixel", "imaging.prerender", "imaging.prerender_folder"} <= set(
+        listed
+    )
+    pixel = listed["imaging.pixel"]
+    assert pixel["description"] and pixel["heavy"] is False and listed["imaging.prerender"]["heavy"] is True
+    schema = pixel["params"]
+    assert schema["additionalProperties"] is False and set(schema["required"]) == {"path", "x", "y"}
+    assert schema["properties"]["path"]["format"] == "path" and schema["properties"]["path"]["x-right"] == "read"
+    assert schema["properties"]["hdu"]["minimum"] == -1 and schema["properties"]["hdu"]["maximum"] == 10_000
+    assert listed["files.list"]["params"]["properties"]["path"]["x-right"] == "list"
+
+
+def test_it_hides_the_functions_a_user_may_not_run(make_user, monkeypatch):
+    alice, root = make_user("alice"), make_user("root", admin=True)
+    monkeypatch.setattr(
+        registry, "can_run", lambda user, spec: spec.name != "imaging.prerender" or bool(user.is_superuser)
+    )
+    assert "imaging.prerender" not in {f["name"] for f in logged_in(alice).get("/api/jobs").json()}
+    assert "imaging.prerender" in {f["name"] for f in logged_in(root).get("/api/jobs").json()}
+    refused = logged_in(alice).post(
+        "/api/jobs/imaging.prerender", {"path": "home/alice"}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+def test_anonymous_users_get_401():
+    assert Client().get("/api/jobs").status_code == 401
+    assert Client().post("/api/jobs/files.list", {}, content_type="application/json").status_code == 401
+
+
+def test_a_job_started_over_http_answers_202_and_its_run_gives_the_result(make_user, data_root):
+    client = logged_in(make_user("alice"))
+    (data_root / "home/alice/m13.fits").write_bytes(b"SIMPLE")
+    started = client.post("/api/jobs/files.list", {"path": "home/alice"}, content_type="application/json")
+    assert started.status_code == 202, started.content
+    body = started.json()
+    assert body["fn"] == "files.list" and body["status"] == "queued"
+    run = wait_for_run(client, body["id"])
+    assert run["status"] == "done" and run["error"] is None
+    assert [e["name"] for e in run["result"]["entries"]] == ["m13.fits"]
+    assert Job.objects.get(pk=body["id"]).workspace is None
+
+
+def test_a_job_that_fails_gives_its_error_in_the_run(make_user, data_root):
+    client = logged_in(make_user("alice"))
+    (data_root / "home/alice/fake.fits").write_text("not FITS\n" * 10)
+    job_id = client.post(
+        "/api/jobs/imaging.describe", {"path": "home/alice/fake.fits"}, content_type="application/json"
+    ).json()["id"]
+    run = wait_for_run(client, job_id)
+    assert run["status"] == "error" and run["error"]["code"] == "unreadable" and run["result"] is None
+
+
+@pytest.mark.parametrize(
+    ("fn", "body", "status", "code", "sentence"),
+    [
+        ("imaging.pixel", {"path": "home/alice", "x": "1", "y": 2}, 400, "bad_params", "x must be a number."),
+        ("imaging.pixel", {"path": "home/alice", "y": 2}, 400, "bad_params", "imaging.pixel needs the parameter x."),
+        ("imaging.describe", {"path": "home/alice", "hdu": 1.5}, 400, "bad_params", "hdu must be a whole number."),
+        ("imaging.describe", {"path": "home/alice", "plane": -1}, 400, "bad_params", "plane must be at least 0."),
+        ("files.list", {"nope": 1}, 400, "bad_params", "files.list takes no parameter nope."),
+        ("files.list", [1], 400, "bad_params", "params must be an object."),
+        ("files.list", {"path": "../.."}, 403, "outside_root", None),
+        ("os.system", {}, 400, "unknown_function", None),
+    ],
+)
+def test_bad_requests_get_a_readable_error_and_record_nothing(make_user, fn, body, status, code, sentence):
+    response = logged_in(make_user("alice")).post(f"/api/jobs/{fn}", body, content_type="application/json")
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert error["code"] == code
+    if sentence:
+        assert error["message"] == sentence
+    assert not Job.objects.exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(make_user):
+    client = logged_in(make_user("alice"), csrf=True)
+    assert client.post("/api/jobs/files.list", {}, content_type="application/json").status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_a_run_is_shown_only_to_its_owner_and_admins(make_user):
+    alice, bob, root = make_user("alice"), make_user("bob"), make_user("root", admin=True)
+    job = Job.objects.create(user=alice, fn="files.list", params={})
+    assert logged_in(alice).get(f"/api/jobs/runs/{job.pk}").status_code == 200
+    assert logged_in(root).get(f"/api/jobs/runs/{job.pk}").status_code == 200
+    hidden = logged_in(bob).get(f"/api/jobs/runs/{job.pk}")
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "not_found"

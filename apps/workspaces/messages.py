@@ -1,0 +1,244 @@
+"""Every message of the workspace socket as a pydantic model, and their JSON Schema.
+
+Client → server: `JobRequest`, `CancelRequest`, `ViewMessage`, `SelectionMessage`, `LayoutMessage`
+(discriminated by ``type``). Server → client: a job's `Progress`, `OkResult` / `ErrorResult`, an
+`ErrorMessage`, and events (``type: "event"``, discriminated by ``event``): the ones below and every
+kind registered with `apps.events.event_kind` (such as imaging's ``prerender.ready``).
+`socket_schema()` is what the front end's TypeScript types are generated from.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic.json_schema import models_json_schema
+
+from apps import events
+from apps.jobs.messages import ErrorMessage, ErrorResult, OkResult, Progress
+from workers.errors import ToyzError
+
+MAX_CLIENT_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly
+MAX_TILES = 200
+MAX_STATE_BYTES = 64 * 1024
+MAX_EVENT_BYTES = 256 * 1024
+
+ClientId = Annotated[int, Strict(), Field(ge=0, le=MAX_CLIENT_ID)]
+_Name = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=64)]
+_Position = Annotated[int, Strict(), Field(ge=0, le=10_000)]
+
+
+# --- the layout -------------------------------------------------------------------------------------
+
+
+class Tile(BaseModel):
+    """A panel of the workspace: its id, kind, place on the grid and a small state of its own."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: _Name
+    kind: _Name
+    x: _Position
+    y: _Position
+    w: _Position
+    h: _Position
+    state: dict[str, Any] = Field(default_factory=dict, description="Under 64 KB of JSON.")
+
+    @field_validator("state")
+    @classmethod
+    def _small(cls, state: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(state)) > MAX_STATE_BYTES:
+            raise ValueError("a tile's state must be under 64 KB")
+        return state
+
+
+Layout = Annotated[list[Tile], Field(max_length=MAX_TILES)]
+_layout = TypeAdapter(Layout)
+
+# The sentences a client gets for a bad layout, by the field at fault.
+_LAYOUT_ERRORS = {
+    "id": "Each tile needs a string id.",
+    "kind": "Each tile needs a kind.",
+    "x": "Tile positions x, y, w, h must be whole numbers.",
+    "y": "Tile positions x, y, w, h must be whole numbers.",
+    "w": "Tile positions x, y, w, h must be whole numbers.",
+    "h": "Tile positions x, y, w, h must be whole numbers.",
+    "state": "A tile's state must be an object under 64 KB.",
+}
+
+
+def clean_layout(tiles: Any) -> list[dict[str, Any]]:
+    """The layout as stored: a list of tiles with ids, kinds, grid positions and a small state.
+
+    Raises ToyzError ``bad_message`` with a sentence about the first fault.
+    """
+    if not isinstance(tiles, list) or len(tiles) > MAX_TILES:
+        raise ToyzError("bad_message", f"tiles must be a list of at most {MAX_TILES} tiles.")
+    try:
+        cleaned = _layout.validate_python(tiles)
+    except ValidationError as exc:
+        loc = exc.errors(include_url=False)[0]["loc"]
+        field = str(loc[1]) if len(loc) > 1 else ""
+        raise ToyzError("bad_message", _LAYOUT_ERRORS.get(field, "Each tile must be an object.")) from None
+    return [tile.model_dump() for tile in cleaned]
+
+
+# --- client → server --------------------------------------------------------------------------------
+
+
+class _ClientMessage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class JobRequest(_ClientMessage):
+    """Run the job function `fn` with `params`; `id` names the job in its progress and result."""
+
+    type: Literal["job"]
+    id: ClientId
+    # Checked by the job registry (unknown_function, bad_params), which answers with a result.
+    fn: Annotated[Any, WithJsonSchema({"type": "string"})] = None
+    params: Annotated[Any, WithJsonSchema({"type": "object"})] = None
+
+
+class CancelRequest(_ClientMessage):
+    """Cancel the job `id` of this socket."""
+
+    type: Literal["cancel"]
+    id: ClientId
+
+
+class _Relayed(_ClientMessage):
+    # A relayed event's content is the client's own: any JSON object of bounded size.
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    def content(self) -> dict[str, Any]:
+        """What is relayed to the other clients: every key but our own."""
+        payload = {k: v for k, v in (self.model_extra or {}).items() if k not in ("type", "event", "from")}
+        if len(json.dumps(payload)) > MAX_EVENT_BYTES:
+            raise ToyzError("bad_message", "That event is too large.")
+        return payload
+
+
+class ViewMessage(_Relayed):
+    """A viewer's view changed (centre, resolution...): relayed to the workspace's other clients."""
+
+    type: Literal["view"]
+
+
+class SelectionMessage(_Relayed):
+    """A selection changed: relayed to the workspace's other clients."""
+
+    type: Literal["selection"]
+
+
+class LayoutMessage(_ClientMessage):
+    """The new layout: saved (with the change right) and relayed."""
+
+    type: Literal["layout"]
+    tiles: Annotated[Any, WithJsonSchema(_layout.json_schema())]
+
+
+ClientMessage = Annotated[
+    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage, Field(discriminator="type")
+]
+_CLIENT_TYPES: dict[str, type[_ClientMessage]] = {
+    "job": JobRequest,
+    "cancel": CancelRequest,
+    "view": ViewMessage,
+    "selection": SelectionMessage,
+    "layout": LayoutMessage,
+}
+
+
+def parse_client_message(content: Any) -> JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage:
+    """A decoded client message as its model. Raises ToyzError ``bad_message`` with a sentence."""
+    kind = content.get("type") if isinstance(content, dict) else None
+    model = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ToyzError("bad_message", "Unknown or missing message type.")
+    try:
+        message = model.model_validate(content)
+    except ValidationError:
+        # Only the id can fail in a job or cancel message; a layout's tiles are checked by clean_layout.
+        raise ToyzError("bad_message", "A job message needs an integer id.") from None
+    assert isinstance(message, JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage)
+    return message
+
+
+# --- server → client events ---------------------------------------------------------------------------
+
+
+@events.event_kind
+class WorkspaceOpened(events.Event):
+    """The first message of a socket: the workspace's name, layout and whether this user may change it."""
+
+    event: Literal["workspace"] = "workspace"
+    name: str
+    tiles: list[dict[str, Any]]
+    may_change: bool
+
+
+class _RelayedEvent(events.Event):
+    # Built with model_validate({"from": ...}): the client's own keys may be anything but ours.
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    sender: str = Field(alias="from", description="The username of the client that sent it.")
+
+
+@events.event_kind
+class ViewEvent(_RelayedEvent):
+    """Another client's view changed; the rest is that client's own content."""
+
+    event: Literal["view"] = "view"
+
+
+@events.event_kind
+class SelectionEvent(_RelayedEvent):
+    """Another client's selection changed; the rest is that client's own content."""
+
+    event: Literal["selection"] = "selection"
+
+
+@events.event_kind
+class LayoutEvent(_RelayedEvent):
+    """Another client saved the layout."""
+
+    event: Literal["layout"] = "layout"
+    tiles: list[dict[str, Any]]
+
+
+RELAYED_EVENTS: dict[str, type[_RelayedEvent]] = {"view": ViewEvent, "selection": SelectionEvent}
+
+
+def socket_schema() -> dict[str, Any]:
+    """The JSON Schema of every socket message: ``{"$defs", "client": {"oneOf"}, "server": {"oneOf"}}``.
+
+    Event kinds registered with `apps.events.event_kind` are included, so call it once the apps are loaded.
+    """
+    client = list(_CLIENT_TYPES.values())
+    server: list[type[BaseModel]] = [Progress, OkResult, ErrorResult, ErrorMessage, *events.EVENT_KINDS]
+    keys, schema = models_json_schema(
+        [(model, "validation") for model in client] + [(model, "serialization") for model in server],
+        ref_template="#/$defs/{model}",
+    )
+
+    def refs(models: list[type[BaseModel]], mode: Literal["validation", "serialization"]) -> list[Any]:
+        return [keys[(model, mode)] for model in models]
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": schema.get("$defs", {}),
+        "client": {"oneOf": refs(list(client), "validation")},
+        "server": {"oneOf": refs(server, "serialization")},
+    }
