@@ -1,8 +1,8 @@
-"""Imaging endpoints: describe, pixel and tiles.
+"""Imaging endpoints: describe, pixel, colormaps (under /api/imaging/) and pyramid tiles (/tiles/).
 
-They are async views: the permission check (a quick database read) runs in Django's one
-thread for sync code, and the file work in a thread pool, since running it in that one thread
-would serialise every tile of every user.
+describe, pixel and tile are async views: the permission check (a quick database read) runs in
+Django's one thread for sync code, and the file work in a thread pool, since running it in that
+one thread would serialise every tile of every user.
 """
 
 from __future__ import annotations
@@ -11,155 +11,197 @@ import gzip
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse
+from django.urls import register_converter
+from ninja import Query, Router
 
 from apps.files.resolver import ResolvedPath
+from apps.http import ERROR_RESPONSES
 from apps.imaging import services
+from apps.imaging.schemas import (
+    ColormapNamesOut,
+    ColormapOut,
+    ColormapQuery,
+    DescribeQuery,
+    DescriptionOut,
+    PixelOut,
+    PixelQuery,
+    TileFormat,
+    TileQuery,
+)
 from workers.errors import ToyzError
-from workers.imaging import colormap_names
+from workers.imaging import RenderParams, colormap_names
 from workers.imaging.render import palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+router = Router(tags=["imaging"])
+tiles_router = Router(tags=["tiles"])
+
 #: Marks a tile shown from a preview (see workers.imaging.api.render_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
-PREVIEW_HEADER = "X-Toyz-Preview"
+PREVIEW_HEADER: Final = "X-Toyz-Preview"
+_MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "raw": "application/octet-stream"}
 
 
-def _error(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+class TileAddress(NamedTuple):
+    """Which pyramid tile: HDU (-1 the mosaic), plane, level (0 full resolution), column x, row y from the bottom."""
+
+    hdu: int
+    plane: int
+    level: int
+    x: int
+    y: int
 
 
-def _int(query: Any, name: str, default: int | None = None) -> int:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        if default is None:
-            raise ToyzError("bad_params", f"The parameter {name} is missing.")
-        return default
+class FormatConverter:
+    """The ``<tilefmt:fmt>`` part of a tile URL: an unknown format is a 404, as for any unknown address."""
+
+    regex = "png|jpg|webp|raw"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "tilefmt")
+
+
+async def _in_pool(request: HttpRequest, path: str, work: Callable[[ResolvedPath], T]) -> T:
+    """Check the user's read right on ``path``, then run ``work(image)`` in the pool."""
     try:
-        return int(raw)
-    except ValueError:
-        raise ToyzError("bad_params", f"The parameter {name} must be a whole number.") from None
-
-
-def _float(query: Any, name: str) -> float:
-    try:
-        value = float(query.get(name, ""))
-    except ValueError:
-        raise ToyzError("bad_params", f"The parameter {name} must be a number.") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ToyzError("bad_params", f"The parameter {name} must be a finite number.")
-    return value
-
-
-async def _guarded(request: HttpRequest, work: Callable[[ResolvedPath], T]) -> T | JsonResponse:
-    """Check the user's read right on `path`, then run `work(image)` in the pool; errors become JSON."""
-    user = await request.auser()
-    try:
-        image = await sync_to_async(services.open_image)(user, request.GET.get("path", ""))
+        image = await sync_to_async(services.open_image)(request.auth, path)  # type: ignore[attr-defined]
         return await sync_to_async(work, thread_sensitive=False)(image)
-    except ToyzError as exc:
-        return _error(exc.code, exc.message, exc.status)
-    except OSError:
+    except OSError as exc:
         # The cache folder full or read-only, a disk gone: the log has the details, the user a sentence.
         logger.exception("Imaging request %s failed on the server's files", request.path)
-        return _error("internal", "The server could not read or write its files; tell an admin.", 500)
+        raise ToyzError("internal", "The server could not read or write its files; tell an admin.") from exc
 
 
-async def describe(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-
-    def work(image: ResolvedPath) -> JsonResponse:
-        hdu = _int(query, "hdu") if query.get("hdu") not in (None, "") else None
-        return JsonResponse(services.describe_image(image, hdu, _int(query, "plane", 0)))
-
-    return await _guarded(request, work)
+@router.get(
+    "/describe", response={200: DescriptionOut, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-describe"
+)
+async def describe(request: HttpRequest, query: Query[DescribeQuery]) -> dict[str, Any]:
+    """Describe an image file: its HDUs, the chosen HDU's header and default cuts, its identity."""
+    return await _in_pool(request, query.path, lambda image: services.describe_image(image, query.hdu, query.plane))
 
 
-async def pixel(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-
-    def work(image: ResolvedPath) -> JsonResponse:
-        result = services.pixel(
-            image, _int(query, "hdu", 0), _int(query, "plane", 0), _float(query, "x"), _float(query, "y")
-        )
-        return JsonResponse(result)
-
-    return await _guarded(request, work)
+@router.get("/pixel", response={200: PixelOut, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-pixel")
+async def pixel(request: HttpRequest, query: Query[PixelQuery]) -> dict[str, Any]:
+    """The value and sky position of the pixel under a point (level-0 pixel units)."""
+    return await _in_pool(
+        request, query.path, lambda image: services.pixel(image, query.hdu, query.plane, query.x, query.y)
+    )
 
 
-def _tile_response(data: bytes, content_type: str, etag: str, cache_control: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
+@router.get("/colormap", response={200: ColormapOut, **ERROR_RESPONSES}, url_name="imaging-colormap")
+def colormap(request: HttpRequest, query: Query[ColormapQuery]) -> dict[str, Any]:
+    """The 255 colours of a colormap (for colorbars and client-side rendering)."""
+    table = palette(query.name, query.inv)
+    return {"name": query.name, "colors": table[:255, :3].tolist()}
+
+
+@router.get("/colormaps", response={200: ColormapNamesOut, **ERROR_RESPONSES}, url_name="imaging-colormaps")
+def colormaps(request: HttpRequest) -> dict[str, Any]:
+    """The names of the colormaps (any of them reversed with ``inv``)."""
+    return {"names": colormap_names()}
+
+
+# --- pyramid tiles --------------------------------------------------------------------------------
+
+
+def _render_params(image: ResolvedPath, where: TileAddress, query: TileQuery, fmt: TileFormat) -> RenderParams | None:
+    """The rendering a tile URL asks for; None for raw tiles (float values, rendered by the client)."""
+    if fmt == "raw":
+        return None
+    lo, hi = query.lo, query.hi
+    if lo is None or hi is None:
+        # Limits default to zscale only when a URL leaves them out; the viewer always sends them.
+        default_lo, default_hi = services.default_limits(image, where.hdu, where.plane)
+        lo, hi = default_lo if lo is None else lo, default_hi if hi is None else hi
+    return RenderParams(stretch=query.stretch, lo=lo, hi=hi, cmap=query.cmap, invert=query.inv, fmt=fmt)
+
+
+def _tile_for(
+    image: ResolvedPath, where: TileAddress, params: RenderParams | None, allow_preview: bool
+) -> tuple[bytes, str, bool]:
+    """The tile's bytes, the file's identity, and whether the tile is a preview (never stored)."""
+    identity = services.identity(image)
+    preview = allow_preview and services.needs_building(image, **where._asdict())
+    if params is None:
+        data = services.raw_tile_bytes(image, preview=preview, **where._asdict())
+    else:
+        data = services.tile_bytes(image, params=params, preview=preview, **where._asdict())
+    return data, identity, preview
+
+
+def _tile_response(
+    data: bytes, media_type: str | None, etag: str, cache_control: str, *, status: int = 200
+) -> HttpResponse:
+    response = HttpResponse(data, content_type=media_type, status=status)
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
     return response
 
 
-async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> HttpResponse:
-    query = {key: str(value) for key, value in request.GET.items()}
-    query["fmt"] = fmt
-    if_none_match = request.headers.get("If-None-Match")
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+_BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
+_TILE_DOCS: Final[dict[str, Any]] = {
+    "responses": {
+        200: {
+            "description": "The tile: an image, or (raw) 256×256 little-endian float32 values, first row the highest y.",
+            "content": {media_type: _BINARY for media_type in _MEDIA_TYPES.values()},
+            "headers": {
+                "ETag": {"schema": {"type": "string"}},
+                "Cache-Control": {"schema": {"type": "string"}},
+                PREVIEW_HEADER: {"schema": {"type": "string"}, "description": "1 on a preview (never stored)."},
+            },
+        },
+        304: {"description": "Not modified: the ETag sent in If-None-Match still holds."},
+    }
+}
 
-    def work(image: ResolvedPath) -> HttpResponse:
-        hdu, plane = _int(query, "hdu", 0), _int(query, "plane", 0)
-        params = None if fmt == "raw" else services.tile_params(image, hdu, plane, query)
-        current = services.identity(image)
-        where = {"hdu": hdu, "plane": plane, "level": level, "x": x, "y": y}
+
+@tiles_router.get(
+    "/{int:level}/{int:x}/{int:y}.{tilefmt:fmt}",
+    response={200: None, 304: None, **ERROR_RESPONSES},
+    openapi_extra=_TILE_DOCS,
+    url_name="tile",
+)
+async def tile(
+    request: HttpRequest, level: int, x: int, y: int, fmt: TileFormat, query: Query[TileQuery]
+) -> HttpResponse:
+    """A pyramid tile: level 0 is full resolution, each next level binned 2×2; y counts from the bottom."""
+    where = TileAddress(query.hdu, query.plane, level, x, y)
+
+    def work(image: ResolvedPath) -> tuple[bytes, str, bool, RenderParams | None]:
+        params = _render_params(image, where, query, fmt)
         # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
         # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
-        preview = query.get("preview") == "1" and services.needs_building(image, **where)
-        key = "raw" if params is None else params.key()
-        etag = '"' + hashlib.sha256(f"{current}|{key}|{hdu}|{plane}|{level}|{x}|{y}".encode()).hexdigest()[:32] + '"'
-        # A URL naming the current version of the file never changes; an old one must be revalidated.
-        cache_control = "private, max-age=31536000, immutable" if query.get("v") == current else "private, no-cache"
-        if preview:
-            etag, cache_control = '"preview-' + etag[1:], "no-store"
-        elif if_none_match == etag:
-            return _not_modified(etag, cache_control)
-        if params is None:
-            raw = services.raw_tile_bytes(image, preview=preview, **where)
-            if accepts_gzip:
-                # The browser inflates it itself; the client gets 256×256 float32 values.
-                response = _tile_response(gzip.compress(raw, 1), "application/octet-stream", etag, cache_control)
-                response["Content-Encoding"] = "gzip"
-            else:
-                response = _tile_response(raw, "application/octet-stream", etag, cache_control)
-            response["Vary"] = "Accept-Encoding"
-        else:
-            data = services.tile_bytes(image, params=params, preview=preview, **where)
-            response = _tile_response(data, _CONTENT_TYPES[params.fmt], etag, cache_control)
-        if preview:
-            response[PREVIEW_HEADER] = "1"
-        return response
+        return (*_tile_for(image, where, params, query.preview), params)
 
-    return await _guarded(request, work)
-
-
-def _not_modified(etag: str, cache_control: str) -> HttpResponse:
-    response = HttpResponse(status=304)
-    response["ETag"] = etag
-    response["Cache-Control"] = cache_control
+    data, identity, preview, params = await _in_pool(request, query.path, work)
+    key = "raw" if params is None else params.key()
+    etag = '"' + hashlib.sha256(f"{identity}|{key}|{'|'.join(map(str, where))}".encode()).hexdigest()[:32] + '"'
+    # A URL naming the current version of the file never changes; an old one must be revalidated.
+    cache_control = "private, max-age=31536000, immutable" if query.v == identity else "private, no-cache"
+    if preview:
+        etag, cache_control = '"preview-' + etag[1:], "no-store"
+    elif request.headers.get("If-None-Match") == etag:
+        return _tile_response(b"", None, etag, cache_control, status=304)
+    if fmt == "raw" and "gzip" in request.headers.get("Accept-Encoding", ""):
+        # The browser inflates it itself; the client gets 256×256 float32 values.
+        response = _tile_response(gzip.compress(data, 1), _MEDIA_TYPES[fmt], etag, cache_control)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = _tile_response(data, _MEDIA_TYPES[fmt], etag, cache_control)
+    if fmt == "raw":
+        response["Vary"] = "Accept-Encoding"
+    if preview:
+        response[PREVIEW_HEADER] = "1"
     return response
-
-
-@require_GET
-def colormap(request: HttpRequest) -> JsonResponse:
-    """The 255 colours of a colormap (for colorbars and client-side rendering)."""
-    name = request.GET.get("name", "gray")
-    try:
-        table = palette(name, request.GET.get("inv") == "1")
-    except ToyzError as exc:
-        return _error(exc.code, exc.message, 400)
-    return JsonResponse({"name": name, "colors": table[:255, :3].tolist()})
-
-
-@require_GET
-def colormaps(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"names": colormap_names()})

@@ -54,11 +54,10 @@ def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict
     return pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
-def tile_params(image: ResolvedPath, hdu: int, plane: int, query: dict[str, str]) -> RenderParams:
-    # Limits default to zscale only when a URL leaves them out; the viewer always sends them.
-    needs_defaults = "lo" not in query or "hi" not in query
-    cuts = default_cuts(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR) if needs_defaults else {}
-    return RenderParams.from_query(query, cuts.get("zscale", (0.0, 1.0)))
+def default_limits(image: ResolvedPath, hdu: int, plane: int) -> tuple[float, float]:
+    """The zscale cuts of (hdu, plane): the limits of a tile URL that leaves them out."""
+    cuts = default_cuts(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR)
+    return cuts.get("zscale", (0.0, 1.0))
 
 
 def needs_building(image: ResolvedPath, *, hdu: int, plane: int, level: int, x: int, y: int) -> bool:
