@@ -35,7 +35,7 @@ class ErrorOut(BaseModel):
 
 
 #: The error responses every endpoint documents, as ninja's ``response=`` takes them.
-ERROR_RESPONSES: Final[dict[frozenset[int], type[ErrorOut]]] = {frozenset(set(STATUS.values())): ErrorOut}
+ERROR_RESPONSES: Final[dict[int, type[ErrorOut]]] = dict.fromkeys(sorted(set(STATUS.values())), ErrorOut)
 
 
 def error_response(error: ToyzError) -> JsonResponse:
