@@ -48,6 +48,7 @@ PREVIEW_HEADER: Final = "X-Toyz-Preview"
 _MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "raw": "application/octet-stream"}
 
 
+# The core's workers.imaging.TileAddress replaces this when it lands (the same fields, in the same order).
 class TileAddress(NamedTuple):
     """Which pyramid tile: HDU (-1 the mosaic), plane, level (0 full resolution), column x, row y from the bottom."""
 

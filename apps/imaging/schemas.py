@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+# Spelled out for the schema; a test checks them against the core's STRETCHES and FORMATS.
 Stretch = Literal["linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq"]
-ImageFormat = Literal["png", "jpg", "webp"]
 TileFormat = Literal["png", "jpg", "webp", "raw"]
 
 

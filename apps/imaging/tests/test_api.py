@@ -263,3 +263,13 @@ def test_a_revalidated_raw_tile_keeps_its_headers(alice_client, sample_fits):
     assert first["Vary"].startswith("Accept-Encoding") and "immutable" in first["Cache-Control"]
     again = alice_client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again["ETag"] == first["ETag"] and not again.content
+
+
+def test_the_query_models_offer_exactly_the_cores_stretches_and_formats():
+    from typing import get_args
+
+    from apps.imaging.schemas import Stretch, TileFormat
+    from workers.imaging.render import FORMATS, STRETCHES
+
+    assert get_args(Stretch) == STRETCHES
+    assert get_args(TileFormat) == (*FORMATS, "raw")
