@@ -71,3 +71,28 @@ def test_a_locked_out_login_says_so_in_the_browser(site: dict[str, Any], browser
     assert "/accounts/login/" in page.url
     context.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+def test_the_api_docs_render_under_the_content_security_policy(site: dict[str, Any], browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    violations = watch_csp(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Anonymous visitors are sent to log in first, and come back to the docs.
+    page.goto(f"{site['base']}/api/docs")
+    page.wait_for_url("**/accounts/login/**")
+    # The admin: carol may be locked out by the test above (the site is shared by the module).
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_url("**/api/docs")
+    # swagger-ui fetched the schema and drew an operation per endpoint, the tiles among them.
+    page.locator(".opblock-summary-path", has_text="/api/imaging/describe").wait_for()
+    page.locator(".opblock-summary-path", has_text="/tiles/").first.wait_for()
+    page.locator(".opblock-summary-path", has_text="/api/files/list").click()
+    page.locator(".opblock-body").first.wait_for()
+    context.close()
+    assert not errors, f"JavaScript errors on the API docs: {errors}"
+    assert not violations, f"Content-Security-Policy violations on the API docs: {violations}"

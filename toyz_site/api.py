@@ -1,17 +1,36 @@
-"""The site's REST API (django-ninja): every app's router, and the one renderer of ToyzError."""
+"""The site's one REST API (django-ninja): the apps' routers, session auth and one error renderer.
+
+Wiring only. The schema is at /api/openapi.json, the interactive docs at /api/docs (logged-in
+users; ``apps.accounts.middleware`` sends others to the login page).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
+from apps import http
+from apps.files.api import router as files_router
+from apps.imaging.api import router as imaging_router
+from apps.imaging.api import tiles_router
 from apps.jobs.api import router as jobs_router
-from workers.errors import ToyzError
 
-api = NinjaAPI(title="Toyz", version="1", urls_namespace="api")
-api.add_router("/jobs", jobs_router)
+api = NinjaAPI(
+    title="Toyz",
+    version="1",
+    description='Browse and view astronomical images. Every error answers `{"error": {"code", "message"}}`.',
+    urls_namespace="api",
+    # The session cookie of the login page; the schema declares it as the API's security scheme.
+    auth=django_auth,
+    openapi_url="/api/openapi.json",
+    docs_url="/api/docs",
+)
 
+# Each app's router, at the URL its endpoints have always had.
+api.add_router("/api/files/", files_router)
+api.add_router("/api/imaging/", imaging_router)
+api.add_router("/api/jobs", jobs_router)
+api.add_router("/tiles/", tiles_router)
 
-@api.exception_handler(ToyzError)
-def toyz_error(request: HttpRequest, exc: ToyzError) -> HttpResponse:
-    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+for kind in http.HANDLED:
+    api.add_exception_handler(kind, http.on_exception)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "csp",
     "channels",
     "guardian",
+    # django-ninja: the API docs page's template and its swagger-ui files (no CDN).
+    "ninja",
     "apps.accounts",
     "apps.files",
     "apps.imaging",

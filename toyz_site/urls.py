@@ -10,9 +10,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
-    path("api/", api.urls),
-    path("api/files/", include("apps.files.urls")),
-    path("api/imaging/", include("apps.imaging.urls")),
-    path("tiles/", include("apps.imaging.tile_urls")),
     path("", include("apps.workspaces.urls")),
+    # The API (/api/..., /tiles/...) after the pages: ninja adds a root pattern of its own that
+    # would otherwise shadow the home page.
+    path("", api.urls),
 ]

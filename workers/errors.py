@@ -1,7 +1,7 @@
 """The one error type of Toyz: a code for programs, a sentence for people, and an HTTP status.
 
 Raised by the numeric core, the path resolver, the job layer and the socket alike; rendered once
-for HTTP (``apps.core.http``) and once for the workspace socket (``apps.jobs.messages``).
+for HTTP (``apps.http.error_response``) and once for the workspace socket (``apps.jobs.messages``).
 Plain Python: the numeric core imports it too.
 """
 

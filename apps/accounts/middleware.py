@@ -6,9 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import middleware
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponseBase
+
+from apps.http import UNAUTHENTICATED, error_response
 
 _API_PREFIXES = ("/api/", "/tiles/")
+#: Pages under /api/ (the API's interactive docs): an anonymous visitor is sent to log in, as on any page.
+_PAGES = frozenset({"api:openapi-view"})
 
 
 class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
@@ -20,6 +24,8 @@ class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         anonymous = not request.user.is_authenticated
-        if anonymous and request.path.startswith(_API_PREFIXES) and getattr(view_func, "login_required", True):
-            return JsonResponse({"error": {"code": "unauthenticated", "message": "Log in first."}}, status=401)
+        match = request.resolver_match
+        is_api = request.path.startswith(_API_PREFIXES) and (match is None or match.view_name not in _PAGES)
+        if anonymous and is_api and getattr(view_func, "login_required", True):
+            return error_response(UNAUTHENTICATED)
         return super().process_view(request, view_func, view_args, view_kwargs)

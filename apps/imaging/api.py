@@ -1,8 +1,8 @@
-"""Imaging endpoints: describe, pixel and tiles.
+"""Imaging endpoints: describe, pixel, colormaps (under /api/imaging/) and pyramid tiles (/tiles/).
 
-They are async views: the permission check (a quick database read) runs in Django's one
-thread for sync code, and the file work in a thread pool, since running it in that one thread
-would serialise every tile of every user.
+describe, pixel and tile are async views: the permission check (a quick database read) runs in
+Django's one thread for sync code, and the file work in a thread pool, since running it in that
+one thread would serialise every tile of every user.
 """
 
 from __future__ import annotations
@@ -11,149 +11,178 @@ import gzip
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse
+from django.urls import register_converter
+from ninja import Query, Router
 
 from apps.files.resolver import ResolvedPath
+from apps.http import ERROR_RESPONSES
 from apps.imaging import services
+from apps.imaging.schemas import (
+    ColormapNamesOut,
+    ColormapOut,
+    ColormapQuery,
+    DescribeQuery,
+    DescriptionOut,
+    PixelOut,
+    PixelQuery,
+    TileFormat,
+    TileQuery,
+)
 from workers.errors import ToyzError
-from workers.imaging import TileAddress, colormap_names, palette
+from workers.imaging import RenderParams, TileAddress, colormap_names, palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+router = Router(tags=["imaging"])
+tiles_router = Router(tags=["tiles"])
+
 #: Marks a tile shown from a mosaic preview (see workers.imaging.fetch_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
-PREVIEW_HEADER = "X-Toyz-Preview"
+PREVIEW_HEADER: Final = "X-Toyz-Preview"
+_MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "raw": "application/octet-stream"}
 
 
-def _error(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+class FormatConverter:
+    """The ``<tilefmt:fmt>`` part of a tile URL: an unknown format is a 404, as for any unknown address."""
+
+    regex = "png|jpg|webp|raw"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
 
 
-def _int(query: Any, name: str, default: int | None = None) -> int:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        if default is None:
-            raise ToyzError("bad_params", f"The parameter {name} is missing.")
-        return default
+register_converter(FormatConverter, "tilefmt")
+
+
+async def _in_pool(request: HttpRequest, path: str, work: Callable[[ResolvedPath], T]) -> T:
+    """Check the user's read right on ``path``, then run ``work(image)`` in the pool."""
     try:
-        return int(raw)
-    except ValueError:
-        raise ToyzError("bad_params", f"The parameter {name} must be a whole number.") from None
-
-
-def _float(query: Any, name: str) -> float:
-    try:
-        value = float(query.get(name, ""))
-    except ValueError:
-        raise ToyzError("bad_params", f"The parameter {name} must be a number.") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ToyzError("bad_params", f"The parameter {name} must be a finite number.")
-    return value
-
-
-async def _guarded(request: HttpRequest, work: Callable[[ResolvedPath], T]) -> T | JsonResponse:
-    """Check the user's read right on `path`, then run `work(image)` in the pool; errors become JSON."""
-    user = await request.auser()
-    try:
-        image = await sync_to_async(services.open_image)(user, request.GET.get("path", ""))
+        image = await sync_to_async(services.open_image)(request.auth, path)  # type: ignore[attr-defined]
         return await sync_to_async(work, thread_sensitive=False)(image)
-    except ToyzError as exc:
-        return _error(exc.code, exc.message, exc.status)
-    except OSError:
+    except OSError as exc:
         # The cache folder full or read-only, a disk gone: the log has the details, the user a sentence.
         logger.exception("Imaging request %s failed on the server's files", request.path)
-        return _error("internal", "The server could not read or write its files; tell an admin.", 500)
+        raise ToyzError("internal", "The server could not read or write its files; tell an admin.") from exc
 
 
-async def describe(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-
-    def work(image: ResolvedPath) -> JsonResponse:
-        hdu = _int(query, "hdu") if query.get("hdu") not in (None, "") else None
-        return JsonResponse(services.describe_image(image, hdu, _int(query, "plane", 0)))
-
-    return await _guarded(request, work)
+@router.get(
+    "/describe", response={200: DescriptionOut, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-describe"
+)
+async def describe(request: HttpRequest, query: Query[DescribeQuery]) -> dict[str, Any]:
+    """Describe an image file: its HDUs, the chosen HDU's header and default cuts, its identity."""
+    return await _in_pool(request, query.path, lambda image: services.describe_image(image, query.hdu, query.plane))
 
 
-async def pixel(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-
-    def work(image: ResolvedPath) -> JsonResponse:
-        result = services.pixel(
-            image, _int(query, "hdu", 0), _int(query, "plane", 0), _float(query, "x"), _float(query, "y")
-        )
-        return JsonResponse(result)
-
-    return await _guarded(request, work)
+@router.get("/pixel", response={200: PixelOut, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-pixel")
+async def pixel(request: HttpRequest, query: Query[PixelQuery]) -> dict[str, Any]:
+    """The value and sky position of the pixel under a point (level-0 pixel units)."""
+    return await _in_pool(
+        request, query.path, lambda image: services.pixel(image, query.hdu, query.plane, query.x, query.y)
+    )
 
 
-def _tile_response(data: bytes, content_type: str, etag: str, cache_control: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = cache_control
-    return response
-
-
-async def tile(request: HttpRequest, level: int, x: int, y: int, fmt: str) -> HttpResponse:
-    query = {key: str(value) for key, value in request.GET.items()}
-    query["fmt"] = fmt
-    if_none_match = request.headers.get("If-None-Match")
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-
-    def work(image: ResolvedPath) -> HttpResponse:
-        where = TileAddress(hdu=_int(query, "hdu", 0), plane=_int(query, "plane", 0), level=level, x=x, y=y)
-        params = None if fmt == "raw" else services.render_params_from_query(query)
-        # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
-        # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
-        tile = services.tile(image, where, params, allow_preview=query.get("preview") == "1")
-        key = "raw" if params is None else params.key()
-        address = f"{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
-        etag = '"' + hashlib.sha256(f"{tile.identity}|{key}|{address}".encode()).hexdigest()[:32] + '"'
-        # A URL naming the current version of the file never changes; an old one must be revalidated.
-        immutable = query.get("v") == tile.identity
-        cache_control = "private, max-age=31536000, immutable" if immutable else "private, no-cache"
-        if tile.preview:
-            etag, cache_control = '"preview-' + etag[1:], "no-store"
-        elif if_none_match == etag:
-            return _not_modified(etag, cache_control)
-        if params is None and accepts_gzip:
-            # The browser inflates it itself; the client gets 256×256 float32 values.
-            response = _tile_response(gzip.compress(tile.data, 1), tile.media_type, etag, cache_control)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = _tile_response(tile.data, tile.media_type, etag, cache_control)
-        if params is None:
-            response["Vary"] = "Accept-Encoding"
-        if tile.preview:
-            response[PREVIEW_HEADER] = "1"
-        return response
-
-    return await _guarded(request, work)
-
-
-def _not_modified(etag: str, cache_control: str) -> HttpResponse:
-    response = HttpResponse(status=304)
-    response["ETag"] = etag
-    response["Cache-Control"] = cache_control
-    return response
-
-
-@require_GET
-def colormap(request: HttpRequest) -> JsonResponse:
+@router.get("/colormap", response={200: ColormapOut, **ERROR_RESPONSES}, url_name="imaging-colormap")
+def colormap(request: HttpRequest, query: Query[ColormapQuery]) -> dict[str, Any]:
     """The 255 colours of a colormap (for colorbars and client-side rendering)."""
-    name = request.GET.get("name", "gray")
-    try:
-        table = palette(name, request.GET.get("inv") == "1")
-    except ToyzError as exc:
-        return _error(exc.code, exc.message, 400)
-    return JsonResponse({"name": name, "colors": table[:255, :3].tolist()})
+    table = palette(query.name, query.inv)
+    return {"name": query.name, "colors": table[:255, :3].tolist()}
 
 
-@require_GET
-def colormaps(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"names": colormap_names()})
+@router.get("/colormaps", response={200: ColormapNamesOut, **ERROR_RESPONSES}, url_name="imaging-colormaps")
+def colormaps(request: HttpRequest) -> dict[str, Any]:
+    """The names of the colormaps (any of them reversed with ``inv``)."""
+    return {"names": colormap_names()}
+
+
+# --- pyramid tiles --------------------------------------------------------------------------------
+
+
+def _render_params(query: TileQuery, fmt: TileFormat) -> RenderParams | None:
+    """The rendering a tile URL asks for; None for raw tiles (float values, rendered by the client).
+
+    Limits left out (None) are the image's zscale cuts, which the core fills in from the open file.
+    """
+    if fmt == "raw":
+        return None
+    return RenderParams.create(
+        stretch=query.stretch, lo=query.lo, hi=query.hi, cmap=query.cmap, invert=query.inv, fmt=fmt
+    )
+
+
+def _tile_response(
+    data: bytes, media_type: str | None, etag: str, cache_control: str, *, status: int = 200
+) -> HttpResponse:
+    response = HttpResponse(data, content_type=media_type, status=status)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+_BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
+_TILE_DOCS: Final[dict[str, Any]] = {
+    "responses": {
+        200: {
+            "description": "The tile: an image, or (raw) 256×256 little-endian float32 values, first row the highest y.",
+            "content": {media_type: _BINARY for media_type in _MEDIA_TYPES.values()},
+            "headers": {
+                "ETag": {"schema": {"type": "string"}},
+                "Cache-Control": {"schema": {"type": "string"}},
+                PREVIEW_HEADER: {"schema": {"type": "string"}, "description": "1 on a preview (never stored)."},
+            },
+        },
+        304: {"description": "Not modified: the ETag sent in If-None-Match still holds."},
+    }
+}
+
+
+@tiles_router.get(
+    "/{int:level}/{int:x}/{int:y}.{tilefmt:fmt}",
+    response={200: None, 304: None, **ERROR_RESPONSES},
+    openapi_extra=_TILE_DOCS,
+    url_name="tile",
+)
+async def tile(
+    request: HttpRequest, level: int, x: int, y: int, fmt: TileFormat, query: Query[TileQuery]
+) -> HttpResponse:
+    """A pyramid tile: level 0 is full resolution, each next level binned 2×2; y counts from the bottom."""
+    where = TileAddress(hdu=query.hdu, plane=query.plane, level=level, x=x, y=y)
+    params = _render_params(query, fmt)
+    # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
+    # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
+    found = await _in_pool(
+        request, query.path, lambda image: services.tile(image, where, params, allow_preview=query.preview)
+    )
+    data, identity, preview = found.data, found.identity, found.preview
+    key = "raw" if params is None else params.key()
+    etag = (
+        '"'
+        + hashlib.sha256(
+            f"{identity}|{key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}".encode()
+        ).hexdigest()[:32]
+        + '"'
+    )
+    # A URL naming the current version of the file never changes; an old one must be revalidated.
+    cache_control = "private, max-age=31536000, immutable" if query.v == identity else "private, no-cache"
+    if preview:
+        etag, cache_control = '"preview-' + etag[1:], "no-store"
+    elif request.headers.get("If-None-Match") == etag:
+        return _tile_response(b"", None, etag, cache_control, status=304)
+    if fmt == "raw" and "gzip" in request.headers.get("Accept-Encoding", ""):
+        # The browser inflates it itself; the client gets 256×256 float32 values.
+        response = _tile_response(gzip.compress(data, 1), _MEDIA_TYPES[fmt], etag, cache_control)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = _tile_response(data, _MEDIA_TYPES[fmt], etag, cache_control)
+    if fmt == "raw":
+        response["Vary"] = "Accept-Encoding"
+    if preview:
+        response[PREVIEW_HEADER] = "1"
+    return response

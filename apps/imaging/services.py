@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,8 +35,6 @@ from workers.imaging import (
 )
 
 MAX_PRERENDER_FILES = 10_000
-_FALSE = frozenset({"0", "false", "no", "off", ""})
-_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def open_image(user: User, raw_path: object) -> ResolvedPath:
@@ -63,36 +61,6 @@ def tile(image: ResolvedPath, where: TileAddress, params: RenderParams | None, *
     built yet (``tile.preview`` says so; it must not be stored).
     """
     return fetch_tile(image.real, where, params, allow_preview=allow_preview, cache_dir=settings.TOYZ_CACHE_DIR)
-
-
-def _query_float(query: Mapping[str, str], name: str) -> float | None:
-    text = query.get(name)
-    if text is None or text == "":
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise ToyzError("bad_params", f"{name} must be a number, not {text!r}") from None
-
-
-def render_params_from_query(query: Mapping[str, str]) -> RenderParams:
-    """Rendering parameters from tile URL query values, until the query model of the edge replaces it.
-
-    ``stretch`` (default ``linear``), ``lo``, ``hi`` (default: the image's zscale cuts),
-    ``cmap`` (default ``gray``), ``inv`` (``0``/``1``), ``fmt`` (default ``png``); other keys
-    are ignored. Raises ToyzError ``bad_params`` naming the bad value.
-    """
-    inv = query.get("inv", "0").strip().lower()
-    if inv not in _FALSE | _TRUE:
-        raise ToyzError("bad_params", f"inv must be 0 or 1, not {inv!r}")
-    return RenderParams.create(
-        stretch=query.get("stretch") or "linear",
-        lo=_query_float(query, "lo"),
-        hi=_query_float(query, "hi"),
-        cmap=query.get("cmap") or "gray",
-        invert=inv in _TRUE,
-        fmt=query.get("fmt") or "png",
-    )
 
 
 # --- pre-rendering: the core keeps the markers; settings come from here -------------------------

@@ -231,3 +231,47 @@ def test_eviction_walks_the_cache_at_most_once_a_minute(settings, tmp_path: Path
     os.utime(stamp, (stamp.stat().st_atime - old, stamp.stat().st_mtime - old))
     services.keep_cache_in_bounds()
     assert len(walks) == 2
+
+
+def test_a_tile_url_without_limits_renders_with_the_zscale_cuts(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    lo, hi = description["cuts"]["zscale"]
+    explicit = alice_client.get(tile_url(description, lo=repr(lo), hi=repr(hi)))
+    implicit = alice_client.get(f"/tiles/0/0/0.png?path=home/alice/m13.fits&v={description['identity']}")
+    assert implicit.status_code == 200 and implicit["ETag"] == explicit["ETag"]
+    # An empty value is a value left out, as it has always been.
+    assert alice_client.get(tile_url(description, lo="", hi="", hdu=""))["ETag"] == explicit["ETag"]
+
+
+def test_tile_queries_take_the_usual_spellings_of_true_and_false(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    inverted = alice_client.get(tile_url(description, inv=1))["ETag"]
+    assert alice_client.get(tile_url(description, inv="true"))["ETag"] == inverted
+    assert alice_client.get(tile_url(description, inv="0"))["ETag"] != inverted
+
+
+def test_an_unknown_tile_format_is_no_address_at_all(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    assert alice_client.get("/tiles/0/0/0.gif?path=home/alice/m13.fits").status_code == 404
+
+
+def test_a_revalidated_raw_tile_keeps_its_headers(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    url = f"/tiles/0/0/0.raw?path=home/alice/m13.fits&v={description['identity']}"
+    first = alice_client.get(url, headers={"accept-encoding": "gzip"})
+    assert first["Vary"].startswith("Accept-Encoding") and "immutable" in first["Cache-Control"]
+    again = alice_client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again["ETag"] == first["ETag"] and not again.content
+
+
+def test_the_query_models_offer_exactly_the_cores_stretches_and_formats():
+    from typing import get_args
+
+    from apps.imaging.schemas import Stretch, TileFormat
+    from workers.imaging.render import FORMATS, STRETCHES
+
+    assert get_args(Stretch) == STRETCHES
+    assert get_args(TileFormat) == (*FORMATS, "raw")

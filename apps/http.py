@@ -1,0 +1,116 @@
+"""The one HTTP rendering of :class:`workers.errors.ToyzError`, and what the API's handlers share.
+
+Every JSON error of the site has one shape, ``{"error": {"code": ..., "message": ...}}``, with the
+status the error carries; the socket has its own renderer (``apps.jobs.messages``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import BaseModel
+
+from workers.errors import STATUS, ToyzError
+
+logger = logging.getLogger(__name__)
+
+UNAUTHENTICATED: Final = ToyzError("unauthenticated", "Log in first.")
+
+
+class ErrorBody(BaseModel):
+    """What went wrong: a code for programs and a sentence for people."""
+
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The body of every JSON error of the site."""
+
+    error: ErrorBody
+
+
+#: The error responses every endpoint documents, as ninja's ``response=`` takes them.
+ERROR_RESPONSES: Final[dict[int, type[ErrorOut]]] = dict.fromkeys(sorted(set(STATUS.values())), ErrorOut)
+
+
+def error_response(error: ToyzError) -> JsonResponse:
+    """Render ``error`` as ``{"error": {"code", "message"}}`` with its HTTP status."""
+    return JsonResponse({"error": error.as_dict()}, status=error.status)
+
+
+# --- pydantic validation errors as one readable sentence ----------------------------------------
+
+# pydantic's error types, as the sentence that follows "The parameter <name> ..."
+_SENTENCES: Final[Mapping[str, str]] = {
+    "missing": "is missing",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be 0 or 1",
+    "bool_type": "must be 0 or 1",
+    "string_type": "must be text",
+}
+
+
+def _parameter_name(location: Sequence[Any]) -> str:
+    # ninja puts where the value came from ("query", "path") and the model's field first.
+    parts = [str(part) for part in location if part not in ("query", "path", "body", "header", "cookie")]
+    return parts[-1] if parts else "?"
+
+
+def _sentence(detail: Mapping[str, Any]) -> str:
+    name = _parameter_name(detail.get("loc", ()))
+    kind = str(detail.get("type", ""))
+    context = detail.get("ctx") or {}
+    if kind == "literal_error":
+        what = f"must be one of {context.get('expected', '')}"
+    elif kind in _SENTENCES:
+        what = _SENTENCES[kind]
+    else:
+        what = "is not valid: " + str(detail.get("msg", "")).rstrip(".").lower()
+    if kind != "missing" and "input" in detail and not isinstance(detail["input"], dict):
+        what += f", not {detail['input']!r}"
+    return f"The parameter {name} {what}."
+
+
+def bad_params(errors: Sequence[Mapping[str, Any]]) -> ToyzError:
+    """A ``bad_params`` error whose message names each parameter pydantic refused and why."""
+    return ToyzError("bad_params", " ".join(_sentence(detail) for detail in errors) or "The parameters are not valid.")
+
+
+# --- ninja's exception handler -------------------------------------------------------------------
+
+#: What ninja raises itself, each rendered like any ToyzError by :func:`on_exception`.
+HANDLED: Final = (ToyzError, ValidationError, AuthenticationError, HttpError, Http404, Exception)
+
+
+def as_toyz_error(request: HttpRequest, exc: Exception | type[Exception]) -> ToyzError:
+    """The ToyzError an exception of an API view stands for; an unexpected one is logged as a bug."""
+    if isinstance(exc, ToyzError):
+        return exc
+    if isinstance(exc, ValidationError):
+        return bad_params(exc.errors)
+    if isinstance(exc, AuthenticationError):
+        return UNAUTHENTICATED
+    if isinstance(exc, HttpError):
+        # ninja's own refusals (a failed CSRF check): the first code of that status, ninja's sentence.
+        code = next((code for code, status in STATUS.items() if status == exc.status_code), "bad_request")
+        return ToyzError(code, str(exc.message), status=exc.status_code)
+    if isinstance(exc, Http404):
+        return ToyzError("not_found", "There is nothing at this address.")
+    # A bug: the log has the traceback, the client the one shape of error.
+    logger.error("API request %s failed", request.path, exc_info=exc if isinstance(exc, Exception) else None)
+    return ToyzError("internal", "The server failed to answer; tell an admin.")
+
+
+def on_exception(request: HttpRequest, exc: Exception | type[Exception]) -> JsonResponse:
+    """ninja's handler for every exception of an API view: one shape, the status of the error."""
+    return error_response(as_toyz_error(request, exc))

@@ -1,0 +1,136 @@
+"""The typed edges of the imaging endpoints: query models in, response models out.
+
+The response models mirror the numeric core's TypedDicts (``workers.imaging``'s ``Description``,
+``HduInfo``, ``Pixel``, ``CcdRef``) field for field, for the OpenAPI schema; a key the core leaves
+out (``ccds`` of a plain HDU, ``ccd`` outside a mosaic) stays out of the JSON too, since the
+endpoints answer with ``exclude_unset``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+# Spelled out for the schema; a test checks them against the core's STRETCHES and FORMATS.
+Stretch = Literal["linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq"]
+TileFormat = Literal["png", "jpg", "webp", "raw"]
+
+
+class QueryModel(BaseModel):
+    """A query whose empty values (``hdu=``) mean "not given", as they always have."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
+
+
+class DescribeQuery(QueryModel):
+    path: str = ""
+    hdu: int | None = Field(None, description="The HDU to describe (-1: the mosaic); by default the first image.")
+    plane: int = Field(0, description="The plane of a cube, 0-based.")
+
+
+class PixelQuery(QueryModel):
+    path: str = ""
+    hdu: int = 0
+    plane: int = 0
+    x: float = Field(allow_inf_nan=False, description="Level-0 pixel units, 0 at the left edge.")
+    y: float = Field(allow_inf_nan=False, description="Level-0 pixel units, 0 at the bottom edge.")
+
+
+class ColormapQuery(QueryModel):
+    name: str = "gray"
+    inv: bool = Field(False, description="Reverse the colormap.")
+
+
+class TileQuery(QueryModel):
+    """Which image a pyramid tile is of, and how to render it (ignored for ``raw`` tiles)."""
+
+    path: str = ""
+    hdu: int = 0
+    plane: int = 0
+    preview: bool = Field(False, description="Accept a preview of a mosaic level not built yet.")
+    v: str = Field("", description="The file's identity: a URL naming the current one is cached for good.")
+    stretch: Stretch = "linear"
+    lo: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the bottom of the colormap; zscale by default."
+    )
+    hi: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the top of the colormap; zscale by default."
+    )
+    cmap: str = Field("gray", description="A matplotlib colormap name.")
+    inv: bool = Field(False, description="Reverse the colormap.")
+
+
+class HduOut(BaseModel):
+    """One HDU as the client sees it; ``shape`` in numpy order, ``width`` along FITS axis 1."""
+
+    index: int
+    name: str
+    kind: Literal["image", "table", "empty", "other", "mosaic"]
+    shape: list[int]
+    dtype: str | None
+    is_image: bool
+    compressed: bool
+    has_wcs: bool
+    width: int
+    height: int
+    planes: int
+    bands: int
+    levels: int
+    problem: str | None = Field(description="Why this HDU cannot be shown; null when it can.")
+    ccds: int | None = Field(None, description="The mosaic only: how many CCDs it is made of.")
+
+
+class DescriptionOut(BaseModel):
+    """What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``."""
+
+    path: str
+    name: str
+    format: Literal["fits", "raster"]
+    identity: str = Field(description="Changes whenever the file changes; tile URLs carry it as v.")
+    hdus: list[HduOut]
+    hdu: int
+    plane: int
+    cuts: dict[str, list[float]] = Field(description="(lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.")
+    header: list[str] = Field(description="The header cards of hdu, 80 characters each.")
+    preview: bool = Field(description="A mosaic whose coarse tiles can be previews until it is pre-rendered.")
+
+
+class CcdOut(BaseModel):
+    """The CCD under a mosaic point and the 0-based pixel (column, row) in it."""
+
+    hdu: int
+    name: str
+    col: int
+    row: int
+
+
+class PixelOut(BaseModel):
+    """The pixel under a point; ``x``, ``y`` as asked, ``col``, ``row`` 0-based."""
+
+    x: float
+    y: float
+    col: int
+    row: int
+    inside: bool
+    value: float | list[float] | None
+    ra: float | None
+    dec: float | None
+    world: str | None = Field(description='"hh:mm:ss.s +dd:mm:ss"')
+    ccd: CcdOut | None = Field(None, description="Mosaics only: null in a gap between CCDs.")
+
+
+class ColormapOut(BaseModel):
+    """The 255 RGB colours (0-255) of a colormap, for colorbars and client-side rendering."""
+
+    name: str
+    colors: list[list[int]]
+
+
+class ColormapNamesOut(BaseModel):
+    names: list[str]
