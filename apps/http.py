@@ -6,6 +6,7 @@ status the error carries; the socket has its own renderer (``apps.jobs.messages`
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -114,3 +115,46 @@ def as_toyz_error(request: HttpRequest, exc: Exception | type[Exception]) -> Toy
 def on_exception(request: HttpRequest, exc: Exception | type[Exception]) -> JsonResponse:
     """ninja's handler for every exception of an API view: one shape, the status of the error."""
     return error_response(as_toyz_error(request, exc))
+
+
+# --- JSON from clients (socket messages and job parameters over HTTP) ----------------------------
+
+MAX_CLIENT_JSON_BYTES: Final = 1024 * 1024
+MAX_CLIENT_JSON_DEPTH: Final = 32
+
+
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON, and the database refuses them in a saved layout.
+    raise ValueError(f"{name} is not allowed")
+
+
+def _depth(value: Any) -> int:
+    """How deeply a decoded JSON value nests (iteratively: the point is to refuse deep ones)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_CLIENT_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def load_client_json(text: str | bytes | None, *, code: str, what: str) -> Any:
+    """Decode JSON sent by a client, under 1 MB, nesting at most 32 levels, without NaN or Infinity.
+
+    ``what`` names the thing in the error's sentence ("Messages", "The parameters"). Raises
+    ToyzError(``code``, ...) for anything else.
+    """
+    if text is None or len(text) > MAX_CLIENT_JSON_BYTES:
+        raise ToyzError(code, f"{what} must be JSON text under 1 MB.")
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise ToyzError(code, f"{what} must be valid JSON (no NaN or Infinity).") from None
+    if _depth(value) > MAX_CLIENT_JSON_DEPTH:
+        raise ToyzError(code, f"{what} may nest at most {MAX_CLIENT_JSON_DEPTH} levels.")
+    return value

@@ -161,14 +161,8 @@ async def tile(
         request, query.path, lambda image: services.tile(image, where, params, allow_preview=query.preview)
     )
     data, identity, preview = found.data, found.identity, found.preview
-    key = "raw" if params is None else params.key()
-    etag = (
-        '"'
-        + hashlib.sha256(
-            f"{identity}|{key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}".encode()
-        ).hexdigest()[:32]
-        + '"'
-    )
+    address = f"{identity}|{found.key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
+    etag = '"' + hashlib.sha256(address.encode()).hexdigest()[:32] + '"'
     # A URL naming the current version of the file never changes; an old one must be revalidated.
     cache_control = "private, max-age=31536000, immutable" if query.v == identity else "private, no-cache"
     if preview:

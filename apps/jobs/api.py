@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import django_auth
 
+from apps.http import ERROR_RESPONSES, load_client_json
 from apps.jobs import registry, services
 from apps.jobs.models import Job
 from apps.jobs.params import MAX_STRING
 from workers.errors import ToyzError
 
 router = Router(auth=django_auth, tags=["jobs"])
-
-MAX_BODY_BYTES = 1024 * 1024
-MAX_DEPTH = 32
 
 
 class JobFunctionOut(Schema):
@@ -60,40 +58,14 @@ class JobRunOut(Schema):
     finished: datetime | None
 
 
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed")
-
-
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            break
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
-
-
 def _params(request: HttpRequest) -> object:
     """The JSON body: the same limits as a socket message (size, nesting, no NaN)."""
-    if len(request.body) > MAX_BODY_BYTES:
-        raise ToyzError("bad_params", "The parameters must be JSON under 1 MB.")
     if not request.body.strip():
         return {}
-    try:
-        raw = json.loads(request.body, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        raise ToyzError("bad_params", "The body must be the parameters as a JSON object.") from None
-    if _depth(raw) > MAX_DEPTH:
-        raise ToyzError("bad_params", f"Parameters may nest at most {MAX_DEPTH} levels.")
-    return raw
+    return load_client_json(request.body, code="bad_params", what="The parameters")
 
 
-@router.get("", response=list[JobFunctionOut], summary="The job functions you may run")
+@router.get("", response={200: list[JobFunctionOut], **ERROR_RESPONSES}, summary="The job functions you may run")
 def list_functions(request: HttpRequest) -> list[JobFunctionOut]:
     return [
         JobFunctionOut(name=spec.name, description=spec.description, heavy=spec.heavy, params=spec.params_schema())
@@ -103,7 +75,7 @@ def list_functions(request: HttpRequest) -> list[JobFunctionOut]:
 
 @router.post(
     "/{fn}",
-    response={202: JobStartedOut},
+    response={202: JobStartedOut, **ERROR_RESPONSES},
     summary="Start a job",
     openapi_extra={
         "requestBody": {
@@ -113,14 +85,16 @@ def list_functions(request: HttpRequest) -> list[JobFunctionOut]:
         }
     },
 )
-def start(request: HttpRequest, fn: str) -> tuple[int, JobStartedOut]:
+def start(request: HttpRequest, fn: str) -> Status[JobStartedOut]:
     if len(fn) > MAX_STRING:
         raise ToyzError("unknown_function", "There is no job function by that name.")
     job = services.submit(request.user, fn, _params(request))
-    return 202, JobStartedOut(id=job.pk, fn=job.fn, status=job.status)
+    return Status(202, JobStartedOut(id=job.pk, fn=job.fn, status=job.status))
 
 
-@router.get("/runs/{job_id}", response=JobRunOut, summary="A job's status, progress and outcome")
+@router.get(
+    "/runs/{job_id}", response={200: JobRunOut, **ERROR_RESPONSES}, summary="A job's status, progress and outcome"
+)
 def run(request: HttpRequest, job_id: uuid.UUID) -> JobRunOut:
     job = Job.objects.filter(pk=job_id).first()
     # Someone else's job is as unknown as a missing one.

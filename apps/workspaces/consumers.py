@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from django.contrib.auth.models import Group
 
 from apps import events
 from apps.files.permissions import Audience, User
+from apps.http import load_client_json
 from apps.jobs import services as jobs
 from apps.jobs.messages import error_message, error_result, progress_message
 from apps.workspaces import services
@@ -45,8 +45,6 @@ def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     return cast(Callable[P, Awaitable[R]], database_sync_to_async(func))
 
 
-MAX_MESSAGE_BYTES = 1024 * 1024
-MAX_DEPTH = 32
 MAX_PENDING = 256
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -83,26 +81,6 @@ def _current_access(user_id: int, workspace_id: int) -> tuple[User | None, froze
         return None, frozenset(), False, False
     workspace, may_change = _workspace_access(user, workspace_id)
     return user, _group_ids(user), workspace is not None, may_change
-
-
-def _refuse_constant(name: str) -> None:
-    # NaN and Infinity are not JSON, and the database refuses them in a saved layout.
-    raise ValueError(f"{name} is not allowed")
-
-
-def _depth(value: Any) -> int:
-    """How deeply a decoded JSON value nests (iteratively: the point is to refuse deep ones)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            break
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
 
 
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
@@ -186,16 +164,10 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not await self._still_allowed():
             return
-        if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            await self.send_json(error_message("bad_message", "Messages must be JSON text under 1 MB.").wire())
-            return
         try:
-            content = json.loads(text_data, parse_constant=_refuse_constant)
-        except (ValueError, RecursionError):
-            await self.send_json(error_message("bad_message", "That message is not valid JSON.").wire())
-            return
-        if _depth(content) > MAX_DEPTH:
-            await self.send_json(error_message("bad_message", f"Messages may nest at most {MAX_DEPTH} levels.").wire())
+            content = load_client_json(text_data, code="bad_message", what="Messages")
+        except ToyzError as exc:
+            await self.send_json(error_message(exc.code, exc.message).wire())
             return
         try:
             await self.receive_json(content)

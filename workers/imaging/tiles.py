@@ -44,12 +44,14 @@ class TileAddress:
 @dataclass(frozen=True)
 class Tile:
     """One pyramid tile as served: its bytes, the source file's identity when it was read, whether
-    it is a mosaic preview (never to be stored), and its media type."""
+    it is a mosaic preview (never to be stored), its media type, and the key of the rendering it
+    was made with (``"raw"``, or :meth:`RenderParams.key` with the default cuts filled in)."""
 
     data: bytes
     identity: str
     preview: bool
     media_type: str
+    key: str
 
 
 def tile_data(
@@ -138,7 +140,7 @@ def fetch_tile(
     if params is not None and params.has_cuts:
         found = _stored(seen, path, where, params, cache_dir)
         if found is not None:
-            return Tile(found, seen.identity, False, media_type)
+            return Tile(found, seen.identity, False, media_type, params.key())
     # Only coarse tiles of a mosaic not yet pre-rendered (one marker stat) can be previews.
     may_preview = (
         allow_preview
@@ -157,16 +159,16 @@ def fetch_tile(
         )
         if params is None:
             data = tile_data(f, src, where.level, where.x, where.y, cache_dir, preview=preview)
-            return Tile(_raw_bytes(data), seen.identity, preview, media_type)
+            return Tile(_raw_bytes(data), seen.identity, preview, media_type, "raw")
         if not params.has_cuts:
             params = params.with_default_cuts(plane_stats(f, src, cache_dir)[0]["zscale"])
         cached = tile_path(src.folder(cache_dir), params.key(), where.level, where.x, where.y, params.fmt)
         try:
-            return Tile(cached.read_bytes(), seen.identity, False, media_type)
+            return Tile(cached.read_bytes(), seen.identity, False, media_type, params.key())
         except FileNotFoundError:
             pass
         data = tile_data(f, src, where.level, where.x, where.y, cache_dir, preview=preview)
-        return Tile(render(f, src, data, params, cache_dir), seen.identity, preview, media_type)
+        return Tile(render(f, src, data, params, cache_dir), seen.identity, preview, media_type, params.key())
 
 
 def render_tile(
