@@ -53,6 +53,7 @@ chromium:
 lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy apps workers toyz_site tests benchmarks

@@ -2,8 +2,8 @@
 everyone allowed to read a path.
 
 An event is a pydantic model (a subclass of `Event` naming its kind); on the wire it is
-``{"type": "event", "event": <kind>, ...its fields}``. `to_readers` computes the path's audience
-once, when it sends (`apps.files.permissions.readers`), and the audience travels with the event:
+``{"type": "event", "event": <kind>, ...its fields}``. `apps.files.services.to_readers` computes a path's
+audience once, when it sends (`apps.files.permissions.readers`), and the audience travels with the event:
 each socket decides from its own user's id, groups and admin flag, with no database query.
 
 These functions work from any thread: a Celery worker and the Redis layer, or a thread of the
@@ -17,15 +17,11 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from pathlib import PurePosixPath
 from typing import Any, Literal, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from pydantic import BaseModel, ConfigDict
-
-from apps.files.permissions import Audience, readers
-from apps.files.resolver import ResolvedPath
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +33,21 @@ EVENT_MESSAGE = "toyz.event"
 ACCESS_CHECK_MESSAGE = "access.check"
 
 E = TypeVar("E", bound="Event")
+
+
+class Audience(BaseModel):
+    """Who may hear of a path: user ids, group ids, and whether admins may. Computed once when an
+    event is sent and carried with it, so that each socket decides from its own user alone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    users: frozenset[int] = frozenset()
+    groups: frozenset[int] = frozenset()
+    admins: bool = True
+
+    def admits(self, user_id: int, group_ids: frozenset[int], is_admin: bool) -> bool:
+        """Whether a user with this id, these groups and this admin flag is in the audience."""
+        return (is_admin and self.admins) or user_id in self.users or not self.groups.isdisjoint(group_ids)
 
 
 def workspace_group(workspace_id: int) -> str:
@@ -154,7 +165,9 @@ def to_user(user_id: int, event: Event) -> None:
     send_to_group(user_group(user_id), event_message(event))
 
 
-def to_readers(path: ResolvedPath, event: Event) -> None:
-    """Push `event` to every open workspace socket whose user may read `path`."""
-    audience = readers(PurePosixPath(path.client))
+def to_audience(audience: Audience, event: Event) -> None:
+    """Push `event` to every open workspace socket whose user is in `audience`.
+
+    For everyone allowed to read a path, `apps.files.services.to_readers` computes the audience.
+    """
     send_to_group(READERS_GROUP, event_message(event, audience=audience))

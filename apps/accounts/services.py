@@ -11,6 +11,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from apps.accounts.models import Profile
 
+#: Whoever makes a request: a user, or the anonymous user.
+User = AbstractBaseUser | AnonymousUser
+
+
+def is_active_user(user: User) -> bool:
+    """Logged in and not deactivated (an open socket outlives a deactivation)."""
+    return bool(user.is_authenticated and getattr(user, "is_active", False))
+
+
 # Usernames may contain "." or be "..": only plain names become folder names as they are.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,149}")
 

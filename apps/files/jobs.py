@@ -6,9 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from apps.files.services import list_folder
-from apps.jobs.params import JobParams, ListPath
-from apps.jobs.registry import JobContext, register
+from apps.files.services import ListPath, list_folder
+from apps.jobs.services import JobContext, JobParams, register
 
 
 class ListParams(JobParams):

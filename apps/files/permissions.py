@@ -10,23 +10,16 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from pydantic import BaseModel, ConfigDict
+from apps.accounts.services import User, home_of, home_owners, is_active_user
+from apps.events import Audience
 
-from apps.accounts.services import home_of, home_owners
-
-User = AbstractBaseUser | AnonymousUser
+__all__ = ["Audience", "Right", "User", "has_right", "is_active_user", "readers", "visible_children"]
 
 
 class Right(StrEnum):
     LIST = "list"
     READ = "read"
     WRITE = "write"
-
-
-def is_active_user(user: User) -> bool:
-    """Logged in and not deactivated (an open socket outlives a deactivation)."""
-    return bool(user.is_authenticated and getattr(user, "is_active", False))
 
 
 def _is_admin(user: User) -> bool:
@@ -70,21 +63,6 @@ def visible_children(user: User, folder: PurePosixPath, names: list[str]) -> lis
         if any(child == g or child in g.parents for g in granted):
             visible.append(name)
     return visible
-
-
-class Audience(BaseModel):
-    """Who may hear of a path: user ids, group ids, and whether admins may. Computed once when an
-    event is sent and carried with it, so that each socket decides from its own user alone."""
-
-    model_config = ConfigDict(frozen=True)
-
-    users: frozenset[int] = frozenset()
-    groups: frozenset[int] = frozenset()
-    admins: bool = True
-
-    def admits(self, user_id: int, group_ids: frozenset[int], is_admin: bool) -> bool:
-        """Whether a user with this id, these groups and this admin flag is in the audience."""
-        return (is_admin and self.admins) or user_id in self.users or not self.groups.isdisjoint(group_ids)
 
 
 def readers(client_path: PurePosixPath) -> Audience:

@@ -5,14 +5,37 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import PurePosixPath
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
-from apps.files.permissions import Right, User, visible_children
-from apps.files.resolver import ResolvedPath, resolve
+from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
+
+from apps import events
+from apps.files.permissions import Audience, Right, User, has_right, readers, visible_children
+from apps.files.resolver import ResolvedPath, data_root, resolve
 from workers.errors import ToyzError
 from workers.imaging import is_openable
 
+# What other apps use of this one: the resolver, the rights, and the path types of job parameters.
+__all__ = [
+    "Audience",
+    "Entry",
+    "ListPath",
+    "Listing",
+    "ReadPath",
+    "ResolvedPath",
+    "Right",
+    "User",
+    "WritePath",
+    "data_root",
+    "has_right",
+    "list_folder",
+    "readers",
+    "resolve",
+    "to_readers",
+]
+
 MAX_ENTRIES = 5000
+MAX_PATH_LENGTH = 4096
 
 
 class Entry(TypedDict):
@@ -65,3 +88,36 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
     entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))
     parent = None if not folder.client else (base.parent.as_posix() if base.parent != PurePosixPath(".") else "")
     return Listing(path=folder.client, parent=parent, entries=entries, truncated=len(names) > MAX_ENTRIES)
+
+
+def to_readers(path: ResolvedPath, event: events.Event) -> None:
+    """Push `event` to every open workspace socket whose user may read `path` (its audience travels with it)."""
+    events.to_audience(readers(PurePosixPath(path.client)), event)
+
+
+# --- client paths as job parameters ----------------------------------------------------------------
+
+
+def _path_validator(right: Right) -> PlainValidator:
+    def validate(value: object, info: ValidationInfo) -> ResolvedPath:
+        user = (info.context or {}).get("user")
+        if user is None:
+            raise ValueError("cannot be checked without a user")
+        # ToyzError is no ValueError: pydantic lets it through, so the resolver's own code reaches the client.
+        return resolve(user, value, right)
+
+    return PlainValidator(validate)
+
+
+def _path_schema(right: Right) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "format": "path", "x-right": right.value, "maxLength": MAX_PATH_LENGTH}, mode="validation"
+    )
+
+
+#: A client path the user may read, resolved (symlinks followed) and checked during validation.
+ReadPath = Annotated[ResolvedPath, _path_validator(Right.READ), _path_schema(Right.READ)]
+#: A client path the user may list.
+ListPath = Annotated[ResolvedPath, _path_validator(Right.LIST), _path_schema(Right.LIST)]
+#: A client path the user may write.
+WritePath = Annotated[ResolvedPath, _path_validator(Right.WRITE), _path_schema(Right.WRITE)]

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import register_converter
 from ninja import Query, Router
 
-from apps.files.resolver import ResolvedPath
+from apps.files.services import ResolvedPath
 from apps.http import ERROR_RESPONSES
 from apps.imaging import services
 from apps.imaging.schemas import (

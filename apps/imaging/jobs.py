@@ -9,10 +9,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from pydantic import Field
 
 from apps import events
-from apps.files.resolver import ResolvedPath
+from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
-from apps.jobs.params import Coordinate, Flag, Hdu, JobParams, OptionalHdu, Plane, ReadPath
-from apps.jobs.registry import JobContext, register
+from apps.jobs.services import Coordinate, Flag, Hdu, JobContext, JobParams, OptionalHdu, Plane, register
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ class PrerenderReady(events.Event):
 
 def announce_ready(image: ResolvedPath, hdu: int | None) -> None:
     """Tell every open workspace whose user may read the file that its pyramid is complete."""
-    events.to_readers(image, PrerenderReady(path=image.client, hdu=hdu))
+    to_readers(image, PrerenderReady(path=image.client, hdu=hdu))
 
 
 class ImageParams(JobParams):

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.files.permissions import Right, User
-from apps.files.resolver import ResolvedPath, resolve
+from apps.files.services import ResolvedPath, Right, User, resolve
 from workers.errors import ToyzError
 from workers.imaging import (
     RenderParams,

@@ -1,8 +1,8 @@
 """Job parameters as pydantic models: the field types job functions declare, and their validation.
 
 A job function declares ``params=SomeParams`` (a `JobParams`); a client's JSON is validated by it
-with the user in the validation context, so a path field arrives resolved and checked for that
-user, and every refusal is one readable `ToyzError("bad_params", ...)` naming the parameter (or the
+with the user in the validation context, so a path field (`apps.files.services.ReadPath`...)
+arrives resolved and checked for that user, and every refusal is one readable `ToyzError("bad_params", ...)` naming the parameter (or the
 resolver's own error for a path). The model's JSON Schema is what ``GET /api/jobs`` publishes.
 """
 
@@ -16,16 +16,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainValidator,
     StringConstraints,
     ValidationError,
-    ValidationInfo,
-    WithJsonSchema,
 )
 from pydantic import Strict as _Strict
 
-from apps.files.permissions import Right, User
-from apps.files.resolver import ResolvedPath, resolve
+from apps.accounts.services import User
 from workers.errors import ToyzError
 
 MAX_STRING = 4096
@@ -87,31 +83,6 @@ OptionalHdu = Annotated[Annotated[int, Field(ge=-1, le=10_000)] | None, BeforeVa
 Plane = Annotated[int, Field(ge=0, le=10**9), BeforeValidator(_whole)]
 #: A level-0 pixel coordinate.
 Coordinate = Annotated[float, Field(ge=-1e9, le=1e9), BeforeValidator(_finite)]
-
-
-def _path_validator(right: Right) -> PlainValidator:
-    def validate(value: object, info: ValidationInfo) -> ResolvedPath:
-        user = (info.context or {}).get("user")
-        if user is None:
-            raise ValueError("cannot be checked without a user")
-        # ToyzError is no ValueError: pydantic lets it through, so the resolver's own code reaches the client.
-        return resolve(user, value, right)
-
-    return PlainValidator(validate)
-
-
-def _path_schema(right: Right) -> WithJsonSchema:
-    return WithJsonSchema(
-        {"type": "string", "format": "path", "x-right": right.value, "maxLength": MAX_STRING}, mode="validation"
-    )
-
-
-#: A client path the user may read, resolved (symlinks followed) and checked during validation.
-ReadPath = Annotated[ResolvedPath, _path_validator(Right.READ), _path_schema(Right.READ)]
-#: A client path the user may list.
-ListPath = Annotated[ResolvedPath, _path_validator(Right.LIST), _path_schema(Right.LIST)]
-#: A client path the user may write.
-WritePath = Annotated[ResolvedPath, _path_validator(Right.WRITE), _path_schema(Right.WRITE)]
 
 
 def _sentence(fn: str, error: Any) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from apps.files.permissions import User, is_active_user
+from apps.accounts.services import User, is_active_user
 from apps.jobs.params import JobParams, NoParams, validate_params
 from workers.errors import ToyzError
 

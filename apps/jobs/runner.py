@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps import events
-from apps.files.permissions import User
+from apps.accounts.services import User
 from apps.jobs import registry
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job

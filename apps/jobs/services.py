@@ -15,11 +15,63 @@ from celery import current_app
 from django.conf import settings
 
 from apps import events
-from apps.files.permissions import User
+from apps.accounts.services import User
 from apps.jobs import registry
+from apps.jobs.messages import (
+    ErrorMessage,
+    ErrorResult,
+    OkResult,
+    Progress,
+    error_message,
+    error_result,
+    progress_message,
+)
 from apps.jobs.models import Job
-from apps.jobs.registry import JobSpec
+from apps.jobs.params import (
+    MAX_STRING,
+    Coordinate,
+    Flag,
+    Hdu,
+    JobParams,
+    NoParams,
+    Number,
+    OptionalHdu,
+    Plane,
+    Text,
+    Whole,
+)
+from apps.jobs.registry import JobContext, JobSpec, register
 from apps.jobs.runner import execute, reporter_for, request_cancel
+
+# What other apps use of this one: registering job functions and their parameter types, starting
+# and cancelling jobs, the Job rows, and the socket's job messages.
+__all__ = [
+    "MAX_STRING",
+    "Coordinate",
+    "ErrorMessage",
+    "ErrorResult",
+    "Flag",
+    "Hdu",
+    "Job",
+    "JobContext",
+    "JobParams",
+    "NoParams",
+    "Number",
+    "OkResult",
+    "OptionalHdu",
+    "Plane",
+    "Progress",
+    "Text",
+    "Whole",
+    "cancel",
+    "distributed",
+    "error_message",
+    "error_result",
+    "is_heavy",
+    "progress_message",
+    "register",
+    "submit",
+]
 
 #: The Celery task of a job someone watches (a socket or an HTTP client): `workers.tasks.run_job`.
 RUN_JOB_TASK = "toyz.run_job"

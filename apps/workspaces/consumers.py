@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from apps import events
-from apps.files.permissions import Audience, User
+from apps.accounts.services import User
 from apps.http import load_client_json
 from apps.jobs import services as jobs
-from apps.jobs.messages import error_message, error_result, progress_message
+from apps.jobs.services import error_message, error_result, progress_message
 from apps.workspaces import services
 from apps.workspaces.messages import (
     MAX_CLIENT_ID,
@@ -265,7 +265,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return
         # A path's event names who may hear of it: decided here, from what this socket knows of its user.
         audience = event.get("audience")
-        if audience is not None and not Audience.model_validate(audience).admits(
+        if audience is not None and not events.Audience.model_validate(audience).admits(
             self.user_id, self.group_ids, self.is_admin
         ):
             return

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.json_schema import models_json_schema
 
 from apps import events
-from apps.jobs.messages import ErrorMessage, ErrorResult, OkResult, Progress
+from apps.jobs.services import ErrorMessage, ErrorResult, OkResult, Progress
 from workers.errors import ToyzError
 
 MAX_CLIENT_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import PermissionsMixin
 
-from apps.files.permissions import User
+from apps.accounts.services import User
 from apps.workspaces.models import Workspace
 
 

@@ -5,7 +5,8 @@ from typing import Annotated
 import pytest
 from pydantic import BeforeValidator, Field
 
-from apps.jobs.params import Flag, JobParams, Number, ReadPath, Text, Whole, validate_params, whole_number
+from apps.files.services import ReadPath
+from apps.jobs.params import Flag, JobParams, Number, Text, Whole, validate_params, whole_number
 from apps.jobs.registry import get, prepare
 from workers.errors import ToyzError
 

@@ -13,8 +13,10 @@ from django.contrib.auth.models import Group
 from django.db.backends.utils import CursorWrapper
 
 from apps import events
-from apps.files.permissions import Audience, readers
+from apps.events import Audience
+from apps.files.permissions import readers
 from apps.files.resolver import ResolvedPath
+from apps.files.services import to_readers
 from apps.workspaces import consumers
 from apps.workspaces.messages import socket_schema
 from apps.workspaces.models import Workspace
@@ -55,7 +57,7 @@ async def heard(socket) -> list[dict[str, Any]]:
 async def test_a_paths_event_reaches_only_its_readers(connect, people, data_root):
     socks = await sockets(connect, people)
     path = ResolvedPath(client="home/alice/m13.fits", real=data_root / "home/alice/m13.fits")
-    await database_sync_to_async(events.to_readers)(path, Pinged(n=1))
+    await database_sync_to_async(to_readers)(path, Pinged(n=1))
     expected = [{"type": "event", "event": "test.pinged", "n": 1}]
     assert await heard(socks["alice"]) == expected and await heard(socks["root"]) == expected
     assert await heard(socks["bob"]) == [] and await heard(socks["carol"]) == []

@@ -22,11 +22,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from apps.files.permissions import Right, User
-from apps.files.resolver import ResolvedPath, data_root, resolve
+from apps.files.services import ResolvedPath, Right, User, data_root, resolve
 from apps.imaging import services
 from apps.jobs import services as jobs
-from apps.jobs.models import Job
+from apps.jobs.services import Job
 from workers.errors import ToyzError
 
 POLL_SECONDS = 0.5
