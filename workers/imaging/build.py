@@ -27,7 +27,7 @@ from .cache import (
 from .describe import View, clear_caches, displayable_hdus, plane_stats, select_view
 from .mosaic import MOSAIC_HDU, Mosaic, mosaic_of, tiles_with_data
 from .pyramid import level_array, levels_to_build, tile_counts
-from .reading import OpenedFile, Source, opened, select_source
+from .reading import ImagePlane, OpenedFile, opened, select_plane
 from .render import RenderParams
 from .tiles import render, tile_data
 
@@ -59,10 +59,10 @@ class PrerenderSummary(PyramidSummary):
 
 
 @dataclass(frozen=True)
-class _SourcePlan:
+class _PlaneBuild:
     """One source's part of a build: the float levels to build and the tiles to pre-render."""
 
-    src: Source
+    src: ImagePlane
     levels: list[int]
     tiles: list[TileKey]
 
@@ -88,7 +88,7 @@ class _ProgressCounter:
             self.report(self.done, message)
 
 
-def _all_tiles(src: Source) -> list[TileKey]:
+def _all_tiles(src: ImagePlane) -> list[TileKey]:
     tiles: list[TileKey] = []
     for level in range(src.levels):
         nx, ny = tile_counts(src.width, src.height, level)
@@ -105,24 +105,24 @@ def _mosaic_tiles(mosaic: Mosaic) -> list[TileKey]:
     ]
 
 
-def _plan_sources(f: OpenedFile, hdu: int | None, plane: int) -> list[_SourcePlan]:
-    """The sources a build covers: one HDU, every displayable HDU (``None``), or the mosaic's CCDs."""
+def _plan_planes(f: OpenedFile, hdu: int | None, plane: int) -> list[_PlaneBuild]:
+    """The image planes a build covers: one HDU, every displayable HDU (``None``), or the mosaic's CCDs."""
     if hdu == MOSAIC_HDU:
         view = select_view(f, hdu, plane)
         assert isinstance(view, Mosaic)
         # The CCDs' levels are what mosaic tiles are made of; their own tiles are not needed.
-        return [_SourcePlan(src, levels_to_build(src), []) for src in view.sources]
+        return [_PlaneBuild(src, levels_to_build(src), []) for src in view.planes]
     if hdu is None:
         hdus = displayable_hdus(f)
         if not hdus:
             raise ToyzError("not_an_image", f"{f.name} has no HDU that can be shown")
-        sources = [select_source(f, h, 0) for h in hdus]
+        planes = [select_plane(f, h, 0) for h in hdus]
     else:
-        sources = [select_source(f, hdu, plane)]
-    return [_SourcePlan(src, levels_to_build(src), _all_tiles(src)) for src in sources]
+        planes = [select_plane(f, hdu, plane)]
+    return [_PlaneBuild(src, levels_to_build(src), _all_tiles(src)) for src in planes]
 
 
-def _build_source_levels(f: OpenedFile, plan: _SourcePlan, cache_dir: Path, counter: _ProgressCounter) -> None:
+def _build_plane_levels(f: OpenedFile, plan: _PlaneBuild, cache_dir: Path, counter: _ProgressCounter) -> None:
     """Build one source's float levels, then unmap them so resident memory does not grow with every CCD."""
     for level in plan.levels:
         level_array(f, plan.src, level, cache_dir)
@@ -157,7 +157,7 @@ def _render_view_tiles(
             data = tile_data(f, view, level, tx, ty, cache_dir)
             atomic_write_bytes(target, render(f, view, data, tile_params, cache_dir))
         counter.step(f"{name}: tiles of level {level}")
-    for done in view.sources if isinstance(view, Mosaic) else (view,):
+    for done in view.planes if isinstance(view, Mosaic) else (view,):
         forget_npy(done.folder(cache_dir))
 
 
@@ -200,7 +200,7 @@ def build_pyramid(
     """
     with opened(path) as f:
         touch_used(cache_dir, f.identity)
-        plans = _plan_sources(f, hdu, plane)
+        plans = _plan_planes(f, hdu, plane)
         mosaic = mosaic_of(f) if hdu is None or hdu == MOSAIC_HDU else None
         views: list[tuple[View, list[TileKey]]] = [(plan.src, plan.tiles) for plan in plans]
         if mosaic:
@@ -209,7 +209,7 @@ def build_pyramid(
         counter = _ProgressCounter(progress, total)
         counter.report(0, "starting")
         for plan in plans:
-            _build_source_levels(f, plan, cache_dir, counter)
+            _build_plane_levels(f, plan, cache_dir, counter)
         for view, tiles in views:
             _render_view_tiles(f, view, tiles, params, cache_dir, counter)
         counter.report(total, "done")

@@ -20,20 +20,20 @@ from .cache import atomic_write_json, clear_npy_cache, touch_used
 from .mosaic import MOSAIC_HDU, Mosaic, mosaic_of, mosaic_sample, unbuilt
 from .reading import (
     HduInfo,
+    ImagePlane,
     OpenedFile,
-    Source,
     check_hdu,
     clear_band_cache,
     clear_open_files,
     first_image_hdu,
     opened,
     read_sample,
-    select_source,
+    select_plane,
 )
 from .render import CUT_NAMES, compute_cuts, compute_quantiles, palette
 
 #: What a pyramid is built for: one plane of one HDU, or the focal-plane mosaic (``hdu`` -1).
-View = Source | Mosaic
+View = ImagePlane | Mosaic
 #: Display limits by method (:data:`~workers.imaging.render.CUT_NAMES`): ``(lo, hi)`` in pixel units.
 Cuts = dict[str, tuple[float, float]]
 
@@ -116,7 +116,7 @@ def select_view(f: OpenedFile, hdu: int, plane: int) -> View:
         ``bad_hdu`` (for -1: the file has no mosaic), ``bad_plane``, ``too_large``.
     """
     if hdu != MOSAIC_HDU:
-        return select_source(f, hdu, plane)
+        return select_plane(f, hdu, plane)
     mosaic = mosaic_of(f)
     if mosaic is None:
         raise ToyzError(

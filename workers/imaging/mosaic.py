@@ -38,7 +38,7 @@ from .pyramid import (
     previewable,
     read_level_region,
 )
-from .reading import SAMPLE_TARGET, FloatArray, OpenedFile, Source, read_sample, select_source
+from .reading import SAMPLE_TARGET, FloatArray, ImagePlane, OpenedFile, read_sample, select_plane
 
 MOSAIC_HDU: Final = -1
 #: Placements whose CCDs overlap by more than this fraction of the smaller one are rejected.
@@ -86,7 +86,7 @@ class Mosaic:
     width: int
     height: int
     ccds: tuple[Ccd, ...]
-    sources: tuple[Source, ...]
+    planes: tuple[ImagePlane, ...]
     method: Literal["detsec", "wcs"]
     has_wcs: bool
     compressed: bool
@@ -294,7 +294,7 @@ def _make_mosaic(f: OpenedFile) -> Mosaic | None:
         width=max(c.x0 + c.width for c in ccds),
         height=max(c.y0 + c.height for c in ccds),
         ccds=tuple(ccds),
-        sources=tuple(select_source(f, c.hdu, 0) for c in ccds),
+        planes=tuple(select_plane(f, c.hdu, 0) for c in ccds),
         method=method,
         has_wcs=all(i["has_wcs"] for i in infos),
         compressed=any(i["compressed"] for i in infos),
@@ -304,7 +304,7 @@ def _make_mosaic(f: OpenedFile) -> Mosaic | None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _placed(ccd: Ccd, src: Source, level: int) -> tuple[int, int, int, int, int, int]:
+def _placed(ccd: Ccd, src: ImagePlane, level: int) -> tuple[int, int, int, int, int, int]:
     """Return (X, Y, width, height, i0, j0) of a CCD at ``level``: where its level-``level``
     pixels ``[i0, i0 + width) × [j0, j0 + height)`` go, lower-left at mosaic pixel (X, Y)."""
     scale = 2**level
@@ -315,7 +315,7 @@ def _placed(ccd: Ccd, src: Source, level: int) -> tuple[int, int, int, int, int,
     return ccd.x0 // scale, ccd.y0 // scale, i1 - i0, j1 - j0, i0, j0
 
 
-def _ccd_level(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> Any:
+def _ccd_level(f: OpenedFile, src: ImagePlane, level: int, cache_dir: Path) -> Any:
     """The CCD's level ``level`` as an array; beyond its own pyramid, its top level binned on."""
     if level == 0:  # only for CCDs of one tile
         return read_level_region(f, src, 0, cache_dir, 0, src.height, 0, src.width)
@@ -333,14 +333,14 @@ def _ccd_level(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> Any:
 
 def _pieces(
     m: Mosaic, level: int, tx: int, ty: int
-) -> Iterator[tuple[Ccd, Source, tuple[int, int, int, int], tuple[int, int, int, int]]]:
+) -> Iterator[tuple[Ccd, ImagePlane, tuple[int, int, int, int], tuple[int, int, int, int]]]:
     """Yield the CCDs that tile ``(level, tx, ty)`` covers: each with the part of the tile it
     fills, ``(x0, x1, y0, y1)`` in tile pixels, and the pixels of its own level that go there,
     ``(c0, c1, r0, r1)`` (mirrored if flipped)."""
     w, h = level_shape(m.width, m.height, level)
     tx0, ty0 = tx * TILE_SIZE, ty * TILE_SIZE
     tx1, ty1 = min(tx0 + TILE_SIZE, w), min(ty0 + TILE_SIZE, h)
-    for ccd, src in zip(m.ccds, m.sources, strict=True):
+    for ccd, src in zip(m.ccds, m.planes, strict=True):
         px, py, pw, ph, i0, j0 = _placed(ccd, src, level)
         x0, x1 = max(tx0, px), min(tx1, px + pw)
         y0, y1 = max(ty0, py), min(ty1, py + ph)
@@ -363,7 +363,7 @@ def needs_building(m: Mosaic, level: int, tx: int, ty: int, cache_dir: Path) -> 
 
 def unbuilt(m: Mosaic, cache_dir: Path) -> bool:
     """Whether some CCD that previews can stand in for has no pyramid yet (one stat per CCD)."""
-    return any(previewable(src) and not level_built(src, src.levels - 1, cache_dir) for src in m.sources)
+    return any(previewable(src) and not level_built(src, src.levels - 1, cache_dir) for src in m.planes)
 
 
 def mosaic_tile(
@@ -394,7 +394,7 @@ def mosaic_tile(
 def tiles_with_data(m: Mosaic, level: int) -> set[tuple[int, int]]:
     """Return the tiles ``(tx, ty)`` of ``level`` that at least one CCD reaches."""
     found: set[tuple[int, int]] = set()
-    for ccd, src in zip(m.ccds, m.sources, strict=True):
+    for ccd, src in zip(m.ccds, m.planes, strict=True):
         px, py, pw, ph, _, _ = _placed(ccd, src, level)
         for ty in range(py // TILE_SIZE, (py + ph - 1) // TILE_SIZE + 1):
             for tx in range(px // TILE_SIZE, (px + pw - 1) // TILE_SIZE + 1):
@@ -410,22 +410,22 @@ def mosaic_sample(f: OpenedFile, m: Mosaic, cache_dir: Path) -> FloatArray:
     total = sum(c.width * c.height for c in m.ccds)
     pieces = [
         read_sample(f, src, cache_dir, max(1, SAMPLE_TARGET * c.width * c.height // total), window=c.data)
-        for c, src in zip(m.ccds, m.sources, strict=True)
+        for c, src in zip(m.ccds, m.planes, strict=True)
     ]
     return np.concatenate(pieces) if pieces else np.empty(0, np.float32)
 
 
-def locate(m: Mosaic, x: float, y: float) -> tuple[Ccd, Source, CcdRef, float, float] | None:
+def locate(m: Mosaic, x: float, y: float) -> tuple[Ccd, ImagePlane, CcdRef, float, float] | None:
     """Find the CCD under viewer point ``(x, y)`` (level-0 mosaic pixels, pixel ``(i, j)``
     covering ``[i, i+1) × [j, j+1)``).
 
     Returns
     -------
-    (Ccd, Source, CcdRef, hx, hy) or None
-        The CCD, its source, the HDU pixel under the point, and the point in that HDU's viewer
+    (Ccd, ImagePlane, CcdRef, hx, hy) or None
+        The CCD, its image plane, the HDU pixel under the point, and the point in that HDU's viewer
         coordinates; None in a gap or outside.
     """
-    for ccd, src in zip(reversed(m.ccds), reversed(m.sources), strict=True):  # the last painted wins
+    for ccd, src in zip(reversed(m.ccds), reversed(m.planes), strict=True):  # the last painted wins
         u, v = x - ccd.x0, y - ccd.y0
         if 0 <= u < ccd.width and 0 <= v < ccd.height:
             dx0, dx1, dy0, dy1 = ccd.data

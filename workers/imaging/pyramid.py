@@ -28,8 +28,8 @@ from .cache import atomic_npy, build_lock, level_path, load_npy
 from .reading import (
     TILE_SIZE,
     FloatArray,
+    ImagePlane,
     OpenedFile,
-    Source,
     column_chunks,
     raster_level0,
     read_level0,
@@ -98,7 +98,7 @@ def tile_counts(width: int, height: int, level: int) -> tuple[int, int]:
 
 
 class Extent(Protocol):
-    """Anything with a pyramid: a :class:`~workers.imaging.reading.Source` or a mosaic."""
+    """Anything with a pyramid: a :class:`~workers.imaging.reading.ImagePlane` or a mosaic."""
 
     @property
     def width(self) -> int: ...
@@ -131,14 +131,14 @@ def _strip_rows(width: int, bands: int) -> int:
     return max(2, rows // 2 * 2)
 
 
-def _level0_rows(src: Source) -> int:
+def _level0_rows(src: ImagePlane) -> int:
     """Rows of level 0 read at a time: whole compression tiles, an even number (for binning),
     about STRIP_PIXELS unless one tile row is more (column chunks keep each read under it)."""
     unit = math.lcm(2, src.tile_rows)
     return max(unit, reading.STRIP_PIXELS // (src.width * src.bands) // unit * unit)
 
 
-def _level0_strip(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int) -> FloatArray:
+def _level0_strip(f: OpenedFile, src: ImagePlane, cache_dir: Path, y0: int, y1: int) -> FloatArray:
     """Level-0 rows ``[y0, y1)`` at full width, read in column chunks of at most STRIP_PIXELS."""
     chunks = column_chunks(src, y1 - y0)
     if len(chunks) == 1:
@@ -149,7 +149,7 @@ def _level0_strip(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int)
     return strip
 
 
-def _write_level0(f: OpenedFile, src: Source, cache_dir: Path, target: Path) -> None:
+def _write_level0(f: OpenedFile, src: ImagePlane, cache_dir: Path, target: Path) -> None:
     shape = (src.height, src.width) + ((src.bands,) if src.bands > 1 else ())
     rows = _level0_rows(src)
     with atomic_npy(target, shape, np.float32) as out:
@@ -158,7 +158,7 @@ def _write_level0(f: OpenedFile, src: Source, cache_dir: Path, target: Path) -> 
 
 
 def _write_binned(
-    read: Callable[[int, int], FloatArray], src: Source, level: int, target: Path, rows: int | None = None
+    read: Callable[[int, int], FloatArray], src: ImagePlane, level: int, target: Path, rows: int | None = None
 ) -> None:
     pw, ph = level_shape(src.width, src.height, level - 1)
     w, h = level_shape(src.width, src.height, level)
@@ -169,10 +169,10 @@ def _write_binned(
             out.append(bin2x2(read(y0, min(y0 + rows, ph))))
 
 
-def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.NDArray[Any]:
+def level_array(f: OpenedFile, src: ImagePlane, level: int, cache_dir: Path) -> npt.NDArray[Any]:
     """Return level ``level`` as a memory-mapped array, building it (and its parents) if needed.
 
-    Only for levels ≥ 1, and for level 0 of sources in :attr:`Source.level0_cached`
+    Only for levels ≥ 1, and for level 0 of planes in :attr:`ImagePlane.level0_cached`
     (streams: decompressed into ``L0.npy``; pictures: decoded into ``L0.npy``).
     Concurrent builders of the same level wait on a file lock; the level appears atomically.
     """
@@ -209,7 +209,7 @@ def level_array(f: OpenedFile, src: Source, level: int, cache_dir: Path) -> npt.
 
 
 def read_level_region(
-    f: OpenedFile, src: Source, level: int, cache_dir: Path, y0: int, y1: int, x0: int, x1: int
+    f: OpenedFile, src: ImagePlane, level: int, cache_dir: Path, y0: int, y1: int, x0: int, x1: int
 ) -> FloatArray:
     """Return pixels ``[y0:y1, x0:x1]`` of level ``level`` as float32 (NaN for blanks).
 
@@ -222,7 +222,7 @@ def read_level_region(
     return np.asarray(level_array(f, src, level, cache_dir)[y0:y1, x0:x1], dtype=np.float32)
 
 
-def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_dir: Path) -> FloatArray:
+def read_tile(f: OpenedFile, src: ImagePlane, level: int, tx: int, ty: int, cache_dir: Path) -> FloatArray:
     """Return tile ``(level, tx, ty)`` as a 256×256 float32 array padded with NaN.
 
     Row 0 of the result is the tile's *lowest* ``y`` (flip it for display). Level 0 is read
@@ -248,10 +248,10 @@ def read_tile(f: OpenedFile, src: Source, level: int, tx: int, ty: int, cache_di
 PREVIEW_MIN_LEVEL: Final = 3
 
 
-def level_built(src: Source, level: int, cache_dir: Path) -> bool:
+def level_built(src: ImagePlane, level: int, cache_dir: Path) -> bool:
     """Whether level ``level`` of ``src`` can be read without building anything first.
 
-    Levels beyond the source's own pyramid (a CCD in a mosaic's coarse levels) are binned on
+    Levels beyond the plane's own pyramid (a CCD in a mosaic's coarse levels) are binned on
     from its top level, so they count as built once that is.
     """
     level = min(level, src.levels - 1)
@@ -260,7 +260,7 @@ def level_built(src: Source, level: int, cache_dir: Path) -> bool:
     return level_path(src.folder(cache_dir), level).exists()
 
 
-def previewable(src: Source) -> bool:
+def previewable(src: ImagePlane) -> bool:
     """Whether :func:`preview_level` can read ``src``: FITS images, not in a gzip/bzip2/zip stream."""
     return src.format == "fits" and not src.stream and src.bands == 1
 
@@ -270,12 +270,12 @@ def coarse_enough(level: int) -> bool:
     return level >= PREVIEW_MIN_LEVEL
 
 
-def can_preview(src: Source, level: int) -> bool:
+def can_preview(src: ImagePlane, level: int) -> bool:
     """Whether :func:`preview_level` stands in for level ``level`` of ``src`` when it is not built."""
     return previewable(src) and coarse_enough(level)
 
 
-def preview_level(f: OpenedFile, src: Source, level: int) -> FloatArray:
+def preview_level(f: OpenedFile, src: ImagePlane, level: int) -> FloatArray:
     """Return a quick stand-in for level ``level``: each pixel is the mean of the ``2**level``
     level-0 pixels of the first row of its block (rather than of the whole block).
 
@@ -307,13 +307,15 @@ def preview_level(f: OpenedFile, src: Source, level: int) -> FloatArray:
     return found
 
 
-def levels_to_build(src: Source) -> list[int]:
-    """The levels that :func:`build_levels` writes: 1 .. n-1, plus 0 for cached-L0 sources."""
+def levels_to_build(src: ImagePlane) -> list[int]:
+    """The levels that :func:`build_levels` writes: 1 .. n-1, plus 0 for cached-L0 planes."""
     first = 0 if src.level0_cached else 1
     return list(range(first, src.levels))
 
 
-def build_levels(f: OpenedFile, src: Source, cache_dir: Path, on_level: Callable[[int], None] | None = None) -> None:
+def build_levels(
+    f: OpenedFile, src: ImagePlane, cache_dir: Path, on_level: Callable[[int], None] | None = None
+) -> None:
     """Build every float level of ``src`` that is missing, calling ``on_level(k)`` after each."""
     for level in levels_to_build(src):
         level_array(f, src, level, cache_dir)

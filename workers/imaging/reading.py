@@ -34,8 +34,8 @@ __all__ = [
     "TILE_SIZE",
     "FloatArray",
     "HduInfo",
+    "ImagePlane",
     "OpenedFile",
-    "Source",
     "check_hdu",
     "clear_band_cache",
     "clear_open_files",
@@ -49,7 +49,7 @@ __all__ = [
     "read_region",
     "read_sample",
     "sample_grid",
-    "select_source",
+    "select_plane",
     "to_float32",
 ]
 
@@ -83,11 +83,11 @@ def raster_level0(f: OpenedFile, cache_dir: Path) -> npt.NDArray[Any]:
     return arr
 
 
-# --- sources: one plane of one HDU ------------------------------------------------------------
+# --- image planes: one plane of one HDU ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Source:
+class ImagePlane:
     """One displayable plane: the (file, HDU, plane) that a pyramid is built for.
 
     ``lead`` indexes the leading (cube) axes of the HDU for ``plane`` (C order); ``tile_rows``
@@ -128,7 +128,7 @@ class Source:
         return self.compressed and not self.stream
 
     def folder(self, cache_dir: Path) -> Path:
-        """The cache folder of this source."""
+        """The cache folder of this image plane."""
         return plane_dir(cache_dir, self.identity, self.hdu, self.plane)
 
 
@@ -157,8 +157,8 @@ def check_plane(info: HduInfo, plane: int) -> None:
         )
 
 
-def select_source(f: OpenedFile, hdu: int, plane: int) -> Source:
-    """Validate ``hdu`` and ``plane`` and return the :class:`Source` to read from.
+def select_plane(f: OpenedFile, hdu: int, plane: int) -> ImagePlane:
+    """Validate ``hdu`` and ``plane`` and return the :class:`ImagePlane` to read from.
 
     Raises
     ------
@@ -176,7 +176,7 @@ def select_source(f: OpenedFile, hdu: int, plane: int) -> Source:
         lead_shape = info["shape"][:-2]
         lead = tuple(int(i) for i in np.unravel_index(plane, lead_shape)) if lead_shape else ()
         tile_rows, tile_cols = f.tiles.get(hdu, (1, 1))
-    return Source(
+    return ImagePlane(
         identity=f.identity,
         format=f.format,
         hdu=hdu,
@@ -219,8 +219,8 @@ def _scale(stored: npt.NDArray[Any], layout: RawLayout) -> FloatArray:
     return to_float32(values)
 
 
-def read_region(f: OpenedFile, src: Source, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
-    """Read level-0 pixels ``[y0:y1, x0:x1]`` of a FITS source from the file itself.
+def read_region(f: OpenedFile, src: ImagePlane, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+    """Read level-0 pixels ``[y0:y1, x0:x1]`` of a FITS image plane from the file itself.
 
     Uncompressed HDUs are read with ``pread`` and scaled here; tile-compressed HDUs go through
     fitsio and compressed streams through astropy (:meth:`OpenedFile.section`), which
@@ -232,7 +232,7 @@ def read_region(f: OpenedFile, src: Source, y0: int, y1: int, x0: int, x1: int) 
     return to_float32(f.section(src.hdu, src.lead, y0, y1, x0, x1))
 
 
-def read_level0(f: OpenedFile, src: Source, cache_dir: Path, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+def read_level0(f: OpenedFile, src: ImagePlane, cache_dir: Path, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
     """Read level-0 pixels ``[y0:y1, x0:x1]`` (0-based, end exclusive, ``y = 0`` at the bottom).
 
     Uses ``L0.npy`` when it exists (pictures, streams after a pyramid build); tile-compressed
@@ -273,12 +273,12 @@ _bands: LRUCache[tuple[str, int, int, int], FloatArray] = LRUCache(
 )
 
 
-def _band_rows(src: Source) -> int:
+def _band_rows(src: ImagePlane) -> int:
     """Rows of a band: 256, or the smallest multiple of the compression tile's rows above it."""
     return -(-TILE_SIZE // src.tile_rows) * src.tile_rows
 
 
-def _packed_band(f: OpenedFile, src: Source, band: int, rows: int) -> FloatArray:
+def _packed_band(f: OpenedFile, src: ImagePlane, band: int, rows: int) -> FloatArray:
     """Rows ``[band × rows, (band + 1) × rows)`` of a tile-compressed HDU, whole width, from the cache."""
     key = (f.identity, src.hdu, src.plane, band)
     with _bands_lock:
@@ -299,7 +299,9 @@ def clear_band_cache() -> None:
         _bands.clear()
 
 
-def read_pixel(f: OpenedFile, src: Source, cache_dir: Path | None, col: int, row: int) -> float | list[float] | None:
+def read_pixel(
+    f: OpenedFile, src: ImagePlane, cache_dir: Path | None, col: int, row: int
+) -> float | list[float] | None:
     """Return the value of level-0 pixel ``(col, row)`` exactly (None for NaN/inf/BLANK).
 
     Integers stay integers (BZERO added exactly, e.g. uint16 and uint32); floats are returned
@@ -341,7 +343,7 @@ def sample_grid(width: int, height: int, target: int | None = None) -> tuple[int
     return row_step, col_step
 
 
-def column_chunks(src: Source, rows: int, x0: int = 0, x1: int | None = None) -> list[tuple[int, int]]:
+def column_chunks(src: ImagePlane, rows: int, x0: int = 0, x1: int | None = None) -> list[tuple[int, int]]:
     """Split columns ``[x0, x1)`` (default: the width) into chunks of at most
     :data:`STRIP_PIXELS` for ``rows`` rows, cut at compression-tile boundaries (a chunk is
     never wider than needed to hold one tile)."""
@@ -357,7 +359,7 @@ Window = tuple[int, int, int, int]
 
 
 def read_sample(
-    f: OpenedFile, src: Source, cache_dir: Path, target: int | None = None, window: Window | None = None
+    f: OpenedFile, src: ImagePlane, cache_dir: Path, target: int | None = None, window: Window | None = None
 ) -> FloatArray:
     """Return about ``target`` (default :data:`SAMPLE_TARGET`) finite level-0 values from
     strided rows and columns of ``src`` (only of ``window`` when given).
@@ -398,7 +400,7 @@ def read_sample(
 _SAMPLE_RUN: Final = 16
 
 
-def _compressed_sample(f: OpenedFile, src: Source, target: int, window: Window) -> list[FloatArray]:
+def _compressed_sample(f: OpenedFile, src: ImagePlane, target: int, window: Window) -> list[FloatArray]:
     """Sample a compressed HDU in a few runs of whole rows spread over the window's height.
 
     Each astropy read (streams) costs about half a millisecond however little it decompresses,

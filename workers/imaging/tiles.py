@@ -82,7 +82,7 @@ def _stored(seen: Examined, path: Path, where: TileAddress, params: RenderParams
     """
     if seen.real != os.path.abspath(path):
         return None
-    folder = plane_dir(cache_dir, seen.identity, where.hdu, where.plane)  # as Source.folder and Mosaic.folder
+    folder = plane_dir(cache_dir, seen.identity, where.hdu, where.plane)  # as ImagePlane.folder and Mosaic.folder
     try:
         data = tile_path(folder, params.key(), where.level, where.x, where.y, params.fmt).read_bytes()
     except OSError:

@@ -170,6 +170,6 @@ def test_building_unmaps_each_source_once_done(mosaic, cache_dir, monkeypatch):
     build_pyramid(mosaic, hdu=None, cache_dir=cache_dir)
     # Levels of HDUs 1-3, then their tiles, then the mosaic's tiles (which need every CCD).
     assert [folder.rsplit("/", 1)[1] for folder, _ in calls] == ["hdu1-p0", "hdu2-p0", "hdu3-p0"] * 3
-    for folder, mapped in calls[:6]:  # while one source is built, only its own levels are mapped
+    for folder, mapped in calls[:6]:  # while one image plane is built, only its own levels are mapped
         assert mapped and all(key.startswith(folder + "/") for key in mapped)
     assert not cache.mapped_levels()

@@ -315,14 +315,14 @@ def test_fine_levels_and_single_ccds_are_never_previewed(tmp_path, cache_dir, pr
 
 def test_a_preview_reads_one_row_per_block(tmp_path, cache_dir, previews_from_level_1):
     from workers.imaging.pyramid import preview_level
-    from workers.imaging.reading import select_source
+    from workers.imaging.reading import select_plane
 
     data = np.arange(64 * 40, dtype=np.float32).reshape(64, 40)
     data[8, 0:4] = np.nan  # a blank pixel in a block is left out of its mean
     path = tmp_path / "rows.fits.fz"
     fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, compression_type="GZIP_2")]).writeto(path)
     with opened(path) as f:
-        got = preview_level(f, select_source(f, 1, 0), 2)
+        got = preview_level(f, select_plane(f, 1, 0), 2)
     assert got.shape == (16, 10)
     expected = data[::4].reshape(16, 10, 4).mean(axis=2)
     expected[2, 0] = np.nan  # all four pixels of that block's first row are blank

@@ -10,7 +10,7 @@ import pytest
 from workers.errors import ToyzError
 from workers.imaging import render_tile
 from workers.imaging.pyramid import bin2x2, level_shape, tile_counts
-from workers.imaging.reading import level_count, opened, select_source
+from workers.imaging.reading import level_count, opened, select_plane
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_levels_are_built_lazily_from_the_level_below(write_fits, cache_dir):
     data[100:140, 50:90] = np.nan
     path = write_fits("img.fits", data)
     with opened(path) as f:
-        src = select_source(f, 0, 0)
+        src = select_plane(f, 0, 0)
         assert src.levels == 3
         from workers.imaging.pyramid import level_array, read_tile
 
@@ -116,7 +116,7 @@ def test_small_strips_bin_the_same_as_whole_images(write_fits, cache_dir, monkey
     data = np.random.default_rng(4).normal(0, 1, (513, 601)).astype(np.float32)
     path = write_fits("odd.fits", data)
     with opened(path) as f:
-        src = select_source(f, 0, 0)
+        src = select_plane(f, 0, 0)
         level1 = pyramid.level_array(f, src, 1, cache_dir)
     np.testing.assert_allclose(level1, bin2x2(data), rtol=1e-6)
 

@@ -38,11 +38,11 @@ TRUNCATE_WHILE_OPEN = """
     from workers.errors import ToyzError
     from workers.imaging import RenderParams, render_tile
     from workers.imaging.pyramid import read_tile
-    from workers.imaging.reading import opened, select_source
+    from workers.imaging.reading import opened, select_plane
 
     path, cache = Path(sys.argv[1]), Path(sys.argv[2])
     with opened(path) as f:
-        src = select_source(f, 0, 0)
+        src = select_plane(f, 0, 0)
         read_tile(f, src, 0, 0, 0, cache)
         with open(path, "r+b") as fh:
             fh.truncate(2880 + 4000)  # the header and a few rows stay
@@ -83,13 +83,13 @@ def test_a_file_rewritten_in_place_is_read_again(write_fits, tile):
 
 def test_narrow_and_wide_regions_read_the_same_pixels(tmp_path, cache_dir):
     from workers.imaging import files
-    from workers.imaging.reading import opened, read_level0, select_source
+    from workers.imaging.reading import opened, read_level0, select_plane
 
     data = np.random.default_rng(1).normal(0, 1, (300, 5000)).astype(np.float64)
     path = tmp_path / "wide.fits"
     fits.PrimaryHDU(data).writeto(path)
     with opened(path) as f:
-        src = select_source(f, 0, 0)
+        src = select_plane(f, 0, 0)
         narrow = read_level0(f, src, cache_dir, 10, 266, 4000, 4100)  # row by row
         assert 100 * files.ROW_BY_ROW_RATIO < 5000
         wide = read_level0(f, src, cache_dir, 10, 266, 0, 5000)  # one read
@@ -100,12 +100,12 @@ def test_narrow_and_wide_regions_read_the_same_pixels(tmp_path, cache_dir):
 
 
 def test_cube_planes_are_read_at_their_offset(write_fits, cache_dir):
-    from workers.imaging.reading import opened, read_level0, select_source
+    from workers.imaging.reading import opened, read_level0, select_plane
 
     cube = np.arange(3 * 20 * 30, dtype=np.int32).reshape(3, 20, 30)
     path = write_fits("cube.fits", cube)
     with opened(path) as f:
-        got = read_level0(f, select_source(f, 0, 2), cache_dir, 5, 9, 3, 11)
+        got = read_level0(f, select_plane(f, 0, 2), cache_dir, 5, 9, 3, 11)
     np.testing.assert_array_equal(got, cube[2, 5:9, 3:11])
 
 
