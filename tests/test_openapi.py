@@ -94,7 +94,7 @@ def test_tiles_are_documented_as_binary_with_their_media_types(schema):
 def test_json_responses_are_documented_by_their_models(schema):
     models = schema["components"]["schemas"]
     assert set(models["DescriptionOut"]["required"]) >= {"path", "identity", "hdus", "cuts", "header", "preview"}
-    assert "ccds" not in models["HduOut"]["required"] and "ccd" not in models["PixelOut"]["required"]
+    assert "ccds" not in models["HduInfo"]["required"] and "ccd" not in models["Pixel"]["required"]
     assert set(models["ListingOut"]["required"]) == {"path", "parent", "entries", "truncated"}
 
 

@@ -27,13 +27,12 @@ from apps.imaging.schemas import (
     ColormapQuery,
     DescribeQuery,
     DescriptionOut,
-    PixelOut,
     PixelQuery,
     TileFormat,
     TileQuery,
 )
 from workers.errors import ToyzError
-from workers.imaging import RenderParams, TileAddress, colormap_names, palette
+from workers.imaging import Pixel, RenderParams, TileAddress, colormap_names, palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,7 +80,7 @@ async def describe(request: HttpRequest, query: Query[DescribeQuery]) -> dict[st
     return await _in_pool(request, query.path, lambda image: services.describe_image(image, query.hdu, query.plane))
 
 
-@router.get("/pixel", response={200: PixelOut, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-pixel")
+@router.get("/pixel", response={200: Pixel, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-pixel")
 async def pixel(request: HttpRequest, query: Query[PixelQuery]) -> dict[str, Any]:
     """The value and sky position of the pixel under a point (level-0 pixel units)."""
     return await _in_pool(

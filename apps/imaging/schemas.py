@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from workers.imaging import HduInfo
+
 # Spelled out for the schema; a test checks them against the core's STRETCHES and FORMATS.
 Stretch = Literal["linear", "log", "sqrt", "squared", "asinh", "power", "sinh", "histeq"]
 TileFormat = Literal["png", "jpg", "webp", "raw"]
@@ -66,26 +68,6 @@ class TileQuery(QueryModel):
     inv: bool = Field(False, description="Reverse the colormap.")
 
 
-class HduOut(BaseModel):
-    """One HDU as the client sees it; ``shape`` in numpy order, ``width`` along FITS axis 1."""
-
-    index: int
-    name: str
-    kind: Literal["image", "table", "empty", "other", "mosaic"]
-    shape: list[int]
-    dtype: str | None
-    is_image: bool
-    compressed: bool
-    has_wcs: bool
-    width: int
-    height: int
-    planes: int
-    bands: int
-    levels: int
-    problem: str | None = Field(description="Why this HDU cannot be shown; null when it can.")
-    ccds: int | None = Field(None, description="The mosaic only: how many CCDs it is made of.")
-
-
 class DescriptionOut(BaseModel):
     """What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``."""
 
@@ -93,36 +75,12 @@ class DescriptionOut(BaseModel):
     name: str
     format: Literal["fits", "raster"]
     identity: str = Field(description="Changes whenever the file changes; tile URLs carry it as v.")
-    hdus: list[HduOut]
+    hdus: list[HduInfo]
     hdu: int
     plane: int
     cuts: dict[str, list[float]] = Field(description="(lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.")
     header: list[str] = Field(description="The header cards of hdu, 80 characters each.")
     preview: bool = Field(description="A mosaic whose coarse tiles can be previews until it is pre-rendered.")
-
-
-class CcdOut(BaseModel):
-    """The CCD under a mosaic point and the 0-based pixel (column, row) in it."""
-
-    hdu: int
-    name: str
-    col: int
-    row: int
-
-
-class PixelOut(BaseModel):
-    """The pixel under a point; ``x``, ``y`` as asked, ``col``, ``row`` 0-based."""
-
-    x: float
-    y: float
-    col: int
-    row: int
-    inside: bool
-    value: float | list[float] | None
-    ra: float | None
-    dec: float | None
-    world: str | None = Field(description='"hh:mm:ss.s +dd:mm:ss"')
-    ccd: CcdOut | None = Field(None, description="Mosaics only: null in a gap between CCDs.")
 
 
 class ColormapOut(BaseModel):

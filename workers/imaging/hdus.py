@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Final, Literal, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired
 
 import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
+
+# typing_extensions: pydantic reads these TypedDicts as response schemas only in that form on Python 3.11.
+from typing_extensions import TypedDict
 
 from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
 

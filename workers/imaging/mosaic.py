@@ -22,9 +22,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Final, Literal
 
 import numpy as np
+
+# typing_extensions: pydantic reads these TypedDicts as response schemas only in that form on Python 3.11.
+from typing_extensions import TypedDict
 
 from .cache import plane_dir
 from .hdus import TILE_SIZE, HduInfo, level_count

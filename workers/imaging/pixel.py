@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import NotRequired
 
 import astropy.units as u
 import numpy as np
 from astropy.coordinates import Angle, SkyCoord
 from astropy.wcs.utils import wcs_to_celestial_frame
+
+# typing_extensions: pydantic reads these TypedDicts as response schemas only in that form on Python 3.11.
+from typing_extensions import TypedDict
 
 from workers.errors import ToyzError
 
