@@ -48,3 +48,10 @@ def run_bulk_job(self: Any, job_id: str) -> None:
     # On the last attempt the runner records the error instead of handing it back for a retry.
     final = self.request.retries >= self.max_retries
     execute(job_id, 0, RecordingReporter(), retry_on=() if final else TRANSIENT, worker=self.request.hostname or "")
+
+
+@shared_task(name="toyz.prerender_file")
+def prerender_file(job_id: str) -> None:
+    """The bulk task's name before issue 8: a task an older version queued is handed on, so it still runs
+    after an upgrade (drop this once no deployment can hold such a queue)."""
+    run_bulk_job.apply_async(args=(job_id,), task_id=job_id)

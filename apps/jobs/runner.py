@@ -27,6 +27,11 @@ from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
 
+#: The row's message while a transient error waits for a retry (the error itself is in the log).
+RETRYING = "Retrying after a transient error on the server; it is in the server log."
+#: What users are told of an unexpected failure; the exception's own words stay in the log and the row.
+JOB_FAILED = "The job failed unexpectedly; the error is in the server log. Try again or tell an admin."
+
 PROGRESS_INTERVAL = 0.25  # seconds between progress messages of one job
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 #: The channel-layer message type of a job's progress and result; the consumer's handler is `job_message`.
@@ -175,17 +180,13 @@ def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exce
     except Exception as exc:
         if isinstance(exc, retry_on):
             logger.warning("Job %s (%s) will be retried after: %r", job.pk, job.fn, exc)
-            Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, message=f"retrying after: {exc}"[:500])
+            Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, message=RETRYING)
             raise
         # The traceback stays in the server log; the user gets a sentence, never the trace.
         logger.exception("Job %s (%s) failed", job.pk, job.fn)
         # The row (seen by admins and `toyz_prerender`) keeps the exception's own words.
         _finish(job, Job.Status.ERROR, error_code="job_failed", error_message=f"unexpected error: {exc!r}"[:2000])
-        return error_result(
-            client_id,
-            "job_failed",
-            "The job failed unexpectedly; the error is in the server log. Try again or tell an admin.",
-        )
+        return error_result(client_id, "job_failed", JOB_FAILED)
     if cache.get(cancel_key(str(job.pk))):
         # Cancelled while running without reporting progress: the client was already told.
         _finish(job, Job.Status.CANCELLED)

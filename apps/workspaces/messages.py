@@ -146,7 +146,8 @@ class LayoutMessage(_ClientMessage):
     """The new layout: saved (with the change right) and relayed."""
 
     type: Literal["layout"]
-    tiles: Annotated[Any, WithJsonSchema(_layout.json_schema())]
+    # Checked by clean_layout after the change right, with its own sentences; missing is refused there too.
+    tiles: Annotated[Any, WithJsonSchema(_layout.json_schema())] = None
 
 
 ClientMessage = Annotated[

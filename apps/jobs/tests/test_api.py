@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from typing import Any
 
@@ -121,3 +123,38 @@ def test_a_run_is_shown_only_to_its_owner_and_admins(make_user):
     assert logged_in(root).get(f"/api/jobs/runs/{job.pk}").status_code == 200
     hidden = logged_in(bob).get(f"/api/jobs/runs/{job.pk}")
     assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "not_found"
+
+
+def test_an_unexpected_failure_shows_its_owner_a_sentence_not_the_exception(make_user, monkeypatch):
+
+    def explode(ctx: Any, params: Any) -> dict[str, Any]:
+        raise RuntimeError("secret /srv/internal/db password=hunter2")
+
+    spec = registry.get("files.list")
+    monkeypatch.setitem(registry._REGISTRY, "files.list", dataclasses.replace(spec, func=explode))
+    alice, root = make_user("alice"), make_user("root", admin=True)
+    job_id = logged_in(alice).post("/api/jobs/files.list", {}, content_type="application/json").json()["id"]
+    run = wait_for_run(logged_in(alice), job_id)
+    assert run["error"]["code"] == "job_failed" and "hunter2" not in json.dumps(run)
+    assert "server log" in run["error"]["message"]
+    # An admin reading the run sees what the row keeps.
+    assert "hunter2" in logged_in(root).get(f"/api/jobs/runs/{job_id}").json()["error"]["message"]
+
+
+def test_a_body_over_the_servers_upload_limit_is_too_large_not_an_internal_error(make_user):
+    response = logged_in(make_user("alice")).post(
+        "/api/jobs/files.list", '{"path": "' + "a" * 3_000_000 + '"}', content_type="application/json"
+    )
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_a_user_may_not_queue_jobs_over_http_without_end(make_user, monkeypatch):
+    from apps.jobs import api
+
+    alice = make_user("alice")
+    monkeypatch.setattr(api, "MAX_UNFINISHED_HTTP_JOBS", 2)
+    for _ in range(2):
+        Job.objects.create(user=alice, fn="files.list", params={})
+    response = logged_in(alice).post("/api/jobs/files.list", {}, content_type="application/json")
+    assert response.status_code == 429 and response.json()["error"]["code"] == "too_many_jobs"
+    assert Job.objects.count() == 2

@@ -246,6 +246,13 @@ async def test_a_bad_layout_is_refused_and_nothing_is_saved(connect, workspace):
     assert saved.layout == []
 
 
+async def test_a_layout_without_tiles_is_told_so(connect, workspace):
+    socket = await opened(connect, workspace.owner, workspace)
+    await socket.send_json_to({"type": "layout"})
+    error = (await socket.receive_json_from())["error"]
+    assert error["code"] == "bad_message" and error["message"].startswith("tiles must be a list")
+
+
 async def test_view_events_are_relayed_to_the_others(connect, workspace):
     first = await opened(connect, workspace.owner, workspace)
     second = await opened(connect, workspace.owner, workspace)
