@@ -156,17 +156,28 @@ async def tile(
     params = _render_params(query, fmt)
     # preview=1: the client takes a stand-in for tiles whose levels are not built yet (the
     # coarse levels of a new mosaic); it is marked, never stored, and shown until rebuilt.
+    if_none_match = request.headers.get("If-None-Match")
+
+    def etag_of(identity: str, key: str) -> str:
+        address = f"{identity}|{key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
+        return '"' + hashlib.sha256(address.encode()).hexdigest()[:32] + '"'
+
+    def unchanged(identity: str, key: str) -> bool:
+        # A revalidation whose ETag still holds is answered before anything is read or rendered.
+        return if_none_match is not None and if_none_match == etag_of(identity, key)
+
     found = await _in_pool(
-        request, query.path, lambda image: services.tile(image, where, params, allow_preview=query.preview)
+        request,
+        query.path,
+        lambda image: services.tile(image, where, params, allow_preview=query.preview, unchanged=unchanged),
     )
     data, identity, preview = found.data, found.identity, found.preview
-    address = f"{identity}|{found.key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
-    etag = '"' + hashlib.sha256(address.encode()).hexdigest()[:32] + '"'
+    etag = etag_of(identity, found.key)
     # A URL naming the current version of the file never changes; an old one must be revalidated.
     cache_control = "private, max-age=31536000, immutable" if query.v == identity else "private, no-cache"
     if preview:
         etag, cache_control = '"preview-' + etag[1:], "no-store"
-    elif request.headers.get("If-None-Match") == etag:
+    elif found.not_modified or if_none_match == etag:
         return _tile_response(b"", None, etag, cache_control, status=304)
     if fmt == "raw" and "gzip" in request.headers.get("Accept-Encoding", ""):
         # The browser inflates it itself; the client gets 256×256 float32 values.

@@ -53,13 +53,28 @@ def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict
     return dict(pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR))
 
 
-def tile(image: ResolvedPath, where: TileAddress, params: RenderParams | None, *, allow_preview: bool) -> Tile:
+def tile(
+    image: ResolvedPath,
+    where: TileAddress,
+    params: RenderParams | None,
+    *,
+    allow_preview: bool,
+    unchanged: Callable[[str, str], bool] | None = None,
+) -> Tile:
     """The tile at ``where``, rendered with ``params`` (None: raw values); one call into the core.
 
     ``allow_preview``: the client takes a mosaic preview for a coarse tile whose levels are not
-    built yet (``tile.preview`` says so; it must not be stored).
+    built yet (``tile.preview`` says so; it must not be stored). ``unchanged(identity, key)``:
+    whether the client already holds that tile (then it is neither read nor rendered).
     """
-    return fetch_tile(image.real, where, params, allow_preview=allow_preview, cache_dir=settings.TOYZ_CACHE_DIR)
+    return fetch_tile(
+        image.real,
+        where,
+        params,
+        allow_preview=allow_preview,
+        cache_dir=settings.TOYZ_CACHE_DIR,
+        unchanged=unchanged,
+    )
 
 
 # --- pre-rendering: the core keeps the markers; settings come from here -------------------------

@@ -7,7 +7,7 @@ raises only :class:`~workers.errors.ToyzError` for bad input.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -52,6 +52,8 @@ class Tile:
     preview: bool
     media_type: str
     key: str
+    #: True when the caller already held this tile (``unchanged``): ``data`` is empty.
+    not_modified: bool = False
 
 
 def tile_data(
@@ -98,7 +100,13 @@ def _raw_bytes(data: FloatArray) -> bytes:
 
 
 def fetch_tile(
-    path: Path, where: TileAddress, params: RenderParams | None, *, allow_preview: bool, cache_dir: Path
+    path: Path,
+    where: TileAddress,
+    params: RenderParams | None,
+    *,
+    allow_preview: bool,
+    cache_dir: Path,
+    unchanged: Callable[[str, str], bool] | None = None,
 ) -> Tile:
     """Return one tile of the pyramid, rendered with ``params`` or raw (``params`` None).
 
@@ -119,6 +127,10 @@ def fetch_tile(
         (``preview``) and never stored; otherwise those levels are built first.
     cache_dir : Path
         Root of the pyramid cache.
+    unchanged : callable, optional
+        ``unchanged(identity, key)`` says whether the caller already holds the tile of that file
+        identity and rendering key (an HTTP revalidation): then nothing is read or rendered and
+        the tile comes back empty with ``not_modified``. Never asked for a preview.
 
     Returns
     -------
@@ -137,6 +149,12 @@ def fetch_tile(
     """
     seen = examine(path)
     media_type = RAW_MEDIA_TYPE if params is None else MEDIA_TYPES[params.fmt]
+    known = params is None or params.has_cuts
+    # A tile that could be a preview (a mosaic's) must be looked at first: a preview has an ETag of its own.
+    if known and unchanged is not None and not (allow_preview and where.hdu == MOSAIC_HDU):
+        key = "raw" if params is None else params.key()
+        if unchanged(seen.identity, key):
+            return Tile(b"", seen.identity, False, media_type, key, not_modified=True)
     if params is not None and params.has_cuts:
         found = _stored(seen, path, where, params, cache_dir)
         if found is not None:
@@ -162,6 +180,8 @@ def fetch_tile(
             return Tile(_raw_bytes(data), seen.identity, preview, media_type, "raw")
         if not params.has_cuts:
             params = params.with_default_cuts(plane_stats(f, src, cache_dir)[0]["zscale"])
+            if unchanged is not None and not preview and unchanged(seen.identity, params.key()):
+                return Tile(b"", seen.identity, False, media_type, params.key(), not_modified=True)
         cached = tile_path(src.folder(cache_dir), params.key(), where.level, where.x, where.y, params.fmt)
         try:
             return Tile(cached.read_bytes(), seen.identity, False, media_type, params.key())

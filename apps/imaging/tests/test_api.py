@@ -275,3 +275,22 @@ def test_the_query_models_offer_exactly_the_cores_stretches_and_formats():
 
     assert get_args(Stretch) == STRETCHES
     assert get_args(TileFormat) == (*FORMATS, "raw")
+
+
+@pytest.mark.parametrize("limits", [True, False])
+def test_a_revalidation_that_still_holds_reads_and_renders_nothing(alice_client, sample_fits, monkeypatch, limits):
+    from workers.imaging import tiles
+
+    sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    url = tile_url(description, v="old") if limits else "/tiles/0/0/0.png?path=home/alice/m13.fits&v=old"
+    first = alice_client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    calls: list[str] = []
+    for name in ("tile_data", "render"):
+        real = getattr(tiles, name)
+        monkeypatch.setattr(tiles, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    again = alice_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"] and calls == []
+    # A stale ETag still gets the tile.
+    assert alice_client.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200 and calls
