@@ -44,6 +44,11 @@ function namedByDefs(schema) {
     for (const [key, value] of Object.entries(node)) {
       if (key !== "title") copy[key] = strip(value);
     }
+    // A tuple (pydantic writes draft 2020-12's prefixItems) in the draft-07 form the tool reads.
+    if (copy.prefixItems) {
+      copy.items = copy.prefixItems;
+      delete copy.prefixItems;
+    }
     return copy;
   };
   const { $defs = {}, client, server } = strip(schema);

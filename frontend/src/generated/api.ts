@@ -248,7 +248,7 @@ export interface components {
        * @description (lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.
        */
       cuts: {
-        [key: string]: number[];
+        [key: string]: [number, number];
       };
       /**
        * Format

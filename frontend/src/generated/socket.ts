@@ -230,7 +230,11 @@ export interface DescriptionOut {
    * (lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.
    */
   cuts: {
-    [k: string]: number[];
+    /**
+     * @minItems 2
+     * @maxItems 2
+     */
+    [k: string]: [number, number];
   };
   format: "fits" | "raster";
   hdu: number;
