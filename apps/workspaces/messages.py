@@ -237,8 +237,8 @@ def socket_schema() -> dict[str, Any]:
     server: list[type[BaseModel]] = [Progress, OkResult, ErrorResult, ErrorMessage, *events.EVENT_KINDS]
     jobs = registry.specs()
     # Parameters are what a client sends (validation), results what it receives (serialization).
-    inputs = [*client, Tile, *(spec.params for spec in jobs)]
-    outputs = [*server, *(spec.result for spec in jobs if spec.result is not None)]
+    inputs: list[type[BaseModel]] = [*client, Tile, *(spec.params for spec in jobs)]
+    outputs: list[type[BaseModel]] = [*server, *(spec.result for spec in jobs if spec.result is not None)]
     keys, schema = models_json_schema(
         [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
         ref_template="#/$defs/{model}",
