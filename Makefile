@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: fpack bench-decam run test install install-dev frontend frontend-unit chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
+.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -20,7 +20,7 @@ run: install frontend
 	@echo "Toyz is at http://$(TOYZ_HOST):$(TOYZ_PORT)/"
 	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log --lifespan off --no-server-header
 
-test: install-dev frontend chromium lint typecheck django-checks pytest
+test: install-dev types-check frontend chromium lint typecheck django-checks pytest
 
 install: $(STAMPS)/runtime
 install-dev: $(STAMPS)/dev
@@ -49,6 +49,20 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# The front end's types come from the server's schemas: write the schemas, then generate the types.
+types: $(STAMPS)/dev $(STAMPS)/npm
+	$(BIN)/python manage.py toyz_schema --out frontend/schema
+	cd frontend && npm run gen:types
+
+# Fails when the committed schemas or generated types differ from what the server gives now.
+types-check: $(STAMPS)/dev $(STAMPS)/npm
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python manage.py toyz_schema --out "$$tmp" >/dev/null && \
+	stale=0 && \
+	{ diff -rq "$$tmp" frontend/schema || stale=1; } && \
+	{ (cd frontend && npm run --silent check:types-fresh) || stale=1; } && \
+	if [ $$stale = 1 ]; then echo 'the generated types are stale: run `make types` and commit' >&2; exit 1; fi
 
 lint:
 	$(BIN)/ruff format --check .

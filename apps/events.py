@@ -64,7 +64,8 @@ class Event(BaseModel):
     """A server → client event. Subclasses add ``event: Literal["<kind>"] = "<kind>"`` and their fields,
     and register with `event_kind` so that the socket's JSON Schema lists them."""
 
-    model_config = ConfigDict(frozen=True)
+    # Defaults such as ``type`` and ``event`` are always sent: the schema says so, and the client narrows on them.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     type: Literal["event"] = "event"
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from apps.files.api import ListingOut
 from apps.files.services import ListPath, list_folder
 from apps.jobs.services import JobContext, JobParams, register
 
@@ -14,6 +15,6 @@ class ListParams(JobParams):
     path: ListPath = Field(default="", validate_default=True, description="The folder; the data root by default.")
 
 
-@register("files.list", "List a folder.", params=ListParams)
+@register("files.list", "List a folder.", params=ListParams, result=ListingOut)
 def files_list(ctx: JobContext, params: ListParams) -> dict[str, Any]:
     return dict(list_folder(ctx.user, params.path))

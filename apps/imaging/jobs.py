@@ -6,15 +6,23 @@ import logging
 from typing import Any, Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
-from pydantic import Field
+from pydantic import BaseModel, Field, RootModel
 
 from apps import events
 from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
+from apps.imaging.schemas import DescriptionOut
 from apps.jobs.services import Coordinate, Flag, Hdu, JobContext, JobParams, OptionalHdu, Plane, register
 from workers.errors import JobCancelled, ToyzError
+from workers.imaging import Pixel
 
 logger = logging.getLogger(__name__)
+
+
+class PixelResult(RootModel[Pixel]):
+    """What imaging.pixel returns: the core's Pixel, as the socket's schema names it."""
+
+
 MAX_LISTED_FAILURES = 100
 
 
@@ -51,10 +59,40 @@ class FolderParams(JobParams):
     recursive: Flag = Field(default=False, description="Include the images in subfolders.")
 
 
+class PrerenderResult(BaseModel):
+    """What pre-rendering one file did: its HDUs (-1 for the mosaic), their largest level count, the tile count."""
+
+    path: str
+    hdus: list[int]
+    levels: int
+    tiles: int
+    skipped: bool = Field(description="The pyramid was complete already: nothing was built.")
+
+
+class PrerenderFailure(BaseModel):
+    """A file of a folder that could not be pre-rendered, and why."""
+
+    path: str
+    code: str
+    message: str
+
+
+class PrerenderFolderResult(BaseModel):
+    """What pre-rendering a folder did, file by file; at most 100 failures are listed."""
+
+    path: str
+    files: int
+    built: int
+    skipped: int
+    failed: int
+    failures: list[PrerenderFailure]
+
+
 @register(
     "imaging.describe",
     "Describe an image file: its HDUs, default cut levels and header.",
     params=ImageParams,
+    result=DescriptionOut,
 )
 def describe(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     return services.describe_image(params.path, params.hdu, params.plane)
@@ -64,6 +102,7 @@ def describe(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     "imaging.pixel",
     "The value and world coordinates of the pixel under (x, y).",
     params=PixelParams,
+    result=PixelResult,
 )
 def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)
@@ -73,6 +112,7 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     "imaging.prerender",
     "Build and cache an image's whole tile pyramid.",
     params=ImageParams,
+    result=PrerenderResult,
     heavy=True,
 )
 def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
@@ -87,6 +127,7 @@ def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     "imaging.prerender_folder",
     "Build and cache the pyramids of every image in a folder, one file after the other.",
     params=FolderParams,
+    result=PrerenderFolderResult,
     heavy=True,
 )
 def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:

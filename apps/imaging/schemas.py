@@ -78,7 +78,9 @@ class DescriptionOut(BaseModel):
     hdus: list[HduInfo]
     hdu: int
     plane: int
-    cuts: dict[str, list[float]] = Field(description="(lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.")
+    cuts: dict[str, tuple[float, float]] = Field(
+        description="(lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95."
+    )
     header: list[str] = Field(description="The header cards of hdu, 80 characters each.")
     preview: bool = Field(description="A mosaic whose coarse tiles can be previews until it is pre-rendered.")
 

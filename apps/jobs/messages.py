@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Defaults such as ``type`` are always sent: the schema says so, and the client narrows on them.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     def wire(self) -> dict[str, Any]:
         """The message as JSON-able data, as it goes over the socket."""

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
+
 from apps.accounts.services import User, is_active_user
 from apps.jobs.params import JobParams, NoParams, validate_params
 from workers.errors import ToyzError
@@ -45,6 +47,8 @@ class JobSpec:
     func: JobFunction
     params: type[JobParams] = NoParams
     heavy: bool = False  # long work (pyramids): its own pool, and it outlives the socket that asked
+    # The shape of the returned dict, for the socket's schema (the client's types); not checked at run time.
+    result: type[BaseModel] | None = None
 
     def params_schema(self) -> dict[str, Any]:
         """The JSON Schema of the parameters (what `GET /api/jobs` publishes)."""
@@ -55,14 +59,15 @@ _REGISTRY: dict[str, JobSpec] = {}
 
 
 def register(
-    name: str, description: str, *, params: type[P], heavy: bool = False
+    name: str, description: str, *, params: type[P], result: type[BaseModel] | None = None, heavy: bool = False
 ) -> Callable[[Callable[[JobContext, P], dict[str, Any]]], Callable[[JobContext, P], dict[str, Any]]]:
-    """Register a job function under `name` (``"module.function"``) with its parameters' model."""
+    """Register a job function under `name` (``"module.function"``) with its parameters' model and,
+    for the socket's schema, the model its result follows."""
 
     def decorator(func: Callable[[JobContext, P], dict[str, Any]]) -> Callable[[JobContext, P], dict[str, Any]]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise RuntimeError(f"Job function {name!r} is registered twice.")
-        _REGISTRY[name] = JobSpec(name, description, func, params, heavy)
+        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result)
         return func
 
     return decorator
@@ -77,6 +82,11 @@ def get(name: object) -> JobSpec:
 
 def names() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def specs() -> list[JobSpec]:
+    """Every registered job function, by name."""
+    return [_REGISTRY[name] for name in names()]
 
 
 def can_run(user: User, spec: JobSpec) -> bool:

@@ -40,7 +40,7 @@ from apps.jobs.params import (
     Text,
     Whole,
 )
-from apps.jobs.registry import JobContext, JobSpec, register
+from apps.jobs.registry import JobContext, JobSpec, register, specs
 from apps.jobs.runner import execute, reporter_for, request_cancel
 
 # What other apps use of this one: registering job functions and their parameter types, starting
@@ -70,6 +70,7 @@ __all__ = [
     "is_heavy",
     "progress_message",
     "register",
+    "specs",
     "submit",
 ]
 

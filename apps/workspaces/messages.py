@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.json_schema import models_json_schema
 
 from apps import events
-from apps.jobs.services import ErrorMessage, ErrorResult, OkResult, Progress
+from apps.jobs.services import ErrorMessage, ErrorResult, OkResult, Progress, specs
 from workers.errors import ToyzError
 
 MAX_CLIENT_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly
@@ -65,6 +65,8 @@ class Tile(BaseModel):
 
 Layout = Annotated[list[Tile], Field(max_length=MAX_TILES)]
 _layout = TypeAdapter(Layout)
+#: A layout in the socket's schema: `Tile` is one of its ``$defs`` (socket_schema lists it).
+_LAYOUT_SCHEMA = WithJsonSchema({"type": "array", "maxItems": MAX_TILES, "items": {"$ref": "#/$defs/Tile"}})
 
 # The sentences a client gets for a bad layout, by the field at fault.
 _LAYOUT_ERRORS = {
@@ -147,7 +149,7 @@ class LayoutMessage(_ClientMessage):
 
     type: Literal["layout"]
     # Checked by clean_layout after the change right, with its own sentences; missing is refused there too.
-    tiles: Annotated[Any, WithJsonSchema(_layout.json_schema())] = None
+    tiles: Annotated[Any, _LAYOUT_SCHEMA] = None
 
 
 ClientMessage = Annotated[
@@ -186,7 +188,8 @@ class WorkspaceOpened(events.Event):
 
     event: Literal["workspace"] = "workspace"
     name: str
-    tiles: list[dict[str, Any]]
+    # Stored layouts were cleaned when saved: they go out as they are.
+    tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA]
     may_change: bool
 
 
@@ -216,30 +219,76 @@ class LayoutEvent(_RelayedEvent):
     """Another client saved the layout."""
 
     event: Literal["layout"] = "layout"
-    tiles: list[dict[str, Any]]
+    tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA]
 
 
 RELAYED_EVENTS: dict[str, type[_RelayedEvent]] = {"view": ViewEvent, "selection": SelectionEvent}
 
 
 def socket_schema() -> dict[str, Any]:
-    """The JSON Schema of every socket message: ``{"$defs", "client": {"oneOf"}, "server": {"oneOf"}}``.
+    """The JSON Schema of every socket message and job function.
 
-    Event kinds registered with `apps.events.event_kind` are included, so call it once the apps are loaded.
+    ``{"$defs", "client": {"oneOf"}, "server": {"oneOf"}}``; ``$defs`` also holds the layout's `Tile`,
+    each job function's parameters and result models, and ``JobFunctions``: every job function by
+    name, with ``params`` and ``result`` (``{"type": "object"}`` where a function declares no result
+    model). Event kinds and job functions register when their apps load: call it after that.
     """
     client = list(_CLIENT_TYPES.values())
     server: list[type[BaseModel]] = [Progress, OkResult, ErrorResult, ErrorMessage, *events.EVENT_KINDS]
+    jobs = specs()
+    # Parameters are what a client sends (validation), results what it receives (serialization).
+    inputs: list[type[BaseModel]] = [*client, Tile, *(spec.params for spec in jobs)]
+    outputs: list[type[BaseModel]] = [*server, *(spec.result for spec in jobs if spec.result is not None)]
     keys, schema = models_json_schema(
-        [(model, "validation") for model in client] + [(model, "serialization") for model in server],
+        [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
         ref_template="#/$defs/{model}",
     )
+    defs = dict(schema.get("$defs", {}))
+    defs["JobFunctions"] = {
+        "title": "JobFunctions",
+        "description": "Every job function by name: the parameters it takes and the result it returns.",
+        "type": "object",
+        "properties": {
+            spec.name: {
+                "type": "object",
+                "description": spec.description,
+                "properties": {
+                    "params": keys[(spec.params, "validation")],
+                    "result": {"type": "object"} if spec.result is None else keys[(spec.result, "serialization")],
+                },
+                "required": ["params", "result"],
+                "additionalProperties": False,
+            }
+            for spec in jobs
+        },
+        "required": [spec.name for spec in jobs],
+        "additionalProperties": False,
+    }
 
     def refs(models: list[type[BaseModel]], mode: Literal["validation", "serialization"]) -> list[Any]:
         return [keys[(model, mode)] for model in models]
 
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$defs": schema.get("$defs", {}),
-        "client": {"oneOf": refs(list(client), "validation")},
-        "server": {"oneOf": refs(server, "serialization")},
-    }
+    roots = {"client": {"oneOf": refs(list(client), "validation")}, "server": {"oneOf": refs(server, "serialization")}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": _reachable(defs, roots), **roots}
+
+
+def _reachable(defs: dict[str, Any], roots: dict[str, Any]) -> dict[str, Any]:
+    """The ``$defs`` that the roots, ``Tile`` or ``JobFunctions`` refer to, directly or not.
+
+    Pydantic also lists the dataclass behind a path parameter (`ResolvedPath`) whose schema the
+    parameter replaces: no message carries it, so the client gets no type for it.
+    """
+    seen: set[str] = set()
+    todo: list[Any] = [roots, defs["Tile"], defs["JobFunctions"]]
+    seen.update({"Tile", "JobFunctions"})
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/") and ref[8:] not in seen:
+                seen.add(ref[8:])
+                todo.append(defs[ref[8:]])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return {name: schema for name, schema in defs.items() if name in seen}

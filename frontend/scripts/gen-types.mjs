@@ -31,9 +31,10 @@ async function readJson(name) {
 
 /**
  * The socket schema reshaped for json-schema-to-typescript: every `$defs` entry becomes a named
- * type (the root's union too, as `SocketMessage`), reachable from one root interface that lists
- * them all, since the tool writes only what the root reaches. Only `$defs` entries keep a title:
- * pydantic titles every field too ("Id", "Type"), and the tool would make a named type of each.
+ * type, and so do the root's two unions (`client` as `ClientMessage`, `server` as `ServerMessage`),
+ * reachable from one root interface that lists them all, since the tool writes only what the root
+ * reaches. Only `$defs` entries keep a title: pydantic titles every field too ("Id", "Type"), and
+ * the tool would make a named type of each.
  */
 function namedByDefs(schema) {
   const strip = (node) => {
@@ -43,13 +44,18 @@ function namedByDefs(schema) {
     for (const [key, value] of Object.entries(node)) {
       if (key !== "title") copy[key] = strip(value);
     }
+    // A tuple (pydantic writes draft 2020-12's prefixItems) in the draft-07 form the tool reads.
+    if (copy.prefixItems) {
+      copy.items = copy.prefixItems;
+      delete copy.prefixItems;
+    }
     return copy;
   };
-  const { $defs = {}, ...root } = strip(schema);
-  // The root becomes one of the definitions: its dialect keyword belongs to the document.
-  delete root.$schema;
-  const rootName = schema.title ?? "SocketMessage";
-  const defs = { [rootName]: { ...root, title: rootName } };
+  const { $defs = {}, client, server } = strip(schema);
+  const defs = {
+    ClientMessage: { ...client, title: "ClientMessage" },
+    ServerMessage: { ...server, title: "ServerMessage" },
+  };
   for (const [name, def] of Object.entries($defs)) defs[name] = { ...def, title: name };
   const names = Object.keys(defs);
   return {

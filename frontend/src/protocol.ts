@@ -1,34 +1,30 @@
 // The shapes shared with the server, taken from the types generated from its schemas
-// (src/generated/, `npm run gen:types`): nothing here is written out by hand again. What stays
-// here is what a schema cannot give: names for unions, the job table, constants, type guards.
+// (src/generated/, `make types`): nothing the server defines is written out by hand. What stays
+// here is what a schema cannot give: the client's names, unions, constants, type guards, and the
+// image viewer's state, which the server stores without looking inside.
 import type { components } from "./generated/api";
 import type {
   ClientMessage,
   ErrorBody,
-  FilesListParams,
-  ImagingDescribeParams,
-  ImagingPixelParams,
-  ImagingPrerenderFolderParams,
-  ImagingPrerenderParams,
-  PrerenderFolderResult,
-  PrerenderResult,
+  JobFunctions,
   ServerMessage,
+  Tile,
 } from "./generated/socket";
 
 // ---------------------------------------------------------------------------------------------
-// REST shapes (frontend/schema/openapi.json)
+// REST shapes (frontend/schema/openapi.json; django-ninja's response models end in "Out")
 
 type Schemas = components["schemas"];
 
 export type HduInfo = Schemas["HduInfo"];
 /** "mosaic": the whole focal plane of an MEF (index -1), its CCDs placed by DETSEC/DATASEC. */
 export type HduKind = HduInfo["kind"];
-export type Description = Schemas["Description"];
+export type Description = Schemas["DescriptionOut"];
 export type Pixel = Schemas["Pixel"];
-export type Listing = Schemas["Listing"];
-export type Entry = Schemas["Entry"];
+export type Listing = Schemas["ListingOut"];
+export type Entry = Schemas["EntryOut"];
 /** Body of every 4xx answer of the REST and tile endpoints. */
-export type HttpErrorBody = Schemas["ErrorResponse"];
+export type HttpErrorBody = Schemas["ErrorOut"];
 
 /** The HDU index of the focal-plane mosaic in describe, pyramid tile and job parameters. */
 export const MOSAIC_HDU = -1;
@@ -39,16 +35,15 @@ export const MOSAIC_HDU = -1;
 export type {
   ClientMessage,
   ErrorBody,
-  ImageTileState,
+  JobFunctions,
   JobRequest,
   LayoutEvent,
-  LayoutTile,
   PrerenderFolderResult,
   PrerenderResult,
-  ProgressMessage,
   ServerMessage,
-  WorkspaceEvent,
 } from "./generated/socket";
+export type { Progress as ProgressMessage } from "./generated/socket";
+export type { WorkspaceOpened as WorkspaceEvent } from "./generated/socket";
 
 /** The workspace events a client sends (relayed to the workspace's other clients). */
 export type ClientEvent = Exclude<ClientMessage, { type: "job" | "cancel" }>;
@@ -58,19 +53,34 @@ export type ServerEvent = Extract<ServerMessage, { type: "event" }>;
 export type ServerEventName = ServerEvent["event"];
 export type ServerEventOf<N extends ServerEventName> = Extract<ServerEvent, { event: N }>;
 
-/** The job functions the front end calls, their parameters and results. */
-export interface JobFunctions {
-  "files.list": { params: FilesListParams; result: Listing };
-  "imaging.describe": { params: ImagingDescribeParams; result: Description };
-  "imaging.pixel": { params: ImagingPixelParams; result: Pixel };
-  "imaging.prerender": { params: ImagingPrerenderParams; result: PrerenderResult };
-  "imaging.prerender_folder": {
-    params: ImagingPrerenderFolderParams;
-    result: PrerenderFolderResult;
-  };
-}
-
+/** The job functions the server registers (its `JobFunctions` table), by name. */
 export type JobName = keyof JobFunctions;
+
+// ---------------------------------------------------------------------------------------------
+// The image viewer's own state: the server stores a tile's state as an opaque object (under
+// 64 KB), so its shape belongs to the client and is written here, not generated.
+
+/** Persistent state of an image viewer tile: enough to reopen the same picture. */
+// A type, not an interface: it must fit the server's `{ [k: string]: unknown }`.
+export type ImageTileState = {
+  path?: string;
+  hdu?: number;
+  plane?: number;
+  stretch?: string;
+  limits?: string;
+  lo?: number;
+  hi?: number;
+  cmap?: string;
+  invert?: boolean;
+  contrast?: number;
+  bias?: number;
+  clientRender?: boolean;
+  center?: [number, number];
+  resolution?: number;
+};
+
+/** A tile of the layout (the server's `Tile`) holding an image viewer, the only kind so far. */
+export type LayoutTile = Omit<Tile, "kind" | "state"> & { kind: "image"; state: ImageTileState };
 
 // ---------------------------------------------------------------------------------------------
 // Type guards

@@ -289,15 +289,9 @@ export class WorkspaceSocket {
         break;
       }
       case "error": {
-        const id = message.id;
-        const job = typeof id === "number" ? this.pending.get(id) : undefined;
-        if (job && typeof id === "number") {
-          this.pending.delete(id);
-          job.reject(JobError.from(message.error));
-        } else {
-          console.warn("toyz: server error", message.error);
-          for (const handler of this.errorHandlers) handler(message.error);
-        }
+        // Never about a job (a job's errors come as its result): the page shows it.
+        console.warn("toyz: server error", message.error);
+        for (const handler of this.errorHandlers) handler(message.error);
         break;
       }
       case "event": {

@@ -8,42 +8,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List a folder */
-    get: operations["files_list"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/imaging/describe": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Describe an image file */
-    get: operations["imaging_describe"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/imaging/pixel": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The pixel under (x, y) */
-    get: operations["imaging_pixel"];
+    /**
+     * Listing
+     * @description List a folder the user may list.
+     */
+    get: operations["apps_files_api_listing"];
     put?: never;
     post?: never;
     delete?: never;
@@ -59,8 +28,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A colormap's colours */
-    get: operations["imaging_colormap"];
+    /**
+     * Colormap
+     * @description The 255 colours of a colormap (for colorbars and client-side rendering).
+     */
+    get: operations["apps_imaging_api_colormap"];
     put?: never;
     post?: never;
     delete?: never;
@@ -76,8 +48,122 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The colormap names */
-    get: operations["imaging_colormaps"];
+    /**
+     * Colormaps
+     * @description The names of the colormaps (any of them reversed with ``inv``).
+     */
+    get: operations["apps_imaging_api_colormaps"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/describe": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Describe
+     * @description Describe an image file: its HDUs, the chosen HDU's header and default cuts, its identity.
+     */
+    get: operations["apps_imaging_api_describe"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/pixel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Pixel
+     * @description The value and sky position of the pixel under a point (level-0 pixel units).
+     */
+    get: operations["apps_imaging_api_pixel"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/jobs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The job functions you may run */
+    get: operations["apps_jobs_api_list_functions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/jobs/runs/{job_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A job's status, progress and outcome */
+    get: operations["apps_jobs_api_run"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/jobs/{fn}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a job */
+    post: operations["apps_jobs_api_start"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tiles/{level}/{x}/{y}.{fmt}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tile
+     * @description A pyramid tile: level 0 is full resolution, each next level binned 2×2; y counts from the bottom.
+     */
+    get: operations["apps_imaging_api_tile"];
     put?: never;
     post?: never;
     delete?: never;
@@ -90,95 +176,402 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** ErrorBody */
-    ErrorBody: {
-      code: string;
-      message: string;
-    };
-    /** ErrorResponse */
-    ErrorResponse: {
-      error: components["schemas"]["ErrorBody"];
-    };
-    /** Entry */
-    Entry: {
-      name: string;
-      path: string;
-      /** @enum {string} */
-      kind: "dir" | "file";
-      size: number;
-      mtime: number;
-      openable: boolean;
-    };
-    /** Listing */
-    Listing: {
-      path: string;
-      parent: string | null;
-      entries: components["schemas"]["Entry"][];
-      truncated: boolean;
-    };
-    /** HduInfo */
-    HduInfo: {
-      index: number;
-      name: string;
-      /** @enum {string} */
-      kind: "image" | "table" | "empty" | "other" | "mosaic";
-      shape: number[];
-      dtype: string | null;
-      is_image: boolean;
-      compressed: boolean;
-      has_wcs: boolean;
-      width: number;
-      height: number;
-      planes: number;
-      bands: number;
-      levels: number;
-      problem: string | null;
-      ccds?: number;
-    };
-    /** Description */
-    Description: {
-      path: string;
-      name: string;
-      /** @enum {string} */
-      format: "fits" | "raster";
-      identity: string;
-      hdus: components["schemas"]["HduInfo"][];
+    /**
+     * CcdRef
+     * @description Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
+     */
+    CcdRef: {
+      /** Col */
+      col: number;
+      /** Hdu */
       hdu: number;
+      /** Name */
+      name: string;
+      /** Row */
+      row: number;
+    };
+    /** ColormapNamesOut */
+    ColormapNamesOut: {
+      /** Names */
+      names: string[];
+    };
+    /**
+     * ColormapOut
+     * @description The 255 RGB colours (0-255) of a colormap, for colorbars and client-side rendering.
+     */
+    ColormapOut: {
+      /** Colors */
+      colors: number[][];
+      /** Name */
+      name: string;
+    };
+    /** ColormapQuery */
+    ColormapQuery: {
+      /**
+       * Inv
+       * @description Reverse the colormap.
+       * @default false
+       */
+      inv: boolean;
+      /**
+       * Name
+       * @default gray
+       */
+      name: string;
+    };
+    /** DescribeQuery */
+    DescribeQuery: {
+      /**
+       * Hdu
+       * @description The HDU to describe (-1: the mosaic); by default the first image.
+       */
+      hdu?: number | null;
+      /**
+       * Path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
       plane: number;
+    };
+    /**
+     * DescriptionOut
+     * @description What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
+     */
+    DescriptionOut: {
+      /**
+       * Cuts
+       * @description (lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.
+       */
       cuts: {
         [key: string]: [number, number];
       };
+      /**
+       * Format
+       * @enum {string}
+       */
+      format: "fits" | "raster";
+      /** Hdu */
+      hdu: number;
+      /** Hdus */
+      hdus: components["schemas"]["HduInfo"][];
+      /**
+       * Header
+       * @description The header cards of hdu, 80 characters each.
+       */
       header: string[];
+      /**
+       * Identity
+       * @description Changes whenever the file changes; tile URLs carry it as v.
+       */
+      identity: string;
+      /** Name */
+      name: string;
+      /** Path */
+      path: string;
+      /** Plane */
+      plane: number;
+      /**
+       * Preview
+       * @description A mosaic whose coarse tiles can be previews until it is pre-rendered.
+       */
       preview: boolean;
     };
-    /** CcdRef */
-    CcdRef: {
-      hdu: number;
+    /**
+     * EntryOut
+     * @description One file or folder of a listing; ``mtime`` in seconds since the epoch, ``size`` 0 for folders.
+     */
+    EntryOut: {
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "dir" | "file";
+      /** Mtime */
+      mtime: number;
+      /** Name */
       name: string;
-      col: number;
-      row: number;
+      /** Openable */
+      openable: boolean;
+      /** Path */
+      path: string;
+      /** Size */
+      size: number;
     };
-    /** Pixel */
+    /**
+     * ErrorBody
+     * @description What went wrong: a code for programs and a sentence for people.
+     */
+    ErrorBody: {
+      /** Code */
+      code: string;
+      /** Message */
+      message: string;
+    };
+    /**
+     * ErrorOut
+     * @description The body of every JSON error of the site.
+     */
+    ErrorOut: {
+      error: components["schemas"]["ErrorBody"];
+    };
+    /**
+     * HduInfo
+     * @description One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
+     *
+     *     ``shape`` is in numpy order (slowest axis first, as astropy's ``hdu.shape``); ``width`` is
+     *     the length of FITS axis 1, ``height`` of axis 2, ``planes`` the product of the others. The
+     *     focal-plane mosaic is listed with ``index`` -1, ``kind`` ``"mosaic"`` and ``ccds``.
+     */
+    HduInfo: {
+      /** Bands */
+      bands: number;
+      /** Ccds */
+      ccds?: number;
+      /** Compressed */
+      compressed: boolean;
+      /** Dtype */
+      dtype: string | null;
+      /** Has Wcs */
+      has_wcs: boolean;
+      /** Height */
+      height: number;
+      /** Index */
+      index: number;
+      /** Is Image */
+      is_image: boolean;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "image" | "table" | "empty" | "other" | "mosaic";
+      /** Levels */
+      levels: number;
+      /** Name */
+      name: string;
+      /** Planes */
+      planes: number;
+      /** Problem */
+      problem: string | null;
+      /** Shape */
+      shape: number[];
+      /** Width */
+      width: number;
+    };
+    /** JobErrorOut */
+    JobErrorOut: {
+      /** Code */
+      code: string;
+      /** Message */
+      message: string;
+    };
+    /**
+     * JobFunctionOut
+     * @description A job function the user may run.
+     */
+    JobFunctionOut: {
+      /** Description */
+      description: string;
+      /** Heavy */
+      heavy: boolean;
+      /** Name */
+      name: string;
+      /** Params */
+      params: {
+        [key: string]: unknown;
+      };
+    };
+    /**
+     * JobRunOut
+     * @description A job's status, progress, and its result or error once it has finished.
+     */
+    JobRunOut: {
+      /**
+       * Created
+       * Format: date-time
+       */
+      created: string;
+      /** Done */
+      done: number;
+      error: components["schemas"]["JobErrorOut"] | null;
+      /** Finished */
+      finished: string | null;
+      /** Fn */
+      fn: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Message */
+      message: string;
+      /** Result */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /** Started */
+      started: string | null;
+      /** Status */
+      status: string;
+      /** Total */
+      total: number;
+    };
+    /**
+     * JobStartedOut
+     * @description A job that was accepted: poll `/api/jobs/runs/{id}` for its outcome.
+     */
+    JobStartedOut: {
+      /** Fn */
+      fn: string;
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Status */
+      status: string;
+    };
+    /** ListQuery */
+    ListQuery: {
+      /**
+       * Path
+       * @default
+       */
+      path: string;
+    };
+    /**
+     * ListingOut
+     * @description A folder: folders first, then files, by name; ``parent`` is None at the data root.
+     */
+    ListingOut: {
+      /** Entries */
+      entries: components["schemas"]["EntryOut"][];
+      /** Parent */
+      parent: string | null;
+      /** Path */
+      path: string;
+      /** Truncated */
+      truncated: boolean;
+    };
+    /**
+     * Pixel
+     * @description One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
+     *
+     *     ``ccd`` is there for the mosaic only: the HDU and its pixel under the cursor, None in gaps.
+     */
     Pixel: {
-      x: number;
-      y: number;
-      col: number;
-      row: number;
-      inside: boolean;
-      value: number | number[] | null;
-      ra: number | null;
-      dec: number | null;
-      world: string | null;
       ccd?: components["schemas"]["CcdRef"] | null;
+      /** Col */
+      col: number;
+      /** Dec */
+      dec: number | null;
+      /** Inside */
+      inside: boolean;
+      /** Ra */
+      ra: number | null;
+      /** Row */
+      row: number;
+      /** Value */
+      value: number | number[] | null;
+      /** World */
+      world: string | null;
+      /** X */
+      x: number;
+      /** Y */
+      y: number;
     };
-    /** Colormap */
-    Colormap: {
-      name: string;
-      colors: number[][];
+    /** PixelQuery */
+    PixelQuery: {
+      /**
+       * Hdu
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @default 0
+       */
+      plane: number;
+      /**
+       * X
+       * @description Level-0 pixel units, 0 at the left edge.
+       */
+      x: number;
+      /**
+       * Y
+       * @description Level-0 pixel units, 0 at the bottom edge.
+       */
+      y: number;
     };
-    /** ColormapNames */
-    ColormapNames: {
-      names: string[];
+    /**
+     * TileQuery
+     * @description Which image a pyramid tile is of, and how to render it (ignored for ``raw`` tiles).
+     */
+    TileQuery: {
+      /**
+       * Cmap
+       * @description A matplotlib colormap name.
+       * @default gray
+       */
+      cmap: string;
+      /**
+       * Hdu
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Hi
+       * @description Pixel value at the top of the colormap; zscale by default.
+       */
+      hi?: number | null;
+      /**
+       * Inv
+       * @description Reverse the colormap.
+       * @default false
+       */
+      inv: boolean;
+      /**
+       * Lo
+       * @description Pixel value at the bottom of the colormap; zscale by default.
+       */
+      lo?: number | null;
+      /**
+       * Path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Preview
+       * @description Accept a preview of a mosaic level not built yet.
+       * @default false
+       */
+      preview: boolean;
+      /**
+       * Stretch
+       * @default linear
+       * @enum {string}
+       */
+      stretch: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
+      /**
+       * V
+       * @description The file's identity: a URL naming the current one is cached for good.
+       * @default
+       */
+      v: string;
     };
   };
   responses: never;
@@ -189,7 +582,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  files_list: {
+  apps_files_api_listing: {
     parameters: {
       query?: {
         path?: string;
@@ -206,16 +599,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Listing"];
+          "application/json": components["schemas"]["ListingOut"];
         };
       };
-      /** @description Bad request */
+      /** @description Bad Request */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Forbidden */
@@ -224,25 +626,305 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
-      /** @description Not found */
+      /** @description Not Found */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
     };
   };
-  imaging_describe: {
+  apps_imaging_api_colormap: {
     parameters: {
-      query: {
-        path: string;
+      query?: {
+        name?: string;
+        /** @description Reverse the colormap. */
+        inv?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ColormapOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_colormaps: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ColormapNamesOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_describe: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The HDU to describe (-1: the mosaic); by default the first image. */
         hdu?: number | null;
+        /** @description The plane of a cube, 0-based. */
         plane?: number;
       };
       header?: never;
@@ -257,16 +939,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Description"];
+          "application/json": components["schemas"]["DescriptionOut"];
         };
       };
-      /** @description Bad request */
+      /** @description Bad Request */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Forbidden */
@@ -275,27 +966,83 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
-      /** @description Not found */
+      /** @description Not Found */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
     };
   };
-  imaging_pixel: {
+  apps_imaging_api_pixel: {
     parameters: {
       query: {
-        path: string;
+        path?: string;
         hdu?: number;
         plane?: number;
+        /** @description Level-0 pixel units, 0 at the left edge. */
         x: number;
+        /** @description Level-0 pixel units, 0 at the bottom edge. */
         y: number;
       };
       header?: never;
@@ -313,13 +1060,22 @@ export interface operations {
           "application/json": components["schemas"]["Pixel"];
         };
       };
-      /** @description Bad request */
+      /** @description Bad Request */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Forbidden */
@@ -328,71 +1084,75 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
-      /** @description Not found */
+      /** @description Not Found */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
     };
   };
-  imaging_colormap: {
-    parameters: {
-      query: {
-        name: string;
-        inv?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["Colormap"];
-        };
-      };
-      /** @description Bad request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["ErrorResponse"];
-        };
-      };
-      /** @description Forbidden */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["ErrorResponse"];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["ErrorResponse"];
-        };
-      };
-    };
-  };
-  imaging_colormaps: {
+  apps_jobs_api_list_functions: {
     parameters: {
       query?: never;
       header?: never;
@@ -407,16 +1167,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ColormapNames"];
+          "application/json": components["schemas"]["JobFunctionOut"][];
         };
       };
-      /** @description Bad request */
+      /** @description Bad Request */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Forbidden */
@@ -425,16 +1194,445 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
-      /** @description Not found */
+      /** @description Not Found */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorResponse"];
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_jobs_api_run: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        job_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["JobRunOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_jobs_api_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fn: string;
+      };
+      cookie?: never;
+    };
+    /** @description The job function's parameters, as its schema in GET /api/jobs says. */
+    requestBody?: {
+      content: {
+        "application/json": Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["JobStartedOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_tile: {
+    parameters: {
+      query?: {
+        path?: string;
+        hdu?: number;
+        plane?: number;
+        /** @description Accept a preview of a mosaic level not built yet. */
+        preview?: boolean;
+        /** @description The file's identity: a URL naming the current one is cached for good. */
+        v?: string;
+        stretch?: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
+        /** @description Pixel value at the bottom of the colormap; zscale by default. */
+        lo?: number | null;
+        /** @description Pixel value at the top of the colormap; zscale by default. */
+        hi?: number | null;
+        /** @description A matplotlib colormap name. */
+        cmap?: string;
+        /** @description Reverse the colormap. */
+        inv?: boolean;
+      };
+      header?: never;
+      path: {
+        level: number;
+        x: number;
+        y: number;
+        fmt: "png" | "jpg" | "webp" | "raw";
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tile: an image, or (raw) 256×256 little-endian float32 values, first row the highest y. */
+      200: {
+        headers: {
+          "Cache-Control"?: string;
+          ETag?: string;
+          /** @description 1 on a preview (never stored). */
+          "X-Toyz-Preview"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+          "image/jpeg": string;
+          "image/png": string;
+          "image/webp": string;
+        };
+      };
+      /** @description Not modified: the ETag sent in If-None-Match still holds. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
     };

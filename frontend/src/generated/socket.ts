@@ -1,231 +1,458 @@
 // Generated from frontend/schema/socket.json by frontend/scripts/gen-types.mjs: do not edit.
 // Regenerate with `make types` (the server writes the schema, then `npm run gen:types`).
-/**
- * Provisional, written by hand to build the front end's type pipeline: the workspace socket's messages; the server's generated schema replaces it.
- */
-export type SocketMessage = ClientMessage | ServerMessage;
 export type ClientMessage =
   JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage;
 export type ServerMessage =
-  | ProgressMessage
-  | ResultOkMessage
-  | ResultErrorMessage
+  | Progress
+  | OkResult
+  | ErrorResult
   | ErrorMessage
-  | WorkspaceEvent
-  | LayoutEvent
+  | PrerenderReady
+  | WorkspaceOpened
   | ViewEvent
   | SelectionEvent
-  | PrerenderReadyEvent;
+  | LayoutEvent;
 
 /**
  * Every type of the socket schema, by name.
  */
 export interface SocketSchema {
-  SocketMessage: SocketMessage;
-  ErrorBody: ErrorBody;
-  ImageTileState: ImageTileState;
-  LayoutTile: LayoutTile;
-  JobRequest: JobRequest;
-  CancelRequest: CancelRequest;
-  ViewMessage: ViewMessage;
-  SelectionMessage: SelectionMessage;
-  LayoutMessage: LayoutMessage;
-  ProgressMessage: ProgressMessage;
-  ResultOkMessage: ResultOkMessage;
-  ResultErrorMessage: ResultErrorMessage;
-  ErrorMessage: ErrorMessage;
-  WorkspaceEvent: WorkspaceEvent;
-  LayoutEvent: LayoutEvent;
-  ViewEvent: ViewEvent;
-  SelectionEvent: SelectionEvent;
-  PrerenderReadyEvent: PrerenderReadyEvent;
-  FilesListParams: FilesListParams;
-  ImagingDescribeParams: ImagingDescribeParams;
-  ImagingPixelParams: ImagingPixelParams;
-  ImagingPrerenderParams: ImagingPrerenderParams;
-  ImagingPrerenderFolderParams: ImagingPrerenderFolderParams;
-  PrerenderResult: PrerenderResult;
-  PrerenderFailure: PrerenderFailure;
-  PrerenderFolderResult: PrerenderFolderResult;
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
+  CancelRequest: CancelRequest;
+  CcdRef: CcdRef;
+  DescriptionOut: DescriptionOut;
+  EntryOut: EntryOut;
+  ErrorBody: ErrorBody;
+  ErrorMessage: ErrorMessage;
+  ErrorResult: ErrorResult;
+  FolderParams: FolderParams;
+  HduInfo: HduInfo;
+  ImageParams: ImageParams;
+  JobFunctions: JobFunctions;
+  JobRequest: JobRequest;
+  LayoutEvent: LayoutEvent;
+  LayoutMessage: LayoutMessage;
+  ListParams: ListParams;
+  ListingOut: ListingOut;
+  OkResult: OkResult;
+  Pixel: Pixel;
+  PixelParams: PixelParams;
+  PixelResult: PixelResult;
+  PrerenderFailure: PrerenderFailure;
+  PrerenderFolderResult: PrerenderFolderResult;
+  PrerenderReady: PrerenderReady;
+  PrerenderResult: PrerenderResult;
+  Progress: Progress;
+  SelectionEvent: SelectionEvent;
+  SelectionMessage: SelectionMessage;
+  Tile: Tile;
+  ViewEvent: ViewEvent;
+  ViewMessage: ViewMessage;
+  WorkspaceOpened: WorkspaceOpened;
 }
+/**
+ * Run the job function `fn` with `params`; `id` names the job in its progress and result.
+ */
 export interface JobRequest {
+  fn?: string;
+  id: number;
+  params?: {};
   type: "job";
-  id: number;
-  fn: string;
-  params: {
-    [k: string]: unknown;
-  };
 }
+/**
+ * Cancel the job `id` of this socket.
+ */
 export interface CancelRequest {
-  type: "cancel";
   id: number;
+  type: "cancel";
 }
+/**
+ * A viewer's view changed (centre, resolution...): relayed to the workspace's other clients.
+ */
 export interface ViewMessage {
   type: "view";
-  tile: string;
-  path: string | null;
-  /**
-   * @minItems 2
-   * @maxItems 2
-   */
-  center: [number, number];
-  resolution: number;
+  [k: string]: unknown;
 }
+/**
+ * A selection changed: relayed to the workspace's other clients.
+ */
 export interface SelectionMessage {
   type: "selection";
-  source: string;
-  selection: unknown;
-}
-export interface LayoutMessage {
-  type: "layout";
-  tiles: LayoutTile[];
+  [k: string]: unknown;
 }
 /**
- * One tile (panel) of the workspace grid, in gridstack units.
+ * The new layout: saved (with the change right) and relayed.
  */
-export interface LayoutTile {
+export interface LayoutMessage {
+  /**
+   * @maxItems 200
+   */
+  tiles?: Tile[];
+  type: "layout";
+}
+/**
+ * A panel of the workspace: its id, kind, place on the grid and a small state of its own.
+ */
+export interface Tile {
+  h: number;
   id: string;
-  kind: "image";
+  kind: string;
+  /**
+   * Under 64 KB of JSON.
+   */
+  state?: {
+    [k: string]: unknown;
+  };
+  w: number;
   x: number;
   y: number;
-  w: number;
-  h: number;
-  state: ImageTileState;
 }
 /**
- * Persistent state of an image viewer tile: enough to reopen the same picture.
+ * How far a job is: `done` of `total` steps (0 of 0 while it waits for a worker).
  */
-export interface ImageTileState {
-  path?: string;
-  hdu?: number;
-  plane?: number;
-  stretch?: string;
-  limits?: string;
-  lo?: number;
-  hi?: number;
-  cmap?: string;
-  invert?: boolean;
-  contrast?: number;
-  bias?: number;
-  clientRender?: boolean;
-  /**
-   * @minItems 2
-   * @maxItems 2
-   */
-  center?: [number, number];
-  resolution?: number;
-}
-export interface ProgressMessage {
-  type: "progress";
-  id: number;
+export interface Progress {
   done: number;
-  total: number;
-  message?: string;
-}
-export interface ResultOkMessage {
-  type: "result";
   id: number;
-  status: "ok";
-  result: unknown;
+  message: string;
+  total: number;
+  type: "progress";
 }
-export interface ResultErrorMessage {
+/**
+ * A job's one result when it succeeded.
+ */
+export interface OkResult {
+  id: number;
+  result: {
+    [k: string]: unknown;
+  };
+  status: "ok";
   type: "result";
+}
+/**
+ * A job's one result when it failed, was refused or was cancelled.
+ */
+export interface ErrorResult {
+  error: ErrorBody;
   id: number;
   status: "error";
-  error: ErrorBody;
+  type: "result";
 }
+/**
+ * What went wrong: a code for programs and a sentence for people.
+ */
 export interface ErrorBody {
   code: string;
   message: string;
 }
+/**
+ * An error about a message that cannot be tied to a job (or a job id already in use).
+ */
 export interface ErrorMessage {
-  type: "error";
-  id?: number | null;
   error: ErrorBody;
+  type: "error";
 }
-export interface WorkspaceEvent {
-  type: "event";
-  event: "workspace";
-  id?: number;
-  name: string;
-  tiles: LayoutTile[];
-  may_change?: boolean;
-}
-export interface LayoutEvent {
-  type: "event";
-  event: "layout";
-  from?: string;
-  tiles: LayoutTile[];
-}
-export interface ViewEvent {
-  type: "event";
-  event: "view";
-  from?: string;
-  tile: string;
-  path: string | null;
-  /**
-   * @minItems 2
-   * @maxItems 2
-   */
-  center: [number, number];
-  resolution: number;
-}
-export interface SelectionEvent {
-  type: "event";
-  event: "selection";
-  from?: string;
-  source: string;
-  selection: unknown;
-}
-export interface PrerenderReadyEvent {
-  type: "event";
+/**
+ * A file's pyramid (or one HDU's) is complete: clients showing it reload its tiles.
+ */
+export interface PrerenderReady {
   event: "prerender.ready";
-  path: string;
   hdu: number | null;
+  path: string;
+  type: "event";
 }
-export interface FilesListParams {
+/**
+ * The first message of a socket: the workspace's name, layout and whether this user may change it.
+ */
+export interface WorkspaceOpened {
+  event: "workspace";
+  may_change: boolean;
+  name: string;
+  /**
+   * @maxItems 200
+   */
+  tiles: Tile[];
+  type: "event";
+}
+/**
+ * Another client's view changed; the rest is that client's own content.
+ */
+export interface ViewEvent {
+  event: "view";
+  /**
+   * The username of the client that sent it.
+   */
+  from: string;
+  type: "event";
+  [k: string]: unknown;
+}
+/**
+ * Another client's selection changed; the rest is that client's own content.
+ */
+export interface SelectionEvent {
+  event: "selection";
+  /**
+   * The username of the client that sent it.
+   */
+  from: string;
+  type: "event";
+  [k: string]: unknown;
+}
+/**
+ * Another client saved the layout.
+ */
+export interface LayoutEvent {
+  event: "layout";
+  /**
+   * The username of the client that sent it.
+   */
+  from: string;
+  /**
+   * @maxItems 200
+   */
+  tiles: Tile[];
+  type: "event";
+  [k: string]: unknown;
+}
+/**
+ * Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
+ */
+export interface CcdRef {
+  col: number;
+  hdu: number;
+  name: string;
+  row: number;
+}
+/**
+ * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
+ */
+export interface DescriptionOut {
+  /**
+   * (lo, hi) by method: minmax, zscale, zmax, p99.5, p99, p95.
+   */
+  cuts: {
+    /**
+     * @minItems 2
+     * @maxItems 2
+     */
+    [k: string]: [number, number];
+  };
+  format: "fits" | "raster";
+  hdu: number;
+  hdus: HduInfo[];
+  /**
+   * The header cards of hdu, 80 characters each.
+   */
+  header: string[];
+  /**
+   * Changes whenever the file changes; tile URLs carry it as v.
+   */
+  identity: string;
+  name: string;
+  path: string;
+  plane: number;
+  /**
+   * A mosaic whose coarse tiles can be previews until it is pre-rendered.
+   */
+  preview: boolean;
+}
+/**
+ * One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
+ *
+ * ``shape`` is in numpy order (slowest axis first, as astropy's ``hdu.shape``); ``width`` is
+ * the length of FITS axis 1, ``height`` of axis 2, ``planes`` the product of the others. The
+ * focal-plane mosaic is listed with ``index`` -1, ``kind`` ``"mosaic"`` and ``ccds``.
+ */
+export interface HduInfo {
+  bands: number;
+  ccds?: number;
+  compressed: boolean;
+  dtype: string | null;
+  has_wcs: boolean;
+  height: number;
+  index: number;
+  is_image: boolean;
+  kind: "image" | "table" | "empty" | "other" | "mosaic";
+  levels: number;
+  name: string;
+  planes: number;
+  problem: string | null;
+  shape: number[];
+  width: number;
+}
+/**
+ * One file or folder of a listing; ``mtime`` in seconds since the epoch, ``size`` 0 for folders.
+ */
+export interface EntryOut {
+  kind: "dir" | "file";
+  mtime: number;
+  name: string;
+  openable: boolean;
+  path: string;
+  size: number;
+}
+export interface FolderParams {
+  /**
+   * The folder.
+   */
+  path: string;
+  /**
+   * Include the images in subfolders.
+   */
+  recursive?: boolean;
+}
+export interface ImageParams {
+  /**
+   * The HDU, -1 for the mosaic; the file's default if null.
+   */
+  hdu?: number | null;
+  /**
+   * The image file.
+   */
+  path: string;
+  /**
+   * The plane of a cube.
+   */
+  plane?: number;
+}
+/**
+ * Every job function by name: the parameters it takes and the result it returns.
+ */
+export interface JobFunctions {
+  /**
+   * List a folder.
+   */
+  "files.list": {
+    params: ListParams;
+    result: ListingOut;
+  };
+  /**
+   * Describe an image file: its HDUs, default cut levels and header.
+   */
+  "imaging.describe": {
+    params: ImageParams;
+    result: DescriptionOut;
+  };
+  /**
+   * The value and world coordinates of the pixel under (x, y).
+   */
+  "imaging.pixel": {
+    params: PixelParams;
+    result: PixelResult;
+  };
+  /**
+   * Build and cache an image's whole tile pyramid.
+   */
+  "imaging.prerender": {
+    params: ImageParams;
+    result: PrerenderResult;
+  };
+  /**
+   * Build and cache the pyramids of every image in a folder, one file after the other.
+   */
+  "imaging.prerender_folder": {
+    params: FolderParams;
+    result: PrerenderFolderResult;
+  };
+}
+export interface ListParams {
+  /**
+   * The folder; the data root by default.
+   */
   path?: string;
 }
-export interface ImagingDescribeParams {
+/**
+ * A folder: folders first, then files, by name; ``parent`` is None at the data root.
+ */
+export interface ListingOut {
+  entries: EntryOut[];
+  parent: string | null;
   path: string;
-  hdu?: number | null;
-  plane?: number;
+  truncated: boolean;
 }
-export interface ImagingPixelParams {
-  path: string;
+export interface PixelParams {
+  /**
+   * The HDU, -1 for the mosaic.
+   */
   hdu?: number;
+  /**
+   * The image file.
+   */
+  path: string;
+  /**
+   * The plane of a cube.
+   */
   plane?: number;
+  /**
+   * Level-0 x (column), 0 at the left edge of the first pixel.
+   */
+  x: number;
+  /**
+   * Level-0 y (row), 0 at the bottom edge of the first pixel.
+   */
+  y: number;
+}
+/**
+ * What imaging.pixel returns: the core's Pixel, as the socket's schema names it.
+ */
+export interface PixelResult {
+  ccd?: CcdRef | null;
+  col: number;
+  dec: number | null;
+  inside: boolean;
+  ra: number | null;
+  row: number;
+  value: number | number[] | null;
+  world: string | null;
   x: number;
   y: number;
 }
-export interface ImagingPrerenderParams {
-  path: string;
-  hdu?: number | null;
-  plane?: number;
-}
-export interface ImagingPrerenderFolderParams {
-  path: string;
-  recursive?: boolean;
-}
+/**
+ * What pre-rendering one file did: its HDUs (-1 for the mosaic), their largest level count, the tile count.
+ */
 export interface PrerenderResult {
+  hdus: number[];
+  levels: number;
   path: string;
-  hdus?: number[];
-  levels?: number;
-  tiles?: number;
-  skipped?: boolean;
+  /**
+   * The pyramid was complete already: nothing was built.
+   */
+  skipped: boolean;
+  tiles: number;
 }
-export interface PrerenderFailure {
-  path: string;
-  code: string;
-  message: string;
-}
+/**
+ * What pre-rendering a folder did, file by file; at most 100 failures are listed.
+ */
 export interface PrerenderFolderResult {
-  path: string;
-  files: number;
   built: number;
-  skipped: number;
   failed: number;
   failures: PrerenderFailure[];
+  files: number;
+  path: string;
+  skipped: number;
+}
+/**
+ * A file of a folder that could not be pre-rendered, and why.
+ */
+export interface PrerenderFailure {
+  code: string;
+  message: string;
+  path: string;
+}
+/**
+ * One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
+ *
+ * ``ccd`` is there for the mosaic only: the HDU and its pixel under the cursor, None in gaps.
+ */
+export interface Pixel {
+  ccd?: CcdRef | null;
+  col: number;
+  dec: number | null;
+  inside: boolean;
+  ra: number | null;
+  row: number;
+  value: number | number[] | null;
+  world: string | null;
+  x: number;
+  y: number;
 }
