@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pydantic import RootModel
 
 from apps.files.permissions import User
 from apps.jobs import registry
@@ -100,4 +101,8 @@ def test_a_job_function_returns_what_its_result_model_says(fn: str, params: dict
     assert spec.result is not None
     result = spec.func(Context(root), checked)
     spec.result.model_validate(result)
-    assert set(result) <= set(spec.result.model_fields), "a key the schema does not name"
+    names = set(spec.result.model_fields)
+    if issubclass(spec.result, RootModel):
+        # A core TypedDict wrapped for the schema (imaging.pixel's Pixel): its keys are the names.
+        names = set(spec.result.model_fields["root"].annotation.__annotations__)
+    assert set(result) <= names, "a key the schema does not name"
