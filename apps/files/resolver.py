@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -20,6 +21,13 @@ class ResolvedPath:
 
     client: str  # relative to the data root, POSIX separators, "" for the root itself
     real: Path  # absolute, symlinks followed
+    # The resolver's one stat of `real` (None when it does not exist), so that callers need not stat
+    # again: a tile request takes the file's identity from it.
+    stat_result: os.stat_result | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_dir(self) -> bool:
+        return self.stat_result is not None and stat.S_ISDIR(self.stat_result.st_mode)
 
     @property
     def name(self) -> str:
@@ -70,11 +78,13 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     if not has_right(user, client, right):
         raise ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
     try:
-        exists = real.exists()
+        st: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        st = None
     except OSError:
         # Names too long, folders the server may not enter: the user gets a sentence, not a 500.
         raise ToyzError("bad_path", "The server cannot open that path.") from None
-    if must_exist and not exists:
+    if must_exist and st is None:
         raise ToyzError("not_found", "No such file or folder.")
     client_str = "" if str(client) == "." else client.as_posix()
-    return ResolvedPath(client=client_str, real=real)
+    return ResolvedPath(client=client_str, real=real, stat_result=st)

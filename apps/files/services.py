@@ -57,7 +57,7 @@ class Listing(TypedDict):
 def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
     """List a folder the user may list: folders first, then files, by name."""
     folder = raw_path if isinstance(raw_path, ResolvedPath) else resolve(user, raw_path, Right.LIST)
-    if not folder.real.is_dir():
+    if not folder.is_dir:
         raise ToyzError("bad_path", "That is a file, not a folder.")
     try:
         names = sorted(os.listdir(folder.real))

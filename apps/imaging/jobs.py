@@ -132,7 +132,7 @@ def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
 )
 def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:
     folder = params.path
-    if not folder.real.is_dir():
+    if not folder.is_dir:
         raise ToyzError("bad_path", "That is a file, not a folder; pre-render it with imaging.prerender.")
     files, refused = services.find_images(ctx.user, folder, params.recursive)
     failures = [{"path": path, "code": exc.code, "message": exc.message} for path, exc in refused]

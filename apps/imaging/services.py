@@ -32,6 +32,7 @@ from workers.imaging import is_prerendered as core_is_prerendered
 from workers.imaging import (
     prerender as core_prerender,
 )
+from workers.imaging.cache import examined
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -39,7 +40,8 @@ MAX_PRERENDER_FILES = 10_000
 def open_image(user: User, raw_path: object) -> ResolvedPath:
     """Resolve a path the user may read and that is a file."""
     resolved = resolve(user, raw_path, Right.READ)
-    if not resolved.real.is_file():
+    # Anything else that is not a regular file is refused by the core when it examines the file.
+    if resolved.is_dir:
         raise ToyzError("bad_path", "That is a folder, not an image file.")
     return resolved
 
@@ -67,6 +69,8 @@ def tile(
     built yet (``tile.preview`` says so; it must not be stored). ``unchanged(identity, key)``:
     whether the client already holds that tile (then it is neither read nor rendered).
     """
+    # The resolver's stat gives the file's identity: a tile request stats its file once.
+    seen = None if image.stat_result is None else examined(str(image.real), image.stat_result)
     return fetch_tile(
         image.real,
         where,
@@ -74,6 +78,7 @@ def tile(
         allow_preview=allow_preview,
         cache_dir=settings.TOYZ_CACHE_DIR,
         unchanged=unchanged,
+        seen=seen,
     )
 
 

@@ -107,6 +107,7 @@ def fetch_tile(
     allow_preview: bool,
     cache_dir: Path,
     unchanged: Callable[[str, str], bool] | None = None,
+    seen: Examined | None = None,
 ) -> Tile:
     """Return one tile of the pyramid, rendered with ``params`` or raw (``params`` None).
 
@@ -131,6 +132,8 @@ def fetch_tile(
         ``unchanged(identity, key)`` says whether the caller already holds the tile of that file
         identity and rendering key (an HTTP revalidation): then nothing is read or rendered and
         the tile comes back empty with ``not_modified``. Never asked for a preview.
+    seen : Examined, optional
+        What the caller's own ``stat`` of ``path`` said a moment ago (:func:`examine` otherwise).
 
     Returns
     -------
@@ -147,7 +150,7 @@ def fetch_tile(
         ``bad_params`` for a level or tile outside the pyramid; ``unsupported`` for raw tiles
         of colour pictures; ``bad_hdu``, ``bad_plane``, ``not_found``, ``unreadable``.
     """
-    seen = examine(path)
+    seen = seen or examine(path)
     media_type = RAW_MEDIA_TYPE if params is None else MEDIA_TYPES[params.fmt]
     known = params is None or params.has_cuts
     # A tile that could be a preview (a mosaic's) must be looked at first: a preview has an ETag of its own.

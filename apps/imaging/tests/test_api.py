@@ -303,3 +303,21 @@ def test_a_revalidation_that_still_holds_reads_and_renders_nothing(alice_client,
     assert again.status_code == 304 and again["ETag"] == first["ETag"] and calls == []
     # A stale ETag still gets the tile.
     assert alice_client.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200 and calls
+
+
+def test_a_tile_request_stats_its_file_once(alice_client, sample_fits, monkeypatch):
+    import os
+
+    path = sample_fits("home/alice/m13.fits")
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/m13.fits"}).json()
+    assert alice_client.get(tile_url(description)).status_code == 200
+    real, real_stat, seen = os.path.realpath(path), os.stat, []
+
+    def counting_stat(target: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.fspath(target) == real:
+            seen.append(target)
+        return real_stat(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    assert alice_client.get(tile_url(description, x=0, y=0, stretch="sqrt")).status_code == 200
+    assert len(seen) == 1

@@ -53,13 +53,21 @@ def examine(path: Path) -> Examined:
         examined.
     """
     real = os.path.realpath(path)
-    name = Path(path).name
     try:
         st = os.stat(real)
     except FileNotFoundError:
-        raise ToyzError("not_found", f"{name}: no such file") from None
+        raise ToyzError("not_found", f"{Path(path).name}: no such file") from None
     except OSError as exc:
-        raise ToyzError("unreadable", f"{name}: cannot examine the file ({exc.strerror})") from None
+        raise ToyzError("unreadable", f"{Path(path).name}: cannot examine the file ({exc.strerror})") from None
+    return examined(real, st, name=Path(path).name)
+
+
+def examined(real: str, st: os.stat_result, *, name: str | None = None) -> Examined:
+    """What :func:`examine` gives, from a ``stat`` the caller already made of the real path ``real``.
+
+    Raises ToyzError ``unreadable`` when it is not a regular file.
+    """
+    name = Path(real).name if name is None else name
     if not stat.S_ISREG(st.st_mode):
         raise ToyzError("unreadable", f"{name} is not a file; choose a file")
     return Examined(real=real, name=name, identity=stat_identity(real, st))

@@ -39,7 +39,3 @@ def test_tile_queries_refuse_bad_values_with_a_clear_message(alice_client, query
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "bad_params" and word in error["message"]
-
-
-def test_an_unknown_tile_format_is_no_address(alice_client):
-    assert alice_client.get("/tiles/0/0/0.gif?path=home/alice/m13.fits").status_code == 404
