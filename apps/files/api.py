@@ -8,14 +8,14 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import BaseModel
 
-from apps.files.services import Listing, list_folder
+from apps.files.services import ListClientPath, Listing, list_folder
 from apps.http import ERROR_RESPONSES
 
 router = Router(tags=["files"])
 
 
 class ListQuery(BaseModel):
-    path: str = ""
+    path: ListClientPath = ""
 
 
 class EntryOut(BaseModel):

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 
-from apps.files.permissions import Right, User, has_right
+from apps.files.permissions import Decision, Right, User, decide
 from workers.errors import ToyzError
 
 MAX_PATH_LENGTH = 4096
@@ -73,6 +73,21 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     return _locate(raw, user, right, must_exist=must_exist)
 
 
+def _refusal(user: User, right: Right, decision: Decision) -> ToyzError:
+    """The error for a path the user lacks `right` on, which never tells whether a hidden path exists.
+
+    A none grant hides its subtree inside a folder the user may see: there, the user gets what a
+    missing path of the folder around it gets (`not_found` where they hold the right, else
+    `forbidden`), so that asking for a hidden file and for one that does not exist look the same.
+    """
+    outer = decision
+    while outer.source == "grant" and not outer.rights and outer.grant_path:
+        outer = decide(user, PurePosixPath(outer.grant_path).parent)
+    if outer is not decision and right in outer.rights:
+        return ToyzError("not_found", "No such file or folder.")
+    return ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
+
+
 def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: bool) -> ResolvedPath:
     relative = _normalise(raw)
     root = data_root()
@@ -87,8 +102,10 @@ def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: 
     if real != root and root not in real.parents:
         raise ToyzError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
-    if user is not None and right is not None and not has_right(user, client, right):
-        raise ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
+    if user is not None and right is not None:
+        decision = decide(user, client)
+        if right not in decision.rights:
+            raise _refusal(user, right, decision)
     try:
         st: os.stat_result | None = os.stat(real)
     except FileNotFoundError:

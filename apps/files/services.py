@@ -19,12 +19,15 @@ from workers.imaging import is_openable
 __all__ = [
     "Audience",
     "Entry",
+    "ListClientPath",
     "ListPath",
     "Listing",
+    "ReadClientPath",
     "ReadPath",
     "ResolvedPath",
     "Right",
     "User",
+    "WriteClientPath",
     "WritePath",
     "data_root",
     "has_right",
@@ -121,3 +124,17 @@ ReadPath = Annotated[ResolvedPath, _path_validator(Right.READ), _path_schema(Rig
 ListPath = Annotated[ResolvedPath, _path_validator(Right.LIST), _path_schema(Right.LIST)]
 #: A client path the user may write.
 WritePath = Annotated[ResolvedPath, _path_validator(Right.WRITE), _path_schema(Right.WRITE)]
+
+# --- client paths in REST queries and bodies --------------------------------------------------------
+
+# A REST view takes the path as the client's string and resolves it itself (its error then keeps the
+# resolver's code and status); the schema still says it is a path and which right the view checks, so
+# that the OpenAPI schema tells clients, and the security suites (tests/security) find every path
+# field to attack. Every REST query or body field that names a file or folder must use one of these.
+
+#: A client path (a string) that the view resolves with the list right.
+ListClientPath = Annotated[str, _path_schema(Right.LIST)]
+#: A client path (a string) that the view resolves with the read right.
+ReadClientPath = Annotated[str, _path_schema(Right.READ)]
+#: A client path (a string) that the view resolves with the write right.
+WriteClientPath = Annotated[str, _path_schema(Right.WRITE)]

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from apps.files.services import ReadClientPath
 from workers.imaging import HduInfo
 
 # Spelled out for the schema; a test checks them against the core's STRETCHES and FORMATS.
@@ -31,13 +32,13 @@ class QueryModel(BaseModel):
 
 
 class DescribeQuery(QueryModel):
-    path: str = ""
+    path: ReadClientPath = ""
     hdu: int | None = Field(None, description="The HDU to describe (-1: the mosaic); by default the first image.")
     plane: int = Field(0, description="The plane of a cube, 0-based.")
 
 
 class PixelQuery(QueryModel):
-    path: str = ""
+    path: ReadClientPath = ""
     hdu: int = 0
     plane: int = 0
     x: float = Field(allow_inf_nan=False, description="Level-0 pixel units, 0 at the left edge.")
@@ -52,7 +53,7 @@ class ColormapQuery(QueryModel):
 class TileQuery(QueryModel):
     """Which image a pyramid tile is of, and how to render it (ignored for ``raw`` tiles)."""
 
-    path: str = ""
+    path: ReadClientPath = ""
     hdu: int = 0
     plane: int = 0
     preview: bool = Field(False, description="Accept a preview of a mosaic level not built yet.")

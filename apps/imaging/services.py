@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.files.services import ResolvedPath, Right, User, resolve
+from apps.files.services import ResolvedPath, Right, User, has_right, resolve
 from workers.errors import ToyzError
 from workers.imaging import (
     RenderParams,
@@ -138,16 +138,18 @@ def find_images(
     """The image files in a folder (in its subfolders too when `recursive`), each checked for `user`.
 
     Returns the files the user may read, in path order, and the (path, error) of those refused
-    (e.g. a symlink out of the data root). Hidden files and folders are left out.
+    (e.g. a symlink out of the data root). Hidden files and folders are left out, and so is what the
+    user may not even list (a subfolder a none grant hides): its names must not reach them.
     """
     base = PurePosixPath(folder.client)
     candidates: list[str] = []
     for current, dirs, files in os.walk(folder.real):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
-        relative = PurePosixPath(Path(current).relative_to(folder.real).as_posix())
+        relative = base / PurePosixPath(Path(current).relative_to(folder.real).as_posix())
+        visible = [d for d in sorted(dirs) if not d.startswith(".") and has_right(user, relative / d, Right.LIST)]
+        dirs[:] = visible if recursive else []
         for name in sorted(files):
-            if not name.startswith(".") and is_openable(name):
-                candidates.append((base / relative / name).as_posix())
+            if not name.startswith(".") and is_openable(name) and has_right(user, relative / name, Right.LIST):
+                candidates.append((relative / name).as_posix())
         if len(candidates) > MAX_PRERENDER_FILES:
             raise ToyzError(
                 "bad_path", f"That folder holds more than {MAX_PRERENDER_FILES} images; choose a smaller one."
