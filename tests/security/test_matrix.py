@@ -69,9 +69,8 @@ def _normalised(error: dict[str, Any] | None, *paths: str) -> tuple[str, str] | 
     return error["code"], message
 
 
-def check_cell(scene: Scene, user: str, target: str, right: str | None, ask: Callable[[str], Any], where: str) -> None:
-    """One cell of the matrix: `ask(path)` sends the request for `path` as `user` and returns
-    (response, error, asked text)."""
+def check_cell(user: str, target: str, right: str | None, ask: Callable[[str], Any], where: str) -> None:
+    """One cell of the matrix: `ask(path)` sends the request for `path` as `user` and returns (response, error)."""
     response, error = ask(target)
     rights = expected_rights(user, target)
     if user in ("anonymous", "erin"):
