@@ -41,13 +41,22 @@ def home_of(user: AbstractBaseUser | AnonymousUser) -> str | None:
     profile = Profile.objects.filter(user_id=user.pk).only("home").first()
     if profile is not None:
         return profile.home
-    return f"{settings.TOYZ_HOME_FOLDER}/{home_folder_name(user.get_username(), int(user.pk))}"
+    return _new_home(user.get_username(), int(user.pk))
+
+
+def _new_home(username: str, user_id: int) -> str:
+    """The home folder of an account that has no profile yet: named after the user, unless that folder
+    is another account's home (one renamed since: it keeps its folder), then ``user~<id>``."""
+    relative = f"{settings.TOYZ_HOME_FOLDER}/{home_folder_name(username, user_id)}"
+    if Profile.objects.filter(home=relative).exclude(user_id=user_id).exists():
+        return f"{settings.TOYZ_HOME_FOLDER}/user~{user_id}"
+    return relative
 
 
 def ensure_home(user: AbstractBaseUser) -> Path:
     """Create the user's profile and home folder if missing; return the folder's absolute path."""
     assert user.pk is not None
-    relative = f"{settings.TOYZ_HOME_FOLDER}/{home_folder_name(user.get_username(), int(user.pk))}"
+    relative = _new_home(user.get_username(), int(user.pk))
     profile, _ = Profile.objects.get_or_create(user_id=user.pk, defaults={"home": relative})
     folder = Path(settings.TOYZ_DATA_ROOT) / profile.home
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,7 +77,8 @@ def home_owners(client_path: str) -> set[int]:
             users = users.filter(pk=int(name[5:]))
         else:
             users = users.filter(username=name)
+        folder = "/".join(parts[: len(homes) + 1])
         owners.update(
-            int(pk) for pk, username in users.values_list("pk", "username") if home_folder_name(username, pk) == name
+            int(pk) for pk, username in users.values_list("pk", "username") if _new_home(username, pk) == folder
         )
     return owners

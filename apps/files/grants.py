@@ -96,13 +96,29 @@ def grant(
     return obj
 
 
+#: PathGrant.path's max_length.
+MAX_GRANT_PATH = 1024
+
+
+def _stored_key(raw: object) -> str | None:
+    """`raw` as a grant's stored path, if it can be one; None for what no database column holds (a NUL,
+    a lone surrogate from an undecodable command-line argument, too long), which `grant_path` refuses."""
+    if not isinstance(raw, str) or "\x00" in raw or len(raw) > MAX_GRANT_PATH:
+        return None
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return key_of(raw)
+
+
 def revoke(raw_path: object, holder: Holder, *, actor: AbstractBaseUser | None = None) -> bool:
     """Withdraw every right `holder` has on a path; the grant goes when nobody holds anything on it.
 
     Works on a grant whose folder was deleted or renamed meanwhile (the stored path is used as is).
     Returns whether there was anything to withdraw.
     """
-    key = key_of(str(raw_path)) if isinstance(raw_path, str) else None
+    key = _stored_key(raw_path)
     obj = PathGrant.objects.filter(path=key).first() if key is not None else None
     if obj is None:
         obj = PathGrant.objects.filter(path=grant_path(raw_path)).first()

@@ -283,8 +283,8 @@ def send(client: Client, method: str, url: str, values: dict[str, Any], op: Any 
         query = encode_query(values)
         return client.get(f"{url}?{query}" if query else url)
     wheres = {f.name: f.where for f in op.fields} if op is not None else {}
-    query = {k: v for k, v in values.items() if wheres.get(k) == "query"}
-    target = f"{url}?{encode_query(query)}" if query else url
+    in_query = {k: v for k, v in values.items() if wheres.get(k) == "query"}
+    target = f"{url}?{encode_query(in_query)}" if in_query else url
     form = {k: v for k, v in values.items() if wheres.get(k) in ("form", "file")}
     if form:
         data = {}

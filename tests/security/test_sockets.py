@@ -161,8 +161,8 @@ async def test_nobody_opens_another_users_workspace_socket(socket_scene, connect
             connected, code = await socket.connect()
             assert not connected and code == 4403, (user, workspace_id, code)
     # erin's session was opened before she was deactivated: it is worth nothing now.
-    for user in (None, scene.users["erin"]):
-        cookie = f"sessionid={scene.clients['erin'].cookies['sessionid'].value}".encode() if user else None
+    for erin in (False, True):
+        cookie = f"sessionid={scene.clients['erin'].cookies['sessionid'].value}".encode() if erin else None
         socket = await connect(None, scene.workspace.pk, cookie=cookie)
         connected, code = await socket.connect()
         assert not connected and code == 4401

@@ -103,3 +103,15 @@ def test_setup_says_why_it_writes_no_samples_where_samples_is_a_file(db, monkeyp
     call_command("toyz_setup", stdout=out)
     assert "is not a folder" in out.getvalue() and (data_root / "samples").read_text() == "not a folder"
     assert get_user_model().objects.filter(username="admin").exists()
+
+
+def test_a_new_account_named_as_a_renamed_one_was_gets_a_home_of_its_own(make_user, data_root: Path):
+    from apps.accounts.services import home_of, home_owners
+
+    bob = make_user("bob")
+    bob.username = "robert"
+    bob.save()
+    newbob = make_user("bob")
+    assert home_of(bob) == "home/bob"
+    assert home_of(newbob) == f"home/user~{newbob.pk}" and (data_root / "home" / f"user~{newbob.pk}").is_dir()
+    assert home_owners("home/bob/x.fits") == {bob.pk}

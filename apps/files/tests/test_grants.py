@@ -209,3 +209,28 @@ def test_shared_with_me_lists_the_outermost_granted_folders(night, team):
     grants.grant("nights/n1/secret", observers, [])
     grants.grant("nights/n2", bob, [W])
     assert [path for path, _, _ in grants.shared_with(bob)] == ["nights/n1", "nights/n2"]
+
+
+def test_a_path_a_none_grant_hides_answers_as_a_missing_one_would(night, team):
+    observers, bob, _ = team
+    grants.grant("nights/n1", observers, [R])
+    grants.grant("nights/n1/secret", observers, [])
+    answers = []
+    for path in ("nights/n1/secret", "nights/n1/secret/b.fits", "nights/n1/secret/none.fits", "nights/n1/none"):
+        with pytest.raises(ToyzError) as refused:
+            resolve(bob, path, R)
+        answers.append((refused.value.code, refused.value.message))
+    assert answers == [("not_found", "No such file or folder.")] * 4
+    # Where the folder around it gives no such right either, the refusal is the usual one, for both.
+    for path in ("nights/n1/secret/b.fits", "nights/n1/none"):
+        with pytest.raises(ToyzError) as refused:
+            resolve(bob, path, W)
+        assert refused.value.code == "forbidden"
+
+
+def test_revoking_on_a_path_no_database_can_hold_is_a_clean_refusal(night, team):
+    observers, _, _ = team
+    for raw in ("\ud800", "nights/n1\x00", "x" * 5000):
+        with pytest.raises(ToyzError) as refused:
+            grants.revoke(raw, observers)
+        assert refused.value.code == "bad_path"

@@ -228,6 +228,7 @@ export interface components {
       hdu?: number | null;
       /**
        * Path
+       * Format: path
        * @default
        */
       path: string;
@@ -439,6 +440,7 @@ export interface components {
     ListQuery: {
       /**
        * Path
+       * Format: path
        * @default
        */
       path: string;
@@ -493,6 +495,7 @@ export interface components {
       hdu: number;
       /**
        * Path
+       * Format: path
        * @default
        */
       path: string;
@@ -546,6 +549,7 @@ export interface components {
       lo?: number | null;
       /**
        * Path
+       * Format: path
        * @default
        */
       path: string;
