@@ -109,7 +109,8 @@ def expected_rights(user: str, path: str) -> frozenset[str]:
 
 def forbidden_tokens(user: str) -> set[str]:
     """The names a user may not list and the contents they may not read: none may appear in an answer."""
-    tokens = {SECRET_MARK, str(SECRET_VALUE)}
+    # The secret's name too: a listing of the folder outside must not show it.
+    tokens = {SECRET_MARK, str(SECRET_VALUE), "secret-outside"}
     for path, token in FILES.items():
         rights = expected_rights(user, path)
         if LIST not in rights:
