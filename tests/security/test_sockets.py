@@ -233,3 +233,68 @@ async def test_nobody_cancels_another_users_job(socket_scene, connect, monkeypat
     assert (await alice.receive_json_from(timeout=5))["error"]["code"] == "cancelled"
     await database_sync_to_async(job.refresh_from_db)()
     assert job.status == Job.Status.CANCELLED
+
+
+def _junk(scene: Scene) -> list[Any]:
+    """Values of every JSON kind, crafted paths among them, for each field of each socket message."""
+    corpus = crafted_paths(scene.root, scene.outside)
+    tile = {"id": "a", "kind": "image", "x": 0, "y": 0, "w": 1, "h": 1, "state": {"path": "home/bob/out/x"}}
+    return [
+        *corpus[::10],
+        None,
+        True,
+        -1,
+        2**63,
+        1.5,
+        "",
+        [],
+        {},
+        {"path": "../outside"},
+        [tile],
+        [{**tile, "x": -5}],
+        [tile] * 201,
+        "x" * 5000,
+        [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+    ]
+
+
+async def test_every_socket_message_takes_crafted_input_without_crashing_or_leaking(socket_scene, connect):
+    from apps.workspaces.messages import socket_schema
+
+    scene = socket_scene
+    schema = socket_schema()
+    bob = await opened(connect, scene.users["bob"], scene.extra["bob"])
+    watcher = await opened(connect, scene.users["root"], scene.extra["bob"])
+    sent = 0
+    for ref in schema["client"]["oneOf"]:
+        definition = schema["$defs"][ref["$ref"].rsplit("/", 1)[-1]]
+        kind = definition["properties"]["type"]["const"]
+        fields = [name for name in definition["properties"] if name != "type"]
+        if definition.get("additionalProperties"):
+            fields.append("path")
+        for name in fields:
+            for value in _junk(scene):
+                sent += 1
+                base: dict[str, Any] = {"type": kind}
+                if "id" in definition["properties"]:
+                    base["id"] = sent
+                if kind == "job":
+                    base.update(fn="files.list", params={"path": "home/bob"})
+                await bob.send_json_to({**base, name: value})
+    # Whatever came back (and whatever the other client of the workspace heard) is no crash and no leak.
+    # An error may echo what was sent (an unknown function's name): those words are no leak.
+    echoed = json.dumps(_junk(scene))
+    tokens = {t for t in forbidden_tokens("bob") if t not in echoed}
+    for socket in (bob, watcher):
+        # (receive_nothing waits without cancelling the application, as a timed-out receive would.)
+        while not await socket.receive_nothing(timeout=1):
+            message = await socket.receive_json_from()
+            text = json.dumps(message)
+            assert not [t for t in tokens if t in text], text[:300]
+            error = message.get("error") or {}
+            assert error.get("code") not in ("internal", "job_failed"), message
+    # The socket still works.
+    await bob.send_json_to({"type": "job", "id": 10**9, "fn": "files.list", "params": {"path": "shared/night"}})
+    answer = (await results(bob, {10**9}))[10**9]
+    assert answer["status"] == "ok" and "confidential-5e2d" not in json.dumps(answer)
+    assert sent > 100
