@@ -348,6 +348,7 @@ def values_for(fields: Any, path_value: Any, *, names: bool = False) -> Iterator
     """The inputs of an operation or job with every path field (and name field, if `names`) set to `path_value`."""
     from tests.security.discovery import variants
 
-    attacked = [f for f in fields if f.where != "path" and (f.is_path or (names and f.is_name))]
+    attacked = [f for f in fields if f.where != "path" and (f.is_path or (names and (f.is_name or f.where == "file")))]
     for base in variants([f for f in fields if f.where != "path"]):
-        yield {**base, **{f.name: path_value for f in attacked}}
+        # A list of paths gets the one path (the matrix compares answers, so one is enough).
+        yield {**base, **{f.name: [path_value] if f.is_array else path_value for f in attacked}}

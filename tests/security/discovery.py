@@ -32,8 +32,18 @@ class Field:
     required: bool
 
     @property
+    def is_array(self) -> bool:
+        return self.schema.get("type") == "array"
+
+    @property
+    def item_schema(self) -> dict[str, Any]:
+        """The schema of one value: the field's own, or its items' for a list of paths."""
+        items = self.schema.get("items")
+        return items if self.is_array and isinstance(items, dict) else self.schema
+
+    @property
     def is_path(self) -> bool:
-        return self.schema.get("format") == "path" or bool(PATH_NAMES.match(self.name))
+        return self.item_schema.get("format") == "path" or bool(PATH_NAMES.match(self.name))
 
     @property
     def is_name(self) -> bool:
@@ -42,7 +52,7 @@ class Field:
     @property
     def right(self) -> str | None:
         """The right the server checks on this path ("list", "read", "write"), when the schema says."""
-        right = self.schema.get("x-right")
+        right = self.item_schema.get("x-right")
         return right if isinstance(right, str) else None
 
 

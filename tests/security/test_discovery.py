@@ -35,13 +35,13 @@ def test_every_path_field_declares_that_it_is_a_path_and_the_right_it_needs(open
         f"{op.label}: {f.name}"
         for op in operations(openapi)
         for f in op.path_fields
-        if f.schema.get("format") != "path" or f.right not in ("list", "read", "write")
+        if f.item_schema.get("format") != "path" or f.right not in ("list", "read", "write")
     ]
     undeclared += [
         f"job {job.name}: {f.name}"
         for job in job_targets()
         for f in job.path_fields
-        if f.schema.get("format") != "path" or f.right not in ("list", "read", "write")
+        if f.item_schema.get("format") != "path" or f.right not in ("list", "read", "write")
     ]
     assert not undeclared, f"Path fields without format 'path' and x-right: {undeclared}"
 

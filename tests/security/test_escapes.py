@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
 
 from tests.security.conftest import Scene, check_answer, encode_query, forbidden_tokens, send, snapshot, values_for
 from tests.security.corpus import crafted_paths, wire_queries
@@ -22,8 +23,28 @@ ATTACKED_JOBS = sorted(job.name for job in job_targets() if job.path_fields or j
 WHO = ("root", "bob")
 
 
+#: Where a file-name attack aims (a path field holding one of these, the user's own, where they may write).
+OWN_PATHS = ("home/bob", "home/bob/bobown-77ee.fits")
+
+
 def _first_values(fields: Any, raw: str) -> dict[str, Any]:
     return next(values_for(fields, raw, names=True))
+
+
+def attacks(fields: Any, raw: str) -> list[dict[str, Any]]:
+    """The inputs that carry `raw`: in every path and name field at once; and, where there are name
+    fields (a rename, an upload's file name), in those alone, with the path fields on a place the user
+    may write, so that the name itself is what must not escape."""
+    together = _first_values(fields, raw)
+    named = [f for f in fields if f.where != "path" and not f.is_path and (f.is_name or f.where == "file")]
+    paths = [f for f in fields if f.where != "path" and f.is_path]
+    if not named or not paths:
+        return [together]
+    out = [together]
+    for own in OWN_PATHS:
+        values = _first_values(fields, own)
+        out.append({**values, **{f.name: raw for f in named}})
+    return out
 
 
 @pytest.mark.parametrize("label", ATTACKED_OPS)
@@ -37,14 +58,14 @@ def test_no_crafted_path_escapes_through_a_rest_endpoint(scene: Scene, label: st
         tokens = forbidden_tokens(user)
         client = scene.clients[user]
         for raw in corpus:
-            if op.writes:
-                scene.rebuild()
-            values = _first_values(op.fields, raw)
-            try:
-                response = send(client, op.method, url, values, op)
-            except UnicodeEncodeError:
-                continue  # a lone surrogate cannot go in a form; the query and JSON cases send it
-            check_answer(response, where=f"{label} as {user} with {raw[:80]!r}", tokens=tokens, asked=raw)
+            for values in attacks(op.fields, raw):
+                if op.writes:
+                    scene.rebuild()
+                try:
+                    response = send(client, op.method, url, values, op)
+                except (UnicodeEncodeError, SuspiciousFileOperation):
+                    continue  # the test client cannot send it in a form (a lone surrogate, a file name "/")
+                check_answer(response, where=f"{label} as {user} with {values!r:.200}", tokens=tokens, asked=raw)
         if op.method == "get":
             # The same as the client's raw bytes: percent-escapes decoded once, overlong and invalid UTF-8.
             names = [f.name for f in [*op.path_fields, *op.name_fields]]
