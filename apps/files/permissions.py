@@ -128,7 +128,8 @@ class Access:
 
     def decide(self, key: str) -> Decision:
         home = self.home
-        if home is not None and (key == home or key.startswith(home + "/")):
+        # A home of "" (a profile edited by hand) would be the whole data root: it counts for nothing.
+        if home and (key == home or key.startswith(home + "/")):
             return Decision(ALL_RIGHTS, "home")
         for candidate in _ancestors_or_self(key):
             found = self.grants.get(candidate)

@@ -255,8 +255,8 @@ def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(runner, "close_old_connections", lambda: None)
 
-    def start(job: Any, spec: Any, client_id: int, reply_to: str | None, loop: Any, bulk: bool) -> None:
-        runner.execute(str(job.pk), client_id, runner.RecordingReporter())
+    def start(job: Any, *args: Any, **kwargs: Any) -> None:
+        runner.execute(str(job.pk), 0, runner.RecordingReporter())
 
     monkeypatch.setattr(job_services, "_start", start)
 

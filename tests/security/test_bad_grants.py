@@ -207,3 +207,20 @@ def test_a_deleted_user_leaves_no_rights_behind(scene):
     get_user_model().objects.filter(pk=dave.pk).delete()
     assert describe(client, TARGETS["night_file"]).status_code == 401
     assert [row.holder for row in grants.grant_rows(["shared/night"])] == ["group observers"]
+
+
+@pytest.mark.parametrize("home", ["", "/", ".", "home/..", "home/../closed-9b7f", "../outside", "home/bob/"])
+def test_a_home_folder_set_to_nonsense_widens_nothing(scene, home):
+    from apps.accounts.models import Profile
+
+    carol = scene.clients["carol"]
+    Profile.objects.filter(user=scene.users["carol"]).update(home=home)
+    Profile.objects.get(user=scene.users["carol"]).save()
+    for key in ("closed_file", "night_file", "alice_file"):
+        _refused(carol, TARGETS[key], "carol")
+    for path in ("", "closed-9b7f", "home/bob"):
+        response = carol.post("/api/jobs/imaging.prerender_folder", {"path": path}, content_type="application/json")
+        error = check_answer(response, where=f"{home!r}: {path}", tokens=forbidden_tokens("carol"))
+        assert error is not None and error["code"] in REFUSALS, (home, path, response.status_code)
+    listing = carol.get("/api/files/list", {"path": ""})
+    check_answer(listing, where=f"{home!r}: the root", tokens=forbidden_tokens("carol"))
