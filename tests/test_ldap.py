@@ -333,6 +333,14 @@ def test_an_ldap_group_can_make_its_members_admins(use_directory, directory):
     assert group_names(leavitt) == {"observers"}
 
 
+def test_only_members_of_the_required_group_sign_in(use_directory):
+    use_directory(REQUIRE_GROUP=f"cn=admins,ou=groups,{SUFFIX}")
+    assert logged_in_as(log_in("leavitt", PASSWORDS["leavitt"])[0]).username == "leavitt"
+    client, response = log_in("hubble", PASSWORDS["hubble"])
+    assert response.status_code == 200 and logged_in_as(client) is None
+    assert not get_user_model().objects.filter(username="hubble").exists()
+
+
 def test_a_wrong_ldap_password_is_refused_and_counts_towards_the_lockout(use_directory, settings):
     from axes.models import AccessAttempt
 
@@ -385,3 +393,57 @@ def test_a_signed_in_department_user_stays_signed_in_while_the_directory_is_down
     directory.stop()
     assert client.get("/api/files/list", {"path": "home/hubble"}).status_code == 200
     assert logged_in_as(client).username == "hubble"
+
+
+def test_a_local_account_is_not_taken_over_by_a_directory_entry_of_the_same_name(use_directory, make_user):
+    make_user("hubble", admin=True, password="the-local-admin-password")
+    client, response = log_in("hubble", PASSWORDS["hubble"])
+    assert response.status_code == 200 and logged_in_as(client) is None
+    hubble = get_user_model().objects.get(username="hubble")
+    assert hubble.is_superuser and group_names(hubble) == set() and hubble.last_name == ""
+    client, response = log_in("hubble", "the-local-admin-password")
+    assert response.status_code == 302 and logged_in_as(client) == hubble
+
+
+def test_a_department_user_deactivated_in_toyz_cannot_sign_in(use_directory):
+    leavitt = logged_in_as(log_in("leavitt", PASSWORDS["leavitt"])[0])
+    leavitt.is_active = False
+    leavitt.save()
+    client, response = log_in("leavitt", PASSWORDS["leavitt"])
+    assert response.status_code == 200 and logged_in_as(client) is None
+
+
+@pytest.fixture
+def ldap_service_env(service_env: dict[str, str], directory: Directory) -> dict[str, str]:
+    """The server process's environment with the TOYZ_LDAP_* variables for `directory` (request it before
+    `asgi_server`, which starts the server with this environment)."""
+    service_env.update(
+        TOYZ_LDAP_URL=directory.url,
+        TOYZ_LDAP_USER_SEARCH_BASE=f"ou=people,{SUFFIX}",
+        TOYZ_LDAP_BIND_DN=SERVICE_DN,
+        TOYZ_LDAP_BIND_PASSWORD=SERVICE_PASSWORD,
+        TOYZ_LDAP_GROUP_SEARCH_BASE=f"ou=groups,{SUFFIX}",
+    )
+    return service_env
+
+
+def test_the_real_server_configured_from_the_environment_signs_a_department_user_in(ldap_service_env, asgi_server):
+    import re
+    import urllib.parse
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    cookies = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    base = f"http://{asgi_server}"
+    with browser.open(f"{base}/accounts/login/", timeout=30) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+    assert token is not None
+    form = {"csrfmiddlewaretoken": token[1], "username": "leavitt", "password": PASSWORDS["leavitt"], "next": ""}
+    with browser.open(f"{base}/accounts/login/", urllib.parse.urlencode(form).encode(), timeout=30) as landed:
+        assert landed.status == 200 and "/accounts/login/" not in landed.url
+    with browser.open(f"{base}/api/files/list?path=home/leavitt", timeout=30) as listing:
+        assert listing.status == 200
+    leavitt = get_user_model().objects.get(username="leavitt")
+    assert group_names(leavitt) == {"observers", "admins"}
+    assert (Path(ldap_service_env["TOYZ_DATA_ROOT"]) / "home" / "leavitt").is_dir()

@@ -19,6 +19,14 @@ class ToyzLDAPBackend(LDAPBackend):  # type: ignore[misc]  # django-auth-ldap sh
     """django-auth-ldap's backend. A new user is created (and so gets a home folder) at their first sign-in;
     their LDAP groups become Django groups of the same names at every sign-in."""
 
+    def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[Any, bool]:
+        user, built = super().get_or_build_user(username, ldap_user)
+        # A local account (one with a password of its own, like the admin that toyz_setup makes) is never
+        # taken over by a directory entry of the same name: it keeps signing in with its own password.
+        if not built and user.has_usable_password():
+            raise ldap_user.AuthenticationFailed(f"{user.get_username()!r} is a local account")
+        return user, built
+
 
 def directory_problem(exception: BaseException) -> str:
     """``ldap_unreachable`` when the directory did not answer, ``ldap_refused`` when it refused this site's
