@@ -10,6 +10,7 @@ The directory:
 from __future__ import annotations
 
 import html
+import io
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tests.conftest import free_port, wait_for
@@ -203,6 +205,7 @@ def use_directory(directory: Directory, settings: Any, monkeypatch: pytest.Monke
         for name, value in found.items():
             setattr(settings, name, value)
         configured.update(found)
+        settings.TOYZ_LDAP_URL = directory.url
         backends = list(django_settings.AUTHENTICATION_BACKENDS)
         settings.AUTHENTICATION_BACKENDS = [backends[0], BACKEND, *[b for b in backends[1:] if b != BACKEND]]
 
@@ -268,6 +271,33 @@ def test_a_grant_to_an_ldap_group_reaches_its_members(use_directory, make_user):
     hubble = get_user_model().objects.get(pk=hubble.pk)
     assert hubble.has_perm("workspaces.view_workspace", workspace)
     assert not hubble.has_perm("workspaces.change_workspace", workspace)
+
+
+def test_a_folder_granted_to_an_ldap_group_opens_for_its_members_until_ldap_removes_them(
+    use_directory, directory, data_root
+):
+    from apps.files.grants import grant
+    from apps.files.permissions import Right
+
+    night = data_root / "nights" / "2026-11-30"
+    night.mkdir(parents=True)
+    (night / "m13.fits").write_bytes(b"")
+    hubble, _ = log_in("hubble", PASSWORDS["hubble"])
+    grant("nights/2026-11-30", Group.objects.get(name="observers"), [Right.READ])
+    listing = hubble.get("/api/files/list", {"path": "nights/2026-11-30"})
+    assert listing.status_code == 200 and "m13.fits" in listing.content.decode()
+    directory.modify(
+        f"dn: cn=observers,ou=groups,{SUFFIX}\nchangetype: modify\n"
+        f"delete: member\nmember: uid=hubble,ou=people,{SUFFIX}\n"
+    )
+    # Until the next sign-in, Toyz still has the membership of the last one...
+    assert hubble.get("/api/files/list", {"path": "nights/2026-11-30"}).status_code == 200
+    # ...which removes it, and the folder closes at once, also for the session opened before.
+    again, _ = log_in("hubble", PASSWORDS["hubble"])
+    assert again.get("/api/files/list", {"path": "nights/2026-11-30"}).status_code in (403, 404)
+    assert hubble.get("/api/files/list", {"path": "nights/2026-11-30"}).status_code in (403, 404)
+    leavitt, _ = log_in("leavitt", PASSWORDS["leavitt"])
+    assert leavitt.get("/api/files/list", {"path": "nights/2026-11-30"}).status_code == 200
 
 
 def test_a_membership_changed_in_ldap_follows_at_the_next_sign_in(use_directory, directory):
@@ -447,3 +477,35 @@ def test_the_real_server_configured_from_the_environment_signs_a_department_user
     leavitt = get_user_model().objects.get(username="leavitt")
     assert group_names(leavitt) == {"observers", "admins"}
     assert (Path(ldap_service_env["TOYZ_DATA_ROOT"]) / "home" / "leavitt").is_dir()
+
+
+def test_the_sync_command_brings_ldap_changes_between_sign_ins(use_directory, directory, make_user):
+    hubble, _ = log_in("hubble", PASSWORDS["hubble"])
+    log_in("leavitt", PASSWORDS["leavitt"])
+    make_user("carol", password="a-local-password-1")
+    directory.modify(
+        f"dn: cn=observers,ou=groups,{SUFFIX}\nchangetype: modify\n"
+        f"delete: member\nmember: uid=hubble,ou=people,{SUFFIX}\n\n"
+        f"dn: uid=leavitt,ou=people,{SUFFIX}\nchangetype: modify\nreplace: sn\nsn: Leavitt-Pickering\n"
+    )
+    call_command("toyz_ldap_sync", stdout=io.StringIO())
+    users = get_user_model().objects
+    assert group_names(users.get(username="hubble")) == set()
+    assert users.get(username="leavitt").last_name == "Leavitt-Pickering"
+    # An entry gone from the directory: the account is deactivated, and its open session ends.
+    directory.modify(f"dn: uid=hubble,ou=people,{SUFFIX}\nchangetype: delete\n")
+    out = io.StringIO()
+    call_command("toyz_ldap_sync", stdout=out)
+    assert "hubble: no longer in the directory (deactivated)" in out.getvalue()
+    assert not users.get(username="hubble").is_active and users.get(username="leavitt").is_active
+    assert users.get(username="carol").is_active  # a local account is not the directory's
+    assert hubble.get("/api/files/list", {"path": "home/hubble"}).status_code == 401
+
+
+def test_the_sync_command_changes_nothing_when_the_directory_is_down(use_directory, directory):
+    log_in("hubble", PASSWORDS["hubble"])
+    directory.stop()
+    with pytest.raises(CommandError, match="could not be asked about 'hubble'"):
+        call_command("toyz_ldap_sync", stdout=io.StringIO())
+    hubble = get_user_model().objects.get(username="hubble")
+    assert hubble.is_active and group_names(hubble) == {"observers"}

@@ -129,3 +129,11 @@ def test_the_ldap_backend_sits_after_the_lockout_and_before_local_accounts_only_
         text=True,
     )
     assert result.returncode != 0 and "TOYZ_LDAP_USER_DN_TEMPLATE" in result.stderr
+
+
+def test_the_sync_command_says_when_there_is_no_directory(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.TOYZ_LDAP_URL = None
+    with pytest.raises(CommandError, match="TOYZ_LDAP_URL is not set"):
+        call_command("toyz_ldap_sync")

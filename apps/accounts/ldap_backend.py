@@ -19,6 +19,11 @@ class ToyzLDAPBackend(LDAPBackend):  # type: ignore[misc]  # django-auth-ldap sh
     """django-auth-ldap's backend. A new user is created (and so gets a home folder) at their first sign-in;
     their LDAP groups become Django groups of the same names at every sign-in."""
 
+    def get_user(self, user_id: Any) -> Any:
+        user = super().get_user(user_id)
+        # As Django's ModelBackend: a session of an account deactivated since is a session no more.
+        return user if user is not None and user.is_active else None
+
     def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[Any, bool]:
         user, built = super().get_or_build_user(username, ldap_user)
         # A local account (one with a password of its own, like the admin that toyz_setup makes) is never
