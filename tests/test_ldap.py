@@ -496,6 +496,10 @@ def test_the_sync_command_brings_ldap_changes_between_sign_ins(use_directory, di
     directory.modify(f"dn: uid=hubble,ou=people,{SUFFIX}\nchangetype: delete\n")
     out = io.StringIO()
     call_command("toyz_ldap_sync", stdout=out)
+    assert "hubble: no longer in the directory (kept" in out.getvalue()
+    assert users.get(username="hubble").is_active
+    out = io.StringIO()
+    call_command("toyz_ldap_sync", "--deactivate-missing", stdout=out)
     assert "hubble: no longer in the directory (deactivated)" in out.getvalue()
     assert not users.get(username="hubble").is_active and users.get(username="leavitt").is_active
     assert users.get(username="carol").is_active  # a local account is not the directory's
@@ -506,6 +510,6 @@ def test_the_sync_command_changes_nothing_when_the_directory_is_down(use_directo
     log_in("hubble", PASSWORDS["hubble"])
     directory.stop()
     with pytest.raises(CommandError, match="could not be asked about 'hubble'"):
-        call_command("toyz_ldap_sync", stdout=io.StringIO())
+        call_command("toyz_ldap_sync", "--deactivate-missing", stdout=io.StringIO())
     hubble = get_user_model().objects.get(username="hubble")
     assert hubble.is_active and group_names(hubble) == {"observers"}

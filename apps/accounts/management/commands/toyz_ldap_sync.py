@@ -11,13 +11,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "For every account that signs in through LDAP: copy its name, e-mail, flags and groups from the "
-        "directory now, as a sign-in would; deactivate the accounts whose entry is gone (--keep-missing: "
-        "only list them). Nothing changes when the directory cannot be asked."
+        "For every account that signs in through LDAP (those without a password of their own in Toyz): copy "
+        "its name, e-mail, flags and groups from the directory now, as a sign-in would, and list the accounts "
+        "whose entry is gone (--deactivate-missing: deactivate them, which ends their sessions). When the "
+        "directory cannot be asked it stops and deactivates nobody."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--keep-missing", action="store_true", help="List accounts gone from LDAP, keep them.")
+        parser.add_argument(
+            "--deactivate-missing", action="store_true", help="Deactivate the accounts whose entry is gone from LDAP."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import ldap
@@ -54,9 +57,9 @@ class Command(BaseCommand):
         finally:
             ldap_error.disconnect(sender=ToyzLDAPBackend, dispatch_uid="toyz-ldap-sync")
         for account in missing:
-            if not options["keep_missing"]:
+            if options["deactivate_missing"]:
                 account.is_active = False
                 account.save(update_fields=["is_active"])
-            verb = "kept" if options["keep_missing"] else "deactivated"
+            verb = "deactivated" if options["deactivate_missing"] else "kept: --deactivate-missing deactivates it"
             self.stdout.write(f"{account.get_username()}: no longer in the directory ({verb})")
         self.stdout.write(f"{synced} account(s) synced from the directory, {len(missing)} gone from it.")
