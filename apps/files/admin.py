@@ -150,7 +150,7 @@ class PathGrantAdmin(admin.ModelAdmin[PathGrant]):
         rows: list[grants.GrantRow] = getattr(grant, "holder_rows", None) or grants.grant_rows([grant.path])
         if not rows:
             # Its holders were deleted (a group, a user): the grant decides nothing and can go.
-            return format_html('<span class="grant-none">nobody</span>')
+            return format_html('<span class="grant-none">{}</span>', "nobody")
         return format_html_join(
             ", ",
             '{} <span class="grant-rights">({})</span>',
