@@ -73,7 +73,7 @@ def change_url(path: str) -> str:
 
 
 def test_the_list_shows_one_line_per_path_with_its_holders_and_rights(admin_client, night, team):
-    observers, bob, carol = team
+    observers, _bob, carol = team
     grants.grant("nights/n1", observers, [R])
     grants.grant("nights/n1", carol, [W])
     grants.grant("nights/n1/secret", observers, [])
@@ -271,7 +271,7 @@ def test_a_none_grant_from_the_form_hides_the_subfolder(admin_client, night, tea
 
 
 def test_deleting_a_grant_revokes_every_holder_in_the_history(admin_client, night, team):
-    observers, bob, carol = team
+    observers, _bob, carol = team
     grant = grants.grant("nights/n1", observers, [R])
     grants.grant("nights/n1", carol, [R])
     url = reverse("admin:files_pathgrant_delete", args=[grant.pk])
@@ -285,7 +285,7 @@ def test_deleting_a_grant_revokes_every_holder_in_the_history(admin_client, nigh
 
 
 def test_a_grant_on_a_deleted_folder_shows_missing_and_can_be_revoked_but_not_widened(admin_client, night, team):
-    observers, bob, carol = team
+    observers, _bob, _carol = team
     grants.grant("nights/n1", observers, [R])
     shutil.rmtree(night)
     listing = admin_client.get(reverse(CHANGELIST)).content.decode()
@@ -328,7 +328,7 @@ def test_a_change_page_of_a_revoked_grant_sends_back_to_the_list(admin_client):
 
 
 def test_effective_access_lists_what_a_user_reaches_and_what_decides(admin_client, night, team, data_root):
-    observers, bob, carol = team
+    observers, bob, _carol = team
     grants.grant("nights", observers, [R])
     grants.grant("nights/n1/secret", observers, [])
     grants.grant("nights/n2", bob, [W])
