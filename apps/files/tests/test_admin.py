@@ -377,3 +377,16 @@ def test_effective_access_explains_admins_inactive_users_and_bad_paths(admin_cli
         page = admin_client.get(reverse(ACCESS), {"path": raw})
         assert page.status_code == 200 and words in page.content.decode()
     assert admin_client.get(reverse(ACCESS), {"user": "not-a-number"}).status_code == 200
+
+
+def test_the_data_root_itself_can_be_granted_from_the_picker_s_root_crumb(admin_client, data_root, team):
+    observers, bob, _ = team
+    (data_root / "x.fits").write_bytes(b"x")
+    row = {"holder": f"group:{observers.pk}", "rights": "list"}
+    assert admin_client.post(reverse(ADD), holder_post("/", [row])).status_code == 302
+    assert PathGrant.objects.get().path == ""
+    assert has_right(bob, PurePosixPath("x.fits"), L) and not has_right(bob, PurePosixPath("x.fits"), R)
+    assert "(data root)" in admin_client.get(reverse(CHANGELIST)).content.decode()
+    page = admin_client.get(change_url("")).content.decode()
+    assert f'href="{reverse(ACCESS)}?path=/"' in page
+    assert admin_client.get(reverse(ACCESS), {"path": "/"}).context["path_report"]["path"] == "(data root)"
