@@ -147,7 +147,9 @@ class PathGrantAdmin(admin.ModelAdmin[PathGrant]):
 
     @admin.display(description="holders and rights")
     def holders(self, grant: PathGrant) -> str:
-        rows: list[grants.GrantRow] = getattr(grant, "holder_rows", None) or grants.grant_rows([grant.path])
+        rows: list[grants.GrantRow] | None = getattr(grant, "holder_rows", None)
+        if rows is None:
+            rows = grants.grant_rows([grant.path])
         if not rows:
             # Its holders were deleted (a group, a user): the grant decides nothing and can go.
             return format_html('<span class="grant-none">{}</span>', "nobody")
