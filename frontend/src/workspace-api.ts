@@ -22,7 +22,9 @@ export class ApiError extends Error {
 }
 
 /** Django's CSRF token: the page's cookie (read by scripts by design), or "" before it is set. */
-export function csrfToken(cookies: string = document.cookie): string {
+export function csrfToken(
+  cookies: string = typeof document === "undefined" ? "" : document.cookie,
+): string {
   for (const part of cookies.split(";")) {
     const [key, ...rest] = part.trim().split("=");
     if (key === "csrftoken") return decodeURIComponent(rest.join("="));
