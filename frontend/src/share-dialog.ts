@@ -225,7 +225,7 @@ export class ToyzShareDialog extends LitElement {
   private renderShare(share: WorkspaceShare, mayGive: WorkspaceRight): TemplateResult {
     const locked = !share.editable || this._busy;
     return html`<li class="share-row" data-testid="share-row" data-kind=${share.kind} data-name=${share.name}>
-      <span class="share-kind" title=${share.kind}>${share.kind === "group" ? "👥" : "👤"}</span>
+      <span class="share-kind">${share.kind}</span>
       <span class="share-name">${share.name}</span>
       <select
         data-testid="share-right"
@@ -289,7 +289,7 @@ export class ToyzShareDialog extends LitElement {
                     data-name=${p.name}
                     @click=${() => this.pick(p)}
                   >
-                    ${p.kind === "group" ? "👥" : "👤"} <strong>${p.name}</strong>
+                    <span class="share-kind">${p.kind}</span> <strong>${p.name}</strong>
                     <span class="muted">${p.detail}</span>
                   </li>`,
                 )}
