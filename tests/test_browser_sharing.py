@@ -156,6 +156,18 @@ def test_the_list_page_renames_duplicates_and_deletes(site: dict[str, Any], brow
     row.locator("[data-testid=rename-input]").press("Enter")
     expect(row.locator("a.workspace-link")).to_have_text("M13 cube, stacked")
 
+    # Sharing from the list: the same dialog.
+    row.locator("[data-action=share]").click()
+    dialog = page.locator("[data-testid=share-dialog]")
+    expect(dialog.locator("h3")).to_have_text("Share “M13 cube, stacked”")
+    dialog.locator("[data-testid=share-name]").press_sequentially("ali")
+    dialog.locator('[data-testid=share-suggestion][data-name="alice"]').click()
+    dialog.locator("[data-testid=share-new-right]").select_option("change")
+    dialog.locator("[data-testid=share-add]").click()
+    expect(share_row(page, "alice").locator("[data-testid=share-right]")).to_have_value("change")
+    dialog.locator("[data-testid=share-close]").click()
+    expect(dialog).to_be_hidden()
+
     row.locator("[data-action=duplicate]").click()
     copy = page.locator('[data-testid=workspace-row][data-name="M13 cube, stacked (copy)"]')
     expect(copy).to_have_count(1)
