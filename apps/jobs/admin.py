@@ -126,6 +126,8 @@ class ModuleAdmin(admin.ModelAdmin[Module]):
         # Say who was granted or withdrawn, not only that the fields changed.
         changed = [m for m in message if "changed" in m]
         for entry in changed:
-            entry["changed"]["fields"] = [f for f in entry["changed"]["fields"] if f not in ("Groups granted", "Users granted")]
+            entry["changed"]["fields"] = [
+                f for f in entry["changed"]["fields"] if f not in ("Groups granted", "Users granted")
+            ]
         message = [m for m in message if "changed" not in m or m["changed"]["fields"]]
         return message + list(form.grant_changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -12,7 +13,9 @@ from apps.jobs import modules, registry
 
 
 @register()
-def open_modules_check(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+def open_modules_check(
+    *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **kwargs: Any
+) -> list[CheckMessage]:
     found: list[CheckMessage] = []
     known = registry.module_catalogue()
     for name in settings.TOYZ_OPEN_MODULES:

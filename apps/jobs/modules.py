@@ -22,15 +22,11 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from guardian.shortcuts import (
-    assign_perm,
-    get_groups_with_perms,
-    get_objects_for_user,
-    get_users_with_perms,
-    remove_perm,
-)
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from apps.accounts.services import User, is_active_user
 from apps.jobs.models import Module
@@ -152,12 +148,10 @@ def admin_contact() -> str:
     return f"an admin ({', '.join(named)})" if named else "the site's administrator"
 
 
-def refusal(user: User, fn: str, module: str) -> ToyzError:
+def refusal(user: User, fn: str, module: str, title: str) -> ToyzError:
     """The error of a job that `user` may not run: which module it needs and whom to ask."""
     if not is_active_user(user):
         return ToyzError("forbidden", f"Only signed-in, active users may run {fn}.")
-    row = Module.objects.filter(name=module).only("title").first()
-    title = row.title if row is not None and row.title else module
     named = f"the module “{title}” ({module})" if title != module else f"the module {module}"
     return ToyzError(
         "forbidden",
@@ -193,12 +187,16 @@ class Holders:
 
 def holders(module: Module) -> Holders:
     """The groups and users granted `module`, by name."""
-    groups = get_groups_with_perms(module, attach_perms=True)
-    users = get_users_with_perms(module, attach_perms=True, with_superusers=False, with_group_users=False)
-    codename = RUN_MODULE.partition(".")[2]
+    where = {
+        "content_type": ContentType.objects.get_for_model(Module),
+        "object_pk": str(module.pk),
+        "permission__codename": RUN_MODULE.partition(".")[2],
+    }
+    groups = [grant.group for grant in GroupObjectPermission.objects.filter(**where).select_related("group")]
+    users = [grant.user for grant in UserObjectPermission.objects.filter(**where).select_related("user")]
     return Holders(
-        groups=tuple(sorted((g for g, perms in groups.items() if codename in perms), key=lambda g: g.name)),
-        users=tuple(sorted((u for u, perms in users.items() if codename in perms), key=lambda u: u.get_username())),
+        groups=tuple(sorted(groups, key=lambda group: group.name)),
+        users=tuple(sorted(users, key=lambda user: user.get_username())),
     )
 
 

@@ -138,5 +138,6 @@ def prepare(user: User, fn: object, raw_params: object) -> tuple[JobSpec, JobPar
     """Look up, authorise and validate a job request: the one check both `submit` and the runner make."""
     spec = get(fn)
     if not can_run(user, spec):
-        raise modules.refusal(user, spec.name, spec.module)
+        info = _MODULES.get(spec.module)
+        raise modules.refusal(user, spec.name, spec.module, info.title if info else spec.module)
     return spec, validate_params(spec.name, spec.params, user, raw_params)

@@ -4,24 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0002_job_attempts_worker'),
+        ("jobs", "0002_job_attempts_worker"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(editable=False, max_length=100, unique=True)),
-                ('title', models.CharField(blank=True, editable=False, max_length=200)),
-                ('description', models.TextField(blank=True, editable=False)),
-                ('open_to_all', models.BooleanField(blank=True, choices=[(None, 'As TOYZ_OPEN_MODULES says'), (True, 'Open to every active user'), (False, 'Only to the groups and users granted it')], default=None, help_text="Who may run this module's functions besides admins and those granted it.", null=True, verbose_name='open to all')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(editable=False, max_length=100, unique=True)),
+                ("title", models.CharField(blank=True, editable=False, max_length=200)),
+                ("description", models.TextField(blank=True, editable=False)),
+                (
+                    "open_to_all",
+                    models.BooleanField(
+                        blank=True,
+                        choices=[
+                            (None, "As TOYZ_OPEN_MODULES says"),
+                            (True, "Open to every active user"),
+                            (False, "Only to the groups and users granted it"),
+                        ],
+                        default=None,
+                        help_text="Who may run this module's functions besides admins and those granted it.",
+                        null=True,
+                        verbose_name="open to all",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'permissions': [('run_module', "Can run the module's job functions")],
+                "ordering": ["name"],
+                "permissions": [("run_module", "Can run the module's job functions")],
             },
         ),
     ]

@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.core.checks import run_checks
 
 from apps.jobs import modules, registry
-from apps.jobs.models import Module
+from apps.jobs.models import Job, Module
+from apps.jobs.params import NoParams
 from apps.jobs.registry import prepare
+from apps.jobs.runner import RecordingReporter, execute
 from workers.errors import ToyzError
 
 pytestmark = pytest.mark.usefixtures("lab")
@@ -51,7 +53,7 @@ def test_a_function_belongs_to_its_name_prefix_unless_it_names_its_module():
 @pytest.mark.parametrize("bad", ["Lab", "", "a.b", "x" * 101, "../x"])
 def test_a_bad_module_name_is_refused_at_registration(bad):
     with pytest.raises(RuntimeError, match="no module name"):
-        registry.register("lab.bad", "Bad.", params=registry.NoParams, module=bad)
+        registry.register("lab.bad", "Bad.", params=NoParams, module=bad)
 
 
 def test_a_user_without_the_grant_is_refused_with_the_function_the_module_and_whom_to_ask(make_user):
@@ -224,3 +226,38 @@ def test_the_checks_catch_a_misspelt_open_module(settings):
         "jobs.W001": "TOYZ_OPEN_MODULES names 'imageing', but no installed job function belongs to it.",
         "jobs.E001": "TOYZ_OPEN_MODULES names 'Bad Name', which is no module name.",
     }
+
+
+# The runner closes its thread's database connection when a job ends, as pool and worker threads must.
+@pytest.mark.django_db(transaction=True)
+def test_the_runner_refuses_a_job_whose_grant_was_withdrawn_while_it_was_queued(make_user):
+    alice = make_user("alice")
+    make_user("root", admin=True)
+    observers = group_of("observers", alice)
+    lab = module("lab")
+    modules.grant(lab, observers)
+    # Accepted while the grant held: queued, and no worker has taken it yet.
+    job = Job.objects.create(user=alice, fn="lab.echo", params={"text": "hi"})
+    modules.withdraw(lab, observers)
+    messages: list[dict[str, Any]] = []
+    execute(str(job.pk), 7, RecordingReporter(lambda _id, message: messages.append(message.wire())), worker="w@n1")
+    assert messages == [
+        {
+            "type": "result",
+            "id": 7,
+            "status": "error",
+            "error": {
+                "code": "forbidden",
+                "message": "lab.echo needs the module “Laboratory” (lab), which is not granted to you or your "
+                "groups: ask an admin (root <root@example.org>) to grant it to you or to one of your groups.",
+            },
+        }
+    ]
+    job.refresh_from_db()
+    assert (job.status, job.error_code, job.result) == (Job.Status.ERROR, "forbidden", None)
+    # Granted again, the next job runs.
+    modules.grant(lab, alice)
+    again = Job.objects.create(user=alice, fn="lab.echo", params={"text": "hi"})
+    execute(str(again.pk), 8, RecordingReporter(), worker="w@n1")
+    again.refresh_from_db()
+    assert (again.status, again.result) == (Job.Status.DONE, {"text": "hi"})
