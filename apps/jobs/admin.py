@@ -35,7 +35,8 @@ class ModuleForm(forms.ModelForm[Module]):
         help_text="Every member of these groups may run the module's functions.",
     )
     users = forms.ModelMultipleChoiceField(
-        get_user_model().objects.filter(is_active=True).order_by("username"),
+        # Inactive users too: a grant they hold must show, or saving the form would withdraw it unseen.
+        get_user_model().objects.order_by("username"),
         required=False,
         widget=FilteredSelectMultiple("users", is_stacked=False),
         label="Users granted",

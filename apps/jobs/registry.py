@@ -51,7 +51,11 @@ class JobSpec:
     heavy: bool = False  # long work (pyramids): its own pool, and it outlives the socket that asked
     # The shape of the returned dict, for the socket's schema (the client's types); not checked at run time.
     result: type[BaseModel] | None = None
-    module: str = ""  # the module whose grant runs it; set by `register`
+    module: str = ""  # the module whose grant runs it; by default the name's prefix before the first "."
+
+    def __post_init__(self) -> None:
+        if not self.module:
+            object.__setattr__(self, "module", self.name.partition(".")[0])
 
     def params_schema(self) -> dict[str, Any]:
         """The JSON Schema of the parameters (what `GET /api/jobs` publishes)."""
