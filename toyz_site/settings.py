@@ -54,6 +54,11 @@ TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+# Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
+# the others run only for the groups and users granted them (README, "Module grants").
+TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "imaging"])
+# Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
+TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -468,6 +468,8 @@ export interface components {
       description: string;
       /** Heavy */
       heavy: boolean;
+      /** Module */
+      module: string;
       /** Name */
       name: string;
       /** Params */
