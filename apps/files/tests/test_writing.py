@@ -274,7 +274,8 @@ def test_a_new_folder_is_made_once(alice_client, data_root: Path):
 
 
 def test_bad_json_bodies_are_sentences_not_500s(alice_client):
-    for body in ({"path": 3, "name": "x"}, {"name": "x"}, [], "text", "{"):
+    bodies: list[object] = [{"path": 3, "name": "x"}, {"name": "x"}, [], "text", "{"]
+    for body in bodies:
         response = post(alice_client, "/api/files/folder", body)
         assert response.status_code == 400, (body, response.content)
         assert code(response) in ("bad_params", "bad_message"), response.content
@@ -328,7 +329,8 @@ def test_a_folder_with_something_the_user_may_not_write_is_not_moved(alice, data
     home = data_root / "home/alice"
     (home / "shared/secret").mkdir(parents=True)
     (home / "shared/secret/plan.txt").write_text("x")
-    real_has_right = fsops.has_right
+    from apps.files.permissions import has_right as real_has_right
+
     # As a "none" grant on a subfolder would make it.
     monkeypatch.setattr(fsops, "has_right", lambda u, p, r: "secret" not in p.parts and real_has_right(u, p, r))
     with pytest.raises(ToyzError) as refused:
