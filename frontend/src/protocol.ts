@@ -23,6 +23,8 @@ export type Description = Schemas["DescriptionOut"];
 export type Pixel = Schemas["Pixel"];
 export type Listing = Schemas["ListingOut"];
 export type Entry = Schemas["EntryOut"];
+/** A deletion waiting in the trash (GET /api/files/trash). */
+export type TrashEntry = Schemas["TrashEntryOut"];
 /** Body of every 4xx answer of the REST and tile endpoints. */
 export type HttpErrorBody = Schemas["ErrorOut"];
 
