@@ -115,6 +115,7 @@ export class ToyzTrashView extends LitElement {
   protected override render(): TemplateResult {
     const entries = this._entries;
     return html`<div class="trash" data-testid="trash">
+      <div class="trash-title">Trash: deleted files you may put back where they were</div>
       ${this._error ? html`<div class="browser-error" role="alert">${this._error}</div>` : nothing}
       ${entries === null && !this._error ? html`<div class="browser-loading">Loading…</div>` : nothing}
       ${entries?.length === 0 ? html`<div class="entries-empty">The trash is empty.</div>` : nothing}
