@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import PASSWORD, browser, open_file, page, site  # noqa: F401  (fixtures)
+from tests.test_browser import PASSWORD, browser, open_file, page, site
 
+__all__ = ["browser", "page", "site"]  # fixtures of tests/test_browser.py, used here by name
 pytestmark = pytest.mark.browser
 
 # A File in a DataTransfer, as the browser builds one when a file is dragged from the desktop.
@@ -124,9 +125,9 @@ def test_a_new_folder_is_made_and_a_restore_that_meets_the_same_name_asks_for_an
     assert (home / "night 2 (restored)").is_dir() and (home / "night 2").is_dir()
 
 
-def test_no_writing_controls_where_the_user_may_not_write(site: dict[str, Any], browser: Any) -> None:  # noqa: F811
+def test_no_writing_controls_where_the_user_may_not_write(site: dict[str, Any], browser: Any) -> None:
     context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()  # noqa: F811
+    page = context.new_page()
     page.goto(f"{site['base']}/")
     page.fill("#id_username", "carol")
     page.fill("#id_password", PASSWORD)
