@@ -13,6 +13,8 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
+from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
+from toyz_site.ldap_settings import ldap_settings
 
 django_stubs_ext.monkeypatch()
 
@@ -126,6 +128,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Department accounts (README.md, "Sign-in through LDAP"): checked after the lockout, before local accounts.
+TOYZ_LDAP_URL = env_optional("TOYZ_LDAP_URL")
+if TOYZ_LDAP_URL:
+    globals().update(ldap_settings(TOYZ_LDAP_URL))
+    AUTHENTICATION_BACKENDS.insert(1, LDAP_BACKEND)
 # Anonymous users see nothing, so guardian needs no anonymous user row.
 ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
