@@ -34,6 +34,12 @@ def drop_file(page: Any, name: str, size: int, fill: int) -> None:
     listing.dispatch_event("drop", {"dataTransfer": data})
 
 
+def shown(page: Any, folder: str, *, writable: bool) -> None:
+    """Wait until the file browser shows `folder` (and says whether the user may write there)."""
+    flag = "true" if writable else "false"
+    page.locator(f'[data-testid=file-browser][data-folder="{folder}"][data-writable="{flag}"]').wait_for()
+
+
 def entry(page: Any, name: str) -> Any:
     return page.locator(f'[data-testid=entry][data-name="{name}"]')
 
@@ -47,7 +53,7 @@ def test_a_dropped_file_uploads_with_progress_then_is_renamed_deleted_and_restor
 ) -> None:
     home: Path = site["data"] / "home/admin"
     open_file(page, "home", "admin")
-    page.locator('[data-testid=file-browser][data-writable="true"]').wait_for()
+    shown(page, "home/admin", writable=True)
     size = 3 * 1024 * 1024
 
     drop_file(page, "dropped.fits", size, 7)
@@ -104,7 +110,7 @@ def test_a_new_folder_is_made_and_a_restore_that_meets_the_same_name_asks_for_an
 ) -> None:
     home: Path = site["data"] / "home/admin"
     open_file(page, "home", "admin")
-    page.locator('[data-testid=file-browser][data-writable="true"]').wait_for()
+    shown(page, "home/admin", writable=True)
     page.locator("[data-testid=new-folder]").click()
     page.locator("[data-testid=name-input]").fill("night 2")
     page.locator("[data-testid=name-submit]").click()
@@ -134,7 +140,7 @@ def test_no_writing_controls_where_the_user_may_not_write(site: dict[str, Any], 
     page.click("button[type=submit]")
     page.wait_for_url("**/workspaces/*/")
     entry(page, "home").wait_for()
-    assert page.locator('[data-testid=file-browser][data-writable="false"]').count() == 1
+    shown(page, "", writable=False)
     assert page.locator("[data-testid=upload-button]").count() == 0
     assert page.locator("[data-testid=new-folder]").count() == 0
     assert page.locator("[data-testid=entry-delete]").count() == 0
@@ -143,6 +149,6 @@ def test_no_writing_controls_where_the_user_may_not_write(site: dict[str, Any], 
     page.locator("[data-testid=file-browser] ul.entries").dispatch_event("drop", {"dataTransfer": data})
     assert page.locator("[data-testid=upload]").count() == 0
     open_file(page, "home", "carol")
-    page.locator('[data-testid=file-browser][data-writable="true"]').wait_for()
+    shown(page, "home/carol", writable=True)
     assert page.locator("[data-testid=upload-button]").is_visible()
     context.close()

@@ -472,6 +472,7 @@ export class ToyzFileBrowser extends LitElement {
     return html`<div
       class="browser ${this._dragging ? "dragging" : ""}"
       data-testid="file-browser"
+      data-folder=${shownPath}
       data-writable=${writable ? "true" : "false"}
       @dragover=${(event: DragEvent) => this.onDragOver(event)}
       @dragleave=${(event: DragEvent) => this.onDragLeave(event)}
