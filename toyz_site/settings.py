@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # An in-memory test database shares one cache between threads, where a busy table fails at once
     # ("table is locked") instead of waiting: the embedded job pool writes from its own threads.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-toyz.sqlite3")}
+    # A transaction takes the write lock when it begins: a deferred one that reads and then writes while
+    # another connection writes fails at once ("database is locked") instead of waiting its turn.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
