@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("TOYZ_CSRF_TRUSTED_ORIGINS", [])
 TOYZ_DATA_ROOT = env_path("TOYZ_DATA_ROOT", VAR_DIR / "data")
 TOYZ_CACHE_DIR = env_path("TOYZ_CACHE_DIR", VAR_DIR / "cache")
 TOYZ_HOME_FOLDER = "home"
+# An upload larger than this (MiB) is refused before its body is read, and cut off if it grows past it.
+TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 # The cache keeps to this size (GiB), dropping the least recently used files' pyramids first.
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")

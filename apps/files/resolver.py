@@ -13,6 +13,8 @@ from apps.files.permissions import Right, User, has_right
 from workers.errors import ToyzError
 
 MAX_PATH_LENGTH = 4096
+#: Deleted files wait here, at the top of the data root (apps.files.writing); no client path reaches it.
+TRASH_FOLDER = ".toyz-trash"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: 
     if real != root and root not in real.parents:
         raise ToyzError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
+    if client.parts[:1] == (TRASH_FOLDER,):
+        # Only the restore endpoint takes things out of the trash; to everything else it does not exist.
+        raise ToyzError("not_found", "No such file or folder.")
     if user is not None and right is not None and not has_right(user, client, right):
         raise ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
     try:

@@ -23,6 +23,8 @@ export type Description = Schemas["DescriptionOut"];
 export type Pixel = Schemas["Pixel"];
 export type Listing = Schemas["ListingOut"];
 export type Entry = Schemas["EntryOut"];
+/** A deletion waiting in the trash (GET /api/files/trash). */
+export type TrashEntry = Schemas["TrashEntryOut"];
 /** A workspace as the user may use it (`/api/workspaces`), its shares, and whom it can be shared with. */
 export type WorkspaceInfo = Schemas["WorkspaceOut"];
 export type WorkspaceRight = WorkspaceInfo["right"];

@@ -7,6 +7,7 @@ export type ServerMessage =
   | OkResult
   | ErrorResult
   | ErrorMessage
+  | FolderChanged
   | PrerenderReady
   | WorkspaceOpened
   | ViewEvent
@@ -29,6 +30,7 @@ export interface SocketSchema {
   ErrorBody: ErrorBody;
   ErrorMessage: ErrorMessage;
   ErrorResult: ErrorResult;
+  FolderChanged: FolderChanged;
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
@@ -155,6 +157,14 @@ export interface ErrorBody {
 export interface ErrorMessage {
   error: ErrorBody;
   type: "error";
+}
+/**
+ * Something was added, renamed, deleted or restored in a folder: file browsers showing it list it again.
+ */
+export interface FolderChanged {
+  event: "folder.changed";
+  path: string;
+  type: "event";
 }
 /**
  * A file's pyramid (or one HDU's) is complete: clients showing it reload its tiles.
@@ -384,12 +394,17 @@ export interface ListParams {
 }
 /**
  * A folder: folders first, then files, by name; ``parent`` is None at the data root.
+ *
+ * ``writable``: whether the user may upload, create, rename and delete here; ``max_upload_bytes``:
+ * the largest file an upload may bring.
  */
 export interface ListingOut {
   entries: EntryOut[];
+  max_upload_bytes: number;
   parent: string | null;
   path: string;
   truncated: boolean;
+  writable: boolean;
 }
 export interface PixelParams {
   /**
