@@ -22,7 +22,7 @@ from typing import TypedDict
 
 from pydantic import BaseModel, ValidationError
 
-from apps.files import fsops
+from apps.files import fsops, grants
 from apps.files.permissions import Right, User, has_right
 from apps.files.services import Entry
 from workers.errors import ToyzError
@@ -174,6 +174,9 @@ def restore(user: User, entry_id: object, raw_name: object | None = None) -> Ent
                 "not_found", f"The folder {where or 'data'} it was deleted from is gone; make it again first."
             ) from None
         fsops.require_write(user, folder, name)
+        target = (PurePosixPath(folder.client) / name).as_posix()
+        if target != original.as_posix():
+            grants.check_free(target)
         with fsops.open_folder(folder) as fd:
             try:
                 fsops.rename_noreplace(trash, f"{entry_id}/{ITEM}", fd, name)
@@ -185,6 +188,8 @@ def restore(user: User, entry_id: object, raw_name: object | None = None) -> Ent
                 raise ToyzError("not_found", _NO_SUCH_ENTRY) from None
             except OSError as exc:
                 raise fsops.os_error(exc, name) from None
+            # Restored under another name, it takes its grants along (a "none" grant inside it keeps hiding).
+            grants.follow_move(original.as_posix(), target)
             entry = fsops.entry_in(folder, fd, name)
         shutil.rmtree(entry_id, dir_fd=trash, ignore_errors=True)
     finally:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from pathlib import PurePosixPath
 from typing import Protocol
 
 from django.conf import settings
 
-from apps.files import fsops
+from apps.files import fsops, grants
 from apps.files.permissions import User
 from apps.files.services import Entry
 from workers.errors import ToyzError
@@ -146,6 +147,8 @@ def rename(user: User, raw_path: object, raw_name: object) -> Entry:
         if name == old:
             return fsops.entry_in(folder, fd, name)
         fsops.require_subtree_write(user, source, fd, old)
+        target = PurePosixPath(folder.client) / name
+        grants.check_free(target.as_posix())
         try:
             fsops.rename_noreplace(fd, old, fd, name)
         except OSError as exc:
@@ -153,6 +156,8 @@ def rename(user: User, raw_path: object, raw_name: object) -> Entry:
         if not fsops.still_in_place(fd, folder):
             fsops.rename_noreplace(fd, name, fd, old)
             raise ToyzError("bad_path", "That folder moved while the server was writing; try again.")
+        # The grants on it and below it follow, so that a "none" grant inside it still hides what it hid.
+        grants.follow_move((PurePosixPath(folder.client) / old).as_posix(), target.as_posix())
         entry = fsops.entry_in(folder, fd, name)
     fsops.announce(folder)
     return entry
