@@ -20,11 +20,11 @@ from apps.files.resolver import confine
 from workers.errors import ToyzError
 
 __all__ = [
-    "check_free",
-    "follow_move",
     "GrantRow",
     "Holder",
+    "check_free",
     "describe_rights",
+    "follow_move",
     "grant",
     "parse_rights",
     "revoke",
