@@ -2,6 +2,8 @@
 // Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
 import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
 
+import "./places";
+import type { GoDetail } from "./places";
 import type { Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import { formatMtime, formatSize } from "./util";
@@ -246,6 +248,10 @@ export class ToyzFileBrowser extends LitElement {
           ↻
         </button>
       </div>
+      <toyz-places
+        .current=${shownPath}
+        @toyz-go=${(e: CustomEvent<GoDetail>) => void this.load(e.detail.path)}
+      ></toyz-places>
       ${this.renderNight()}
       ${
         this._error

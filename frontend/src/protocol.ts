@@ -23,6 +23,12 @@ export type Description = Schemas["DescriptionOut"];
 export type Pixel = Schemas["Pixel"];
 export type Listing = Schemas["ListingOut"];
 export type Entry = Schemas["EntryOut"];
+/** The user's home folder and the folders shared with them (GET /api/files/shared). */
+export type Shared = Schemas["SharedOut"];
+export type SharedFolder = Schemas["SharedFolderOut"];
+/** A folder the user pinned (GET/POST /api/files/shortcuts). */
+export type Shortcut = Schemas["ShortcutOut"];
+export type ShortcutRequest = Schemas["ShortcutIn"];
 /** Body of every 4xx answer of the REST and tile endpoints. */
 export type HttpErrorBody = Schemas["ErrorOut"];
 
