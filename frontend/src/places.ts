@@ -258,7 +258,7 @@ export class ToyzPlaces extends LitElement {
   }
 
   private renderShortcut(shortcut: Shortcut): TemplateResult {
-    return html`<li class="place-pin">
+    return html`<li>
       <button
         class="place-item ${shortcut.available ? "" : "unavailable"} ${this.current === shortcut.path ? "here" : ""}"
         data-testid="shortcut"
