@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import PASSWORD, ROOT, browser, open_file, site, wait_for_pyramid_tiles, watch_csp
+from tests.conftest import ROOT
+from tests.test_browser import PASSWORD, browser, open_file, site, wait_for_pyramid_tiles, watch_csp
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
