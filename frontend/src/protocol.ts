@@ -29,6 +29,13 @@ export type SharedFolder = Schemas["SharedFolderOut"];
 /** A folder the user pinned (GET/POST /api/files/shortcuts). */
 export type Shortcut = Schemas["ShortcutOut"];
 export type ShortcutRequest = Schemas["ShortcutIn"];
+/** A workspace as the user may use it (`/api/workspaces`), its shares, and whom it can be shared with. */
+export type WorkspaceInfo = Schemas["WorkspaceOut"];
+export type WorkspaceRight = WorkspaceInfo["right"];
+export type WorkspaceShares = Schemas["SharesOut"];
+export type WorkspaceShare = Schemas["ShareOut"];
+export type ShareRequest = Schemas["ShareIn"];
+export type SharePrincipal = Schemas["PrincipalOut"];
 /** Body of every 4xx answer of the REST and tile endpoints. */
 export type HttpErrorBody = Schemas["ErrorOut"];
 

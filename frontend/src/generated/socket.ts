@@ -11,7 +11,9 @@ export type ServerMessage =
   | WorkspaceOpened
   | ViewEvent
   | SelectionEvent
-  | LayoutEvent;
+  | LayoutEvent
+  | AccessChanged
+  | WorkspaceRenamed;
 
 /**
  * Every type of the socket schema, by name.
@@ -19,6 +21,7 @@ export type ServerMessage =
 export interface SocketSchema {
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
+  AccessChanged: AccessChanged;
   CancelRequest: CancelRequest;
   CcdRef: CcdRef;
   DescriptionOut: DescriptionOut;
@@ -50,6 +53,7 @@ export interface SocketSchema {
   ViewEvent: ViewEvent;
   ViewMessage: ViewMessage;
   WorkspaceOpened: WorkspaceOpened;
+  WorkspaceRenamed: WorkspaceRenamed;
 }
 /**
  * Run the job function `fn` with `params`; `id` names the job in its progress and result.
@@ -213,6 +217,23 @@ export interface LayoutEvent {
   tiles: Tile[];
   type: "event";
   [k: string]: unknown;
+}
+/**
+ * This user's right on the workspace changed while the socket is open (a share given or lowered):
+ * `may_change` false turns the page read-only at once. A withdrawn view closes the socket instead.
+ */
+export interface AccessChanged {
+  event: "access";
+  may_change: boolean;
+  type: "event";
+}
+/**
+ * Someone renamed the workspace: its pages show the new name.
+ */
+export interface WorkspaceRenamed {
+  event: "workspace.renamed";
+  name: string;
+  type: "event";
 }
 /**
  * Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
