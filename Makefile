@@ -116,6 +116,11 @@ worker: install
 bench: install-dev
 	$(BIN)/python benchmarks/tiles.py
 
+# What folder grants cost on the tile path: tiles/s for a user with 50 grants through 5 groups against an admin.
+.PHONY: bench-grants
+bench-grants: install-dev
+	$(BIN)/python benchmarks/grants.py
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

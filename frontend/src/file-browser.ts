@@ -14,6 +14,8 @@ import {
   restoreEntry,
   uploadFile,
 } from "./file-writing";
+import "./places";
+import type { GoDetail } from "./places";
 import type { Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import "./trash-view";
@@ -506,6 +508,10 @@ export class ToyzFileBrowser extends LitElement {
           ↻
         </button>
       </div>
+      <toyz-places
+        .current=${shownPath}
+        @toyz-go=${(e: CustomEvent<GoDetail>) => void this.load(e.detail.path)}
+      ></toyz-places>
       <div class="browser-tools">
         ${
           writable && !this._trashOpen
