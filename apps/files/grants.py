@@ -19,7 +19,18 @@ from apps.files.permissions import Decision, Right, access_of, decide, implied, 
 from apps.files.resolver import confine
 from workers.errors import ToyzError
 
-__all__ = ["GrantRow", "Holder", "describe_rights", "grant", "parse_rights", "revoke", "shared_with", "who_can_read"]
+__all__ = [
+    "GrantRow",
+    "Holder",
+    "check_free",
+    "describe_rights",
+    "follow_move",
+    "grant",
+    "parse_rights",
+    "revoke",
+    "shared_with",
+    "who_can_read",
+]
 
 Holder = AbstractBaseUser | Group
 
@@ -142,6 +153,35 @@ def revoke(raw_path: object, holder: Holder, *, actor: AbstractBaseUser | None =
         if not remaining:
             obj.delete()
     return had
+
+
+def _at_or_under(key: str) -> list[PathGrant]:
+    return list(PathGrant.objects.filter(path=key)) + list(PathGrant.objects.filter(path__startswith=f"{key}/"))
+
+
+def check_free(key: str) -> None:
+    """Refuse to move a file or folder to `key` while a grant still names it (a grant on a folder that
+    was deleted or moved away outside Toyz): the moved folder would silently get that grant."""
+    if key and _at_or_under(key):
+        raise ToyzError(
+            "exists",
+            f"A folder grant still names {key}: choose another name, or ask an admin to withdraw that grant.",
+        )
+
+
+def follow_move(old_key: str, new_key: str) -> int:
+    """A file or folder moved from `old_key` to `new_key` inside Toyz: its grants, and those below it,
+    move with it, so that a rename neither drops a "none" grant (which would widen access) nor
+    leaves a grant behind on a name someone may reuse. Returns how many grants moved."""
+    if not old_key or old_key == new_key:
+        return 0
+    moved = 0
+    with transaction.atomic():
+        for obj in _at_or_under(old_key):
+            obj.path = new_key + obj.path[len(old_key) :]
+            obj.save(update_fields=["path", "updated"])
+            moved += 1
+    return moved
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from apps.files.permissions import Decision, Right, User, decide
 from workers.errors import ToyzError
 
 MAX_PATH_LENGTH = 4096
+#: Deleted files wait here, at the top of the data root (apps.files.writing); no client path reaches it.
+TRASH_FOLDER = ".toyz-trash"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: 
     if real != root and root not in real.parents:
         raise ToyzError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
+    if client.parts[:1] == (TRASH_FOLDER,):
+        # Only the restore endpoint takes things out of the trash; to everything else it does not exist.
+        raise ToyzError("not_found", "No such file or folder.")
     if user is not None and right is not None:
         decision = decide(user, client)
         if right not in decision.rights:

@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.accounts.models import Profile
+from apps.accounts.services import Profile
 from apps.files.models import GrantsVersion, PathGrant
 
 

@@ -264,6 +264,10 @@ def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- requests ------------------------------------------------------------------------------------
 
 
+#: What an upload sends.
+UPLOADED = b"SIMPLE  =                    T"
+
+
 def encode_query(values: dict[str, Any]) -> str:
     """A query string; a lone surrogate goes as the bytes a careless client would send (invalid UTF-8)."""
 
@@ -292,10 +296,12 @@ def send(client: Client, method: str, url: str, values: dict[str, Any], op: Any 
         for key, value in form.items():
             if wheres[key] == "file":
                 name = value if isinstance(value, str) and value else "upload.fits"
-                data[key] = SimpleUploadedFile(name, b"SIMPLE  =                    T", content_type="application/fits")
+                data[key] = SimpleUploadedFile(name, UPLOADED, content_type="application/fits")
             else:
                 data[key] = value
         return getattr(client, method)(target, data)
+    if op is not None and op.raw_body:
+        return getattr(client, method)(target, UPLOADED, content_type="application/octet-stream")
     body = {k: v for k, v in values.items() if wheres.get(k, "json") == "json"}
     return getattr(client, method)(target, json.dumps(body), content_type="application/json")
 

@@ -64,6 +64,7 @@ class Operation:
     template: str
     fields: tuple[Field, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    raw_body: bool = False  # the body is bytes (application/octet-stream): an upload's file
 
     @property
     def label(self) -> str:
@@ -140,7 +141,8 @@ def operations(openapi: dict[str, Any]) -> list[Operation]:
             for form in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 if form in content:
                     fields += body_fields(content[form].get("schema", {}), openapi, "form")
-            found.append(Operation(method, template, tuple(fields), tuple(op.get("tags", []))))
+            raw = "application/octet-stream" in content
+            found.append(Operation(method, template, tuple(fields), tuple(op.get("tags", [])), raw))
     return found
 
 

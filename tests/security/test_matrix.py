@@ -80,7 +80,7 @@ def check_cell(
         return
     if right is not None and right in rights:
         if renames and not target.endswith((".fits", ".txt")):
-            return  # renaming a granted folder itself lands outside the grant: refused, rightly
+            return  # renaming or deleting a granted folder itself needs the write right on its parent
         assert error is None or error["code"] not in REFUSALS, f"{where}: refused: {error}"
         return
     if right is None and rights:
@@ -136,7 +136,9 @@ def test_every_path_endpoint_follows_the_grants_for_every_user(scene, label):
             for values in values_for(op.fields, target):
                 ask = partial(_ask_rest, scene, op, user, values, target)
                 where = f"{label} as {user} on {name} ({values})"
-                check_cell(user, target, right, ask, where, renames=bool(op.name_fields))
+                parent = target.rpartition("/")[0]
+                renames = op.writes and "write" not in expected_rights(user, parent)
+                check_cell(user, target, right, ask, where, renames=renames)
 
 
 @pytest.mark.parametrize("fn", JOBS)
@@ -166,11 +168,14 @@ def object_kind(op: Operation, item: Field) -> str:
 
 def _victims(scene: Scene) -> dict[str, tuple[Any, Any]]:
     """kind → (alice's object's id, an id no object has)."""
+    from apps.files import trash
     from apps.files.models import PathGrant, Shortcut
 
     shortcut = Shortcut.objects.create(user=scene.users["alice"], path="home/alice", label="alicecut-a1c3")
     grant = PathGrant.objects.get(path="shared/night")
+    deleted = trash.delete(scene.users["alice"], "home/alice/alicenotes-a1c3.txt")["id"]
     return {
+        "entry": (deleted, "20260101T000000-000000000000"),
         "job": (str(scene.alice_job.pk), str(uuid.uuid4())),
         "workspace": (scene.workspace.pk, 999_999),
         "ws": (scene.workspace.pk, 999_999),
@@ -180,7 +185,7 @@ def _victims(scene: Scene) -> dict[str, tuple[Any, Any]]:
     }
 
 
-OBJECT_FILLERS = {"job", "workspace", "ws", "shortcut", "grant", "user"}
+OBJECT_FILLERS = {"entry", "job", "workspace", "ws", "shortcut", "grant", "user"}
 
 
 def _victims_unchanged(scene: Scene) -> None:
@@ -190,6 +195,8 @@ def _victims_unchanged(scene: Scene) -> None:
     workspace = Workspace.objects.get(pk=scene.workspace.pk)
     assert (workspace.name, workspace.layout, workspace.owner_id) == ("alicews-4f0c", [], scene.users["alice"].pk)
     assert Job.objects.get(pk=scene.alice_job.pk).status == scene.alice_job.status
+    # Her deletion is still in the trash, not restored by anyone else.
+    assert not (scene.root / "home/alice/alicenotes-a1c3.txt").exists()
 
 
 @pytest.mark.parametrize("label", OBJECT_OPS)

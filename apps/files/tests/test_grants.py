@@ -234,3 +234,53 @@ def test_revoking_on_a_path_no_database_can_hold_is_a_clean_refusal(night, team)
         with pytest.raises(ToyzError) as refused:
             grants.revoke(raw, observers)
         assert refused.value.code == "bad_path"
+
+
+def test_renaming_a_folder_in_toyz_carries_its_grants_so_a_none_grant_keeps_hiding(night, team, make_user):
+    from apps.files import writing
+
+    observers, bob, _ = team
+    owner = make_user("olga")
+    grants.grant("nights", owner, [W])
+    grants.grant("nights/n1", observers, [R])
+    grants.grant("nights/n1/secret", observers, [])
+    writing.rename(owner, "nights/n1/secret", "open")
+    assert not has_right(bob, p("nights/n1/open/b.fits"), R)
+    assert PathGrant.objects.filter(path="nights/n1/open").exists()
+    writing.rename(owner, "nights/n1", "n1-renamed")
+    assert set(PathGrant.objects.values_list("path", flat=True)) == {
+        "nights",
+        "nights/n1-renamed",
+        "nights/n1-renamed/open",
+    }
+    assert has_right(bob, p("nights/n1-renamed/a.fits"), R)
+    assert not has_right(bob, p("nights/n1-renamed/open/b.fits"), R)
+
+
+def test_a_rename_onto_a_name_a_stale_grant_still_names_is_refused(night, team, make_user):
+    from apps.files import writing
+
+    observers, _, _ = team
+    owner = make_user("olga")
+    grants.grant("nights", owner, [W])
+    grants.grant("nights/n2", observers, [R])
+    (night.parent / "n2" / "c.fits").unlink()
+    (night.parent / "n2").rmdir()  # deleted outside Toyz: the grant stays, marked missing in the admin
+    with pytest.raises(ToyzError) as refused:
+        writing.rename(owner, "nights/n1", "n2")
+    assert refused.value.code == "exists" and "grant" in refused.value.message
+    assert (night / "a.fits").exists()
+
+
+def test_a_folder_restored_from_the_trash_under_another_name_keeps_its_none_grant(night, team, make_user):
+    from apps.files import trash
+
+    observers, bob, _ = team
+    owner = make_user("olga")
+    grants.grant("nights", owner, [W])
+    grants.grant("nights", observers, [R])
+    grants.grant("nights/n1/secret", observers, [])
+    deleted = trash.delete(owner, "nights/n1")
+    trash.restore(owner, deleted["id"], "n1-back")
+    assert has_right(bob, p("nights/n1-back/a.fits"), R)
+    assert not has_right(bob, p("nights/n1-back/secret/b.fits"), R)
