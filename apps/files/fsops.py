@@ -20,7 +20,7 @@ from typing import Literal
 
 from apps import events
 from apps.files.permissions import Right, User, has_right
-from apps.files.resolver import TRASH_FOLDER, ResolvedPath, data_root, resolve
+from apps.files.resolver import TRASH_FOLDER, ResolvedPath, check_right, data_root, resolve
 from apps.files.services import Entry, to_readers
 from workers.errors import ToyzError
 from workers.imaging import is_openable
@@ -84,8 +84,8 @@ def writable_folder(user: User, raw: object) -> ResolvedPath:
 def require_write(user: User, folder: ResolvedPath, name: str) -> PurePosixPath:
     """The client path of `name` in `folder`, if the user may write it (a grant may narrow a single entry)."""
     client = PurePosixPath(folder.client, name)
-    if not has_right(user, client, Right.WRITE):
-        raise ToyzError("forbidden", "You don't have the write right on this path. Ask an admin to grant it.")
+    # The resolver's refusal: a name a none grant hides answers as a missing one would.
+    check_right(user, client, Right.WRITE)
     return client
 
 

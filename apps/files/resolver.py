@@ -75,6 +75,14 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     return _locate(raw, user, right, must_exist=must_exist)
 
 
+def check_right(user: User, client: PurePosixPath, right: Right) -> None:
+    """Raise the resolver's refusal unless `user` has `right` on `client` (a path inside the root, normalised),
+    for a name checked without resolving it again (the entry of a folder being renamed or deleted)."""
+    decision = decide(user, client)
+    if right not in decision.rights:
+        raise _refusal(user, right, decision)
+
+
 def _refusal(user: User, right: Right, decision: Decision) -> ToyzError:
     """The error for a path the user lacks `right` on, which never tells whether a hidden path exists.
 
@@ -108,9 +116,7 @@ def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: 
         # Only the restore endpoint takes things out of the trash; to everything else it does not exist.
         raise ToyzError("not_found", "No such file or folder.")
     if user is not None and right is not None:
-        decision = decide(user, client)
-        if right not in decision.rights:
-            raise _refusal(user, right, decision)
+        check_right(user, client, right)
     try:
         st: os.stat_result | None = os.stat(real)
     except FileNotFoundError:

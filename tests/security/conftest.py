@@ -53,11 +53,16 @@ FILES = {
     "shared/night/confidential-5e2d/hidden-5e2d.fits": "hidden-5e2d",
     "shared/night/confidential-5e2d/hidden-notes-5e2d.txt": "hidden-notes-5e2d",
     "shared/rw/rw-img.fits": "rw-img",
+    "shared/rw/rwhidden-3c1d/rwhidden-img.fits": "rwhidden-img",
     "shared/listonly/listed-img.fits": "listed-img",
     "closed-9b7f/closedimg-9b7f.fits": "closedimg-9b7f",
     "closed-9b7f/closednotes-9b7f.txt": "closednotes-9b7f",
 }
-FOLDERS = {"shared/night/confidential-5e2d": "confidential-5e2d", "closed-9b7f": "closed-9b7f"}
+FOLDERS = {
+    "shared/night/confidential-5e2d": "confidential-5e2d",
+    "shared/rw/rwhidden-3c1d": "rwhidden-3c1d",
+    "closed-9b7f": "closed-9b7f",
+}
 
 #: The matrix's targets: name → client path.
 TARGETS = {
@@ -71,6 +76,8 @@ TARGETS = {
     "conf_file": "shared/night/confidential-5e2d/hidden-5e2d.fits",
     "rw_dir": "shared/rw",
     "rw_file": "shared/rw/rw-img.fits",
+    "rwhidden_dir": "shared/rw/rwhidden-3c1d",
+    "rwhidden_file": "shared/rw/rwhidden-3c1d/rwhidden-img.fits",
     "listonly_dir": "shared/listonly",
     "listonly_file": "shared/listonly/listed-img.fits",
     "closed_dir": "closed-9b7f",
@@ -88,6 +95,7 @@ _REGIONS: dict[str, dict[str, frozenset[str]]] = {
     "shared/night": {"bob": frozenset({LIST, READ})},
     "shared/night/confidential-5e2d": {},
     "shared/rw": {"bob": ALL},
+    "shared/rw/rwhidden-3c1d": {},
     "shared/listonly": {"bob": frozenset({LIST})},
     "closed-9b7f": {},
 }
@@ -217,6 +225,7 @@ def make_scene(tmp_path: Path, settings: Any, make_user: Callable[..., Any]) -> 
     grants.grant("shared/night", observers, [Right.READ])
     grants.grant("shared/night/confidential-5e2d", observers, [])
     grants.grant("shared/rw", observers, [Right.WRITE])
+    grants.grant("shared/rw/rwhidden-3c1d", observers, [])
     grants.grant("shared/listonly", observers, [Right.LIST])
     grants.grant("shared/night", users["dave"], [Right.READ])
     grants.revoke("shared/night", users["dave"])
