@@ -38,6 +38,8 @@ export type {
   JobFunctions,
   JobRequest,
   LayoutEvent,
+  LayoutSaved,
+  PresenceEvent,
   PrerenderFolderResult,
   PrerenderResult,
   ServerMessage,

@@ -314,8 +314,9 @@ export class ToyzImageViewer extends LitElement {
       if (state.plane !== undefined) opts.plane = state.plane;
       await this.open(state.path, opts);
     } else {
-      this.updateRender();
+      // The view first: the state emitted by updateRender is then the whole restored one.
       if (view) this.view?.setView(view);
+      this.updateRender();
     }
   }
 
