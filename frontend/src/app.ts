@@ -376,7 +376,7 @@ export class ToyzApp extends LitElement {
   private onLayout(event: LayoutEvent): void {
     if (!this._restored) return;
     this.layoutVersion = Math.max(this.layoutVersion, event.version);
-    this.applyLayout(imageTiles(event.tiles), false);
+    this.applyLayout(imageTiles(event.tiles), false, new Set(event.changed));
     // Saved over changes of ours that its author had not seen: say so (nothing is lost silently).
     const theirs = new Set([...event.changed, ...event.removed]);
     for (const [version, mine] of this.myWrites) {
@@ -412,8 +412,11 @@ export class ToyzApp extends LitElement {
     }
   }
 
-  /** Makes the grid show `tiles`; `initial` also restores each viewer's view. */
-  private applyLayout(tiles: LayoutTile[], initial: boolean): void {
+  /**
+   * Makes the grid show `tiles`; `initial` also restores each viewer's view. Viewer states are taken
+   * only from the tiles in `changed` (all without it), and not when they came live already.
+   */
+  private applyLayout(tiles: LayoutTile[], initial: boolean, changed?: Set<string>): void {
     const grid = this.grid;
     if (!grid) return;
     this.applyingRemote += 1;
@@ -436,8 +439,9 @@ export class ToyzApp extends LitElement {
         const existing = this.tiles.get(t.id);
         if (existing) {
           grid.update(existing.item, { x: t.x, y: t.y, w: t.w, h: t.h });
-          if (this.coview?.detached.has(t.id)) {
-            this.coview.layoutApplied(t.id, t.state);
+          if (changed && !changed.has(t.id)) continue;
+          if (this.coview?.detached.has(t.id) || this.coview?.isShared(t.id, t.state)) {
+            this.coview?.layoutApplied(t.id, t.state);
             continue;
           }
           // A collaborator's new picture comes with their view; otherwise the views came live.

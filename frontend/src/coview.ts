@@ -30,6 +30,11 @@ export interface CoViewHooks {
 // Events that mean "this person did something to this viewer".
 const GESTURES = ["pointerdown", "wheel", "keydown", "input", "change"] as const;
 
+/** The state with its keys sorted, so that equal states give equal JSON. */
+function sorted(state: ImageTileState): ImageTileState {
+  return Object.fromEntries(Object.entries(state).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function viewOf(state: ImageTileState): string {
   return JSON.stringify([state.center ?? null, state.resolution ?? null]);
 }
@@ -39,7 +44,7 @@ export function viewContent(event: ServerEventOf<"view">): ViewContent | null {
   const { tile, state } = event;
   if (typeof tile !== "string" || tile === "") return null;
   if (typeof state !== "object" || state === null || Array.isArray(state)) return null;
-  return { tile, state: state as ImageTileState };
+  return { tile, state };
 }
 
 export class CoView {
@@ -57,8 +62,9 @@ export class CoView {
   private readonly shared = new Map<string, ImageTileState>();
   private readonly lastView = new Map<string, string>();
   private readonly lastSent = new Map<string, string>();
-  /** View messages sent and applied, for tests and the benchmark. */
+  /** View messages sent, received and applied here, for tests. */
   sentCount = 0;
+  receivedCount = 0;
   appliedCount = 0;
 
   constructor(
@@ -89,10 +95,17 @@ export class CoView {
     return this.detached.has(tileId) ? (this.shared.get(tileId) ?? own) : own;
   }
 
-  /** A layout from the server set these tiles' states: the shared ones, and not this user's doing. */
+  /** Whether `state` is what the others' latest live view (or this user's) of the tile said. */
+  isShared(tileId: string, state: ImageTileState): boolean {
+    const shared = this.shared.get(tileId);
+    return shared !== undefined && JSON.stringify(sorted(shared)) === JSON.stringify(sorted(state));
+  }
+
+  /** A layout from the server set this tile's state: the shared one, not this user's doing. */
   layoutApplied(tileId: string, state: ImageTileState): void {
+    const known = this.isShared(tileId, state);
     this.shared.set(tileId, state);
-    if (!this.detached.has(tileId)) this.remoteAt.set(tileId, performance.now());
+    if (!known && !this.detached.has(tileId)) this.remoteAt.set(tileId, performance.now());
   }
 
   forget(tileId: string): void {
@@ -118,7 +131,7 @@ export class CoView {
       this.hooks.changed();
     }
     if (this.detached.has(tileId) || !this.hooks.mayChange()) return false;
-    const json = JSON.stringify(state);
+    const json = JSON.stringify(sorted(state));
     if (this.lastSent.get(tileId) !== json) {
       this.lastSent.set(tileId, json);
       this.shared.set(tileId, state);
@@ -144,6 +157,9 @@ export class CoView {
       this.latest.set(from, byTile);
     }
     byTile.set(content.tile, content.state);
+    this.receivedCount += 1;
+    // What the others see now, also for a detached viewer that attaches again later.
+    this.shared.set(content.tile, content.state);
     if (this.following !== null && from !== this.following) return;
     this.apply(content.tile, content.state);
   }
@@ -153,10 +169,10 @@ export class CoView {
     const viewer = this.hooks.viewer(tileId);
     if (!viewer || this.detached.has(tileId)) return;
     this.shared.set(tileId, state);
-    const json = JSON.stringify(state);
+    const json = JSON.stringify(sorted(state));
     // The same state again (a repeat, or what this page sent): nothing to do, and nothing to echo.
     this.lastSent.set(tileId, json);
-    if (JSON.stringify(viewer.state) === json) return;
+    if (JSON.stringify(sorted(viewer.state)) === json) return;
     this.remoteAt.set(tileId, performance.now());
     this.appliedCount += 1;
     void viewer.restore(state, { view: true });
