@@ -51,6 +51,8 @@ TOYZ_HOME_FOLDER = "home"
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
+# How often an open workspace page says it is still there; after three silent periods it is gone.
+TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 
 INSTALLED_APPS = [

@@ -307,9 +307,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(self.group, presence.announcement(presence.LEAVE, *self._my_entry()))
 
     async def _beat(self) -> None:
-        """Every REFRESH_SECONDS: say this socket is still here, and drop those not heard of for EXPIRY_SECONDS."""
+        """Every refresh period: say this socket is still here, and drop those not heard of for three periods."""
         while True:
-            await asyncio.sleep(presence.REFRESH_SECONDS)
+            await asyncio.sleep(presence.refresh_seconds())
             book = self.presence_book
             if book is None:
                 return
@@ -318,7 +318,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_send(self.group, presence.announcement(presence.HERE, *self._my_entry()))
             except Exception:
                 logger.warning("Workspace %s: could not refresh presence", self.workspace_id, exc_info=True)
-            if book.expire(time.monotonic(), presence.EXPIRY_SECONDS):
+            if book.expire(time.monotonic(), presence.expiry_seconds()):
                 await self._send_presence()
 
     async def handle_presence(self) -> None:

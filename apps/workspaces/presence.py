@@ -3,8 +3,8 @@
 No shared store: it works the same with the in-memory channel layer (one process) and with Redis (many).
 A socket that opens announces itself to the workspace's group (``presence.join``); every other socket
 writes it down and answers straight to the newcomer's channel (``presence.here``), so that it learns
-who was there. Each socket repeats ``presence.here`` to the group every `REFRESH_SECONDS`, and one
-that closes says ``presence.leave``; an entry not heard of for `EXPIRY_SECONDS` is dropped, which is
+who was there. Each socket repeats ``presence.here`` to the group every `refresh_seconds()`, and one
+that closes says ``presence.leave``; an entry not heard of for `expiry_seconds()` is dropped, which is
 how the sockets of a server process that died leave the others' books.
 """
 
@@ -13,18 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from apps.workspaces.messages import Person, PresenceEvent
 
-#: How often a socket repeats that it is there (seconds).
-REFRESH_SECONDS = 15.0
-#: How long an entry lives without news: three refreshes missed.
-EXPIRY_SECONDS = 3 * REFRESH_SECONDS
+
+def refresh_seconds() -> float:
+    """How often a socket repeats that it is there (``TOYZ_PRESENCE_REFRESH_SECONDS``, 15 s)."""
+    return float(settings.TOYZ_PRESENCE_REFRESH_SECONDS)
+
+
+def expiry_seconds() -> float:
+    """How long an entry lives without news: three refreshes missed."""
+    return 3 * refresh_seconds()
+
 
 JOIN = "presence.join"
 HERE = "presence.here"
 LEAVE = "presence.leave"
 
-__all__ = ["HERE", "JOIN", "LEAVE", "Entry", "PresenceBook", "announcement"]
+__all__ = ["HERE", "JOIN", "LEAVE", "Entry", "PresenceBook", "announcement", "expiry_seconds", "refresh_seconds"]
 
 
 @dataclass(frozen=True)
