@@ -160,6 +160,7 @@ def test_bob_sees_alice_live_until_he_detaches_and_follows_her_again(pages: dict
     wait_until_shows(bob, moved, ("center", "resolution"))
     alice.locator("[data-testid=cmap]").first.select_option("magma")
     wait_until_shows(bob, viewer_state(alice), ("cmap",))
+    bob.wait_for_function(f"() => {VIEWER}.renderSettled", timeout=30_000)
 
     # Bob pans himself: he stops following (and his pan reaches alice).
     drag_map(bob, 0, 70)
