@@ -335,7 +335,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return
         changed = book.heard(message, time.monotonic())
         # Answered to the newcomer alone, which learns who was there before it.
-        await self.channel_layer.send(message["channel"], presence.announcement(presence.HERE, *self._my_entry()))
+        try:
+            await self.channel_layer.send(message["channel"], presence.announcement(presence.HERE, *self._my_entry()))
+        except Exception:
+            # A full or vanished channel must not take this socket down; the next refresh tells it anyway.
+            logger.warning("Workspace %s: could not answer a join", self.workspace_id, exc_info=True)
         if changed:
             await self._send_presence()
 
