@@ -138,6 +138,15 @@ def test_bob_sees_alice_live_until_he_detaches_and_follows_her_again(pages: dict
         f"s => {VIEWER}.state.resolution < s.resolution && {VIEWER}.renderSettled", arg=panned, timeout=30_000
     )
     zoomed = wait_in_step(alice, bob, ("center", "resolution", "cmap"))
+    # A drag reaches bob while alice's button is still down.
+    box = alice.locator("[data-testid=viewer-map]").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    alice.mouse.move(cx, cy)
+    alice.mouse.down()
+    alice.mouse.move(cx + 60, cy, steps=60)
+    bob.wait_for_function(f"x => {VIEWER}.state.center[0] !== x", arg=zoomed["center"][0], timeout=30_000)
+    alice.mouse.up()
+    zoomed = wait_in_step(alice, bob, ("center", "resolution"))
     # Nothing echoed back: bob sent nothing, alice applied nothing.
     assert bob.evaluate(f"{APP}.coview.sentCount") == 0
     assert alice.evaluate(f"{APP}.coview.appliedCount") == 0
