@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
+.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -23,9 +23,9 @@ run: install frontend
 test: install-dev types-check frontend chromium lint typecheck django-checks pytest
 
 install: $(STAMPS)/runtime
-install-dev: $(STAMPS)/dev
+install-dev: $(STAMPS)/dev slapd
 
-$(STAMPS)/runtime: requirements.txt
+$(STAMPS)/runtime: requirements.txt | ldap-build-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
@@ -49,6 +49,25 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# python-ldap (under django-auth-ldap) builds from source: a C compiler, Python's headers, and the OpenLDAP
+# and SASL headers (Debian's packages), each installed only when missing.
+ldap-build-deps:
+	@missing=$$( \
+	  command -v cc >/dev/null || echo build-essential; \
+	  [ -e /usr/include/ldap.h ] && [ -e /usr/include/lber.h ] || echo libldap2-dev; \
+	  [ -e /usr/include/sasl/sasl.h ] || echo libsasl2-dev; \
+	  [ -e "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("include"))')/Python.h" ] || echo python3-dev; \
+	); \
+	[ -z "$$missing" ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; }
+
+# The sign-in tests start their own directory server: Debian's slapd, loaded with ldapadd (ldap-utils).
+slapd:
+	@[ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq slapd ldap-utils; }
 
 # The front end's types come from the server's schemas: write the schemas, then generate the types.
 types: $(STAMPS)/dev $(STAMPS)/npm

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import BaseModel
@@ -105,6 +106,9 @@ def as_toyz_error(request: HttpRequest, exc: Exception | type[Exception]) -> Toy
         # ninja's own refusals (a failed CSRF check): the first code of that status, ninja's sentence.
         code = next((code for code, status in STATUS.items() if status == exc.status_code), "bad_request")
         return ToyzError(code, str(exc.message), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # A JSON body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: the client's fault, not a bug.
+        return ToyzError("too_large", "That request is too large; send less at once.")
     if isinstance(exc, Http404):
         return ToyzError("not_found", "There is nothing at this address.")
     # A bug: the log has the traceback, the client the one shape of error.

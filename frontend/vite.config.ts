@@ -10,7 +10,8 @@ export default defineConfig({
     target: "es2022",
     sourcemap: true,
     rolldownOptions: {
-      input: "src/main.ts",
+      // The workspace page, and the list of workspaces (its actions and the share dialog).
+      input: ["src/main.ts", "src/workspace-list.ts"],
     },
   },
   server: {

@@ -95,7 +95,14 @@ def test_json_responses_are_documented_by_their_models(schema):
     models = schema["components"]["schemas"]
     assert set(models["DescriptionOut"]["required"]) >= {"path", "identity", "hdus", "cuts", "header", "preview"}
     assert "ccds" not in models["HduInfo"]["required"] and "ccd" not in models["Pixel"]["required"]
-    assert set(models["ListingOut"]["required"]) == {"path", "parent", "entries", "truncated"}
+    assert set(models["ListingOut"]["required"]) == {
+        "path",
+        "parent",
+        "entries",
+        "truncated",
+        "writable",
+        "max_upload_bytes",
+    }
 
 
 def test_the_docs_page_is_for_logged_in_users(client, alice_client):

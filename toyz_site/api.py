@@ -14,6 +14,7 @@ from apps.files.api import router as files_router
 from apps.imaging.api import router as imaging_router
 from apps.imaging.api import tiles_router
 from apps.jobs.api import router as jobs_router
+from apps.workspaces.api import router as workspaces_router
 
 api = NinjaAPI(
     title="Toyz",
@@ -31,6 +32,7 @@ api.add_router("/api/files/", files_router)
 api.add_router("/api/imaging/", imaging_router)
 api.add_router("/api/jobs", jobs_router)
 api.add_router("/tiles/", tiles_router)
+api.add_router("/api/workspaces", workspaces_router)
 
 for kind in http.HANDLED:
     api.add_exception_handler(kind, http.on_exception)

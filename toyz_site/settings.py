@@ -13,6 +13,8 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
+from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
+from toyz_site.ldap_settings import ldap_settings
 
 django_stubs_ext.monkeypatch()
 
@@ -47,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("TOYZ_CSRF_TRUSTED_ORIGINS", [])
 TOYZ_DATA_ROOT = env_path("TOYZ_DATA_ROOT", VAR_DIR / "data")
 TOYZ_CACHE_DIR = env_path("TOYZ_CACHE_DIR", VAR_DIR / "cache")
 TOYZ_HOME_FOLDER = "home"
+# An upload larger than this (MiB) is refused before its body is read, and cut off if it grows past it.
+TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 # The cache keeps to this size (GiB), dropping the least recently used files' pyramids first.
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
@@ -54,6 +58,11 @@ TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=6
 # How often an open workspace page says it is still there; after three silent periods it is gone.
 TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+# Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
+# the others run only for the groups and users granted them (README, "Module grants").
+TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "imaging"])
+# Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
+TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # An in-memory test database shares one cache between threads, where a busy table fails at once
     # ("table is locked") instead of waiting: the embedded job pool writes from its own threads.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-toyz.sqlite3")}
+    # A transaction takes the write lock when it begins: a deferred one that reads and then writes while
+    # another connection writes fails at once ("database is locked") instead of waiting its turn.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -126,6 +138,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Department accounts (README.md, "Sign-in through LDAP"): checked after the lockout, before local accounts.
+TOYZ_LDAP_URL = env_optional("TOYZ_LDAP_URL")
+if TOYZ_LDAP_URL:
+    globals().update(ldap_settings(TOYZ_LDAP_URL))
+    AUTHENTICATION_BACKENDS.insert(1, LDAP_BACKEND)
 # Anonymous users see nothing, so guardian needs no anonymous user row.
 ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,6 +16,7 @@ STATUS: Final[dict[str, int]] = {
     "bad_path": 400,
     "bad_hdu": 400,
     "bad_plane": 400,
+    "bad_name": 400,
     "unknown_function": 400,
     "unauthenticated": 401,
     "forbidden": 403,
@@ -23,6 +24,8 @@ STATUS: Final[dict[str, int]] = {
     "not_found": 404,
     "duplicate_id": 409,
     "cancelled": 409,
+    "exists": 409,
+    "length_required": 411,
     "too_large": 413,
     "not_an_image": 422,
     "unreadable": 422,
@@ -31,6 +34,7 @@ STATUS: Final[dict[str, int]] = {
     "internal": 500,
     "job_failed": 500,
     "timeout": 504,
+    "no_space": 507,
 }
 
 

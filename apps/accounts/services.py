@@ -11,6 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from apps.accounts.models import Profile
 
+# What other apps use of this one.
+__all__ = ["Profile", "User", "ensure_home", "home_folder_name", "home_of", "home_owners", "is_active_user"]
+
 #: Whoever makes a request: a user, or the anonymous user.
 User = AbstractBaseUser | AnonymousUser
 

@@ -6,4 +6,4 @@ class FilesConfig(AppConfig):
     verbose_name = "Files"
 
     def ready(self) -> None:
-        from apps.files import jobs  # noqa: F401  (registers the file jobs)
+        from apps.files import jobs, signals  # noqa: F401  (registers the file jobs and the grants' signals)

@@ -8,7 +8,9 @@ from pydantic import Field
 
 from apps.files.api import ListingOut
 from apps.files.services import ListPath, list_folder
-from apps.jobs.services import JobContext, JobParams, register
+from apps.jobs.services import JobContext, JobParams, describe_module, register
+
+describe_module("files", "Files", "Browse the folders of the data root.")
 
 
 class ListParams(JobParams):

@@ -13,6 +13,8 @@ from apps.files.permissions import Right, User, has_right
 from workers.errors import ToyzError
 
 MAX_PATH_LENGTH = 4096
+#: Deleted files wait here, at the top of the data root (apps.files.writing); no client path reaches it.
+TRASH_FOLDER = ".toyz-trash"
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,24 @@ def _normalise(raw: object) -> PurePosixPath:
     return PurePosixPath(*parts)
 
 
+def confine(raw: object, *, must_exist: bool = True) -> ResolvedPath:
+    """Normalise a client path and resolve it inside the data root (symlinks followed), checking no right.
+
+    For the server's own uses (grants, shortcuts being validated); requests go through `resolve`.
+    """
+    return _locate(raw, None, None, must_exist=must_exist)
+
+
 def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -> ResolvedPath:
     """Resolve a client path for `user` and check `right` on it.
 
     Order matters: the path is confined to the data root (symlinks followed) before anything
     else is checked, so a refusal never reveals whether a file outside the root exists.
     """
+    return _locate(raw, user, right, must_exist=must_exist)
+
+
+def _locate(raw: object, user: User | None, right: Right | None, *, must_exist: bool) -> ResolvedPath:
     relative = _normalise(raw)
     root = data_root()
     try:
@@ -75,7 +89,10 @@ def resolve(user: User, raw: object, right: Right, *, must_exist: bool = True) -
     if real != root and root not in real.parents:
         raise ToyzError("outside_root", "That path is outside the data folders.")
     client = PurePosixPath(real.relative_to(root).as_posix()) if real != root else PurePosixPath()
-    if not has_right(user, client, right):
+    if client.parts[:1] == (TRASH_FOLDER,):
+        # Only the restore endpoint takes things out of the trash; to everything else it does not exist.
+        raise ToyzError("not_found", "No such file or folder.")
+    if user is not None and right is not None and not has_right(user, client, right):
         raise ToyzError("forbidden", f"You don't have the {right.value} right on this path. Ask an admin to grant it.")
     try:
         st: os.stat_result | None = os.stat(real)

@@ -7,6 +7,7 @@ import stat
 from pathlib import PurePosixPath
 from typing import Annotated, TypedDict
 
+from django.conf import settings
 from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 
 from apps import events
@@ -52,6 +53,8 @@ class Listing(TypedDict):
     parent: str | None
     entries: list[Entry]
     truncated: bool
+    writable: bool
+    max_upload_bytes: int
 
 
 def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
@@ -87,7 +90,14 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
         )
     entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))
     parent = None if not folder.client else (base.parent.as_posix() if base.parent != PurePosixPath(".") else "")
-    return Listing(path=folder.client, parent=parent, entries=entries, truncated=len(names) > MAX_ENTRIES)
+    return Listing(
+        path=folder.client,
+        parent=parent,
+        entries=entries,
+        truncated=len(names) > MAX_ENTRIES,
+        writable=has_right(user, base, Right.WRITE),
+        max_upload_bytes=int(settings.TOYZ_UPLOAD_MAX_BYTES),
+    )
 
 
 def to_readers(path: ResolvedPath, event: events.Event) -> None:

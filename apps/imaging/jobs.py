@@ -12,9 +12,21 @@ from apps import events
 from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
 from apps.imaging.schemas import DescriptionOut
-from apps.jobs.services import Coordinate, Flag, Hdu, JobContext, JobParams, OptionalHdu, Plane, register
+from apps.jobs.services import (
+    Coordinate,
+    Flag,
+    Hdu,
+    JobContext,
+    JobParams,
+    OptionalHdu,
+    Plane,
+    describe_module,
+    register,
+)
 from workers.errors import JobCancelled, ToyzError
 from workers.imaging import Pixel
+
+describe_module("imaging", "Imaging", "Describe images, read pixel values and pre-render tile pyramids.")
 
 logger = logging.getLogger(__name__)
 

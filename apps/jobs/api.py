@@ -1,4 +1,4 @@
-"""`/api/jobs`: the job functions a user may run (with their parameters' JSON Schema), starting one, and its run."""
+"""`/api/jobs`: the job functions a user may run (only those of the modules open or granted to them) (with their parameters' JSON Schema), starting one, and its run."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class JobFunctionOut(Schema):
 
     name: str
     description: str
+    module: str  # the module whose grant runs it
     heavy: bool
     params: dict[str, Any]  # the JSON Schema of its parameters
 
@@ -78,7 +79,13 @@ def _params(request: HttpRequest) -> object:
 @router.get("", response={200: list[JobFunctionOut], **ERROR_RESPONSES}, summary="The job functions you may run")
 def list_functions(request: HttpRequest) -> list[JobFunctionOut]:
     return [
-        JobFunctionOut(name=spec.name, description=spec.description, heavy=spec.heavy, params=spec.params_schema())
+        JobFunctionOut(
+            name=spec.name,
+            description=spec.description,
+            module=spec.module,
+            heavy=spec.heavy,
+            params=spec.params_schema(),
+        )
         for spec in registry.runnable(request.user)
     ]
 

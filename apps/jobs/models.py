@@ -45,3 +45,36 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fn} ({self.status})"
+
+
+class Module(models.Model):
+    """A module of job functions (files, imaging, an extension's): who may run its functions is
+    decided per module, by "open to all" or by `run_module` grants (guardian object permissions) to
+    groups and users. Rows follow the registry (`apps.jobs.modules.sync`) and outlive a module that
+    goes missing for a while, with their grants."""
+
+    OPEN_CHOICES = [
+        (None, "As TOYZ_OPEN_MODULES says"),
+        (True, "Open to every active user"),
+        (False, "Only to the groups and users granted it"),
+    ]
+
+    name = models.CharField(max_length=100, unique=True, editable=False)
+    title = models.CharField(max_length=200, blank=True, editable=False)
+    description = models.TextField(blank=True, editable=False)
+    # None: the TOYZ_OPEN_MODULES setting decides; True or False: the admin decided for this module.
+    open_to_all = models.BooleanField(
+        "open to all",
+        null=True,
+        blank=True,
+        default=None,
+        choices=OPEN_CHOICES,
+        help_text="Who may run this module's functions besides admins and those granted it.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("run_module", "Can run the module's job functions")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})" if self.title and self.title != self.name else self.name

@@ -2,7 +2,8 @@
 
 Nothing runs that is not registered here. Each function takes a `JobContext` and its parameters,
 an instance of the `JobParams` model it declares (paths already resolved and checked for the user),
-and returns a JSON-able dict.
+and returns a JSON-able dict. Every function belongs to a module (the name's prefix before the
+first ".", unless `register` names another); who may run a module is `apps.jobs.modules`' business.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from apps.accounts.services import User, is_active_user
+from apps.jobs import modules
 from apps.jobs.params import JobParams, NoParams, validate_params
 from workers.errors import ToyzError
 
@@ -49,6 +51,11 @@ class JobSpec:
     heavy: bool = False  # long work (pyramids): its own pool, and it outlives the socket that asked
     # The shape of the returned dict, for the socket's schema (the client's types); not checked at run time.
     result: type[BaseModel] | None = None
+    module: str = ""  # the module whose grant runs it; by default the name's prefix before the first "."
+
+    def __post_init__(self) -> None:
+        if not self.module:
+            object.__setattr__(self, "module", self.name.partition(".")[0])
 
     def params_schema(self) -> dict[str, Any]:
         """The JSON Schema of the parameters (what `GET /api/jobs` publishes)."""
@@ -56,21 +63,49 @@ class JobSpec:
 
 
 _REGISTRY: dict[str, JobSpec] = {}
+#: What each module is, for the admin: its title and description, as `describe_module` gave them.
+_MODULES: dict[str, modules.ModuleInfo] = {}
 
 
 def register(
-    name: str, description: str, *, params: type[P], result: type[BaseModel] | None = None, heavy: bool = False
+    name: str,
+    description: str,
+    *,
+    params: type[P],
+    result: type[BaseModel] | None = None,
+    heavy: bool = False,
+    module: str | None = None,
 ) -> Callable[[Callable[[JobContext, P], dict[str, Any]]], Callable[[JobContext, P], dict[str, Any]]]:
     """Register a job function under `name` (``"module.function"``) with its parameters' model and,
-    for the socket's schema, the model its result follows."""
+    for the socket's schema, the model its result follows. It belongs to `module`, by default the
+    name's prefix before the first "."."""
+    owner = module if module is not None else name.partition(".")[0]
+    if not modules.is_module_name(owner):
+        raise RuntimeError(f"Job function {name!r}: {owner!r} is no module name (a-z, 0-9, _ and -, at most 100).")
 
     def decorator(func: Callable[[JobContext, P], dict[str, Any]]) -> Callable[[JobContext, P], dict[str, Any]]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise RuntimeError(f"Job function {name!r} is registered twice.")
-        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result)
+        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result, owner)
         return func
 
     return decorator
+
+
+def describe_module(name: str, title: str, description: str = "") -> None:
+    """Give a module a title and a description, which the admin shows beside its grants."""
+    if not modules.is_module_name(name):
+        raise RuntimeError(f"{name!r} is no module name (a-z, 0-9, _ and -, at most 100).")
+    _MODULES[name] = modules.ModuleInfo(title=title, description=description)
+
+
+def module_catalogue() -> dict[str, modules.ModuleInfo]:
+    """Every module that has a registered function, with its title, description and functions."""
+    catalogue: dict[str, modules.ModuleInfo] = {}
+    for spec in specs():
+        info = catalogue.get(spec.module) or _MODULES.get(spec.module) or modules.ModuleInfo(title=spec.module)
+        catalogue[spec.module] = info.with_function(spec.name)
+    return catalogue
 
 
 def get(name: object) -> JobSpec:
@@ -90,18 +125,23 @@ def specs() -> list[JobSpec]:
 
 
 def can_run(user: User, spec: JobSpec) -> bool:
-    """Whether the user may run this function. Built-in functions are open to every active user."""
-    return is_active_user(user)
+    """Whether the user may run this function: admins everything, other active users the open modules
+    and those granted to them or their groups, inactive and anonymous users nothing. One cache read."""
+    return is_active_user(user) and modules.runnable_modules(user).admits(spec.module)
 
 
 def runnable(user: User) -> list[JobSpec]:
     """The job functions `user` may run, by name."""
-    return [_REGISTRY[name] for name in names() if can_run(user, _REGISTRY[name])]
+    if not is_active_user(user):
+        return []
+    allowed = modules.runnable_modules(user)
+    return [spec for spec in specs() if allowed.admits(spec.module)]
 
 
 def prepare(user: User, fn: object, raw_params: object) -> tuple[JobSpec, JobParams]:
     """Look up, authorise and validate a job request: the one check both `submit` and the runner make."""
     spec = get(fn)
     if not can_run(user, spec):
-        raise ToyzError("forbidden", f"You are not allowed to run {spec.name}.")
+        info = _MODULES.get(spec.module)
+        raise modules.refusal(user, spec.name, spec.module, info.title if info else spec.module)
     return spec, validate_params(spec.name, spec.params, user, raw_params)

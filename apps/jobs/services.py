@@ -40,11 +40,11 @@ from apps.jobs.params import (
     Text,
     Whole,
 )
-from apps.jobs.registry import JobContext, JobSpec, register, specs
+from apps.jobs.registry import JobContext, JobSpec, describe_module, register, specs
 from apps.jobs.runner import execute, reporter_for, request_cancel
 
-# What other apps use of this one: registering job functions and their parameter types, starting
-# and cancelling jobs, the Job rows, and the socket's job messages.
+# What other apps use of this one: registering job functions, their modules and their parameter types,
+# starting and cancelling jobs, the Job rows, and the socket's job messages.
 __all__ = [
     "MAX_STRING",
     "Coordinate",
@@ -64,6 +64,7 @@ __all__ = [
     "Text",
     "Whole",
     "cancel",
+    "describe_module",
     "distributed",
     "error_message",
     "error_result",

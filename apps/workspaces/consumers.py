@@ -22,6 +22,7 @@ from apps.workspaces import presence, services
 from apps.workspaces.messages import (
     MAX_CLIENT_ID,
     RELAYED_EVENTS,
+    AccessChanged,
     CancelRequest,
     JobRequest,
     LayoutEvent,
@@ -162,10 +163,14 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             return False
         if not now and time.monotonic() - self.access_checked < ACCESS_RECHECK_SECONDS:
             return True
+        had_change = self.may_change
         user, group_ids, may_view, self.may_change = await _current_access(self.user_id, self.workspace_id)
         self.access_checked = time.monotonic()
         if user is not None and may_view:
             self._remember(user, group_ids)
+            if self.may_change != had_change:
+                # A share given or lowered: the page turns editable or read-only at once.
+                await self.send_json(AccessChanged(may_change=self.may_change).model_dump(mode="json"))
             return True
         self.revoked = True
         await self._leave_presence()

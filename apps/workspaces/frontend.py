@@ -10,6 +10,8 @@ from django.conf import settings
 from django.templatetags.static import static
 
 ENTRY = "src/main.ts"
+#: The workspace list page's own, smaller entry (its actions and the share dialog).
+LIST_ENTRY = "src/workspace-list.ts"
 
 
 class Assets(TypedDict):
@@ -25,14 +27,26 @@ def _read_manifest(mtime: float) -> dict[str, dict[str, object]]:
     return data
 
 
-def frontend_assets() -> Assets:
-    """URLs of the entry script and its CSS; `missing` when the front end was not built."""
+def frontend_assets(entry_name: str = ENTRY) -> Assets:
+    """URLs of an entry's script and its CSS; `missing` when the front end was not built."""
     path = settings.TOYZ_FRONTEND_DIST / ".vite" / "manifest.json"
     if not path.exists():
         return Assets(scripts=[], styles=[], missing=True)
-    entry = _read_manifest(path.stat().st_mtime).get(ENTRY, {})
+    manifest = _read_manifest(path.stat().st_mtime)
+    entry = manifest.get(entry_name, {})
     file = entry.get("file")
-    css = entry.get("css", [])
     scripts = [static(file)] if isinstance(file, str) else []
-    styles = [static(c) for c in css if isinstance(c, str)] if isinstance(css, list) else []
+    styles = [static(css) for css in dict.fromkeys(_styles(manifest, entry_name, set()))]
     return Assets(scripts=scripts, styles=styles, missing=not scripts)
+
+
+def _styles(manifest: dict[str, dict[str, object]], name: str, seen: set[str]) -> list[str]:
+    """The CSS of a chunk and of the chunks it imports (two entries share some: the share dialog's)."""
+    if name in seen:
+        return []
+    seen.add(name)
+    chunk = manifest.get(name, {})
+    imports, css = chunk.get("imports", []), chunk.get("css", [])
+    found = [c for c in imports if isinstance(c, str)] if isinstance(imports, list) else []
+    own = [c for c in css if isinstance(c, str)] if isinstance(css, list) else []
+    return [style for imported in found for style in _styles(manifest, imported, seen) if style not in own] + own

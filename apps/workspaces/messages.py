@@ -305,6 +305,23 @@ class LayoutEvent(_RelayedEvent):
 RELAYED_EVENTS: dict[str, type[_RelayedEvent]] = {"view": ViewEvent, "selection": SelectionEvent}
 
 
+@events.event_kind
+class AccessChanged(events.Event):
+    """This user's right on the workspace changed while the socket is open (a share given or lowered):
+    `may_change` false turns the page read-only at once. A withdrawn view closes the socket instead."""
+
+    event: Literal["access"] = "access"
+    may_change: bool
+
+
+@events.event_kind
+class WorkspaceRenamed(events.Event):
+    """Someone renamed the workspace: its pages show the new name."""
+
+    event: Literal["workspace.renamed"] = "workspace.renamed"
+    name: str
+
+
 def socket_schema() -> dict[str, Any]:
     """The JSON Schema of every socket message and job function.
 

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
-from guardian.shortcuts import get_objects_for_user
 
-from apps.workspaces.frontend import frontend_assets
+from apps.workspaces import sharing
+from apps.workspaces.frontend import LIST_ENTRY, frontend_assets
 from apps.workspaces.models import LastOpened, Workspace
 from apps.workspaces.permissions import can_view
 
@@ -29,31 +28,28 @@ def home(request: HttpRequest) -> HttpResponse:
     # A returning user goes back to their last workspace, if it is still theirs to see.
     if last is not None and can_view(request.user, last.workspace):
         return redirect(last.workspace)
-    if not _visible_workspaces(request).exists():
+    if not _has_workspaces(request):
         # A first visit lands in a workspace straight away.
         first = Workspace.objects.create(owner_id=_user_id(request), name="My workspace")
         return redirect(first)
     return workspace_list(request)
 
 
-def _visible_workspaces(request: HttpRequest) -> QuerySet[Workspace]:
-    # Shared ones too (a user or group right given in the admin), but not everyone's for admins.
-    shared = get_objects_for_user(
-        request.user, "workspaces.view_workspace", Workspace, with_superuser=False, accept_global_perms=False
-    )
-    own = Q(owner_id=_user_id(request))
-    return Workspace.objects.filter(own | Q(pk__in=shared.values("pk"))).select_related("owner")
+def _has_workspaces(request: HttpRequest) -> bool:
+    mine, shared = sharing.visible(request.user)
+    return mine.exists() or shared.exists()
 
 
 def workspace_list(request: HttpRequest) -> HttpResponse:
-    workspaces = _visible_workspaces(request)
-    return render(request, "workspaces/home.html", {"workspaces": workspaces})
+    mine, shared = sharing.summaries(request.user)
+    context = {"mine": mine, "shared": shared, "assets": frontend_assets(LIST_ENTRY)}
+    return render(request, "workspaces/home.html", context)
 
 
 @require_POST
 def create(request: HttpRequest) -> HttpResponseRedirect:
-    name = (request.POST.get("name") or "").strip()[:200] or "Untitled workspace"
-    workspace = Workspace.objects.create(owner_id=_user_id(request), name=name)
+    # The form's field says 200 characters at most; a longer name from elsewhere is cut.
+    workspace = sharing.create(request.user, (request.POST.get("name") or "")[:200])
     return redirect(workspace)
 
 
@@ -63,7 +59,8 @@ def workspace_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
         # Not revealing that it exists.
         raise Http404("No such workspace.")
     LastOpened.objects.update_or_create(user_id=_user_id(request), defaults={"workspace": workspace})
-    return render(request, "workspaces/workspace.html", {"workspace": workspace, "assets": frontend_assets()})
+    context = {"workspace": workspace, "access": sharing.summary(request.user, workspace), "assets": frontend_assets()}
+    return render(request, "workspaces/workspace.html", context)
 
 
 @login_not_required

@@ -6,6 +6,7 @@ import { GridStack, type GridItemHTMLElement, type GridStackNode } from "gridsta
 import "./file-browser";
 import "./presence";
 import "./viewer/image-viewer";
+import "./workspace-title";
 import { CoView } from "./coview";
 import type { OpenFileDetail } from "./file-browser";
 import type { FollowDetail, Person } from "./presence";
@@ -16,10 +17,13 @@ import type {
   WorkspaceEvent,
   LayoutEvent,
   LayoutSaved,
+  WorkspaceRight,
 } from "./protocol";
 import { WorkspaceSocket, type ConnectionStatus } from "./socket";
 import { basename, debounce, newTileId } from "./util";
 import type { ToyzImageViewer } from "./viewer/image-viewer";
+import { apiErrorText, workspaces } from "./workspace-api";
+import type { NoticeDetail } from "./workspace-title";
 
 const LAYOUT_DELAY_MS = 500;
 const SIDEBAR_KEY = "toyz.sidebar.open";
@@ -94,6 +98,9 @@ export class ToyzApp extends LitElement {
     csrf: { attribute: "data-csrf" },
     logoutUrl: { attribute: "data-logout-url" },
     homeUrl: { attribute: "data-home-url" },
+    owner: { attribute: "data-owner" },
+    right: { attribute: "data-right" },
+    _closed: { state: true },
     _status: { state: true },
     _sidebarOpen: { state: true },
     _restored: { state: true },
@@ -110,6 +117,11 @@ export class ToyzApp extends LitElement {
   declare csrf: string;
   declare logoutUrl: string;
   declare homeUrl: string;
+  declare owner: string;
+  /** The most this user may do here; "view" makes the page read-only. */
+  declare right: WorkspaceRight;
+  /** Why the server closed the socket for good (a withdrawn share, a sign-out), or null. */
+  declare private _closed: "revoked" | "signed-out" | null;
   declare private _status: ConnectionStatus;
   declare private _sidebarOpen: boolean;
   declare private _restored: boolean;
@@ -153,6 +165,9 @@ export class ToyzApp extends LitElement {
     this.csrf = "";
     this.logoutUrl = "/accounts/logout/";
     this.homeUrl = "/";
+    this.owner = "";
+    this.right = "change";
+    this._closed = null;
     this._status = { state: "connecting", retryAt: null, closeCode: null };
     this._sidebarOpen = localStorage.getItem(SIDEBAR_KEY) !== "false";
     this._restored = false;
@@ -200,7 +215,11 @@ export class ToyzApp extends LitElement {
    * focused tile (which gives it half its width) when that one is wide enough; otherwise where
    * there is room, scrolled into view.
    */
-  addImageViewer(): ToyzImageViewer {
+  addImageViewer(): ToyzImageViewer | null {
+    if (!this._mayChange) {
+      this.notify("View only: save a copy to add viewers.", "info");
+      return null;
+    }
     const focused = this.focusedId ? this.tiles.get(this.focusedId) : undefined;
     const node = focused?.item.gridstackNode;
     let tile: Tile;
@@ -232,6 +251,7 @@ export class ToyzApp extends LitElement {
     let viewer = this.focusedViewer;
     if (!viewer) viewer = this.viewers.find((v) => !v.state.path) ?? null;
     if (!viewer) viewer = this.addImageViewer();
+    if (!viewer) return;
     this.focusTile(viewer.tileId);
     this.coview?.gesture(viewer.tileId);
     void viewer.open(path);
@@ -239,7 +259,7 @@ export class ToyzApp extends LitElement {
 
   removeTile(id: string): void {
     const tile = this.tiles.get(id);
-    if (!tile || !this.grid) return;
+    if (!tile || !this.grid || !this._mayChange) return;
     tile.viewer.dispose();
     this.tiles.delete(id);
     this.coview?.forget(id);
@@ -250,6 +270,15 @@ export class ToyzApp extends LitElement {
 
   // -------------------------------------------------------------------------------------------
   // Lifecycle
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // Until the socket's first word, the page's own attribute says whether this user may change it.
+    if (changed.has("right") && !this._restored) this._mayChange = this.right !== "view";
+  }
+
+  protected override updated(): void {
+    this.classList.toggle("read-only", !this._mayChange);
+  }
 
   protected override firstUpdated(): void {
     const gridEl = this.querySelector<HTMLElement>(".grid-stack");
@@ -268,6 +297,7 @@ export class ToyzApp extends LitElement {
     );
     if (!grid) throw new Error("toyz-app: gridstack did not start");
     this.grid = grid;
+    grid.setStatic(!this._mayChange);
     grid.on("change added removed", (event: Event, nodes: GridStackNode[]) => {
       if (this.applyingRemote !== 0) return;
       for (const node of nodes) {
@@ -299,7 +329,9 @@ export class ToyzApp extends LitElement {
     });
     this.coview = coview;
     this.unsubscribe.push(
-      socket.onStatus((status) => (this._status = status)),
+      socket.onStatus((status) => this.onStatus(status)),
+      socket.on("access", (event) => this.onAccess(event.may_change)),
+      socket.on("workspace.renamed", (event) => (this.workspaceName = event.name)),
       socket.on("workspace", (event) => this.onWorkspace(event)),
       socket.on("layout", (event) => this.onLayout(event)),
       socket.on("layout.saved", (event) => this.onLayoutSaved(event)),
@@ -341,7 +373,7 @@ export class ToyzApp extends LitElement {
 
   private onWorkspace(event: WorkspaceEvent): void {
     if (event.name) this.workspaceName = event.name;
-    this._mayChange = event.may_change !== false;
+    this.setMayChange(event.may_change !== false);
     // Every (re)connection: who is here, and from now on who comes and goes.
     this.socket?.send({ type: "presence" });
     const tiles = imageTiles(event.tiles);
@@ -564,6 +596,66 @@ export class ToyzApp extends LitElement {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Access: read-only for viewers, live when a share changes, closed when it is withdrawn
+
+  private setMayChange(mayChange: boolean): void {
+    this._mayChange = mayChange;
+    this.grid?.setStatic(!mayChange);
+    if (!mayChange) this.right = "view";
+    else if (this.right === "view") this.right = "change";
+  }
+
+  private onAccess(mayChange: boolean): void {
+    this.setMayChange(mayChange);
+    this.notify(
+      mayChange
+        ? "You may now change this workspace."
+        : "Your right was lowered: this workspace is now view only.",
+      "info",
+    );
+    // The event says what the socket needs; the header also wants the share right, the name and owner.
+    workspaces.get(this.workspaceId).then(
+      (info) => {
+        this.right = info.right;
+        this.owner = info.owner;
+        this.workspaceName = info.name;
+      },
+      () => undefined, // a withdrawn view closes the socket, which says so
+    );
+  }
+
+  private onStatus(status: ConnectionStatus): void {
+    this._status = status;
+    if (this._closed || status.state !== "closed") return;
+    // The server closed the socket because the share was withdrawn or the user signed out:
+    // reconnecting would only be refused, so stop and say why.
+    if (status.closeCode === 4403 || status.closeCode === 4401) {
+      this._closed = status.closeCode === 4401 ? "signed-out" : "revoked";
+      this.socket?.close();
+    }
+  }
+
+  private async saveCopy(): Promise<void> {
+    try {
+      const copy = await workspaces.duplicate(this.workspaceId);
+      window.location.assign(copy.url);
+    } catch (error) {
+      this.notify(apiErrorText(error), "error");
+    }
+  }
+
+  private renderClosed(): TemplateResult {
+    const why =
+      this._closed === "signed-out"
+        ? "You were signed out, so this workspace was closed."
+        : "This workspace is no longer shared with you (or it was deleted), so it was closed.";
+    return html`<div class="access-closed" role="alert" data-testid="access-closed">
+      <p>${why}</p>
+      <a href=${this.homeUrl} data-testid="back-to-list">Back to your workspaces</a>
+    </div>`;
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Page chrome
 
   private notify(text: string, kind: "info" | "error"): void {
@@ -600,18 +692,21 @@ export class ToyzApp extends LitElement {
           ☰
         </button>
         <a class="logo" href=${this.homeUrl} title="Home">Toyz</a>
-        <span class="workspace-name" data-testid="workspace-name">${this.workspaceName}</span>
-        ${
-          this._mayChange
-            ? nothing
-            : html`<span
-                class="badge"
-                data-testid="view-only"
-                title="Changes to the layout are not saved"
-                >view only</span
-              >`
-        }
-        <button class="primary" data-testid="add-viewer" @click=${() => this.addImageViewer()}>
+        <toyz-workspace-title
+          .workspaceId=${this.workspaceId}
+          .name=${this.workspaceName}
+          .owner=${this.owner}
+          .username=${this.username}
+          .right=${this.right}
+          @toyz-renamed=${(e: CustomEvent<{ name: string }>) => (this.workspaceName = e.detail.name)}
+          @toyz-notice=${(e: CustomEvent<NoticeDetail>) => this.notify(e.detail.text, e.detail.kind)}
+        ></toyz-workspace-title>
+        <button
+          class="primary"
+          data-testid="add-viewer"
+          ?hidden=${!this._mayChange}
+          @click=${() => this.addImageViewer()}
+        >
           Add image viewer
         </button>
         <span class="header-spacer"></span>
@@ -626,7 +721,7 @@ export class ToyzApp extends LitElement {
           data-testid="connection"
           data-state=${status.state}
           title=${this.socket?.url ?? ""}
-          ><span class="dot"></span>${statusLabel(status)}</span
+          ><span class="dot"></span>${this._closed ? "closed" : statusLabel(status)}</span
         >
         <a href=${this.homeUrl} data-testid="home-link">Workspaces</a>
         ${this.isAdmin ? html`<a href="/admin/" data-testid="admin-link">Admin</a>` : nothing}
@@ -636,7 +731,21 @@ export class ToyzApp extends LitElement {
           <button type="submit" data-testid="logout">Log out</button>
         </form>
       </header>
-      <div class="app-body">
+      ${
+        this._mayChange || this._closed
+          ? nothing
+          : html`<div class="view-only-banner" data-testid="view-only">
+              <span
+                ><strong>View only</strong> — you can look around, but changes to this workspace are
+                not saved.</span
+              >
+              <button class="primary" data-testid="save-copy" @click=${() => void this.saveCopy()}>
+                Save a copy
+              </button>
+            </div>`
+      }
+      ${this._closed ? this.renderClosed() : nothing}
+      <div class="app-body" ?hidden=${this._closed !== null}>
         <aside class="sidebar" ?hidden=${!this._sidebarOpen}>
           <toyz-file-browser
             .socket=${this.socket}

@@ -1,9 +1,23 @@
 // <toyz-file-browser>: the folders of the data root the user may see, through `files.list`.
 // Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
+// Where the user may write (the listing's `writable`): drop files onto the listing or use Upload
+// (a progress bar per file; "replace?" asked before overwriting), New folder, rename, delete into
+// the trash, and the Trash view to restore. Another client's change refreshes the listing
+// (the `folder.changed` event).
 import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
 
+import {
+  ApiError,
+  deleteEntry,
+  makeFolder,
+  renameEntry,
+  restoreEntry,
+  uploadFile,
+} from "./file-writing";
 import type { Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
+import "./trash-view";
+import type { RestoredDetail } from "./trash-view";
 import { formatMtime, formatSize } from "./util";
 
 export interface OpenFileDetail {
@@ -39,6 +53,34 @@ function icon(body: ReturnType<typeof svg>): TemplateResult {
   return html`<svg class="entry-icon" viewBox="0 0 16 16" aria-hidden="true">${body}</svg>`;
 }
 
+/** One file being uploaded, or that was. */
+interface Upload {
+  key: number;
+  folder: string;
+  name: string;
+  file: File;
+  loaded: number;
+  total: number;
+  /** "exists": the server refused to overwrite; the user is asked whether to replace. */
+  state: "uploading" | "done" | "error" | "exists";
+  message: string;
+  abort: (() => void) | null;
+}
+
+/** The inline name field: a new folder's name, or an entry's new name. */
+type Editing =
+  | { kind: "new-folder"; error: string | null; busy: boolean }
+  | { kind: "rename"; path: string; name: string; error: string | null; busy: boolean };
+
+/** The message above the listing after a change, with Undo after a deletion. */
+interface Notice {
+  text: string;
+  kind: "info" | "error";
+  undoId: string | null;
+}
+
+let uploadKeys = 0;
+
 interface FolderPrerender {
   path: string;
   jobId: number;
@@ -57,6 +99,11 @@ export class ToyzFileBrowser extends LitElement {
     _loading: { state: true },
     _error: { state: true },
     _night: { state: true },
+    _uploads: { state: true },
+    _editing: { state: true },
+    _notice: { state: true },
+    _dragging: { state: true },
+    _trashOpen: { state: true },
   };
 
   /** The folder shown, relative to the data root ("" is the root). */
@@ -68,9 +115,15 @@ export class ToyzFileBrowser extends LitElement {
   declare private _error: string | null;
   /** The folder pre-render started from here, while it runs and after it ends. */
   declare private _night: FolderPrerender | null;
+  declare private _uploads: Upload[];
+  declare private _editing: Editing | null;
+  declare private _notice: Notice | null;
+  declare private _dragging: boolean;
+  declare private _trashOpen: boolean;
 
   private _socket: WorkspaceSocket | null = null;
   private seq = 0;
+  private unsubscribeChanged: (() => void) | null = null;
 
   constructor() {
     super();
@@ -81,6 +134,11 @@ export class ToyzFileBrowser extends LitElement {
     this._loading = false;
     this._error = null;
     this._night = null;
+    this._uploads = [];
+    this._editing = null;
+    this._notice = null;
+    this._dragging = false;
+    this._trashOpen = false;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -94,8 +152,21 @@ export class ToyzFileBrowser extends LitElement {
   set socket(socket: WorkspaceSocket | null) {
     // Lit sets object-valued properties on every render: list only for a new socket.
     if (socket === this._socket) return;
+    this.unsubscribeChanged?.();
+    this.unsubscribeChanged = null;
     this._socket = socket;
-    if (socket) void this.load(this.path);
+    if (!socket) return;
+    // Another client (or tab) changed the folder shown: list it again.
+    this.unsubscribeChanged = socket.on("folder.changed", (event) => {
+      if (event.path === this.path && !this._error) this.refresh();
+    });
+    void this.load(this.path);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribeChanged?.();
+    this.unsubscribeChanged = null;
   }
 
   /** The listing shown now (for tests). */
@@ -127,6 +198,186 @@ export class ToyzFileBrowser extends LitElement {
 
   refresh(): void {
     void this.load(this.path);
+  }
+
+  // --- writing -------------------------------------------------------------------------------
+
+  /** Whether the user may write in the folder shown. */
+  get writable(): boolean {
+    return !this._error && this._listing?.writable === true;
+  }
+
+  /** The CSRF token of the page (the workspace page's element carries it). */
+  private csrf(): string {
+    return this.closest<HTMLElement>("[data-csrf]")?.dataset.csrf ?? "";
+  }
+
+  /** Uploads `files` into the folder shown. */
+  uploadFiles(files: Iterable<File>): void {
+    const listing = this._listing;
+    if (!listing || !this.writable) return;
+    for (const file of files) {
+      const upload: Upload = {
+        key: ++uploadKeys,
+        folder: listing.path,
+        name: file.name,
+        file,
+        loaded: 0,
+        total: file.size,
+        state: "uploading",
+        message: "",
+        abort: null,
+      };
+      this._uploads = [...this._uploads, upload];
+      this.startUpload(upload, false);
+    }
+  }
+
+  private patchUpload(key: number, patch: Partial<Upload>): void {
+    this._uploads = this._uploads.map((u) => (u.key === key ? { ...u, ...patch } : u));
+  }
+
+  private startUpload(upload: Upload, replace: boolean): void {
+    const limit = this._listing?.max_upload_bytes ?? Number.POSITIVE_INFINITY;
+    if (upload.file.size > limit) {
+      this.patchUpload(upload.key, {
+        state: "error",
+        message: `${upload.name} is larger than the upload limit (${formatSize(limit)}).`,
+      });
+      return;
+    }
+    const request = uploadFile({
+      csrf: this.csrf(),
+      folder: upload.folder,
+      name: upload.name,
+      file: upload.file,
+      replace,
+      onProgress: (loaded, total) => this.patchUpload(upload.key, { loaded, total }),
+    });
+    this.patchUpload(upload.key, {
+      state: "uploading",
+      loaded: 0,
+      message: "",
+      abort: request.abort,
+    });
+    request.done.then(
+      (entry) => {
+        this.patchUpload(upload.key, {
+          state: "done",
+          loaded: upload.total,
+          message: "",
+          abort: null,
+          name: entry.name,
+        });
+        if (upload.folder === this.path) this.refresh();
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.code === "exists" && !replace) {
+          this.patchUpload(upload.key, { state: "exists", message: error.message, abort: null });
+        } else {
+          this.patchUpload(upload.key, { state: "error", message: errorText(error), abort: null });
+        }
+      },
+    );
+  }
+
+  private clearUploads(): void {
+    this._uploads = this._uploads.filter((u) => u.state === "uploading" || u.state === "exists");
+  }
+
+  private onDragOver(event: DragEvent): void {
+    if (!this.writable || !event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    this._dragging = true;
+  }
+
+  private onDragLeave(event: DragEvent): void {
+    const area = event.currentTarget as HTMLElement;
+    if (!(event.relatedTarget instanceof Node && area.contains(event.relatedTarget))) {
+      this._dragging = false;
+    }
+  }
+
+  private onDrop(event: DragEvent): void {
+    this._dragging = false;
+    if (!this.writable) return;
+    event.preventDefault();
+    const files = event.dataTransfer?.files;
+    if (files && files.length > 0) this.uploadFiles(Array.from(files));
+  }
+
+  private chooseFiles(): void {
+    this.querySelector<HTMLInputElement>("input[data-testid=upload-input]")?.click();
+  }
+
+  private onFilesChosen(event: Event): void {
+    const input = event.currentTarget as HTMLInputElement;
+    if (input.files) this.uploadFiles(Array.from(input.files));
+    input.value = ""; // the same file may be chosen again
+  }
+
+  private async submitName(name: string): Promise<void> {
+    const editing = this._editing;
+    if (!editing || editing.busy) return;
+    this._editing = { ...editing, busy: true, error: null };
+    try {
+      if (editing.kind === "new-folder") {
+        await makeFolder(this.csrf(), this.path, name);
+      } else if (name !== editing.name) {
+        await renameEntry(this.csrf(), editing.path, name);
+      }
+      this._editing = null;
+      this.refresh();
+    } catch (error) {
+      this._editing = { ...editing, busy: false, error: errorText(error) };
+    }
+  }
+
+  private async deleteEntry(entry: Entry): Promise<void> {
+    try {
+      const deleted = await deleteEntry(this.csrf(), entry.path);
+      this._notice = {
+        text: `${entry.name} was moved to the trash.`,
+        kind: "info",
+        undoId: deleted.id,
+      };
+      this.refresh();
+    } catch (error) {
+      this._notice = { text: errorText(error), kind: "error", undoId: null };
+    }
+  }
+
+  private async undoDelete(id: string): Promise<void> {
+    try {
+      await restoreEntry(this.csrf(), id);
+      this._notice = null;
+      this.refresh();
+    } catch (error) {
+      this._notice = { text: errorText(error), kind: "error", undoId: null };
+    }
+  }
+
+  private toggleTrash(): void {
+    this._trashOpen = !this._trashOpen;
+    this._editing = null;
+  }
+
+  private onRestored(event: CustomEvent<RestoredDetail>): void {
+    if (event.detail.folder === this.path) this.refresh();
+  }
+
+  protected override updated(): void {
+    // The inline name field takes the focus once, its name before the extension selected.
+    const input = this.querySelector<HTMLInputElement>(
+      "input[data-testid=name-input]:not([data-focused])",
+    );
+    if (input) {
+      input.dataset.focused = "1";
+      input.focus();
+      const dot = input.value.lastIndexOf(".");
+      input.setSelectionRange(0, dot > 0 ? dot : input.value.length);
+    }
   }
 
   /** Pre-renders every image in the folder shown (and its sub-folders), or cancels that run. */
@@ -217,7 +468,16 @@ export class ToyzFileBrowser extends LitElement {
     const shownPath = listing && !this._error ? listing.path : this.path;
     const parts = shownPath.split("/").filter((p) => p !== "");
     const parent = this._error ? parentOf(this.path) : (listing?.parent ?? null);
-    return html`<div class="browser" data-testid="file-browser">
+    const writable = this.writable;
+    return html`<div
+      class="browser ${this._dragging ? "dragging" : ""}"
+      data-testid="file-browser"
+      data-folder=${shownPath}
+      data-writable=${writable ? "true" : "false"}
+      @dragover=${(event: DragEvent) => this.onDragOver(event)}
+      @dragleave=${(event: DragEvent) => this.onDragLeave(event)}
+      @drop=${(event: DragEvent) => this.onDrop(event)}
+    >
       <div class="browser-head">
         <nav class="breadcrumb" data-testid="breadcrumb" aria-label="Folder">
           <button class="crumb" data-path="" @click=${() => void this.load("")}>data</button>
@@ -246,14 +506,63 @@ export class ToyzFileBrowser extends LitElement {
           ↻
         </button>
       </div>
-      ${this.renderNight()}
+      <div class="browser-tools">
+        ${
+          writable && !this._trashOpen
+            ? html`<button data-testid="upload-button" title="Upload files into this folder (or drop them here)" @click=${() => this.chooseFiles()}>
+                  Upload
+                </button>
+                <input
+                  type="file"
+                  multiple
+                  hidden
+                  data-testid="upload-input"
+                  @change=${(event: Event) => this.onFilesChosen(event)}
+                />
+                <button
+                  data-testid="new-folder"
+                  @click=${() => (this._editing = { kind: "new-folder", error: null, busy: false })}
+                >
+                  New folder
+                </button>`
+            : nothing
+        }
+        <span class="header-spacer"></span>
+        <button
+          class="${this._trashOpen ? "active" : ""}"
+          data-testid="trash-toggle"
+          title=${this._trashOpen ? "Back to the folder" : "Deleted files you may restore"}
+          @click=${() => this.toggleTrash()}
+        >
+          ${this._trashOpen ? "Close trash" : "Trash"}
+        </button>
+      </div>
+      ${this.renderNight()} ${this.renderUploads()} ${this.renderNotice()}
       ${
-        this._error
-          ? html`<div class="browser-error" role="alert" data-testid="browser-error">
-              ${this._error}
-            </div>`
-          : nothing
+        this._trashOpen
+          ? html`<toyz-trash-view
+              .csrf=${this.csrf()}
+              @toyz-restored=${(event: CustomEvent<RestoredDetail>) => this.onRestored(event)}
+            ></toyz-trash-view>`
+          : this.renderListing(listing, parent, writable)
       }
+      ${this._dragging ? html`<div class="drop-hint">Drop files to upload them here</div>` : nothing}
+    </div>`;
+  }
+
+  private renderListing(
+    listing: Listing | null,
+    parent: string | null,
+    writable: boolean,
+  ): TemplateResult {
+    const editing = this._editing;
+    return html`${
+      this._error
+        ? html`<div class="browser-error" role="alert" data-testid="browser-error">
+            ${this._error}
+          </div>`
+        : nothing
+    }
       <ul class="entries ${this._loading ? "loading" : ""}">
         ${
           parent !== null
@@ -270,22 +579,134 @@ export class ToyzFileBrowser extends LitElement {
               </li>`
             : nothing
         }
+        ${editing?.kind === "new-folder" ? this.renderNameForm("", "Create", editing.error, editing.busy) : nothing}
         ${
           !this._error && listing
-            ? listing.entries.map((entry) => this.renderEntry(entry))
+            ? listing.entries.map((entry) =>
+                editing?.kind === "rename" && editing.path === entry.path
+                  ? this.renderNameForm(entry.name, "Rename", editing.error, editing.busy)
+                  : this.renderEntry(entry, writable),
+              )
             : nothing
         }
         ${
           !this._error && listing && listing.entries.length === 0
-            ? html`<li class="entries-empty">This folder is empty.</li>`
+            ? html`<li class="entries-empty">
+                This folder is empty.${writable ? " Drop files here to upload them." : ""}
+              </li>`
             : nothing
         }
       </ul>
-      ${this._loading ? html`<div class="browser-loading">Loading…</div>` : nothing}
+      ${this._loading ? html`<div class="browser-loading">Loading…</div>` : nothing}`;
+  }
+
+  private renderNameForm(
+    value: string,
+    label: string,
+    error: string | null,
+    busy: boolean,
+  ): TemplateResult {
+    return html`<li class="name-form-row">
+      <form
+        class="name-form"
+        data-testid="name-form"
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          const input = (event.currentTarget as HTMLFormElement).elements.namedItem("name");
+          if (input instanceof HTMLInputElement) void this.submitName(input.value);
+        }}
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key === "Escape") this._editing = null;
+        }}
+      >
+        <input
+          name="name"
+          type="text"
+          data-testid="name-input"
+          aria-label="Name"
+          autocomplete="off"
+          spellcheck="false"
+          .value=${value}
+        />
+        <button type="submit" class="primary" data-testid="name-submit" ?disabled=${busy}>${label}</button>
+        <button type="button" @click=${() => (this._editing = null)}>Cancel</button>
+      </form>
+      ${error ? html`<div class="name-form-error" role="alert" data-testid="name-error">${error}</div>` : nothing}
+    </li>`;
+  }
+
+  private renderUploads(): TemplateResult | typeof nothing {
+    if (this._uploads.length === 0) return nothing;
+    const finished = this._uploads.some((u) => u.state === "done" || u.state === "error");
+    return html`<div class="browser-uploads" data-testid="uploads">
+      ${this._uploads.map((upload) => {
+        const percent = upload.total > 0 ? Math.round((100 * upload.loaded) / upload.total) : 100;
+        return html`<div class="upload ${upload.state}" data-testid="upload" data-name=${upload.name} data-state=${upload.state}>
+          <div class="upload-title">
+            <span class="upload-name" title=${upload.name}>${upload.name}</span>
+            <span class="upload-status">
+              ${upload.state === "uploading" ? `${percent} %` : upload.state === "done" ? "✓" : ""}
+            </span>
+            ${
+              upload.state === "uploading" && upload.abort
+                ? html`<button class="icon-button" title="Cancel this upload" @click=${() => upload.abort?.()}>
+                    ✕
+                  </button>`
+                : nothing
+            }
+          </div>
+          ${
+            upload.state === "uploading" || upload.state === "done"
+              ? html`<progress
+                  data-testid="upload-progress"
+                  max=${upload.total || 1}
+                  value=${upload.state === "done" ? upload.total || 1 : upload.loaded}
+                ></progress>`
+              : nothing
+          }
+          ${
+            upload.state === "exists"
+              ? html`<div class="upload-ask" role="alert">
+                  <span>${upload.name} already exists here. Replace it?</span>
+                  <button data-testid="upload-replace" @click=${() => this.startUpload(upload, true)}>Replace</button>
+                  <button
+                    data-testid="upload-skip"
+                    @click=${() => (this._uploads = this._uploads.filter((u) => u.key !== upload.key))}
+                  >
+                    Keep the old one
+                  </button>
+                </div>`
+              : nothing
+          }
+          ${
+            upload.state === "error"
+              ? html`<div class="upload-message" role="alert" data-testid="upload-error">${upload.message}</div>`
+              : nothing
+          }
+        </div>`;
+      })}
+      ${
+        finished
+          ? html`<button class="icon-button upload-clear" data-testid="uploads-clear" @click=${() => this.clearUploads()}>
+              Clear finished
+            </button>`
+          : nothing
+      }
     </div>`;
   }
 
-  private renderEntry(entry: Entry): TemplateResult {
+  private renderNotice(): TemplateResult | typeof nothing {
+    const notice = this._notice;
+    if (!notice) return nothing;
+    const undoId = notice.undoId;
+    return html`<div class="browser-notice ${notice.kind}" role="status" data-testid="browser-notice">
+      <span>${notice.text}</span>
+      ${undoId ? html`<button data-testid="undo-delete" @click=${() => void this.undoDelete(undoId)}>Undo</button>` : nothing}
+      <button class="icon-button" title="Dismiss" @click=${() => (this._notice = null)}>✕</button>
+    </div>`;
+  }
+
+  private renderEntry(entry: Entry, writable: boolean): TemplateResult {
     const isDir = entry.kind === "dir";
     const usable = isDir || entry.openable;
     const title = isDir
@@ -293,7 +714,7 @@ export class ToyzFileBrowser extends LitElement {
       : entry.openable
         ? `Open ${entry.name} in the image viewer`
         : `${entry.name}: not an image Toyz can open`;
-    return html`<li>
+    return html`<li class="entry-row">
       <button
         class="entry ${entry.kind} ${usable ? "" : "disabled"} ${entry.path === this.selected ? "selected" : ""}"
         data-testid="entry"
@@ -311,6 +732,35 @@ export class ToyzFileBrowser extends LitElement {
           >${isDir ? "" : formatSize(entry.size)}</span
         >
       </button>
+      ${
+        writable
+          ? html`<span class="entry-actions">
+              <button
+                class="icon-button"
+                data-testid="entry-rename"
+                title="Rename ${entry.name}"
+                @click=${() =>
+                  (this._editing = {
+                    kind: "rename",
+                    path: entry.path,
+                    name: entry.name,
+                    error: null,
+                    busy: false,
+                  })}
+              >
+                ✎
+              </button>
+              <button
+                class="icon-button"
+                data-testid="entry-delete"
+                title="Move ${entry.name} to the trash"
+                @click=${() => void this.deleteEntry(entry)}
+              >
+                ✕
+              </button>
+            </span>`
+          : nothing
+      }
     </li>`;
   }
 }

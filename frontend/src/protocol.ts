@@ -23,6 +23,15 @@ export type Description = Schemas["DescriptionOut"];
 export type Pixel = Schemas["Pixel"];
 export type Listing = Schemas["ListingOut"];
 export type Entry = Schemas["EntryOut"];
+/** A deletion waiting in the trash (GET /api/files/trash). */
+export type TrashEntry = Schemas["TrashEntryOut"];
+/** A workspace as the user may use it (`/api/workspaces`), its shares, and whom it can be shared with. */
+export type WorkspaceInfo = Schemas["WorkspaceOut"];
+export type WorkspaceRight = WorkspaceInfo["right"];
+export type WorkspaceShares = Schemas["SharesOut"];
+export type WorkspaceShare = Schemas["ShareOut"];
+export type ShareRequest = Schemas["ShareIn"];
+export type SharePrincipal = Schemas["PrincipalOut"];
 /** Body of every 4xx answer of the REST and tile endpoints. */
 export type HttpErrorBody = Schemas["ErrorOut"];
 

@@ -8,10 +8,11 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
-from apps.jobs import registry
-from apps.jobs.models import Job
+from apps.jobs import modules, registry
+from apps.jobs.models import Job, Module
 
 # Jobs run in the embedded pool's threads, which must see the rows this test writes.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,17 +47,32 @@ def test_it_lists_each_job_function_with_the_schema_of_its_parameters(make_user)
     assert listed["files.list"]["params"]["properties"]["path"]["x-right"] == "list"
 
 
-def test_it_hides_the_functions_a_user_may_not_run(make_user, monkeypatch):
-    alice, root = make_user("alice"), make_user("root", admin=True)
-    monkeypatch.setattr(
-        registry, "can_run", lambda user, spec: spec.name != "imaging.prerender" or bool(user.is_superuser)
-    )
-    assert "imaging.prerender" not in {f["name"] for f in logged_in(alice).get("/api/jobs").json()}
-    assert "imaging.prerender" in {f["name"] for f in logged_in(root).get("/api/jobs").json()}
+def test_it_lists_only_the_modules_a_user_may_run_and_names_each_functions_module(make_user, settings, lab):
+    alice, bob, root = make_user("alice"), make_user("bob"), make_user("root", admin=True)
+    settings.TOYZ_OPEN_MODULES = ["files"]
+    modules.sync(registry.module_catalogue())
+    observers = Group.objects.create(name="observers")
+    observers.user_set.add(bob)
+    modules.grant(Module.objects.get(name="lab"), observers)
+
+    def listed(user: Any) -> dict[str, str]:
+        return {f["name"]: f["module"] for f in logged_in(user).get("/api/jobs").json()}
+
+    assert listed(alice) == {"files.list": "files"}
+    assert listed(bob) == {"files.list": "files", "lab.echo": "lab"}
+    assert {"imaging.prerender", "lab.echo", "lab.count"} <= set(listed(root))
+    assert listed(root)["lab.count"] == "counting"
     refused = logged_in(alice).post(
         "/api/jobs/imaging.prerender", {"path": "home/alice"}, content_type="application/json"
     )
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert refused.status_code == 403 and refused.json()["error"] == {
+        "code": "forbidden",
+        "message": "imaging.prerender needs the module “Imaging” (imaging), which is not granted to you or your "
+        "groups: ask an admin (root <root@example.org>) to grant it to you or to one of your groups.",
+    }
+    started = logged_in(bob).post("/api/jobs/lab.echo", {"text": "hi"}, content_type="application/json")
+    assert started.status_code == 202 and wait_for_run(logged_in(bob), started.json()["id"])["result"] == {"text": "hi"}
+    assert not Job.objects.filter(user=alice).exists()
 
 
 def test_anonymous_users_get_401():

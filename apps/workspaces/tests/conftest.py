@@ -1,4 +1,5 @@
-"""Socket fixtures: `connect(user, workspace)` opens the real ASGI app's workspace socket as that user."""
+"""Socket fixtures: `connect(user, workspace)` opens the real ASGI app's workspace socket as that user;
+the test functions registered here (module "test") are open to all."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def session_cookie(user: Any) -> bytes:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+@pytest.fixture(autouse=True)
+def _test_module_open(settings: Any) -> None:
+    # The job functions these tests register ad hoc ("test.slow", ...) are open to all, like the built-in ones.
+    settings.TOYZ_OPEN_MODULES = [*settings.TOYZ_OPEN_MODULES, "test"]
 
 
 @pytest.fixture

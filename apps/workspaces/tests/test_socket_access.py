@@ -101,6 +101,9 @@ async def test_withdrawing_the_share_closes_the_socket(connect, workspace, bob):
 async def test_losing_the_change_right_stops_layout_saves_at_once(connect, workspace, bob):
     bob_socket = await opened(connect, bob, workspace)
     await database_sync_to_async(remove_perm)("workspaces.change_workspace", bob, workspace)
+    # The page is told at once (it turns read-only), and the server holds to it.
+    lowered = await bob_socket.receive_json_from(timeout=5)
+    assert lowered == {"type": "event", "event": "access", "may_change": False}
     await bob_socket.send_json_to({"type": "layout", "tiles": TILES})
     reply = await bob_socket.receive_json_from(timeout=5)
     assert reply["type"] == "error" and reply["error"]["code"] == "forbidden"

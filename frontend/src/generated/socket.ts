@@ -7,13 +7,16 @@ export type ServerMessage =
   | OkResult
   | ErrorResult
   | ErrorMessage
+  | FolderChanged
   | PrerenderReady
   | WorkspaceOpened
   | PresenceEvent
   | LayoutSaved
   | ViewEvent
   | SelectionEvent
-  | LayoutEvent;
+  | LayoutEvent
+  | AccessChanged
+  | WorkspaceRenamed;
 
 /**
  * Every type of the socket schema, by name.
@@ -21,6 +24,7 @@ export type ServerMessage =
 export interface SocketSchema {
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
+  AccessChanged: AccessChanged;
   CancelRequest: CancelRequest;
   CcdRef: CcdRef;
   DescriptionOut: DescriptionOut;
@@ -28,6 +32,7 @@ export interface SocketSchema {
   ErrorBody: ErrorBody;
   ErrorMessage: ErrorMessage;
   ErrorResult: ErrorResult;
+  FolderChanged: FolderChanged;
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
@@ -56,6 +61,7 @@ export interface SocketSchema {
   ViewEvent: ViewEvent;
   ViewMessage: ViewMessage;
   WorkspaceOpened: WorkspaceOpened;
+  WorkspaceRenamed: WorkspaceRenamed;
 }
 /**
  * Run the job function `fn` with `params`; `id` names the job in its progress and result.
@@ -182,6 +188,14 @@ export interface ErrorMessage {
   type: "error";
 }
 /**
+ * Something was added, renamed, deleted or restored in a folder: file browsers showing it list it again.
+ */
+export interface FolderChanged {
+  event: "folder.changed";
+  path: string;
+  type: "event";
+}
+/**
  * A file's pyramid (or one HDU's) is complete: clients showing it reload its tiles.
  */
 export interface PrerenderReady {
@@ -305,6 +319,23 @@ export interface LayoutEvent {
    */
   version: number;
   [k: string]: unknown;
+}
+/**
+ * This user's right on the workspace changed while the socket is open (a share given or lowered):
+ * `may_change` false turns the page read-only at once. A withdrawn view closes the socket instead.
+ */
+export interface AccessChanged {
+  event: "access";
+  may_change: boolean;
+  type: "event";
+}
+/**
+ * Someone renamed the workspace: its pages show the new name.
+ */
+export interface WorkspaceRenamed {
+  event: "workspace.renamed";
+  name: string;
+  type: "event";
 }
 /**
  * Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
@@ -455,12 +486,17 @@ export interface ListParams {
 }
 /**
  * A folder: folders first, then files, by name; ``parent`` is None at the data root.
+ *
+ * ``writable``: whether the user may upload, create, rename and delete here; ``max_upload_bytes``:
+ * the largest file an upload may bring.
  */
 export interface ListingOut {
   entries: EntryOut[];
+  max_upload_bytes: number;
   parent: string | null;
   path: string;
   truncated: boolean;
+  writable: boolean;
 }
 export interface PixelParams {
   /**

@@ -1,0 +1,158 @@
+"""The write right: uploads, new folders and renames inside the data root (deletion is `apps.files.trash`).
+
+Every folder is resolved with the write right (`resolve(user, path, Right.WRITE)`) and every new name
+checked with `has_right`; the grants behind them decide. Nothing ever overwrites unless the client says
+so: an upload is streamed into a hidden temporary file of the target folder and then renamed into place
+(``renameat2(NOREPLACE)``, or ``rename`` when the user chose to replace), so readers never see half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from typing import Protocol
+
+from django.conf import settings
+
+from apps.files import fsops
+from apps.files.permissions import User
+from apps.files.services import Entry
+from workers.errors import ToyzError
+
+CHUNK_BYTES = 1024 * 1024
+#: Unfinished uploads are hidden files (the listing hides dot-names; clients cannot name them).
+TEMP_PREFIX = ".toyz-upload-"
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def max_upload_bytes() -> int:
+    return int(settings.TOYZ_UPLOAD_MAX_BYTES)
+
+
+def too_large() -> ToyzError:
+    limit = max_upload_bytes() // 1024**2
+    return ToyzError("too_large", f"Files larger than {limit} MB cannot be uploaded here; ask an admin.")
+
+
+def upload(user: User, raw_folder: object, raw_name: object, body: Readable, *, length: int | None,
+           replace: bool = False) -> Entry:  # fmt: skip
+    """Write the bytes of `body` as file `raw_name` of folder `raw_folder`.
+
+    `length` is the size the client announced (Content-Length); the body is refused as soon as it
+    passes the size limit, and a body shorter than announced (an interrupted upload) leaves nothing.
+    An existing file is replaced only when `replace` is true; a folder never is.
+    """
+    name = fsops.clean_name(raw_name)
+    if length is not None and length > max_upload_bytes():
+        raise too_large()
+    folder = fsops.writable_folder(user, raw_folder)
+    fsops.require_write(user, folder, name)
+    with fsops.open_folder(folder) as fd:
+        _refuse_existing(fd, name, replace=replace)
+        if length is not None and _free_bytes(fd) < length:
+            raise ToyzError("no_space", "There is not enough room on the disk for that file; ask an admin.")
+        temp = TEMP_PREFIX + secrets.token_hex(8)
+        try:
+            out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
+        except OSError as exc:
+            raise fsops.os_error(exc, name) from None
+        try:
+            _copy(body, out, length)
+            if replace:
+                os.rename(temp, name, src_dir_fd=fd, dst_dir_fd=fd)
+            else:
+                fsops.rename_noreplace(fd, temp, fd, name)
+        except OSError as exc:
+            fsops.unlink_quietly(fd, temp)
+            raise fsops.os_error(exc, name) from None
+        except BaseException:
+            fsops.unlink_quietly(fd, temp)
+            raise
+        if not fsops.still_in_place(fd, folder):
+            # The folder was moved away (out of the root, perhaps) while the file was written: take it back.
+            fsops.unlink_quietly(fd, name)
+            raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
+        entry = fsops.entry_in(folder, fd, name)
+    fsops.announce(folder)
+    return entry
+
+
+def _refuse_existing(fd: int, name: str, *, replace: bool) -> None:
+    existing = fsops.lstat_in(fd, name)
+    if existing is None:
+        return
+    if stat.S_ISDIR(existing.st_mode):
+        raise ToyzError("exists", f"A folder named {name} is already here; pick another name.")
+    if not replace:
+        raise ToyzError("exists", f"{name} already exists here. Replace it, or upload under another name.")
+
+
+def _free_bytes(fd: int) -> int:
+    info = os.fstatvfs(fd)
+    return info.f_bavail * info.f_frsize
+
+
+def _copy(body: Readable, out: int, length: int | None) -> None:
+    """Copy `body` into the open file `out`, counting bytes against the limit; fsync before returning."""
+    limit = max_upload_bytes()
+    written = 0
+    with os.fdopen(out, "wb", closefd=True) as file:
+        while chunk := body.read(CHUNK_BYTES):
+            written += len(chunk)
+            if written > limit or (length is not None and written > length):
+                raise too_large()
+            file.write(chunk)
+        file.flush()
+        os.fsync(file.fileno())
+    if length is not None and written != length:
+        raise ToyzError("bad_request", "The upload was cut short; try again.")
+
+
+def make_folder(user: User, raw_folder: object, raw_name: object) -> Entry:
+    """Create folder `raw_name` inside `raw_folder`; an existing name is an `exists` error."""
+    name = fsops.clean_name(raw_name)
+    folder = fsops.writable_folder(user, raw_folder)
+    fsops.require_write(user, folder, name)
+    with fsops.open_folder(folder) as fd:
+        try:
+            os.mkdir(name, 0o755, dir_fd=fd)
+        except OSError as exc:
+            raise fsops.os_error(exc, name) from None
+        if not fsops.still_in_place(fd, folder):
+            os.rmdir(name, dir_fd=fd)
+            raise ToyzError("bad_path", "That folder moved while the server was writing; try again.")
+        entry = fsops.entry_in(folder, fd, name)
+    fsops.announce(folder)
+    return entry
+
+
+def rename(user: User, raw_path: object, raw_name: object) -> Entry:
+    """Rename the file or folder `raw_path` to `raw_name` in the same folder, never over an existing name.
+
+    A symlink is renamed itself, not what it points to.
+    """
+    parent, old = fsops.split_entry(raw_path)
+    name = fsops.clean_name(raw_name)
+    folder = fsops.writable_folder(user, parent)
+    source = fsops.require_write(user, folder, old)
+    fsops.require_write(user, folder, name)
+    with fsops.open_folder(folder) as fd:
+        if fsops.lstat_in(fd, old) is None:
+            raise ToyzError("not_found", "No such file or folder.")
+        if name == old:
+            return fsops.entry_in(folder, fd, name)
+        fsops.require_subtree_write(user, source, fd, old)
+        try:
+            fsops.rename_noreplace(fd, old, fd, name)
+        except OSError as exc:
+            raise fsops.os_error(exc, name) from None
+        if not fsops.still_in_place(fd, folder):
+            fsops.rename_noreplace(fd, name, fd, old)
+            raise ToyzError("bad_path", "That folder moved while the server was writing; try again.")
+        entry = fsops.entry_in(folder, fd, name)
+    fsops.announce(folder)
+    return entry

@@ -1,0 +1,115 @@
+"""An admin grants a module to a group in the admin, with the mouse, and a member may run it at once.
+
+A server of its own (real uvicorn, embedded mode, SQLite in a fresh var folder) with imaging closed to
+everyone (`TOYZ_OPEN_MODULES=files`); the admin pages need no built front end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, free_port, wait_for
+from tests.test_browser import PASSWORD, _up, browser, watch_csp
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # a module-scoped fixture, used here by name
+
+SETUP = f"""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+users = get_user_model().objects
+users.create_superuser('root', 'root@example.org', '{PASSWORD}')
+alice = users.create_user('alice', 'alice@example.org', '{PASSWORD}')
+Group.objects.create(name='observers').user_set.add(alice)
+Group.objects.create(name='students')
+"""
+
+
+@pytest.fixture(scope="module")
+def closed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var = tmp_path_factory.mktemp("modules-var")
+    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(TOYZ_VAR_DIR=str(var), TOYZ_OPEN_MODULES="files")
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    log = (var / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: server.poll() is not None or _up(f"{base}/accounts/login/"), 60, "the server")
+        assert server.poll() is None, (var / "server.log").read_text()
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def log_in(browser: Any, base: str, username: str, path: str) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    violations = watch_csp(context)
+    page = context.new_page()
+    page.goto(f"{base}{path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_load_state()
+    return context, page, violations
+
+
+def runnable(page: Any, base: str) -> dict[str, str]:
+    response = page.request.get(f"{base}/api/jobs")
+    assert response.status == 200
+    return {f["name"]: f["module"] for f in json.loads(response.text())}
+
+
+def test_an_admin_grants_imaging_to_a_group_and_its_member_may_run_it(closed_site: str, browser: Any) -> None:
+    base = closed_site
+    alice_context, alice, _ = log_in(browser, base, "alice", "/accounts/login/")
+    assert runnable(alice, base) == {"files.list": "files"}
+    refused = alice.request.post(
+        f"{base}/api/jobs/imaging.describe",
+        data={"path": "home/alice/x.fits"},
+        headers={"X-CSRFToken": next(c["value"] for c in alice_context.cookies() if c["name"] == "csrftoken")},
+    )
+    assert refused.status == 403
+    assert json.loads(refused.text())["error"]["message"] == (
+        "imaging.describe needs the module “Imaging” (imaging), which is not granted to you or your groups: "
+        "ask an admin (root <root@example.org>) to grant it to you or to one of your groups."
+    )
+
+    context, page, violations = log_in(browser, base, "root", "/admin/login/?next=/admin/")
+    page.get_by_role("link", name="Modules").click()
+    row = page.locator("#result_list tr", has_text="imaging.describe")
+    assert "those granted (as TOYZ_OPEN_MODULES says)" in row.inner_text() and "nobody" in row.inner_text()
+    row.get_by_role("link", name="imaging").click()
+    # Django's two-box picker: pick the group on the left, move it right with the arrow, save.
+    page.select_option("#id_groups_from", label="observers")
+    page.click("#id_groups_add")
+    assert page.locator("#id_groups_to option").all_inner_texts() == ["observers"]
+    page.click("[name=_save]")
+    page.wait_for_load_state()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    assert "group observers" in page.locator("#result_list tr", has_text="imaging.describe").inner_text()
+
+    # From alice's very next request on, without logging in again.
+    assert {"imaging.describe", "imaging.pixel", "imaging.prerender"} <= set(runnable(alice, base))
+
+    page.locator("#result_list tr", has_text="imaging.describe").get_by_role("link", name="imaging").click()
+    page.get_by_role("link", name="History").click()
+    assert "Added grant to group “observers”." in page.locator("#change-history").inner_text()
+    context.close()
+    alice_context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
