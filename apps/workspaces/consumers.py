@@ -171,6 +171,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             if self.may_change != had_change:
                 # A share given or lowered: the page turns editable or read-only at once.
                 await self.send_json(AccessChanged(may_change=self.may_change).model_dump(mode="json"))
+                await self._announce()  # the presence lists say "view only" or not
             return True
         self.revoked = True
         await self._leave_presence()
@@ -318,13 +319,22 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             book = self.presence_book
             if book is None:
                 return
-            book.update_me(self._me(), time.monotonic())  # may_change follows the access checks
-            try:
-                await self.channel_layer.group_send(self.group, presence.announcement(presence.HERE, *self._my_entry()))
-            except Exception:
-                logger.warning("Workspace %s: could not refresh presence", self.workspace_id, exc_info=True)
+            await self._announce()
             if book.expire(time.monotonic(), presence.expiry_seconds()):
                 await self._send_presence()
+
+    async def _announce(self) -> None:
+        """Tell the workspace's sockets (and this page) that this socket is here, as it is now."""
+        book = self.presence_book
+        if book is None:
+            return
+        me = self._me()
+        if book.update_me(me, time.monotonic()):
+            await self._send_presence()
+        try:
+            await self.channel_layer.group_send(self.group, presence.announcement(presence.HERE, self.channel_name, me))
+        except Exception:
+            logger.warning("Workspace %s: could not refresh presence", self.workspace_id, exc_info=True)
 
     async def handle_presence(self) -> None:
         self.presence_wanted = True

@@ -83,8 +83,11 @@ class PresenceBook:
             del self.entries[channel]
         return bool(old)
 
-    def update_me(self, me: Entry, now: float) -> None:
+    def update_me(self, me: Entry, now: float) -> bool:
+        """Note this socket as it is now; True if that changes what is shown (its right)."""
+        before = self.entries.get(self.channel)
         self.entries[self.channel] = (me, now)
+        return before is None or before[0] != me
 
     def event(self) -> PresenceEvent:
         """The people present, each once with their count of pages, sorted by name."""

@@ -244,3 +244,16 @@ async def test_a_view_only_user_cannot_change_the_layout_but_sees_it_live(connec
     assert seen["tiles"] == [tile("a")] and seen["version"] == 1
     saved = await database_sync_to_async(Workspace.objects.get)(pk=workspace.pk)
     assert saved.layout == [tile("a")] and saved.version == 1
+
+
+async def test_a_changed_right_shows_in_the_presence_lists_at_once(connect, workspace, share):
+    bob = await database_sync_to_async(share)("bob", "view")
+    alice = await opened(connect, workspace.owner, workspace)
+    bob_socket = await opened(connect, bob, workspace)
+    await next_event(alice, "presence")
+    await database_sync_to_async(assign_perm)("workspaces.change_workspace", bob, workspace)
+    for socket in (alice, bob_socket):
+        while True:
+            people = {p["user"]: p["may_change"] for p in (await next_event(socket, "presence"))["people"]}
+            if people.get("bob"):
+                break
