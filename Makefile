@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench lock clean
+.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -120,6 +120,10 @@ bench: install-dev
 .PHONY: bench-grants
 bench-grants: install-dev
 	$(BIN)/python benchmarks/grants.py
+
+# A view change from one of 10 clients to the other 9 (p50/p99), embedded, and on Redis when TOYZ_REDIS_URL is set.
+bench-coview: install-dev
+	$(BIN)/python benchmarks/coview.py
 
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack

@@ -55,6 +55,8 @@ TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
+# How often an open workspace page says it is still there; after three silent periods it is gone.
+TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 # Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
 # the others run only for the groups and users granted them (README, "Module grants").

@@ -18,7 +18,7 @@ from apps.accounts.services import User
 from apps.http import load_client_json
 from apps.jobs import services as jobs
 from apps.jobs.services import error_message, error_result, progress_message
-from apps.workspaces import services
+from apps.workspaces import presence, services
 from apps.workspaces.messages import (
     MAX_CLIENT_ID,
     RELAYED_EVENTS,
@@ -27,6 +27,8 @@ from apps.workspaces.messages import (
     JobRequest,
     LayoutEvent,
     LayoutMessage,
+    LayoutSaved,
+    PresenceMessage,
     SelectionMessage,
     ViewMessage,
     WorkspaceOpened,
@@ -99,6 +101,10 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     is_admin: bool
     access_checked: float  # time.monotonic() of the last check of the user's access
     revoked: bool = False
+    # Who else has the workspace open (apps/workspaces/presence.py); sent to the client once it asks.
+    presence_book: presence.PresenceBook | None = None
+    presence_wanted: bool = False
+    presence_beat: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope["user"]
@@ -120,7 +126,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         for group in self._groups():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        hello = WorkspaceOpened(name=workspace.name, tiles=workspace.layout, may_change=self.may_change)
+        # Before the hello, so that a client that hears it finds this socket done with connecting.
+        await self._join_presence()
+        hello = WorkspaceOpened(
+            name=workspace.name, tiles=workspace.layout, may_change=self.may_change, version=workspace.version
+        )
         await self.send_json(hello.model_dump(mode="json"))
 
     def _remember(self, user: User, group_ids: frozenset[int]) -> None:
@@ -133,6 +143,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         return [self.group, events.READERS_GROUP, self.user_group]
 
     async def disconnect(self, code: int) -> None:
+        await self._leave_presence()
         await self._leave_groups()
         # Nobody is left to read the answers; long builds go on, since their work is the cache.
         for job_id in list(getattr(self, "pending", {}).values()):
@@ -160,8 +171,10 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             if self.may_change != had_change:
                 # A share given or lowered: the page turns editable or read-only at once.
                 await self.send_json(AccessChanged(may_change=self.may_change).model_dump(mode="json"))
+                await self._announce()  # the presence lists say "view only" or not
             return True
         self.revoked = True
+        await self._leave_presence()
         await self._leave_groups()
         await self.close(code=CLOSE_UNAUTHENTICATED if user is None else CLOSE_FORBIDDEN)
         return False
@@ -196,6 +209,8 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 await self.handle_cancel(message)
             elif isinstance(message, LayoutMessage):
                 await self.handle_layout(message)
+            elif isinstance(message, PresenceMessage):
+                await self.handle_presence()
             else:
                 await self.handle_relay(message)
         except ToyzError as exc:
@@ -244,17 +259,114 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(error_result(request.id, "cancelled", "The job was cancelled.").wire())
 
     async def handle_relay(self, message: ViewMessage | SelectionMessage) -> None:
+        if isinstance(message, ViewMessage) and not self.may_change:
+            # A view-only user's pans would move the viewers of those who may change the workspace.
+            raise ToyzError("forbidden", "You can view this workspace but not change it: your view stays yours.")
         event = RELAYED_EVENTS[message.type].model_validate({**message.content(), "from": self.user.get_username()})
         await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
 
     async def handle_layout(self, message: LayoutMessage) -> None:
         if not self.may_change:
             raise ToyzError("forbidden", "You can view this workspace but not change it.")
-        tiles = await db(services.save_layout)(self.workspace_id, message.tiles)
-        event = LayoutEvent.model_validate({"from": self.user.get_username(), "tiles": tiles})
+        saved = await db(services.save_layout)(
+            self.workspace_id, message.tiles, base=message.version, changed=message.changed, removed=message.removed
+        )
+        event = LayoutEvent.model_validate(
+            {
+                "from": self.user.get_username(),
+                "tiles": saved.tiles,
+                "version": saved.version,
+                "base": saved.base,
+                "merged": saved.merged,
+                "changed": saved.changed,
+                "removed": saved.removed,
+            }
+        )
         await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
+        # The sender learns its new version; after a merge, also the layout everyone now sees.
+        reply = LayoutSaved(
+            version=saved.version, base=saved.base, merged=saved.merged, tiles=saved.tiles if saved.merged else None
+        )
+        await self.send_json(reply.model_dump(mode="json"))
 
-    # Channel-layer handlers ("job.message", "toyz.event" and "access.check").
+    # Presence: see apps/workspaces/presence.py.
+
+    def _me(self) -> presence.Entry:
+        user = self.user
+        full_name = getattr(user, "get_full_name", lambda: "")()
+        return presence.Entry(user.get_username(), str(full_name or user.get_username()), self.may_change)
+
+    async def _join_presence(self) -> None:
+        self.presence_book = presence.PresenceBook(self.channel_name, self._me(), time.monotonic())
+        await self.channel_layer.group_send(self.group, presence.announcement(presence.JOIN, *self._my_entry()))
+        self.presence_beat = asyncio.create_task(self._beat())
+
+    def _my_entry(self) -> tuple[str, presence.Entry]:
+        return self.channel_name, self._me()
+
+    async def _leave_presence(self) -> None:
+        if self.presence_beat is not None:
+            self.presence_beat.cancel()
+            self.presence_beat = None
+        if self.presence_book is not None:
+            self.presence_book = None
+            await self.channel_layer.group_send(self.group, presence.announcement(presence.LEAVE, *self._my_entry()))
+
+    async def _beat(self) -> None:
+        """Every refresh period: say this socket is still here, and drop those not heard of for three periods."""
+        while True:
+            await asyncio.sleep(presence.refresh_seconds())
+            book = self.presence_book
+            if book is None:
+                return
+            await self._announce()
+            if book.expire(time.monotonic(), presence.expiry_seconds()):
+                await self._send_presence()
+
+    async def _announce(self) -> None:
+        """Tell the workspace's sockets (and this page) that this socket is here, as it is now."""
+        book = self.presence_book
+        if book is None:
+            return
+        me = self._me()
+        if book.update_me(me, time.monotonic()):
+            await self._send_presence()
+        try:
+            await self.channel_layer.group_send(self.group, presence.announcement(presence.HERE, self.channel_name, me))
+        except Exception:
+            logger.warning("Workspace %s: could not refresh presence", self.workspace_id, exc_info=True)
+
+    async def handle_presence(self) -> None:
+        self.presence_wanted = True
+        await self._send_presence()
+
+    async def _send_presence(self) -> None:
+        if self.presence_wanted and self.presence_book is not None and not self.revoked:
+            await self.send_json(self.presence_book.event().model_dump(mode="json"))
+
+    async def presence_join(self, message: dict[str, Any]) -> None:
+        book = self.presence_book
+        if book is None or message.get("channel") == self.channel_name:
+            return
+        changed = book.heard(message, time.monotonic())
+        # Answered to the newcomer alone, which learns who was there before it.
+        try:
+            await self.channel_layer.send(message["channel"], presence.announcement(presence.HERE, *self._my_entry()))
+        except Exception:
+            # A full or vanished channel must not take this socket down; the next refresh tells it anyway.
+            logger.warning("Workspace %s: could not answer a join", self.workspace_id, exc_info=True)
+        if changed:
+            await self._send_presence()
+
+    async def presence_here(self, message: dict[str, Any]) -> None:
+        if self.presence_book is not None and self.presence_book.heard(message, time.monotonic()):
+            await self._send_presence()
+
+    async def presence_leave(self, message: dict[str, Any]) -> None:
+        if self.presence_book is not None and self.presence_book.left(message.get("channel")):
+            await self._send_presence()
+
+    # Channel-layer handlers ("job.message", "toyz.event", "access.check" and presence's above).
 
     async def job_message(self, event: dict[str, Any]) -> None:
         message = event["message"]

@@ -1,7 +1,7 @@
 """Every message of the workspace socket as a pydantic model, and their JSON Schema.
 
-Client → server: `JobRequest`, `CancelRequest`, `ViewMessage`, `SelectionMessage`, `LayoutMessage`
-(discriminated by ``type``). Server → client: a job's `Progress`, `OkResult` / `ErrorResult`, an
+Client → server: `JobRequest`, `CancelRequest`, `ViewMessage`, `SelectionMessage`, `LayoutMessage`,
+`PresenceMessage` (discriminated by ``type``). Server → client: a job's `Progress`, `OkResult` / `ErrorResult`, an
 `ErrorMessage`, and events (``type: "event"``, discriminated by ``event``): the ones below and every
 kind registered with `apps.events.event_kind` (such as imaging's ``prerender.ready``).
 `socket_schema()` is what the front end's TypeScript types are generated from.
@@ -144,27 +144,53 @@ class SelectionMessage(_Relayed):
     type: Literal["selection"]
 
 
+_TileIds = Annotated[list[_Name], Field(max_length=MAX_TILES)]
+_Version = Annotated[int, Strict(), Field(ge=0, le=MAX_CLIENT_ID)]
+
+
 class LayoutMessage(_ClientMessage):
-    """The new layout: saved (with the change right) and relayed."""
+    """The new layout: saved (with the change right), the workspace's version bumped, and relayed.
+
+    ``version`` is the version the change was based on (the last one this client saw). If another
+    client saved since, the server merges: the tiles named in ``changed`` (and the removal of those in
+    ``removed``) go onto the layout as it is now, and the rest of it stays; without ``changed`` the whole
+    layout replaces the current one. Either way everyone is told (`LayoutEvent`, `LayoutSaved`).
+    """
 
     type: Literal["layout"]
     # Checked by clean_layout after the change right, with its own sentences; missing is refused there too.
     tiles: Annotated[Any, _LAYOUT_SCHEMA] = None
+    version: _Version | None = Field(default=None, description="The layout version this change was based on.")
+    changed: _TileIds | None = Field(default=None, description="The tiles this client added or changed.")
+    removed: _TileIds | None = Field(default=None, description="The tiles this client removed.")
+
+
+class PresenceMessage(_ClientMessage):
+    """Ask for `PresenceEvent`s: who has this workspace open, now and at every change."""
+
+    type: Literal["presence"]
 
 
 ClientMessage = Annotated[
-    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage, Field(discriminator="type")
+    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage,
+    Field(discriminator="type"),
 ]
+AnyClientMessage = JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage
 _CLIENT_TYPES: dict[str, type[_ClientMessage]] = {
     "job": JobRequest,
     "cancel": CancelRequest,
     "view": ViewMessage,
     "selection": SelectionMessage,
     "layout": LayoutMessage,
+    "presence": PresenceMessage,
+}
+# The sentence for a message that fails its model, by type (a layout's tiles are checked by clean_layout).
+_CLIENT_ERRORS = {
+    "layout": "A layout's version must be a whole number, and changed and removed lists of tile ids.",
 }
 
 
-def parse_client_message(content: Any) -> JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage:
+def parse_client_message(content: Any) -> AnyClientMessage:
     """A decoded client message as its model. Raises ToyzError ``bad_message`` with a sentence."""
     kind = content.get("type") if isinstance(content, dict) else None
     model = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
@@ -173,10 +199,21 @@ def parse_client_message(content: Any) -> JobRequest | CancelRequest | ViewMessa
     try:
         message = model.model_validate(content)
     except ValidationError:
-        # Only the id can fail in a job or cancel message; a layout's tiles are checked by clean_layout.
-        raise ToyzError("bad_message", "A job message needs an integer id.") from None
-    assert isinstance(message, JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage)
+        # Only the id can fail in a job or cancel message.
+        raise ToyzError("bad_message", _CLIENT_ERRORS.get(str(kind), "A job message needs an integer id.")) from None
+    assert isinstance(message, AnyClientMessage)
     return message
+
+
+def merge_layout(
+    current: list[dict[str, Any]], tiles: list[dict[str, Any]], changed: list[str], removed: list[str]
+) -> list[dict[str, Any]]:
+    """`current` with one client's changes on top: its `changed` tiles replace (or join) those of
+    `current`, its `removed` ones go, and every other tile stays as `current` has it."""
+    mine = {tile["id"]: tile for tile in tiles if tile["id"] in changed}
+    gone = set(removed) - set(mine)
+    merged = [mine.pop(tile["id"], tile) for tile in current if tile["id"] not in gone]
+    return merged + list(mine.values())
 
 
 # --- server → client events ---------------------------------------------------------------------------
@@ -191,6 +228,40 @@ class WorkspaceOpened(events.Event):
     # Stored layouts were cleaned when saved: they go out as they are.
     tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA]
     may_change: bool
+    version: int = Field(description="The layout's version: a layout message names the one it was based on.")
+
+
+class Person(BaseModel):
+    """Someone who has the workspace open (once however many of their pages are)."""
+
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    user: str = Field(description="The username.")
+    name: str = Field(description="The full name, or the username.")
+    pages: int = Field(description="How many pages of the workspace they have open.")
+    may_change: bool
+
+
+@events.event_kind
+class PresenceEvent(events.Event):
+    """Who has this workspace open now, this user included; sent after a `presence` message and at every change."""
+
+    event: Literal["presence"] = "presence"
+    people: list[Person]
+
+
+@events.event_kind
+class LayoutSaved(events.Event):
+    """To the client that sent a layout: it was saved as `version`.
+
+    With ``merged``, others had saved since ``base``: ``tiles`` is the merged layout, now shown to all.
+    """
+
+    event: Literal["layout.saved"] = "layout.saved"
+    version: int
+    base: int
+    merged: bool
+    tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA] | None = None
 
 
 class _RelayedEvent(events.Event):
@@ -220,6 +291,15 @@ class LayoutEvent(_RelayedEvent):
 
     event: Literal["layout"] = "layout"
     tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA]
+    version: int = Field(description="The version saved.")
+    base: int = Field(
+        description="The version the change was based on: older than version - 1 when others saved meanwhile."
+    )
+    merged: bool = Field(description="Whether the change was merged onto later ones (else it replaced the layout).")
+    changed: list[str] = Field(
+        description="The tiles the change added or changed (every tile when it replaced the layout)."
+    )
+    removed: list[str] = Field(description="The tiles the change removed.")
 
 
 RELAYED_EVENTS: dict[str, type[_RelayedEvent]] = {"view": ViewEvent, "selection": SelectionEvent}

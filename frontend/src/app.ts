@@ -4,15 +4,19 @@ import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { GridStack, type GridItemHTMLElement, type GridStackNode } from "gridstack";
 
 import "./file-browser";
+import "./presence";
 import "./viewer/image-viewer";
 import "./workspace-title";
+import { CoView } from "./coview";
 import type { OpenFileDetail } from "./file-browser";
+import type { FollowDetail, Person } from "./presence";
 import type {
   ErrorBody,
   ImageTileState,
   LayoutTile,
   WorkspaceEvent,
   LayoutEvent,
+  LayoutSaved,
   WorkspaceRight,
 } from "./protocol";
 import { WorkspaceSocket, type ConnectionStatus } from "./socket";
@@ -102,6 +106,8 @@ export class ToyzApp extends LitElement {
     _restored: { state: true },
     _notice: { state: true },
     _mayChange: { state: true },
+    _people: { state: true },
+    _following: { state: true },
   };
 
   declare workspaceId: string;
@@ -121,11 +127,17 @@ export class ToyzApp extends LitElement {
   declare private _restored: boolean;
   declare private _notice: { text: string; kind: "info" | "error" } | null;
   declare private _mayChange: boolean;
+  declare private _people: Person[];
+  declare private _following: string | null;
 
   /** The workspace socket (created when the element connects). */
   socket: WorkspaceSocket | null = null;
   /** The gridstack instance of the tile area. */
   grid: GridStack | null = null;
+  /** Live co-viewing: views to and from the others, detached viewers, following (coview.ts). */
+  coview: CoView | null = null;
+  /** The layout version the server holds as far as we know: a layout message says it was based on it. */
+  layoutVersion = 0;
 
   private readonly tiles = new Map<string, Tile>();
   private focusedId: string | null = null;
@@ -133,6 +145,13 @@ export class ToyzApp extends LitElement {
   private knownLayout = "[]";
   private applyingRemote = 0;
   private layoutUnsent = false;
+  // The tiles this user changed (or added) and removed since the last layout sent.
+  private readonly dirty = new Set<string>();
+  private readonly removedIds = new Set<string>();
+  // What each layout sent changed, until its layout.saved comes; then by saved version, to tell
+  // this user when a later save by someone who had not seen it replaced their change.
+  private readonly inFlight: Set<string>[] = [];
+  private readonly myWrites = new Map<number, Set<string>>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly sendLayoutSoon = debounce(() => this.sendLayout(), LAYOUT_DELAY_MS);
@@ -154,6 +173,8 @@ export class ToyzApp extends LitElement {
     this._restored = false;
     this._notice = null;
     this._mayChange = true;
+    this._people = [];
+    this._following = null;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -175,7 +196,7 @@ export class ToyzApp extends LitElement {
         y: node?.y ?? 0,
         w: node?.w ?? NEW_TILE.w,
         h: node?.h ?? NEW_TILE.h,
-        state: tile.viewer.state,
+        state: this.coview?.layoutState(tile.id, tile.viewer.state) ?? tile.viewer.state,
       });
     }
     return out.sort((a, b) => a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1));
@@ -232,6 +253,7 @@ export class ToyzApp extends LitElement {
     if (!viewer) viewer = this.addImageViewer();
     if (!viewer) return;
     this.focusTile(viewer.tileId);
+    this.coview?.gesture(viewer.tileId);
     void viewer.open(path);
   }
 
@@ -240,6 +262,7 @@ export class ToyzApp extends LitElement {
     if (!tile || !this.grid || !this._mayChange) return;
     tile.viewer.dispose();
     this.tiles.delete(id);
+    this.coview?.forget(id);
     if (this.focusedId === id) this.focusedId = null;
     this.grid.removeWidget(tile.item, true);
     this.sendLayoutSoon();
@@ -275,8 +298,15 @@ export class ToyzApp extends LitElement {
     if (!grid) throw new Error("toyz-app: gridstack did not start");
     this.grid = grid;
     grid.setStatic(!this._mayChange);
-    grid.on("change added removed", () => {
-      if (this.applyingRemote === 0) this.sendLayoutSoon();
+    grid.on("change added removed", (event: Event, nodes: GridStackNode[]) => {
+      if (this.applyingRemote !== 0) return;
+      for (const node of nodes) {
+        const id = node.id === undefined ? null : String(node.id);
+        if (id === null) continue;
+        if (event.type === "removed") this.removedIds.add(id);
+        else this.dirty.add(id);
+      }
+      this.sendLayoutSoon();
     });
     gridEl.addEventListener("toyz-viewer-state", (event) => this.onViewerState(event));
     gridEl.addEventListener(
@@ -291,12 +321,25 @@ export class ToyzApp extends LitElement {
 
     const socket = new WorkspaceSocket(this.workspaceId);
     this.socket = socket;
+    const coview = new CoView(socket, {
+      viewer: (id) => this.tiles.get(id)?.viewer ?? null,
+      mayChange: () => this._mayChange,
+      notify: (text, kind) => this.notify(text, kind),
+      changed: () => (this._following = coview.following),
+    });
+    this.coview = coview;
     this.unsubscribe.push(
       socket.onStatus((status) => this.onStatus(status)),
       socket.on("access", (event) => this.onAccess(event.may_change)),
       socket.on("workspace.renamed", (event) => (this.workspaceName = event.name)),
       socket.on("workspace", (event) => this.onWorkspace(event)),
       socket.on("layout", (event) => this.onLayout(event)),
+      socket.on("layout.saved", (event) => this.onLayoutSaved(event)),
+      socket.on("view", (event) => coview.received(event)),
+      socket.on("presence", (event) => {
+        this._people = event.people;
+        coview.present(new Set(event.people.map((p) => p.user)));
+      }),
       socket.on("prerender.ready", (event) => {
         // Every workspace hears of every pre-render its user may see (a whole night of them):
         // only the files open here are worth a word.
@@ -331,7 +374,11 @@ export class ToyzApp extends LitElement {
   private onWorkspace(event: WorkspaceEvent): void {
     if (event.name) this.workspaceName = event.name;
     this.setMayChange(event.may_change !== false);
+    // Every (re)connection: who is here, and from now on who comes and goes.
+    this.socket?.send({ type: "presence" });
     const tiles = imageTiles(event.tiles);
+    const previousVersion = this.layoutVersion;
+    this.layoutVersion = event.version;
     if (!this._restored) {
       this.applyLayout(tiles, true);
       this._restored = true;
@@ -346,11 +393,11 @@ export class ToyzApp extends LitElement {
       this.sendLayoutSoon(); // nothing goes out unless the layout differs from the server's
       return;
     }
-    // A reconnection: the server sends its layout first. Ours wins if it changed while we
-    // were offline; otherwise catch up with what the others did meanwhile.
-    if (this.layoutUnsent || stableStringify(this.layout) !== this.knownLayout) {
+    // A reconnection: the server sends its layout first. What we changed while offline goes to the
+    // server based on the version we had, so that it is merged onto what the others did meanwhile.
+    if (this.layoutUnsent || this.dirty.size > 0 || this.removedIds.size > 0) {
       this.layoutUnsent = false;
-      this.knownLayout = stableStringify(tiles);
+      this.layoutVersion = previousVersion;
       this.sendLayoutSoon.cancel();
       this.sendLayout();
     } else {
@@ -360,19 +407,60 @@ export class ToyzApp extends LitElement {
 
   private onLayout(event: LayoutEvent): void {
     if (!this._restored) return;
-    this.applyLayout(imageTiles(event.tiles), false);
+    this.layoutVersion = Math.max(this.layoutVersion, event.version);
+    this.applyLayout(imageTiles(event.tiles), false, new Set(event.changed));
+    // Saved over changes of ours that its author had not seen: say so (nothing is lost silently).
+    const theirs = new Set([...event.changed, ...event.removed]);
+    for (const [version, mine] of this.myWrites) {
+      if (version <= event.base) this.myWrites.delete(version);
+      else if (
+        version < event.version &&
+        (!event.merged || [...mine].some((id) => theirs.has(id)))
+      ) {
+        this.myWrites.delete(version);
+        this.notify(
+          `${event.from} changed the layout before your change reached them: theirs replaced yours` +
+            (event.merged ? " on the tiles you both changed." : "."),
+          "info",
+        );
+      }
+    }
   }
 
-  /** Makes the grid show `tiles`; `initial` also restores each viewer's view. */
-  private applyLayout(tiles: LayoutTile[], initial: boolean): void {
+  private onLayoutSaved(event: LayoutSaved): void {
+    const changed = this.inFlight.shift() ?? new Set<string>();
+    this.myWrites.set(event.version, changed);
+    while (this.myWrites.size > 32) this.myWrites.delete(this.myWrites.keys().next().value ?? 0);
+    this.layoutVersion = Math.max(this.layoutVersion, event.version);
+    if (event.merged && event.tiles) {
+      // Others saved since our base: the server merged our change onto theirs; show the result.
+      this.applyLayout(imageTiles(event.tiles), false);
+      this.notify(
+        "Others changed the layout meanwhile: your change was merged with theirs.",
+        "info",
+      );
+    } else if (event.base < event.version - 1) {
+      this.notify("Others changed the layout meanwhile: your layout replaced theirs.", "info");
+    }
+  }
+
+  /**
+   * Makes the grid show `tiles`; `initial` also restores each viewer's view. Viewer states are taken
+   * only from the tiles in `changed` (all without it), and not when they came live already.
+   */
+  private applyLayout(tiles: LayoutTile[], initial: boolean, changed?: Set<string>): void {
     const grid = this.grid;
     if (!grid) return;
     this.applyingRemote += 1;
     try {
       grid.batchUpdate();
-      const wanted = new Set(tiles.map((t) => t.id));
+      // Our own changes not sent yet stay (they go out based on this new version); others' apply.
+      const keep = initial ? new Set<string>() : this.dirty;
+      tiles = tiles.filter((t) => !keep.has(t.id) && (initial || !this.removedIds.has(t.id)));
+      const wanted = new Set([...tiles.map((t) => t.id), ...keep]);
       for (const [id, tile] of [...this.tiles]) {
         if (!wanted.has(id)) {
+          this.coview?.forget(id);
           tile.viewer.dispose();
           this.tiles.delete(id);
           if (this.focusedId === id) this.focusedId = null;
@@ -383,9 +471,17 @@ export class ToyzApp extends LitElement {
         const existing = this.tiles.get(t.id);
         if (existing) {
           grid.update(existing.item, { x: t.x, y: t.y, w: t.w, h: t.h });
-          // A collaborator's new picture comes with their view; otherwise keep ours.
+          if (changed && !changed.has(t.id)) continue;
+          if (this.coview?.detached.has(t.id) || this.coview?.isShared(t.id, t.state)) {
+            this.coview?.layoutApplied(t.id, t.state);
+            continue;
+          }
+          // A collaborator's new picture comes with their view; otherwise the views came live.
           const newPicture = (t.state.path ?? null) !== (existing.viewer.state.path ?? null);
-          void existing.viewer.restore(t.state, { view: initial || newPicture });
+          if (stableStringify(t.state) !== stableStringify(existing.viewer.state)) {
+            this.coview?.layoutApplied(t.id, t.state);
+            void existing.viewer.restore(t.state, { view: initial || newPicture });
+          }
         } else {
           this.addTile(t, false);
         }
@@ -407,9 +503,15 @@ export class ToyzApp extends LitElement {
     }
     const tiles = this.layout;
     const json = stableStringify(tiles);
-    if (json === this.knownLayout) return;
+    const ids = new Set(tiles.map((t) => t.id));
+    const changed = [...this.dirty].filter((id) => ids.has(id));
+    const removed = [...this.removedIds].filter((id) => !ids.has(id));
+    this.dirty.clear();
+    this.removedIds.clear();
+    if (json === this.knownLayout || (changed.length === 0 && removed.length === 0)) return;
     this.knownLayout = json;
-    this.socket.send({ type: "layout", tiles });
+    this.inFlight.push(new Set([...changed, ...removed]));
+    this.socket.send({ type: "layout", tiles, version: this.layoutVersion, changed, removed });
   }
 
   private onViewerState(event: Event): void {
@@ -417,7 +519,11 @@ export class ToyzApp extends LitElement {
     const tile = this.tiles.get(detail.tileId);
     if (!tile) return;
     this.setTitle(tile, detail.state.path ?? null);
-    if (this.applyingRemote === 0) this.sendLayoutSoon();
+    // Only this user's own changes are sent and saved: a state applied from elsewhere is not echoed.
+    if (this.applyingRemote === 0 && this.coview?.localState(tile.id, detail.state)) {
+      this.dirty.add(tile.id);
+      this.sendLayoutSoon();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -446,7 +552,12 @@ export class ToyzApp extends LitElement {
     // Keep gridstack from starting a drag on the close button.
     close.addEventListener("pointerdown", (e) => e.stopPropagation());
     close.addEventListener("mousedown", (e) => e.stopPropagation());
-    bar.append(title, close);
+    if (this.coview) {
+      bar.append(title, this.coview.detachButton(t.id), close);
+      this.coview.watch(t.id, content);
+    } else {
+      bar.append(title, close);
+    }
 
     const viewer = document.createElement("toyz-image-viewer");
     viewer.tileId = t.id;
@@ -464,7 +575,10 @@ export class ToyzApp extends LitElement {
     const tile: Tile = { id: t.id, item, viewer, title };
     this.tiles.set(t.id, tile);
     this.setTitle(tile, t.state.path ?? null);
-    if (Object.keys(t.state).length > 0) void viewer.restore(t.state, { view: true });
+    if (Object.keys(t.state).length > 0) {
+      this.coview?.layoutApplied(t.id, t.state);
+      void viewer.restore(t.state, { view: true });
+    }
     return tile;
   }
 
@@ -555,6 +669,11 @@ export class ToyzApp extends LitElement {
     localStorage.setItem(SIDEBAR_KEY, String(this._sidebarOpen));
   }
 
+  private onFollow(user: string | null): void {
+    if (user === null) this.coview?.unfollow();
+    else this.coview?.follow(user);
+  }
+
   private onOpenFile(event: CustomEvent<OpenFileDetail>): void {
     this.openFile(event.detail.path);
   }
@@ -591,6 +710,12 @@ export class ToyzApp extends LitElement {
           Add image viewer
         </button>
         <span class="header-spacer"></span>
+        <toyz-presence
+          .people=${this._people}
+          .me=${this.username}
+          .following=${this._following}
+          @toyz-follow=${(event: CustomEvent<FollowDetail>) => this.onFollow(event.detail.user)}
+        ></toyz-presence>
         <span
           class="connection ${status.state}"
           data-testid="connection"

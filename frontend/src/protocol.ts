@@ -53,6 +53,8 @@ export type {
   JobFunctions,
   JobRequest,
   LayoutEvent,
+  LayoutSaved,
+  PresenceEvent,
   PrerenderFolderResult,
   PrerenderResult,
   ServerMessage,

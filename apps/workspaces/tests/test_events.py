@@ -115,7 +115,14 @@ async def test_the_socket_schema_lists_every_message(people):
     schema = socket_schema()
     client = {ref["$ref"].rsplit("/", 1)[1] for ref in schema["client"]["oneOf"]}
     server = {ref["$ref"].rsplit("/", 1)[1] for ref in schema["server"]["oneOf"]}
-    assert client == {"JobRequest", "CancelRequest", "ViewMessage", "SelectionMessage", "LayoutMessage"}
+    assert client == {
+        "JobRequest",
+        "CancelRequest",
+        "ViewMessage",
+        "SelectionMessage",
+        "LayoutMessage",
+        "PresenceMessage",
+    }
     assert {"Progress", "OkResult", "ErrorResult", "ErrorMessage", "WorkspaceOpened", "PrerenderReady"} <= server
     assert {"ViewEvent", "SelectionEvent", "LayoutEvent"} <= server
     ready = schema["$defs"]["PrerenderReady"]

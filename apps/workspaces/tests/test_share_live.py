@@ -59,7 +59,7 @@ async def test_raising_view_to_change_makes_the_open_page_editable(connect, work
     await give(owner, workspace, "user", "bob", "change")
     assert await socket.receive_json_from(timeout=5) == {"type": "event", "event": "access", "may_change": True}
     await socket.send_json_to({"type": "layout", "tiles": TILES})
-    assert await socket.receive_nothing(timeout=0.3)
+    assert (await socket.receive_json_from())["event"] == "layout.saved"
     saved = await database_sync_to_async(Workspace.objects.get)(pk=workspace.pk)
     assert saved.layout == TILES
 

@@ -33,6 +33,10 @@ def page_status(user: Any, workspace: Workspace) -> int:
     return int(client.get(f"/workspaces/{workspace.pk}/").status_code)
 
 
+# What a first layout event says of its version: the first save, of every tile, on the layout as it was.
+SAVED_AS_FIRST = {"version": 1, "base": 0, "merged": False, "changed": ["a"], "removed": []}
+
+
 @db
 def saved_layout(workspace: Workspace) -> Any:
     return Workspace.objects.get(pk=workspace.pk).layout
@@ -120,7 +124,13 @@ async def test_a_viewer_sees_the_owners_layout_changes(connect, workspace, make_
     owner, _ = await open_as(connect, workspace.owner, workspace)
     viewer, _ = await open_as(connect, bob, workspace)
     await owner.send_json_to({"type": "layout", "tiles": TILES})
-    assert await viewer.receive_json_from() == {"type": "event", "event": "layout", "from": "alice", "tiles": TILES}
+    assert await viewer.receive_json_from() == {
+        "type": "event",
+        "event": "layout",
+        "from": "alice",
+        "tiles": TILES,
+        **SAVED_AS_FIRST,
+    }
 
 
 async def test_a_user_given_change_may_save_the_layout(connect, workspace, make_user):
@@ -130,7 +140,13 @@ async def test_a_user_given_change_may_save_the_layout(connect, workspace, make_
     assert hello["may_change"] is True
     owner, _ = await open_as(connect, workspace.owner, workspace)
     await editor.send_json_to({"type": "layout", "tiles": TILES})
-    assert await owner.receive_json_from() == {"type": "event", "event": "layout", "from": "bob", "tiles": TILES}
+    assert await owner.receive_json_from() == {
+        "type": "event",
+        "event": "layout",
+        "from": "bob",
+        "tiles": TILES,
+        **SAVED_AS_FIRST,
+    }
     assert await saved_layout(workspace) == TILES
 
 

@@ -73,6 +73,7 @@ async def test_the_socket_opens_with_the_saved_layout(connect, workspace):
         "name": "Night 1",
         "tiles": workspace.layout,
         "may_change": True,
+        "version": 0,
     }
 
 
@@ -230,12 +231,32 @@ async def test_layout_is_saved_and_reaches_the_other_clients(connect, workspace)
             "state": {"path": "home/alice/m13.fits", "cmap": "viridis"},
         }
     ]
-    await first.send_json_to({"type": "layout", "tiles": tiles})
+    await first.send_json_to({"type": "layout", "tiles": tiles, "version": 0})
     event = await second.receive_json_from()
-    assert event == {"type": "event", "event": "layout", "from": "alice", "tiles": tiles}
+    assert event == {
+        "type": "event",
+        "event": "layout",
+        "from": "alice",
+        "tiles": tiles,
+        "version": 1,
+        "base": 0,
+        "merged": False,
+        "changed": ["a"],
+        "removed": [],
+    }
+    # The sender is told its new version, and hears nothing of its own layout.
+    saved_reply = await first.receive_json_from()
+    assert saved_reply == {
+        "type": "event",
+        "event": "layout.saved",
+        "version": 1,
+        "base": 0,
+        "merged": False,
+        "tiles": None,
+    }
     assert await first.receive_nothing(timeout=0.2)
     saved = await database_sync_to_async(Workspace.objects.get)(pk=workspace.pk)
-    assert saved.layout == tiles
+    assert saved.layout == tiles and saved.version == 1
 
 
 async def test_a_bad_layout_is_refused_and_nothing_is_saved(connect, workspace):

@@ -1,7 +1,7 @@
 // Generated from frontend/schema/socket.json by frontend/scripts/gen-types.mjs: do not edit.
 // Regenerate with `make types` (the server writes the schema, then `npm run gen:types`).
 export type ClientMessage =
-  JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage;
+  JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage;
 export type ServerMessage =
   | Progress
   | OkResult
@@ -10,6 +10,8 @@ export type ServerMessage =
   | FolderChanged
   | PrerenderReady
   | WorkspaceOpened
+  | PresenceEvent
+  | LayoutSaved
   | ViewEvent
   | SelectionEvent
   | LayoutEvent
@@ -38,9 +40,11 @@ export interface SocketSchema {
   JobRequest: JobRequest;
   LayoutEvent: LayoutEvent;
   LayoutMessage: LayoutMessage;
+  LayoutSaved: LayoutSaved;
   ListParams: ListParams;
   ListingOut: ListingOut;
   OkResult: OkResult;
+  Person: Person;
   Pixel: Pixel;
   PixelParams: PixelParams;
   PixelResult: PixelResult;
@@ -48,6 +52,8 @@ export interface SocketSchema {
   PrerenderFolderResult: PrerenderFolderResult;
   PrerenderReady: PrerenderReady;
   PrerenderResult: PrerenderResult;
+  PresenceEvent: PresenceEvent;
+  PresenceMessage: PresenceMessage;
   Progress: Progress;
   SelectionEvent: SelectionEvent;
   SelectionMessage: SelectionMessage;
@@ -88,14 +94,31 @@ export interface SelectionMessage {
   [k: string]: unknown;
 }
 /**
- * The new layout: saved (with the change right) and relayed.
+ * The new layout: saved (with the change right), the workspace's version bumped, and relayed.
+ *
+ * ``version`` is the version the change was based on (the last one this client saw). If another
+ * client saved since, the server merges: the tiles named in ``changed`` (and the removal of those in
+ * ``removed``) go onto the layout as it is now, and the rest of it stays; without ``changed`` the whole
+ * layout replaces the current one. Either way everyone is told (`LayoutEvent`, `LayoutSaved`).
  */
 export interface LayoutMessage {
+  /**
+   * The tiles this client added or changed.
+   */
+  changed?: string[] | null;
+  /**
+   * The tiles this client removed.
+   */
+  removed?: string[] | null;
   /**
    * @maxItems 200
    */
   tiles?: Tile[];
   type: "layout";
+  /**
+   * The layout version this change was based on.
+   */
+  version?: number | null;
 }
 /**
  * A panel of the workspace: its id, kind, place on the grid and a small state of its own.
@@ -113,6 +136,12 @@ export interface Tile {
   w: number;
   x: number;
   y: number;
+}
+/**
+ * Ask for `PresenceEvent`s: who has this workspace open, now and at every change.
+ */
+export interface PresenceMessage {
+  type: "presence";
 }
 /**
  * How far a job is: `done` of `total` steps (0 of 0 while it waits for a worker).
@@ -187,6 +216,49 @@ export interface WorkspaceOpened {
    */
   tiles: Tile[];
   type: "event";
+  /**
+   * The layout's version: a layout message names the one it was based on.
+   */
+  version: number;
+}
+/**
+ * Who has this workspace open now, this user included; sent after a `presence` message and at every change.
+ */
+export interface PresenceEvent {
+  event: "presence";
+  people: Person[];
+  type: "event";
+}
+/**
+ * Someone who has the workspace open (once however many of their pages are).
+ */
+export interface Person {
+  may_change: boolean;
+  /**
+   * The full name, or the username.
+   */
+  name: string;
+  /**
+   * How many pages of the workspace they have open.
+   */
+  pages: number;
+  /**
+   * The username.
+   */
+  user: string;
+}
+/**
+ * To the client that sent a layout: it was saved as `version`.
+ *
+ * With ``merged``, others had saved since ``base``: ``tiles`` is the merged layout, now shown to all.
+ */
+export interface LayoutSaved {
+  base: number;
+  event: "layout.saved";
+  merged: boolean;
+  tiles: Tile[] | null;
+  type: "event";
+  version: number;
 }
 /**
  * Another client's view changed; the rest is that client's own content.
@@ -216,16 +288,36 @@ export interface SelectionEvent {
  * Another client saved the layout.
  */
 export interface LayoutEvent {
+  /**
+   * The version the change was based on: older than version - 1 when others saved meanwhile.
+   */
+  base: number;
+  /**
+   * The tiles the change added or changed (every tile when it replaced the layout).
+   */
+  changed: string[];
   event: "layout";
   /**
    * The username of the client that sent it.
    */
   from: string;
   /**
+   * Whether the change was merged onto later ones (else it replaced the layout).
+   */
+  merged: boolean;
+  /**
+   * The tiles the change removed.
+   */
+  removed: string[];
+  /**
    * @maxItems 200
    */
   tiles: Tile[];
   type: "event";
+  /**
+   * The version saved.
+   */
+  version: number;
   [k: string]: unknown;
 }
 /**

@@ -43,6 +43,8 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 
 let instances = 0;
+// How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
+const DRAG_STATE_MS = 100;
 
 interface OpenOptions {
   hdu?: number;
@@ -295,7 +297,8 @@ export class ToyzImageViewer extends LitElement {
   /** Reopens a saved state (workspace restore, or a collaborator's change). */
   async restore(state: ImageTileState, options: { view?: boolean } = {}): Promise<void> {
     const applyView = options.view ?? true;
-    this._settings = restoredSettings(this._settings, state);
+    const previous = this._settings;
+    this._settings = restoredSettings(previous, state);
     const view =
       applyView && state.center && state.resolution
         ? { center: state.center, resolution: state.resolution }
@@ -314,8 +317,13 @@ export class ToyzImageViewer extends LitElement {
       if (state.plane !== undefined) opts.plane = state.plane;
       await this.open(state.path, opts);
     } else {
-      this.updateRender();
+      // The view first: the state emitted by updateRender is then the whole restored one.
       if (view) this.view?.setView(view);
+      // Only a new view (a collaborator's drag, ten times a second): no need to redraw the tiles.
+      const sameRendering =
+        JSON.stringify(savedSettings(previous)) === JSON.stringify(savedSettings(this._settings));
+      if (sameRendering) this.emitState();
+      else this.updateRender();
     }
   }
 
@@ -353,6 +361,15 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
+    });
+    // A drag reaches the other pages of the workspace while it goes on, not only when it ends.
+    let dragEmitted = 0;
+    view.map.on("pointerdrag", () => {
+      const now = performance.now();
+      if (!this.pyramidSource || !view.map.getView().getInteracting()) return;
+      if (now - dragEmitted < DRAG_STATE_MS) return;
+      dragEmitted = now;
+      this.emitState();
     });
     view.map.on("rendercomplete", () => {
       this._renderCount += 1;
