@@ -10,6 +10,7 @@ path, who deleted it and when); no database row. A user sees the entries they ma
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
@@ -24,9 +25,11 @@ from pydantic import BaseModel, ValidationError
 
 from apps.files import fsops, grants
 from apps.files.permissions import Right, User, has_right
+from apps.files.resolver import confine
 from apps.files.services import Entry
 from workers.errors import ToyzError
 
+logger = logging.getLogger(__name__)
 ITEM = "item"
 RECORD = "record.json"
 MAX_RECORD_BYTES = 64 * 1024
@@ -96,6 +99,47 @@ def _as_entry(entry_id: str, record: TrashRecord) -> TrashEntry:
         deleted_by=record.deleted_by,
         deleted_at=record.deleted_at,
     )
+
+
+def retire(client_path: str, why: str) -> TrashEntry | None:
+    """Move a path into the trash on the server's own behalf, asking no right: a deleted account's home
+    folder, so that a new account of the same name starts empty while an admin can still restore it.
+
+    Returns None when there is nothing to move (or it cannot be moved: another filesystem); never raises.
+    """
+    try:
+        parent, name = fsops.split_entry(client_path)
+        folder = confine(parent)
+        with fsops.open_folder(folder) as fd:
+            st = fsops.lstat_in(fd, name)
+            if st is None:
+                return None
+            is_dir = stat.S_ISDIR(st.st_mode)
+            record = TrashRecord(
+                path=(PurePosixPath(folder.client) / name).as_posix(),
+                kind="dir" if is_dir else "file",
+                size=0 if is_dir else st.st_size,
+                deleted_by=why,
+                deleted_by_id=None,
+                deleted_at=time.time(),
+            )
+            trash = fsops.open_trash()
+            try:
+                entry_id = _new_id()
+                os.mkdir(entry_id, 0o700, dir_fd=trash)
+                try:
+                    _write_record(trash, entry_id, record)
+                    fsops.rename_noreplace(fd, name, trash, f"{entry_id}/{ITEM}")
+                except OSError:
+                    shutil.rmtree(entry_id, dir_fd=trash, ignore_errors=True)
+                    raise
+            finally:
+                os.close(trash)
+    except (ToyzError, OSError):
+        logger.warning("Could not move %s into the trash (%s); it stays where it is.", client_path, why, exc_info=True)
+        return None
+    fsops.announce(folder)
+    return _as_entry(entry_id, record)
 
 
 def delete(user: User, raw_path: object) -> TrashEntry:

@@ -187,3 +187,37 @@ def test_toyz_empty_trash_removes_only_old_deletions(alice_client, data_root: Pa
     assert "Removed 1 deletion" in capsys.readouterr().out
     assert os.listdir(data_root / TRASH_FOLDER) == [new]
     assert trash.empty_trash(0) == 1
+
+
+def test_a_deleted_accounts_home_goes_to_the_trash_and_a_new_account_of_that_name_starts_empty(
+    make_user, data_root, django_capture_on_commit_callbacks
+):
+    from apps.files import trash
+
+    bob = make_user("bob")
+    (data_root / "home/bob/notes.fits").write_bytes(b"private")
+    with django_capture_on_commit_callbacks(execute=True):
+        bob.delete()
+    assert not (data_root / "home/bob").exists()
+    again = make_user("bob")
+    assert (data_root / "home/bob").is_dir() and not any((data_root / "home/bob").iterdir())
+    assert not (data_root / "home/bob/notes.fits").exists()
+    admin = make_user("root", admin=True)
+    [entry] = [e for e in trash.list_trash(admin) if e["path"] == "home/bob"]
+    assert entry["deleted_by"] == "the account bob was deleted"
+    assert trash.list_trash(again) == []  # the new bob may write home/bob, but the old files are not his to see
+    trash.restore(admin, entry["id"], "bob-old")
+    assert (data_root / "home/bob-old/notes.fits").read_bytes() == b"private"
+
+
+def test_a_profile_pointed_outside_the_homes_folder_is_left_alone_when_its_account_goes(
+    make_user, data_root, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import Profile
+
+    carol = make_user("carol")
+    (data_root / "nights").mkdir()
+    Profile.objects.filter(user=carol).update(home="nights")
+    with django_capture_on_commit_callbacks(execute=True):
+        carol.delete()
+    assert (data_root / "nights").is_dir()
