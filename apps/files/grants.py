@@ -23,6 +23,7 @@ __all__ = [
     "GrantRow",
     "Holder",
     "check_free",
+    "check_move",
     "describe_rights",
     "follow_move",
     "grant",
@@ -166,6 +167,19 @@ def check_free(key: str) -> None:
         raise ToyzError(
             "exists",
             f"A folder grant still names {key}: choose another name, or ask an admin to withdraw that grant.",
+        )
+
+
+def check_move(old_key: str, new_key: str) -> None:
+    """Refuse a move from `old_key` to `new_key` that would give a grant on it or below it a path longer
+    than the database holds: `follow_move` would fail after the move on disk, leaving its grants behind."""
+    limit = PathGrant._meta.get_field("path").max_length or 0
+    if not old_key or old_key == new_key or len(new_key) <= len(old_key):
+        return
+    if any(len(new_key) + len(obj.path) - len(old_key) > limit for obj in _at_or_under(old_key)):
+        raise ToyzError(
+            "bad_name",
+            f"A folder grant inside it would then name a path longer than {limit} characters; pick a shorter name.",
         )
 
 
