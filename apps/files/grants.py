@@ -89,6 +89,13 @@ def grant(
 ) -> PathGrant:
     """Give `holder` exactly `rights` on a path (replacing what they had there); no rights is "none"."""
     path = grant_path(raw_path)
+    if len(path) > MAX_GRANT_PATH:
+        # Reached through a link: the real path is longer than a grant's column holds.
+        raise ToyzError(
+            "bad_path",
+            f"That path is too long to grant (over {MAX_GRANT_PATH} characters, links followed); "
+            "grant a folder above it.",
+        )
     wanted = implied(rights)
     codenames = {RIGHT_CODENAMES[r.value] for r in wanted} or {NONE_CODENAME}
     with transaction.atomic():
