@@ -116,6 +116,9 @@ def add_shortcut(user: User, raw_path: object, label: str = "") -> tuple[Place, 
             "bad_path", f"That folder's path is too long to pin (over {MAX_PATH_LENGTH} characters); pin one above it."
         )
     given = " ".join(label.split())[:MAX_LABEL]
+    if "\x00" in given:
+        # PostgreSQL's text columns cannot hold it.
+        raise ToyzError("bad_params", "A label cannot contain a NUL character; type another.")
     existing = Shortcut.objects.filter(user_id=_id(user), path=folder.client).first()
     if existing is not None:
         if given and given != existing.label:
