@@ -37,3 +37,20 @@ def test_a_merge_within_the_limit_is_saved(make_user: Any) -> None:
     services.save_layout(workspace.pk, tiles("a", MAX_TILES - 1))
     saved = services.save_layout(workspace.pk, tiles("b", 1), base=0, changed=["b0"], removed=[])
     assert saved.merged and len(saved.tiles) == MAX_TILES
+
+
+@pytest.mark.parametrize("bad", ["x\x00y", "x\ud800y"])
+def test_a_layout_with_text_the_database_cannot_hold_is_refused_with_a_sentence(make_user: Any, bad: str) -> None:
+    # PostgreSQL's jsonb refuses both (a DataError, answered as an internal error): refused before saving.
+    workspace = Workspace.objects.create(owner=make_user("alice"), name="w")
+    for tile in (
+        {**tiles("a", 1)[0], "state": {"path": bad}},
+        {**tiles("a", 1)[0], "state": {bad: 1}},
+        {**tiles("a", 1)[0], "state": {"deep": [{"x": [bad]}]}},
+        {**tiles("a", 1)[0], "id": bad},
+    ):
+        with pytest.raises(ToyzError) as refused:
+            services.save_layout(workspace.pk, [tile])
+        assert refused.value.code == "bad_message"
+    workspace.refresh_from_db()
+    assert workspace.layout == [] and workspace.version == 0
