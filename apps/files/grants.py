@@ -23,6 +23,7 @@ __all__ = [
     "GrantRow",
     "Holder",
     "check_free",
+    "check_move",
     "describe_rights",
     "follow_move",
     "grant",
@@ -88,6 +89,13 @@ def grant(
 ) -> PathGrant:
     """Give `holder` exactly `rights` on a path (replacing what they had there); no rights is "none"."""
     path = grant_path(raw_path)
+    if len(path) > MAX_GRANT_PATH:
+        # Reached through a link: the real path is longer than a grant's column holds.
+        raise ToyzError(
+            "bad_path",
+            f"That path is too long to grant (over {MAX_GRANT_PATH} characters, links followed); "
+            "grant a folder above it.",
+        )
     wanted = implied(rights)
     codenames = {RIGHT_CODENAMES[r.value] for r in wanted} or {NONE_CODENAME}
     with transaction.atomic():
@@ -166,6 +174,19 @@ def check_free(key: str) -> None:
         raise ToyzError(
             "exists",
             f"A folder grant still names {key}: choose another name, or ask an admin to withdraw that grant.",
+        )
+
+
+def check_move(old_key: str, new_key: str) -> None:
+    """Refuse a move from `old_key` to `new_key` that would give a grant on it or below it a path longer
+    than the database holds: `follow_move` would fail after the move on disk, leaving its grants behind."""
+    limit = PathGrant._meta.get_field("path").max_length or 0
+    if not old_key or old_key == new_key or len(new_key) <= len(old_key):
+        return
+    if any(len(new_key) + len(obj.path) - len(old_key) > limit for obj in _at_or_under(old_key)):
+        raise ToyzError(
+            "bad_name",
+            f"A folder grant inside it would then name a path longer than {limit} characters; pick a shorter name.",
         )
 
 

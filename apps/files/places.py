@@ -110,7 +110,15 @@ def add_shortcut(user: User, raw_path: object, label: str = "") -> tuple[Place, 
     folder = resolve(user, raw_path, Right.LIST)
     if not folder.is_dir:
         raise ToyzError("bad_path", "Only folders can be pinned; open the file from its folder instead.")
+    if len(folder.client) > MAX_PATH_LENGTH:
+        # Reached through a link: its real path is longer than the shortcut's column holds.
+        raise ToyzError(
+            "bad_path", f"That folder's path is too long to pin (over {MAX_PATH_LENGTH} characters); pin one above it."
+        )
     given = " ".join(label.split())[:MAX_LABEL]
+    if "\x00" in given:
+        # PostgreSQL's text columns cannot hold it.
+        raise ToyzError("bad_params", "A label cannot contain a NUL character; type another.")
     existing = Shortcut.objects.filter(user_id=_id(user), path=folder.client).first()
     if existing is not None:
         if given and given != existing.label:

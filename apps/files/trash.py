@@ -221,6 +221,7 @@ def restore(user: User, entry_id: object, raw_name: object | None = None) -> Ent
         target = (PurePosixPath(folder.client) / name).as_posix()
         if target != original.as_posix():
             grants.check_free(target)
+            grants.check_move(original.as_posix(), target)
         with fsops.open_folder(folder) as fd:
             try:
                 fsops.rename_noreplace(trash, f"{entry_id}/{ITEM}", fd, name)

@@ -149,6 +149,7 @@ def rename(user: User, raw_path: object, raw_name: object) -> Entry:
         fsops.require_subtree_write(user, source, fd, old)
         target = PurePosixPath(folder.client) / name
         grants.check_free(target.as_posix())
+        grants.check_move((PurePosixPath(folder.client) / old).as_posix(), target.as_posix())
         try:
             fsops.rename_noreplace(fd, old, fd, name)
         except OSError as exc:

@@ -93,7 +93,30 @@ def clean_layout(tiles: Any) -> list[dict[str, Any]]:
         loc = exc.errors(include_url=False)[0]["loc"]
         field = str(loc[1]) if len(loc) > 1 else ""
         raise ToyzError("bad_message", _LAYOUT_ERRORS.get(field, "Each tile must be an object.")) from None
-    return [tile.model_dump() for tile in cleaned]
+    stored = [tile.model_dump() for tile in cleaned]
+    if not _storable(stored):
+        raise ToyzError("bad_message", "A layout cannot hold a NUL character or a lone surrogate; remove it.")
+    return stored
+
+
+def _storable(value: Any) -> bool:
+    """Whether the database's JSON can hold `value`: PostgreSQL's jsonb refuses a NUL and a lone surrogate."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 # --- client → server --------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.workspaces.messages import clean_layout, merge_layout
+from apps.workspaces.messages import MAX_TILES, clean_layout, merge_layout
 from apps.workspaces.models import Workspace
+from workers.errors import ToyzError
 
 __all__ = ["SavedLayout", "clean_layout", "save_layout"]
 
@@ -50,6 +51,13 @@ def save_layout(
         merged = stale and changed is not None
         if merged:
             cleaned = merge_layout(workspace.layout, cleaned, changed or [], removed or [])
+            if len(cleaned) > MAX_TILES:
+                # Each merge could otherwise add its new tiles onto a full layout, without end.
+                raise ToyzError(
+                    "bad_message",
+                    f"With the tiles others added meanwhile the layout would hold more than {MAX_TILES}; "
+                    "remove some first.",
+                )
         if changed is None:
             ids = {tile["id"] for tile in cleaned}
             changed = [tile["id"] for tile in cleaned]

@@ -10,6 +10,7 @@ sentence; a workspace the user may not view is as unknown as a missing one.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -49,6 +50,17 @@ LOOKUP_LIMIT = 10
 MAX_LOOKUP = 150
 
 Kind = Literal["user", "group"]
+
+
+def _storable(text: str) -> bool:
+    """Whether a database text column can hold `text`: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,8 @@ def get(user: User, workspace_id: int, *, need: int = VIEW) -> tuple[Workspace, 
 def clean_name(raw: str | None, *, default: str | None = None) -> str:
     """A workspace name: whitespace runs made single spaces, at most 200 characters, never empty."""
     name = " ".join((raw or "").split())
+    if not _storable(name) or any(unicodedata.category(char) == "Cc" for char in name):
+        raise ToyzError("bad_params", "A workspace name cannot contain control characters; type another.")
     if not name:
         if default is None:
             raise ToyzError("bad_params", "A workspace needs a name: type one.")
@@ -266,6 +280,8 @@ def shares(user: User, workspace_id: int) -> Shares:
 
 
 def _principal(kind: Kind, name: str) -> AbstractBaseUser | Group:
+    if not _storable(name):
+        raise ToyzError("not_found", f"There is no {kind} of that name; pick one from the suggestions.")
     if kind == "user":
         person = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: name}, is_active=True).first()
         if person is None:
@@ -337,8 +353,8 @@ def lookup(user: User, prefix: str) -> list[Principal]:
     """Active users and groups whose name starts with `prefix` (case-insensitive), a few of each."""
     _user_id(user)
     prefix = prefix.strip()
-    if not prefix:
-        return []
+    if not prefix or not _storable(prefix):
+        return []  # no name holds such characters
     if len(prefix) > MAX_LOOKUP:
         raise ToyzError("bad_params", f"Type at most {MAX_LOOKUP} characters to look a name up.")
     model = get_user_model()

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +21,7 @@ from apps.workspaces import sharing
 from apps.workspaces.frontend import LIST_ENTRY, frontend_assets
 from apps.workspaces.models import LastOpened, Workspace
 from apps.workspaces.permissions import can_view
+from workers.errors import ToyzError
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -47,9 +54,12 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def create(request: HttpRequest) -> HttpResponseRedirect:
+def create(request: HttpRequest) -> HttpResponse:
     # The form's field says 200 characters at most; a longer name from elsewhere is cut.
-    workspace = sharing.create(request.user, (request.POST.get("name") or "")[:200])
+    try:
+        workspace = sharing.create(request.user, (request.POST.get("name") or "")[:200])
+    except ToyzError as exc:
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
     return redirect(workspace)
 
 

@@ -87,6 +87,12 @@ async def test_any_path_in_a_layout_or_view_event_keeps_the_socket_serving(one_s
     socket = await one_socket.get()
     tile = {"id": "t1", "kind": "image", "x": 0, "y": 0, "w": 4, "h": 4, "state": {"path": path}}
     await socket.send_json_to({"type": "layout", "tiles": [tile]})
+    reply = await socket.receive_json_from(timeout=20)
+    if "\x00" in path or any(0xD800 <= ord(char) <= 0xDFFF for char in path):
+        # No database's JSON holds it (PostgreSQL's jsonb refuses both): a sentence, nothing saved.
+        assert reply["type"] == "error" and reply["error"]["code"] == "bad_message", reply
+    else:
+        assert reply.get("event") == "layout.saved", reply
     await socket.send_json_to({"type": "view", "path": path, "center": [1, 2], "resolution": 1})
     result = await one_socket.job("files.list", {"path": "home/alice"})
     assert result["status"] == "ok", result
