@@ -26,7 +26,12 @@ from apps.jobs.services import (
 from workers.errors import JobCancelled, ToyzError
 from workers.imaging import Pixel
 
-describe_module("imaging", "Imaging", "Describe images, read pixel values and pre-render tile pyramids.")
+describe_module("imaging", "Imaging", "Describe images and read pixel values: what viewing needs.")
+describe_module(
+    "prerender",
+    "Pre-rendering",
+    "Build whole tile pyramids ahead of viewing: heavy work an admin may keep to some groups (viewing works without it).",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +131,7 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     params=ImageParams,
     result=PrerenderResult,
     heavy=True,
+    module="prerender",
 )
 def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     image = params.path
@@ -141,6 +147,7 @@ def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     params=FolderParams,
     result=PrerenderFolderResult,
     heavy=True,
+    module="prerender",
 )
 def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:
     folder = params.path

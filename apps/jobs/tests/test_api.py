@@ -67,7 +67,7 @@ def test_it_lists_only_the_modules_a_user_may_run_and_names_each_functions_modul
     )
     assert refused.status_code == 403 and refused.json()["error"] == {
         "code": "forbidden",
-        "message": "imaging.prerender needs the module “Imaging” (imaging), which is not granted to you or your "
+        "message": "imaging.prerender needs the module “Pre-rendering” (prerender), which is not granted to you or your "
         "groups: ask an admin (root <root@example.org>) to grant it to you or to one of your groups.",
     }
     started = logged_in(bob).post("/api/jobs/lab.echo", {"text": "hi"}, content_type="application/json")

@@ -43,7 +43,7 @@ def group_of(name: str, *users: Any) -> Group:
 
 def test_a_function_belongs_to_its_name_prefix_unless_it_names_its_module():
     by_name = {spec.name: spec.module for spec in registry.specs()}
-    assert by_name["files.list"] == "files" and by_name["imaging.prerender"] == "imaging"
+    assert by_name["files.list"] == "files" and by_name["imaging.prerender"] == "prerender"
     assert by_name["lab.echo"] == "lab" and by_name["lab.count"] == "counting"
     catalogue = registry.module_catalogue()
     assert catalogue["lab"].title == "Laboratory" and catalogue["lab"].functions == ("lab.echo",)
@@ -115,9 +115,11 @@ def test_admins_run_everything_and_inactive_users_nothing(make_user):
     assert registry.runnable(alice) == []
 
 
-def test_files_and_imaging_are_open_by_default_and_the_setting_decides_unflagged_modules(make_user, settings):
+def test_files_imaging_and_prerendering_are_open_by_default_and_the_setting_decides_unflagged_modules(
+    make_user, settings
+):
     alice = make_user("alice")
-    assert settings.TOYZ_OPEN_MODULES == ["files", "imaging"]
+    assert settings.TOYZ_OPEN_MODULES == ["files", "imaging", "prerender"]
     assert {spec.name for spec in registry.runnable(alice)} == {
         "files.list",
         "imaging.describe",
@@ -127,6 +129,15 @@ def test_files_and_imaging_are_open_by_default_and_the_setting_decides_unflagged
     }
     settings.TOYZ_OPEN_MODULES = ["files", "lab"]
     assert {spec.module for spec in registry.runnable(alice)} == {"files", "lab"}
+
+
+def test_a_class_can_be_kept_from_heavy_jobs_and_still_view(make_user, settings):
+    # Pre-rendering is a module of its own: closing it leaves describing and pixel readouts open.
+    alice = make_user("alice")
+    settings.TOYZ_OPEN_MODULES = ["files", "imaging"]
+    assert runs(alice, "imaging.describe") and runs(alice, "imaging.pixel")
+    assert "the module “Pre-rendering” (prerender)" in refused(alice, "imaging.prerender").message
+    assert "the module “Pre-rendering” (prerender)" in refused(alice, "imaging.prerender_folder").message
 
 
 def test_the_admins_flag_overrides_the_setting_both_ways(make_user):
