@@ -1,55 +1,12 @@
 // What the write right allows, over the REST API (/api/files/...): uploads with progress, new
 // folders, renames, deletion into the trash and restores. Every POST carries the CSRF token.
-import { isHttpErrorBody, type Entry, type TrashEntry } from "./protocol";
+import { ApiError, apiRequest, errorFrom, parseJson as parse } from "./api";
+import type { Entry, TrashEntry } from "./protocol";
 
-/** A refusal from the server: its code for programs and its sentence for people. */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
+export { ApiError };
 
-  constructor(code: string, message: string, status: number) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.status = status;
-  }
-}
-
-function errorFrom(status: number, body: unknown): ApiError {
-  if (isHttpErrorBody(body))
-    return new ApiError(String(body.error.code), body.error.message, status);
-  return new ApiError("http", `The server answered ${status}; try again.`, status);
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-async function call<T>(
-  method: "GET" | "POST",
-  url: string,
-  csrf: string,
-  body?: unknown,
-): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers:
-        method === "POST" ? { "Content-Type": "application/json", "X-CSRFToken": csrf } : undefined,
-      body: method === "POST" ? JSON.stringify(body ?? {}) : undefined,
-    });
-  } catch {
-    throw new ApiError("network", "The server cannot be reached; try again.", 0);
-  }
-  const data = parse(await response.text());
-  if (!response.ok) throw errorFrom(response.status, data);
-  return data as T;
+function call<T>(method: "GET" | "POST", url: string, csrf: string, body?: unknown): Promise<T> {
+  return apiRequest<T>(method, url, method === "POST" ? (body ?? {}) : undefined, csrf);
 }
 
 export function makeFolder(csrf: string, folder: string, name: string): Promise<Entry> {

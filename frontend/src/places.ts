@@ -7,45 +7,21 @@ import { LitElement, html, nothing, type TemplateResult } from "lit";
 import "./places.css";
 
 import type { OpenFileDetail } from "./file-browser";
-import {
-  isHttpErrorBody,
-  type Shared,
-  type SharedFolder,
-  type Shortcut,
-  type ShortcutRequest,
-} from "./protocol";
+import { apiRequest } from "./api";
+import { type Shared, type SharedFolder, type Shortcut, type ShortcutRequest } from "./protocol";
 
 export interface GoDetail {
   path: string;
 }
 
-/** The Django CSRF token the page was rendered with (the app's data-csrf), else the cookie's. */
-function csrfToken(): string {
-  const fromPage = document.querySelector("[data-csrf]")?.getAttribute("data-csrf");
-  if (fromPage) return fromPage;
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
-}
-
-/** A JSON request to the places API; a refusal throws an Error with the server's sentence. */
-async function call<T>(method: string, url: string, body?: ShortcutRequest): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status === 204) return undefined as T;
-  const payload: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new Error(
-      isHttpErrorBody(payload) ? payload.error.message : `The server answered ${response.status}.`,
-    );
-  }
-  return payload as T;
+/** A JSON request to the places API; a refusal throws an ApiError with the server's sentence. */
+function call<T>(
+  method: "GET" | "POST" | "DELETE",
+  url: string,
+  body?: ShortcutRequest,
+): Promise<T> {
+  const fromPage = document.querySelector("[data-csrf]")?.getAttribute("data-csrf") ?? undefined;
+  return apiRequest<T>(method, url, body, fromPage);
 }
 
 function parentOf(path: string): string {

@@ -4,12 +4,12 @@ input (outside the root, missing folders, deleted groups) answered with sentence
 from __future__ import annotations
 
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -22,24 +22,6 @@ CHANGELIST = "admin:files_pathgrant_changelist"
 ADD = "admin:files_pathgrant_add"
 FOLDERS = "admin:files_pathgrant_folders"
 ACCESS = "admin:files_pathgrant_access"
-
-
-@pytest.fixture
-def night(data_root: Path) -> Path:
-    folder = data_root / "nights" / "n1"
-    (folder / "secret").mkdir(parents=True)
-    (data_root / "nights" / "n2").mkdir()
-    (folder / "a.fits").write_bytes(b"x")
-    (folder / "secret" / "b.fits").write_bytes(b"x")
-    return folder
-
-
-@pytest.fixture
-def team(make_user: Any) -> tuple[Group, Any, Any]:
-    observers = Group.objects.create(name="observers")
-    bob, carol = make_user("bob"), make_user("carol")
-    bob.groups.add(observers)
-    return observers, bob, carol
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,25 +15,6 @@ from apps.files.services import list_folder
 from workers.errors import ToyzError
 
 R, L, W = Right.READ, Right.LIST, Right.WRITE
-
-
-@pytest.fixture
-def night(data_root: Path) -> Path:
-    folder = data_root / "nights" / "n1"
-    (folder / "secret").mkdir(parents=True)
-    (data_root / "nights" / "n2").mkdir()
-    (folder / "a.fits").write_bytes(b"x")
-    (folder / "secret" / "b.fits").write_bytes(b"x")
-    (data_root / "nights" / "n2" / "c.fits").write_bytes(b"x")
-    return folder
-
-
-@pytest.fixture
-def team(make_user) -> tuple[Group, object, object]:
-    observers = Group.objects.create(name="observers")
-    bob, carol = make_user("bob"), make_user("carol")
-    bob.groups.add(observers)
-    return observers, bob, carol
 
 
 def p(text: str) -> PurePosixPath:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -21,23 +21,6 @@ from apps.files.services import list_folder
 from workers.errors import ToyzError
 
 R, L = Right.READ, Right.LIST
-
-
-@pytest.fixture
-def night(data_root: Path) -> Path:
-    folder = data_root / "nights" / "n1"
-    (folder / "secret").mkdir(parents=True)
-    (folder / "a.fits").write_bytes(b"x")
-    (folder / "secret" / "b.fits").write_bytes(b"x")
-    return folder
-
-
-@pytest.fixture
-def team(make_user: Any) -> tuple[Group, Any, Any]:
-    observers = Group.objects.create(name="observers")
-    bob, carol = make_user("bob"), make_user("carol")
-    bob.groups.add(observers)
-    return observers, bob, carol
 
 
 def p(text: str) -> PurePosixPath:

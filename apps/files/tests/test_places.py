@@ -3,7 +3,6 @@ checked again whenever they are shown (one to a folder the user lost is unavaila
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +14,6 @@ from apps.files.models import Shortcut
 from apps.files.permissions import Right
 
 R, W = Right.READ, Right.WRITE
-
-
-@pytest.fixture
-def night(data_root: Path) -> Path:
-    folder = data_root / "nights" / "n1"
-    (folder / "secret").mkdir(parents=True)
-    (folder / "a.fits").write_bytes(b"x")
-    (data_root / "nights" / "n2").mkdir()
-    return folder
 
 
 @pytest.fixture
@@ -76,6 +66,7 @@ def test_a_deleted_or_renamed_shared_folder_is_marked_missing_and_the_grant_does
     grants.grant("nights/n1", bob, [R])
     grants.grant("nights/n2", bob, [R])
     night.rename(data_root / "nights" / "renamed")
+    (data_root / "nights" / "n2" / "c.fits").unlink()
     (data_root / "nights" / "n2").rmdir()
     client = client_of(bob)
     folders = client.get("/api/files/shared").json()["folders"]

@@ -15,18 +15,6 @@ from apps.files.services import Right, list_folder, resolve
 from workers.errors import ToyzError
 
 
-@pytest.fixture
-def alice(make_user):
-    make_user("bob")
-    return make_user("alice")
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def post(client, url: str, body: object):
     return client.post(url, body, content_type="application/json")
 

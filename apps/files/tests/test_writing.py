@@ -15,18 +15,6 @@ from apps.files import fsops, writing
 from workers.errors import ToyzError
 
 
-@pytest.fixture
-def alice(make_user):
-    make_user("bob")
-    return make_user("alice")
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def upload(client, folder: str, name: str, data: bytes, **extra: str):
     query = urlencode({"path": folder, "name": name, **extra})
     return client.post(f"/api/files/upload?{query}", data=data, content_type="application/octet-stream")
