@@ -16,20 +16,17 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.files.models import GRANT_CODENAMES, NONE_CODENAME, RIGHT_CODENAMES, PathGrant
 from apps.files.permissions import Decision, Right, access_of, decide, implied, key_of
-from apps.files.resolver import TRASH_FOLDER, confine
+from apps.files.resolver import confine
 from workers.errors import ToyzError
 
 __all__ = [
     "GrantRow",
     "Holder",
-    "any_at_or_under",
     "check_free",
     "check_move",
     "describe_rights",
-    "discard_under",
     "follow_move",
     "grant",
-    "move_fits",
     "parse_rights",
     "revoke",
     "shared_with",
@@ -180,45 +177,17 @@ def check_free(key: str) -> None:
         )
 
 
-def any_at_or_under(key: str) -> bool:
-    """Whether some grant names `key` or a path below it."""
-    return bool(key) and (
-        PathGrant.objects.filter(path=key).exists() or PathGrant.objects.filter(path__startswith=f"{key}/").exists()
-    )
-
-
-def move_fits(old_key: str, new_key: str) -> bool:
-    """Whether every grant on `old_key` or below it still fits the database's column once moved to `new_key`."""
-    limit = PathGrant._meta.get_field("path").max_length or 0
-    if not old_key or old_key == new_key or len(new_key) <= len(old_key):
-        return True
-    return all(len(new_key) + len(obj.path) - len(old_key) <= limit for obj in _at_or_under(old_key))
-
-
 def check_move(old_key: str, new_key: str) -> None:
     """Refuse a move from `old_key` to `new_key` that would give a grant on it or below it a path longer
     than the database holds: `follow_move` would fail after the move on disk, leaving its grants behind."""
-    if not move_fits(old_key, new_key):
-        limit = PathGrant._meta.get_field("path").max_length or 0
+    limit = PathGrant._meta.get_field("path").max_length or 0
+    if not old_key or old_key == new_key or len(new_key) <= len(old_key):
+        return
+    if any(len(new_key) + len(obj.path) - len(old_key) > limit for obj in _at_or_under(old_key)):
         raise ToyzError(
             "bad_name",
             f"A folder grant inside it would then name a path longer than {limit} characters; pick a shorter name.",
         )
-
-
-def discard_under(key: str) -> int:
-    """Remove the grants on `key` and below it, with their permission rows (a trash entry emptied for
-    good). Returns how many grants went."""
-    content_type = ContentType.objects.get_for_model(PathGrant)
-    doomed = _at_or_under(key)
-    pks = [str(obj.pk) for obj in doomed]
-    with transaction.atomic():
-        for model in (UserObjectPermission, GroupObjectPermission):
-            for row in list(model.objects.filter(content_type=content_type, object_pk__in=pks)):
-                row.delete()
-        for obj in doomed:
-            obj.delete()
-    return len(doomed)
 
 
 def follow_move(old_key: str, new_key: str) -> int:
@@ -272,12 +241,7 @@ def shared_with(user: AbstractBaseUser) -> list[tuple[str, frozenset[Right], tup
     access = access_of(user)
     if access is None:
         return []
-    # Grants parked with a deletion in the trash are nobody's to open.
-    granted = sorted(
-        (path, rights, holders)
-        for path, (rights, holders) in access.grants.items()
-        if rights and not path.startswith(f"{TRASH_FOLDER}/")
-    )
+    granted = sorted((path, rights, holders) for path, (rights, holders) in access.grants.items() if rights)
     out: list[tuple[str, frozenset[Right], tuple[str, ...]]] = []
     for path, rights, holders in granted:
         # A grant inside another shared one is reached through it, unless a none grant cuts the way.

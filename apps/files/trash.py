@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from apps.files import fsops, grants
 from apps.files.permissions import Right, User, has_right
-from apps.files.resolver import TRASH_FOLDER, confine
+from apps.files.resolver import confine
 from apps.files.services import Entry
 from workers.errors import ToyzError
 
@@ -84,12 +84,6 @@ def _read_record(trash: int, entry_id: str) -> TrashRecord | None:
         return None  # a deletion cut short, or a record someone edited by hand: not listed
 
 
-def _parked(entry_id: str) -> str:
-    """Where a deletion's grants wait while it is in the trash (a path no client reaches): they leave its
-    old name, so that a new folder made there does not inherit them, and come back with a restore."""
-    return f"{TRASH_FOLDER}/{entry_id}/{ITEM}"
-
-
 def _may_restore(user: User, path: PurePosixPath) -> bool:
     return has_right(user, path.parent, Right.WRITE) and has_right(user, path, Right.WRITE)
 
@@ -139,8 +133,6 @@ def retire(client_path: str, why: str) -> TrashEntry | None:
                 except OSError:
                     shutil.rmtree(entry_id, dir_fd=trash, ignore_errors=True)
                     raise
-                if grants.move_fits(record.path, _parked(entry_id)):
-                    grants.follow_move(record.path, _parked(entry_id))
             finally:
                 os.close(trash)
     except (ToyzError, OSError):
@@ -172,8 +164,6 @@ def delete(user: User, raw_path: object) -> TrashEntry:
         trash = fsops.open_trash()
         try:
             entry_id = _new_id()
-            # Grants too deep to park (a path near the column's limit) stay on the old name instead.
-            park = grants.move_fits(client.as_posix(), _parked(entry_id))
             try:
                 os.mkdir(entry_id, 0o700, dir_fd=trash)
                 _write_record(trash, entry_id, record)
@@ -181,8 +171,6 @@ def delete(user: User, raw_path: object) -> TrashEntry:
             except OSError as exc:
                 shutil.rmtree(entry_id, dir_fd=trash, ignore_errors=True)
                 raise fsops.os_error(exc, name) from None
-            if park:
-                grants.follow_move(client.as_posix(), _parked(entry_id))
         finally:
             os.close(trash)
     fsops.announce(folder)
@@ -233,9 +221,7 @@ def restore(user: User, entry_id: object, raw_name: object | None = None) -> Ent
         target = (PurePosixPath(folder.client) / name).as_posix()
         if target != original.as_posix():
             grants.check_free(target)
-        # Its grants wait in the trash with it, or (too deep to park) stayed on its old name.
-        grants_from = _parked(entry_id) if grants.any_at_or_under(_parked(entry_id)) else original.as_posix()
-        grants.check_move(grants_from, target)
+            grants.check_move(original.as_posix(), target)
         with fsops.open_folder(folder) as fd:
             try:
                 fsops.rename_noreplace(trash, f"{entry_id}/{ITEM}", fd, name)
@@ -247,8 +233,8 @@ def restore(user: User, entry_id: object, raw_name: object | None = None) -> Ent
                 raise ToyzError("not_found", _NO_SUCH_ENTRY) from None
             except OSError as exc:
                 raise fsops.os_error(exc, name) from None
-            # Its grants come back with it, under whatever name (a "none" grant inside it keeps hiding).
-            grants.follow_move(grants_from, target)
+            # Restored under another name, it takes its grants along (a "none" grant inside it keeps hiding).
+            grants.follow_move(original.as_posix(), target)
             entry = fsops.entry_in(folder, fd, name)
         shutil.rmtree(entry_id, dir_fd=trash, ignore_errors=True)
     finally:
@@ -271,7 +257,6 @@ def empty_trash(older_than_seconds: float) -> int:
             when = record.deleted_at if record else os.stat(entry_id, dir_fd=trash, follow_symlinks=False).st_mtime
             if when < cutoff:
                 shutil.rmtree(entry_id, dir_fd=trash)
-                grants.discard_under(_parked(entry_id))
                 removed += 1
     finally:
         os.close(trash)

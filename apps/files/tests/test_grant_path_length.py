@@ -53,5 +53,4 @@ def test_a_restore_under_a_name_too_long_for_its_grants_is_refused_and_stays_in_
     assert refused.value.code == "bad_name"
     assert not (data_root / "nights" / ("A" * 250)).exists()
     assert [e["id"] for e in trash.list_trash(writer)] == [deleted["id"]]
-    # Too deep to wait in the trash with it, its grants stayed on the old name.
     assert PathGrant.objects.filter(path=hidden).exists()

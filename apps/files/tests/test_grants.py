@@ -265,28 +265,3 @@ def test_a_folder_restored_from_the_trash_under_another_name_keeps_its_none_gran
     trash.restore(owner, deleted["id"], "n1-back")
     assert has_right(bob, p("nights/n1-back/a.fits"), R)
     assert not has_right(bob, p("nights/n1-back/secret/b.fits"), R)
-
-
-def test_a_deleted_folders_grants_wait_in_the_trash_and_come_back_with_it(night, team, make_user, settings):
-    from apps.files import trash
-
-    observers, bob, _ = team
-    owner = make_user("olga")
-    grants.grant("nights", owner, [W])
-    grants.grant("nights/n1", observers, [R])
-    grants.grant("nights/n1/secret", observers, [])
-    entry = trash.delete(owner, "nights/n1")
-    # A new folder of that name is not the one that was shared.
-    (night.parent / "n1").mkdir()
-    assert not has_right(bob, p("nights/n1"), L)
-    assert [path for path, _, _ in grants.shared_with(bob)] == []
-    (night.parent / "n1").rmdir()
-    trash.restore(owner, entry["id"])
-    assert has_right(bob, p("nights/n1/a.fits"), R)
-    assert not has_right(bob, p("nights/n1/secret/b.fits"), R)
-    # Emptied for good, the deletion takes its grants with it.
-    again = trash.delete(owner, "nights/n1")
-    assert PathGrant.objects.filter(path__startswith=".toyz-trash/").count() == 2
-    assert trash.empty_trash(-1) >= 1
-    assert not PathGrant.objects.filter(path__startswith=".toyz-trash/").exists()
-    assert again["path"] == "nights/n1"
