@@ -1,0 +1,1 @@
+"""Sources jobs for the workspace socket."""
