@@ -53,6 +53,8 @@ TOYZ_HOME_FOLDER = "home"
 TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 # The cache keeps to this size (GiB), dropping the least recently used files' pyramids first.
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
+# A table with more rows is refused with a sentence (never read until memory runs out).
+TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
 # How often an open workspace page says it is still there; after three silent periods it is gone.
