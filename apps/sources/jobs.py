@@ -29,7 +29,9 @@ class SourceParams(JobParams):
 class ExportParams(SourceParams):
     selection: SelectionState | None = Field(default=None, description="The rows to write; every row when null.")
     columns: (
-        Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]], Field(max_length=200)]
+        Annotated[
+            list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]], Field(max_length=200)
+        ]
         | None
     ) = Field(default=None, description="The columns to write, in order; all when null.")
     format: Literal["csv", "fits", "votable"]
