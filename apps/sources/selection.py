@@ -135,7 +135,8 @@ class SelectionState(RootModel[_AnySelection]):
     """Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
     of such states."""
 
-    model_config = ConfigDict(frozen=True)
+    # An example for clients and for the security suites, which send it where a selection is required.
+    model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [{"kind": "rows", "rows": [0]}]})
 
     def as_json(self) -> dict[str, Any]:
         """The state as the core's `parse_selection` and the socket take it (defaults filled in)."""

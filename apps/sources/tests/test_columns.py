@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate"}
 
 
-def column(client, **query):
+def column(client: Any, **query: Any) -> Any:
     return client.get("/api/sources/column", {"path": "home/alice/cat.fits", **query}, **GZIP)
 
 

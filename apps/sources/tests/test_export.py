@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from astropy.table import Table
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 CAT = {"path": "home/alice/cat.fits", "table": 0}
 
 
-def export(client, **body):
+def export(client: Any, **body: Any) -> Any:
     return client.post("/api/sources/export", json.dumps({**CAT, **body}), content_type="application/json")
 
 

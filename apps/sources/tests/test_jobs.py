@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from apps.sources.tests.conftest import write_catalogue
@@ -11,7 +13,7 @@ from apps.workspaces.tests.conftest import connect  # noqa: F401  (the socket fi
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def run(socket, job_id: int, fn: str, params: dict) -> tuple[list[dict], dict]:
+async def run(socket: Any, job_id: int, fn: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     await socket.send_json_to({"type": "job", "id": job_id, "fn": fn, "params": params})
     progress = []
     while True:
@@ -32,7 +34,7 @@ def workspace(make_user, data_root) -> Workspace:
     return Workspace.objects.create(owner=alice, name="Catalogues")
 
 
-async def opened(connect, workspace):  # noqa: F811
+async def opened(connect: Any, workspace: Workspace) -> Any:  # noqa: F811
     socket = await connect(workspace.owner, workspace)
     assert (await socket.connect())[0]
     assert (await socket.receive_json_from())["event"] == "workspace"
@@ -73,6 +75,12 @@ async def test_export_to_a_folder_without_the_write_right_is_refused(connect, wo
 
 async def test_a_bad_selection_in_a_job_names_the_parameter(connect, workspace):  # noqa: F811
     socket = await opened(connect, workspace)
-    params = {"path": "home/alice/cat.fits", "format": "csv", "folder": "home/alice", "name": "o", "selection": {"kind": "x"}}
+    params = {
+        "path": "home/alice/cat.fits",
+        "format": "csv",
+        "folder": "home/alice",
+        "name": "o",
+        "selection": {"kind": "x"},
+    }
     _, result = await run(socket, 6, "sources.export", params)
     assert result["error"]["code"] == "bad_params" and "selection" in result["error"]["message"]

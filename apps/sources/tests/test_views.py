@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 CAT = {"path": "home/alice/cat.fits", "table": 0}
 
 
-def post(client, url: str, body: dict) -> object:
+def post(client: Any, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json", HTTP_ACCEPT_ENCODING="gzip")
 
 

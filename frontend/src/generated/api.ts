@@ -1557,6 +1557,12 @@ export interface components {
      * SelectionState
      * @description Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
      *     of such states.
+     * @example {
+     *       "kind": "rows",
+     *       "rows": [
+     *         0
+     *       ]
+     *     }
      */
     SelectionState:
       | components["schemas"]["BoxSelection"]
