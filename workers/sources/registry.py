@@ -55,6 +55,14 @@ def detect_format(st: FileStat) -> Format:
     by_name = format_of(st.name)
     if magic.startswith(b"PK\x03\x04") and by_name == "npz":
         return "npz"
+    # Text formats that say what they are in their first bytes (an IPAC table named .dat).
+    head = magic.lstrip()
+    if head.startswith(b"# %ECSV"):
+        return "ecsv"
+    if head.startswith((b"<?xml", b"<VOTABLE")) and by_name in (None, "votable", "csv"):
+        return "votable"
+    if head.startswith((b"\\", b"|")) and by_name in (None, "csv", "ipac"):
+        return "ipac"
     if by_name is not None:
         return by_name
     raise ToyzError(
