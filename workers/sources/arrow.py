@@ -105,11 +105,22 @@ class ArrowTable:
             raise ToyzError("unreadable", f"{st.name} is not a readable {fmt} file: {exc}") from None
         check_rows(st.name, self.rows, max_rows)
         self._fields = [f.name for f in schema]
-        names = unique_names(self._fields, self.notes)
+        # astropy writes a masked column X with its mask as the boolean column "X.mask".
+        masks = {
+            f.name[:-5]: k
+            for k, f in enumerate(schema)
+            if f.name.endswith(".mask") and pa.types.is_boolean(f.type) and f.name[:-5] in self._fields
+        }
+        kept = [k for k, f in enumerate(schema) if k not in masks.values()]
+        names = unique_names([self._fields[k] for k in kept], self.notes)
         meta = _astropy_meta(schema)
         self.columns: list[ColumnInfo] = []
         self._source: dict[str, int] = {}
-        for k, (name, field) in enumerate(zip(names, schema, strict=True)):
+        self._mask_of: dict[str, int] = {}
+        for k, name in zip(kept, names, strict=True):
+            field = schema.field(k)
+            if field.name in masks:
+                self._mask_of[name] = masks[field.name]
             kind, dtype = _kind(field.type)
             extra = dict(meta.get(field.name, {}))
             if kind == "time":
@@ -125,7 +136,7 @@ class ArrowTable:
         fixed = []
         for info in self.columns:
             k = self._source[info.name]
-            if info.kind == "int" and self._nulls(k):
+            if info.kind == "int" and (info.name in self._mask_of or self._nulls(k)):
                 info = ColumnInfo(info.name, "int", "float64", info.unit, info.ucd, info.description, ())
             fixed.append(info)
         self.columns = fixed
@@ -140,16 +151,16 @@ class ArrowTable:
                 if stats.null_count:
                     return True
             return False
-        return bool(self._read_arrow(self.columns[k].name).null_count)
+        return bool(self._read_arrow(k).null_count)
 
-    def _read_arrow(self, name: str) -> Any:
-        field = self._fields[self._source[name]]
+    def _read_arrow(self, k: int) -> Any:
+        field = self._fields[k]
         try:
             if self._parquet is not None:
                 with self._lock:
                     data = self._parquet.read(columns=[field], use_threads=False)
             else:
-                data = feather.read_table(self._real, columns=[self._source[name]], memory_map=False)
+                data = feather.read_table(self._real, columns=[k], memory_map=False)
         except (pa.ArrowException, OSError) as exc:
             raise ToyzError("unreadable", f"{self._file_name}: {exc}") from None
         return data.column(0)
@@ -160,7 +171,7 @@ class ArrowTable:
             cached = fits_tables._columns.get(key)
         if cached is not None:
             return cached
-        chunked = self._read_arrow(name)
+        chunked = self._read_arrow(self._source[name])
         if pa.types.is_dictionary(chunked.type):
             chunked = chunked.cast(chunked.type.value_type)
         if chunked.null_count == 0 and (pa.types.is_floating(chunked.type) or pa.types.is_integer(chunked.type)):
@@ -174,6 +185,9 @@ class ArrowTable:
             values = chunked.fill_null(False).to_numpy(zero_copy_only=False)
         else:
             values = chunked.to_numpy(zero_copy_only=False)
+        if name in self._mask_of:
+            mask = self._read_arrow(self._mask_of[name]).fill_null(True).to_numpy(zero_copy_only=False)
+            values = np.ma.MaskedArray(values, mask=mask)
         out = serve(values, name, self.notes).values
         out.flags.writeable = False
         with fits_tables._cache_lock:
