@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 from astropy.io import fits
@@ -13,7 +16,7 @@ from workers.sources import list_tables, open_table
 from .conftest import FITS_DATA
 
 
-def _astropy_column(path, hdu, name):
+def _astropy_column(path: Path, hdu: int, name: str) -> Any:
     return AstropyTable.read(path, hdu=hdu)[name]
 
 
@@ -60,7 +63,7 @@ def test_vector_columns_are_listed_with_their_shape_but_not_plottable(tmp_path, 
     assert err.value.code == "unsupported"
 
 
-def _write(path, columns, header=None):
+def _write(path: Path, columns: list[Any], header: dict[str, Any] | None = None) -> Path:
     hdu = fits.BinTableHDU.from_columns(columns)
     for key, value in (header or {}).items():
         hdu.header[key] = value
@@ -159,4 +162,7 @@ def test_every_table_hdu_is_listed_with_its_name(tmp_path):
     a = fits.BinTableHDU.from_columns([fits.Column(name="a", format="D", array=np.zeros(3))], name="FIRST")
     b = fits.BinTableHDU.from_columns([fits.Column(name="b", format="J", array=np.zeros(5))], name="SECOND")
     fits.HDUList([fits.PrimaryHDU(np.zeros((2, 2))), a, fits.ImageHDU(np.zeros(3)), b]).writeto(path)
-    assert [(t.index, t.name, t.rows, t.columns) for t in list_tables(path)] == [(0, "FIRST", 3, 1), (1, "SECOND", 5, 1)]
+    assert [(t.index, t.name, t.rows, t.columns) for t in list_tables(path)] == [
+        (0, "FIRST", 3, 1),
+        (1, "SECOND", 5, 1),
+    ]

@@ -89,7 +89,9 @@ def test_arrow_files_read_one_column_with_astropy_units(tmp_path, cache, suffix)
         import pyarrow as pa
         import pyarrow.feather as feather
 
-        feather.write_feather(pa.table({"ra": [10.0, 20.0, 30.0], "n": pa.array([1, None, 3]), "name": ["a", None, "c"]}), path)
+        feather.write_feather(
+            pa.table({"ra": [10.0, 20.0, 30.0], "n": pa.array([1, None, 3]), "name": ["a", None, "c"]}), path
+        )
     table = open_table(path, 0, cache_dir=cache)
     assert table.rows == 3
     np.testing.assert_array_equal(table.column("ra"), [10.0, 20.0, 30.0])
