@@ -161,15 +161,17 @@ def open_table(
     fmt = detect_format(st)
     with _lock:
         convert_lock = _converting.setdefault((st.identity, table), threading.Lock())
-    with convert_lock:
-        with _lock:
-            found = _open.get(key)
-        if found is None:
-            found = _open_uncached(st, fmt, table, cache, max_rows, max_parsed_bytes)
+    try:
+        with convert_lock:
             with _lock:
-                _open[key] = found
-    with _lock:
-        _converting.pop((st.identity, table), None)
+                found = _open.get(key)
+            if found is None:
+                found = _open_uncached(st, fmt, table, cache, max_rows, max_parsed_bytes)
+                with _lock:
+                    _open[key] = found
+    finally:
+        with _lock:
+            _converting.pop((st.identity, table), None)
     return found
 
 
