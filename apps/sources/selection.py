@@ -16,7 +16,7 @@ MAX_EXPRESSION = 1000
 MAX_LASSO_POINTS = 2000
 MAX_ROWS = 100_000
 MAX_SELECTION_DEPTH = 16
-MAX_SELECTION_NODES = 500
+MAX_SELECTION_NODES = 200  # as the core (workers.sources.selection)
 MAX_ROW_NUMBER = 2**53 - 1  # the largest integer a JavaScript number holds exactly
 
 _Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]

@@ -69,3 +69,23 @@ def test_an_empty_table_has_no_rows_and_its_columns(alice_client, data_root, ali
     response = alice_client.get("/api/sources/describe", {"path": "home/alice/empty.csv"})
     assert response.status_code == 200, response.content
     assert response.json()["rows"] == 0
+
+
+def test_a_votable_keeps_its_units_and_ucds_and_finds_the_sky(alice_client, astropy_table):
+    path = astropy_table("io/votable/tests/data/names.xml", "names.vot")
+    response = alice_client.get("/api/sources/describe", {"path": path})
+    assert response.status_code == 200, response.content
+    found = response.json()
+    columns = {c["name"]: c for c in found["columns"]}
+    assert columns["GLON"]["unit"] == "deg" and columns["GLON"]["ucd"] == "pos.galactic.lon"
+    assert found["sky"] == {"ra": "RAdeg", "dec": "DEdeg"} and found["format"] == "votable"
+
+
+@pytest.mark.parametrize(
+    ("relative", "name"),
+    [("io/ascii/tests/data/ipac.dat", "ipac.tbl"), ("io/ascii/tests/data/subtypes.ecsv", "subtypes.ecsv")],
+)
+def test_ipac_and_ecsv_tables_are_described(alice_client, astropy_table, relative, name):
+    response = alice_client.get("/api/sources/describe", {"path": astropy_table(relative, name)})
+    assert response.status_code == 200, response.content
+    assert response.json()["rows"] > 0

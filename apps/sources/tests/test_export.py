@@ -77,3 +77,16 @@ def test_bad_exports_are_refused_and_write_nothing(alice_client, catalogue, data
     response = export(alice_client, **body)
     assert response.json()["error"]["code"] == code, response.content
     assert sorted(p.name for p in (data_root / "home/alice").iterdir()) == before
+
+
+def test_a_votable_selection_exports_as_a_votable(alice_client, astropy_table, data_root):
+    path = astropy_table("io/votable/tests/data/names.xml", "names.vot")
+    body = {"path": path, "selection": {"kind": "rows", "rows": [0]}, "format": "votable"}
+    response = alice_client.post(
+        "/api/sources/export",
+        json.dumps({**body, "folder": "home/alice", "name": "one"}),
+        content_type="application/json",
+    )
+    assert response.json() == {"path": "home/alice/one.vot", "rows": 1}, response.content
+    written = Table.read(data_root / "home/alice/one.vot", format="votable")
+    assert len(written) == 1 and str(written["RAdeg"].unit) == "deg"

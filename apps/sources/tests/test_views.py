@@ -73,7 +73,6 @@ def test_a_box_and_a_row_set_combine(alice_client, catalogue):
     [
         ({"kind": "circle"}, "bad_params", "kind"),
         ({"kind": "range", "column": "nope", "lo": 1}, "bad_selection", "nope"),
-        ({"kind": "rows", "rows": [1, 5000]}, "bad_selection", ""),
         ({"kind": "lasso", "x": "g", "y": "r", "points": [[0, 0], [1, 1]]}, "bad_params", "points"),
     ],
 )
@@ -82,6 +81,11 @@ def test_bad_selections_get_a_sentence(alice_client, catalogue, selection, code,
     assert response.status_code == 400, response.content
     error = response.json()["error"]
     assert error["code"] in (code, "bad_selection", "bad_params") and words in error["message"]
+
+
+def test_row_numbers_past_the_end_select_nothing(alice_client, catalogue):
+    response = post(alice_client, "/api/sources/mask", {**CAT, "selection": {"kind": "rows", "rows": [1, 5000]}})
+    assert np.flatnonzero(mask_of(response)).tolist() == [1] and response["X-Toyz-Count"] == "1"
 
 
 def test_locate_finds_the_first_selected_row_in_the_view_order(alice_client, catalogue):

@@ -211,7 +211,7 @@ export interface CombinedSelection {
   kind: "and" | "or";
   /**
    * @minItems 1
-   * @maxItems 500
+   * @maxItems 200
    */
   of: [SelectionState, ...SelectionState[]];
 }
