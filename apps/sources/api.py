@@ -58,12 +58,15 @@ async def _in_pool(
     user = request.auth  # type: ignore[attr-defined]
     try:
         where: ResolvedPath = await sync_to_async(services.check_source)(user, path, kind)
+        if kind == "headers":
+            # A header index asks the database which files the user may read: Django's sync thread.
+            source = await sync_to_async(services.load_source)(user, where, table, kind)
+            return await sync_to_async(work, thread_sensitive=False)(source)
 
         def run() -> T:
             return work(services.load_source(user, where, table, kind))
 
-        # A header index asks the database which files the user may read: Django's sync thread.
-        return await sync_to_async(run, thread_sensitive=kind == "headers")()
+        return await sync_to_async(run, thread_sensitive=False)()
     except OSError as exc:
         # The cache folder full or read-only, a disk gone: the log has the details, the user a sentence.
         logger.exception("Sources request %s failed on the server's files", request.path)
