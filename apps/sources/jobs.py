@@ -48,7 +48,7 @@ class ExportParams(JobParams):
 
 def _open(ctx: JobContext, params: SourceParams | ExportParams) -> services.Source:
     # The path was checked with the read right; a source's kind says whether it must be a file or a folder.
-    return services.open_source(ctx.user, params.path.client, params.table, params.kind)
+    return services.checked_source(ctx.user, params.path.client, params.table, params.kind)
 
 
 @register(

@@ -47,6 +47,7 @@ __all__ = [
     "SelectionState",
     "Source",
     "Table",
+    "checked_source",
     "column_values",
     "is_table_file",
     "open_source",
@@ -166,13 +167,16 @@ def load_source(user: User, where: ResolvedPath, table: int = 0, kind: SourceKin
     return Source(where, kind, table, IndexedTable(opened))
 
 
-def open_source(user: User, raw_path: object, table: int = 0, kind: SourceKind = "file") -> Source:
-    """Check and open a source in one call (for jobs and other apps: `Source.table` is the `Table`).
-
-    Raises ToyzError: the resolver's codes, then the core's (``unsupported``, ``unreadable``,
-    ``bad_table``, ``too_large``).
-    """
+def checked_source(user: User, raw_path: object, table: int = 0, kind: SourceKind = "file") -> Source:
+    """Check and open a source in one call (jobs); raises ToyzError: the resolver's codes, then the core's
+    (``unsupported``, ``unreadable``, ``bad_table``, ``too_large``)."""
     return load_source(user, check_source(user, raw_path, kind), table, kind)
+
+
+def open_source(user: User, raw_path: object, table: int = 0, kind: SourceKind = "file") -> Table:
+    """The table of a source `user` may read, for other apps (the image overlay): a `workers.sources.Table`
+    whose first column is the row number ``index``. Errors as `checked_source`."""
+    return checked_source(user, raw_path, table, kind).table
 
 
 def tables_of(source: Source) -> list[TableInfo]:
@@ -205,17 +209,18 @@ def describe(source: Source) -> dict[str, Any]:
 # --- columns -------------------------------------------------------------------------------------
 
 
-def column_values(source: Source, name_or_expr: str, *, expr: bool | None = None) -> npt.NDArray[Any]:
-    """The values of a column, or of an expression on the columns, one per row.
+def column_values(table: Table, name_or_expr: str, *, expr: bool | None = None) -> npt.NDArray[Any]:
+    """The values of a column of `table`, or of an expression on its columns, one per row.
 
     With `expr` None, a name of the table is the column and anything else an expression (as the
     selection states take them); True always parses an expression, False always takes a column.
     """
-    if expr is False or (expr is None and name_or_expr in source.names):
-        if name_or_expr not in source.names:
-            raise ToyzError("not_found", f"{source.table.name} has no column {name_or_expr!r}.")
-        return source.table.column(name_or_expr)
-    return np.asarray(evaluate(parse_expression(name_or_expr, source.names), source.table))
+    names = [info.name for info in table.columns]
+    if expr is False or (expr is None and name_or_expr in names):
+        if name_or_expr not in names:
+            raise ToyzError("not_found", f"{table.name} has no column {name_or_expr!r}.")
+        return table.column(name_or_expr)
+    return np.asarray(evaluate(parse_expression(name_or_expr, names), table))
 
 
 def _info(source: Source, name: str) -> ColumnInfo | None:
@@ -255,7 +260,7 @@ def column_wire(
             raise ToyzError("unsupported", f"{column} holds text; plots need numbers.")
         return wire_values(source.table.column(column), column, dtype)
     assert expr is not None
-    return wire_values(column_values(source, expr, expr=True), "That expression", dtype)
+    return wire_values(column_values(source.table, expr, expr=True), "That expression", dtype)
 
 
 # --- selections, views ---------------------------------------------------------------------------
@@ -384,7 +389,7 @@ def density_of(
 
     Limits left out are the finite data's extent in the axes' space (log10 of the data on a log axis).
     """
-    xs, ys = column_values(source, x), column_values(source, y)
+    xs, ys = column_values(source.table, x), column_values(source.table, y)
     xrange = _range(_axis(xs, scales[0]), limits[0], limits[1])
     yrange = _range(_axis(ys, scales[1]), limits[2], limits[3])
     mask = None if selection is None else selection_mask(source, selection)

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from apps.sources.tests.conftest import values_of
+from workers.errors import ToyzError
 
 pytestmark = pytest.mark.django_db
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate"}
@@ -96,3 +97,15 @@ def test_a_changed_file_changes_the_etag(alice_client, catalogue, data_root):
     write_catalogue(data_root / "home/alice/cat.fits", rows=500)
     second = column(alice_client, column="g")
     assert second["ETag"] != first["ETag"] and second["X-Toyz-Rows"] == "500"
+
+
+def test_other_apps_open_a_source_and_read_columns_and_expressions(alice, catalogue):
+    from apps.sources.services import column_values, open_source
+
+    table = open_source(alice, "home/alice/cat.fits")
+    assert table.rows == 1000 and table.columns[0].name == "index"
+    assert_array_equal(column_values(table, "RA"), catalogue["RA"])
+    assert_allclose(column_values(table, "RA - 250"), catalogue["RA"] - 250)
+    with pytest.raises(ToyzError) as refused:
+        open_source(alice, "home/bob/cat.fits")
+    assert refused.value.code in ("forbidden", "not_found")
