@@ -222,8 +222,11 @@ export interface SourceStore {
   readonly spec: SourceSpec;
   /** The table's description (cached). */
   describe(): Promise<SourceDescription>;
-  /** A column or an expression's values (cached per page; a derived column's name gives its expression). */
-  column(nameOrExpr: string): Promise<ColumnArray>;
+  /**
+   * A column or an expression's values (cached per page; a derived column's name gives its
+   * expression), as float32 (the default: what plots draw) or as the table holds them ("native").
+   */
+  column(nameOrExpr: string, dtype?: "float32" | "native"): Promise<ColumnArray>;
   rows(q: RowsQuery): Promise<RowsPage>;
   /** The live selection, or null. */
   readonly selection: SelectionState | null;
