@@ -8,6 +8,7 @@ import {
   type HeldColumns,
 } from "../src/sources/local";
 import { SAVE_DELAY_MS, WorkspaceSources, type SourcesTransport } from "../src/sources/registry";
+import { firstPlot } from "../src/sources/panel";
 import { HttpSourceStore } from "../src/sources/store";
 import type { SelectionState, SourceDescription, SourceSpec } from "../src/sources/types";
 
@@ -150,6 +151,7 @@ describe("selections evaluated on the page", () => {
 const DESCRIPTION: SourceDescription = {
   path: "cats/stars.xml",
   name: "stars.xml",
+  kind: "file",
   format: "votable",
   identity: "id1",
   tables: [{ index: 0, name: "stars", rows: 4, columns: 2 }],
@@ -444,5 +446,44 @@ describe("the workspace's sources", () => {
         current: null,
       },
     ]);
+  });
+});
+
+describe("the first plot of a source", () => {
+  const column = (name: string, kind: "float" | "string" = "float") => ({
+    name,
+    kind,
+    dtype: "float64",
+    unit: null,
+    ucd: null,
+    description: null,
+    shape: [] as number[],
+  });
+
+  it("plots the sky columns, RA running east to the left", () => {
+    const d = {
+      ...DESCRIPTION,
+      columns: [column("index"), column("mag"), column("RA"), column("DEC")],
+      sky: { ra: "RA", dec: "DEC" },
+    };
+    expect(firstPlot("s1", d)).toMatchObject({
+      kind: "scatter",
+      x: "RA",
+      y: "DEC",
+      xreverse: true,
+    });
+  });
+
+  it("else the first two numeric columns, never the row number nor text", () => {
+    const d = {
+      ...DESCRIPTION,
+      columns: [column("index"), column("name", "string"), column("g"), column("r")],
+    };
+    expect(firstPlot("s1", d)).toMatchObject({ kind: "scatter", x: "g", y: "r", xreverse: false });
+  });
+
+  it("a histogram when there is a single numeric column", () => {
+    const d = { ...DESCRIPTION, columns: [column("index"), column("flux")] };
+    expect(firstPlot("s1", d)).toMatchObject({ kind: "histogram", x: "flux", y: null });
   });
 });

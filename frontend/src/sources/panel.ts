@@ -26,7 +26,11 @@ export function plottable(column: ColumnInfo): boolean {
 
 /** A first plot of a source: its sky columns, else its pixel columns, else its first two numeric ones. */
 export function firstPlot(source: string, d: SourceDescription): Record<string, unknown> {
-  const numeric = d.columns.filter(plottable).map((c) => c.name);
+  // The first column is the row number ("index"): a plot against it says little.
+  const numeric = d.columns
+    .slice(d.columns[0]?.name === "index" ? 1 : 0)
+    .filter(plottable)
+    .map((c) => c.name);
   let x = d.sky?.ra ?? d.pixel?.x ?? numeric[0] ?? d.columns[0]?.name ?? "";
   let y: string | null = d.sky?.dec ?? d.pixel?.y ?? numeric[1] ?? null;
   if (!d.sky && !d.pixel && numeric.length < 2) {

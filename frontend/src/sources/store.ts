@@ -170,28 +170,33 @@ export class HttpSourceStore implements SourceStore {
     }
     params.set("xscale", q.xscale ?? "linear");
     params.set("yscale", q.yscale ?? "linear");
-    const url = `/api/sources/density?${params.toString()}`;
-    const response = q.selection
-      ? await this.request(url, {
-          method: "POST",
-          body: JSON.stringify({ selection: q.selection }),
-        })
-      : await this.request(url);
+    let response: Response;
+    if (q.selection) {
+      // Counting the selected rows: the same query as a body, with the selection.
+      const body: Record<string, unknown> = Object.fromEntries(params);
+      for (const key of ["table", "nx", "ny", "xlo", "xhi", "ylo", "yhi"])
+        if (key in body) body[key] = Number(body[key]);
+      body["selection"] = this.resolved(q.selection);
+      response = await this.request("/api/sources/density", {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+    } else {
+      response = await this.request(`/api/sources/density?${params.toString()}`);
+    }
     const counts = decodeColumn(await response.arrayBuffer(), "float32") as Float32Array;
-    const header = (name: string, fallback: number | null | undefined): number => {
-      const value = response.headers.get(`X-Toyz-${name}`);
-      return value === null ? Number(fallback ?? Number.NaN) : Number(value);
-    };
+    // X-Toyz-Bins "nx,ny" and X-Toyz-Range "xlo,xhi,ylo,yhi" (the axes' space: log10 on log axes).
+    const [nx, ny] = (response.headers.get("X-Toyz-Bins") ?? `${q.nx},${q.ny}`)
+      .split(",")
+      .map(Number);
+    const range = (response.headers.get("X-Toyz-Range") ?? "").split(",").map(Number);
+    const at = (i: number, fallback: number | null | undefined): number =>
+      range.length === 4 && Number.isFinite(range[i]) ? range[i]! : Number(fallback ?? Number.NaN);
     return {
       counts,
-      nx: q.nx,
-      ny: q.ny,
-      ranges: {
-        xlo: header("Xlo", q.xlo),
-        xhi: header("Xhi", q.xhi),
-        ylo: header("Ylo", q.ylo),
-        yhi: header("Yhi", q.yhi),
-      },
+      nx: nx ?? q.nx,
+      ny: ny ?? q.ny,
+      ranges: { xlo: at(0, q.xlo), xhi: at(1, q.xhi), ylo: at(2, q.ylo), yhi: at(3, q.yhi) },
     };
   }
 
