@@ -420,7 +420,7 @@ describe("the workspace's sources", () => {
       origin: "t9",
     });
     expect(registry.get("s1")?.selection).toEqual({ kind: "rows", rows: [3] });
-    expect(ones(await registry.get("s1")!.mask())).toEqual([1, 2]); // the fake server's answer
+    expect(ones(await registry.get("s1")!.mask())).toEqual([3]); // a row set: evaluated here once the description came
     expect(origins).toEqual(["t9"]);
     const changes: number[] = [];
     registry.onChange((specs) => changes.push(specs.length));

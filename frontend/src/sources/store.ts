@@ -257,19 +257,14 @@ export class HttpSourceStore implements SourceStore {
       return;
     }
     // A box or a lasso on columns this page holds: at once, with no round trip.
-    const local = this.described
-      ? evaluateLocally(state, {
-          rows: this.described.rows,
-          held: (name) => this.held.get(name) ?? this.held.get(this.resolve(name)) ?? null,
-        })
-      : null;
+    const local = this.described ? this.evaluateHere(state) : null;
     if (local) {
       this._mask = local;
       this.emit(state, local, origin);
       return;
     }
-    const promise = this.serverMask(this.resolved(state)).then(
-      ({ mask }) => {
+    const promise = this.maskSoon(state).then(
+      (mask) => {
         if (seq === this.selectionSeq) {
           this._mask = mask;
           this.emit(state, mask, origin);
@@ -286,6 +281,20 @@ export class HttpSourceStore implements SourceStore {
       },
     );
     this._mask = promise;
+  }
+
+  private evaluateHere(state: SelectionState): Uint8Array | null {
+    if (!this.described) return null;
+    return evaluateLocally(state, {
+      rows: this.described.rows,
+      held: (name) => this.held.get(name) ?? this.held.get(this.resolve(name)) ?? null,
+    });
+  }
+
+  /** The mask once the description is here: evaluated here if it can be (a row set), else by the server. */
+  private async maskSoon(state: SelectionState): Promise<Uint8Array> {
+    if (!this.described) await this.describe();
+    return this.evaluateHere(state) ?? (await this.serverMask(this.resolved(state))).mask;
   }
 
   /** The state with derived columns' names replaced by their expressions, for the server. */
