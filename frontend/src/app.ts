@@ -417,7 +417,7 @@ export class ToyzApp extends LitElement {
       changed: () => (this._following = coview.following),
     });
     this.coview = coview;
-    // The generated socket types do not list `sources` until the server's schema does.
+    // The registry takes a narrow, loosely typed transport (its tests drive a stand-in socket).
     const sources = new WorkspaceSources(socket as unknown as SourcesTransport, {
       mayChange: () => this._mayChange,
     });
