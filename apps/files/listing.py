@@ -18,6 +18,7 @@ from apps.files.permissions import Right, User, has_right, readers, visible_chil
 from apps.files.resolver import ResolvedPath, resolve
 from workers.errors import ToyzError
 from workers.imaging import is_openable
+from workers.sources import is_table_file
 
 MAX_ENTRIES = 5000
 
@@ -29,6 +30,7 @@ class Entry(TypedDict):
     size: int
     mtime: float
     openable: bool
+    table: bool  # a table file by its name (CSV, VOTable...; a FITS file may hold tables and an image)
 
 
 class Listing(TypedDict):
@@ -69,6 +71,7 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
                 size=0 if is_dir else info.st_size,
                 mtime=info.st_mtime,
                 openable=not is_dir and is_openable(name),
+                table=not is_dir and is_table_file(name),
             )
         )
     entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))

@@ -18,8 +18,8 @@ from typing import BinaryIO, Protocol
 from django.conf import settings
 
 from apps.files import fsops, grants
-from apps.files.permissions import User
 from apps.files.listing import Entry
+from apps.files.permissions import User
 from workers.errors import ToyzError
 
 CHUNK_BYTES = 1024 * 1024

@@ -155,7 +155,9 @@ async def column(request: HttpRequest, query: Query[ColumnQuery]) -> HttpRespons
 )
 async def mask(request: HttpRequest, body: MaskIn) -> HttpResponse:
     """The rows a selection state selects, as a bit mask."""
-    selected = await _in_pool(request, body.path, body.table, body.kind, lambda s: services.selection_mask(s, body.selection))
+    selected = await _in_pool(
+        request, body.path, body.table, body.kind, lambda s: services.selection_mask(s, body.selection)
+    )
     packed = np.packbits(selected, bitorder="little")
     headers = {ROWS_HEADER: str(len(selected)), COUNT_HEADER: str(int(np.count_nonzero(selected)))}
     return _binary(request, packed.tobytes(), headers, cache_control="no-store")

@@ -26,20 +26,27 @@ class SourceParams(JobParams):
     kind: Literal["file", "headers"] = Field(default="file", description="headers: the folder's header index.")
 
 
-class ExportParams(SourceParams):
+class ExportParams(JobParams):
+    # The folder first: its write right is checked before the source's read right, so a refusal names
+    # the one right that decides whether the user may export there at all.
+    folder: WritePath = Field(description="The folder the new file goes to.")
+    path: ReadPath = Field(description="The table file (a folder for kind headers).")
+    table: _Table = Field(default=0, description="The table's index in the file, 0-based.")
+    kind: Literal["file", "headers"] = Field(default="file", description="headers: the folder's header index.")
     selection: SelectionState | None = Field(default=None, description="The rows to write; every row when null.")
     columns: (
-        Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]], Field(max_length=200)]
+        Annotated[
+            list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]], Field(max_length=200)
+        ]
         | None
     ) = Field(default=None, description="The columns to write, in order; all when null.")
     format: Literal["csv", "fits", "votable"]
-    folder: WritePath = Field(description="The folder the new file goes to.")
     name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
         description="The new file's name (the format's ending is added when missing)."
     )
 
 
-def _open(ctx: JobContext, params: SourceParams) -> services.Source:
+def _open(ctx: JobContext, params: SourceParams | ExportParams) -> services.Source:
     # The path was checked with the read right; a source's kind says whether it must be a file or a folder.
     return services.open_source(ctx.user, params.path.client, params.table, params.kind)
 

@@ -16,7 +16,7 @@ MAX_EXPRESSION = 1000
 MAX_LASSO_POINTS = 2000
 MAX_ROWS = 100_000
 MAX_SELECTION_DEPTH = 16
-MAX_SELECTION_NODES = 500
+MAX_SELECTION_NODES = 200  # as the core (workers.sources.selection)
 MAX_ROW_NUMBER = 2**53 - 1  # the largest integer a JavaScript number holds exactly
 
 _Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]
@@ -135,7 +135,8 @@ class SelectionState(RootModel[_AnySelection]):
     """Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
     of such states."""
 
-    model_config = ConfigDict(frozen=True)
+    # An example for clients and for the security suites, which send it where a selection is required.
+    model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [{"kind": "rows", "rows": [0]}]})
 
     def as_json(self) -> dict[str, Any]:
         """The state as the core's `parse_selection` and the socket take it (defaults filled in)."""

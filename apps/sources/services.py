@@ -155,10 +155,10 @@ def check_source(user: User, raw_path: object, kind: SourceKind = "file") -> Res
 def load_source(user: User, where: ResolvedPath, table: int = 0, kind: SourceKind = "file") -> Source:
     """Open the checked source `where` (file work: call it in the thread pool)."""
     if kind == "headers":
-        if not _headers:
-            raise ToyzError("unsupported", "This server keeps no header index; ask an admin.")
         if table != 0:
             raise ToyzError("bad_table", "A folder's header index has one table, number 0.")
+        if not _headers:
+            raise ToyzError("unsupported", "This server keeps no header index; ask an admin.")
         return Source(where, kind, 0, IndexedTable(_headers[0](user, where)))
     opened = open_table(
         str(where.real), table, cache_dir=str(settings.TOYZ_CACHE_DIR), max_rows=int(settings.TOYZ_SOURCES_MAX_ROWS)
@@ -241,7 +241,9 @@ def wire_values(values: npt.NDArray[Any], what: str, dtype: Literal["float32", "
     return values.astype(np.dtype(code).newbyteorder("<"), copy=False)
 
 
-def column_wire(source: Source, column: str | None, expr: str | None, dtype: Literal["float32", "native"]) -> npt.NDArray[Any]:
+def column_wire(
+    source: Source, column: str | None, expr: str | None, dtype: Literal["float32", "native"]
+) -> npt.NDArray[Any]:
     """The column (or expression) `/api/sources/column` sends."""
     if (column is None) == (expr is None):
         raise ToyzError("bad_params", "Give either column or expr.")
@@ -308,7 +310,13 @@ def _cell(value: Any) -> Any:
 
 
 def rows_page(
-    source: Source, start: int, count: int, sort: str | None, desc: bool, filter: str | None, columns: Sequence[str] | None
+    source: Source,
+    start: int,
+    count: int,
+    sort: str | None,
+    desc: bool,
+    filter: str | None,
+    columns: Sequence[str] | None,
 ) -> dict[str, Any]:
     """A page of the table view (`schemas.RowsPage`)."""
     names = list(columns) if columns else source.names
@@ -318,10 +326,7 @@ def rows_page(
     ordered = view_order(source, sort, desc, filter)
     total = source.table.rows if ordered is None else len(ordered)
     stop = min(total, start + count)
-    if ordered is None:
-        index = np.arange(min(start, total), stop, dtype=np.int64)
-    else:
-        index = ordered[min(start, total) : stop]
+    index = np.arange(min(start, total), stop, dtype=np.int64) if ordered is None else ordered[min(start, total) : stop]
     by_column = [source.table.take(name, index) for name in names]
     cells = [[_cell(values[i]) for values in by_column] for i in range(len(index))]
     return {"total": int(total), "start": start, "index": index.tolist(), "columns": names, "cells": cells}
@@ -439,4 +444,4 @@ def export(
         write_table(table, rows, columns, fmt, out)  # type: ignore[arg-type]
 
     entry = create_file(user, folder, export_name(name, fmt), write)
-    return {"path": entry["path"], "rows": int(len(rows))}
+    return {"path": entry["path"], "rows": len(rows)}

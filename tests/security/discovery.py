@@ -182,6 +182,8 @@ def sample_value(item: Field) -> Any:
         return schema["enum"][0]
     if "const" in schema:
         return schema["const"]
+    if schema.get("examples"):
+        return schema["examples"][0]  # a value the schema itself offers as valid (a selection state)
     for option in schema.get("anyOf", []):
         if option.get("type") != "null":
             return sample_value(Field(item.name, item.where, option, item.required))

@@ -126,6 +126,8 @@ def test_files_imaging_and_prerendering_are_open_by_default_and_the_setting_deci
         "imaging.pixel",
         "imaging.prerender",
         "imaging.prerender_folder",
+        "sources.describe",
+        "sources.export",
     }
     settings.TOYZ_OPEN_MODULES = ["files", "lab"]
     assert {spec.module for spec in registry.runnable(alice)} == {"files", "lab"}

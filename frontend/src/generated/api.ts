@@ -984,12 +984,20 @@ export interface components {
       mtime: number;
       /** Name */
       name: string;
-      /** Openable */
+      /**
+       * Openable
+       * @description The image viewer opens it.
+       */
       openable: boolean;
       /** Path */
       path: string;
       /** Size */
       size: number;
+      /**
+       * Table
+       * @description A table file (CSV, FITS, VOTable, Parquet...): it opens as a data source.
+       */
+      table: boolean;
     };
     /** EntryRenameIn */
     EntryRenameIn: {
@@ -1569,6 +1577,12 @@ export interface components {
      * SelectionState
      * @description Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
      *     of such states.
+     * @example {
+     *       "kind": "rows",
+     *       "rows": [
+     *         0
+     *       ]
+     *     }
      */
     SelectionState:
       | components["schemas"]["BoxSelection"]

@@ -211,7 +211,7 @@ export interface CombinedSelection {
   kind: "and" | "or";
   /**
    * @minItems 1
-   * @maxItems 500
+   * @maxItems 200
    */
   of: [SelectionState, ...SelectionState[]];
 }
@@ -639,9 +639,16 @@ export interface EntryOut {
   kind: "dir" | "file";
   mtime: number;
   name: string;
+  /**
+   * The image viewer opens it.
+   */
   openable: boolean;
   path: string;
   size: number;
+  /**
+   * A table file (CSV, FITS, VOTable, Parquet...): it opens as a data source.
+   */
+  table: boolean;
 }
 export interface ExportOut {
   /**
