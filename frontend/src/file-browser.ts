@@ -38,7 +38,7 @@ export interface OpenTableDetail {
 
 /** Whether the listing says the entry is a table file (a FITS file may be an image as well). */
 export function isTableEntry(entry: Entry): boolean {
-  return (entry as Entry & { table?: boolean }).table === true;
+  return entry.table === true;
 }
 
 /** Whether a FITS description has no image to show but tables: then the file opens as a table. */
