@@ -165,3 +165,43 @@ def test_a_selection_reaches_a_viewer_of_the_workspace_whose_own_stays_on_his_pa
     alice.wait_for_function(f"() => {APP}.sources?.get({sid!r})", timeout=30_000)
     alice.locator("[data-testid=sources-section] > summary").click()
     alice.wait_for_selector('[data-testid=selection-count][data-count="2"]', timeout=30_000)
+
+
+def test_a_selection_is_named_counted_and_exported_and_a_derived_column_added(
+    pages: dict[str, Any], site: dict[str, Any]
+) -> None:
+    alice = pages["alice"]
+    alice.locator('[data-testid=entry][data-name="stars.fits"]').click()
+    sid = source_id(alice)
+    source = alice.locator(f'[data-testid=source][data-source="{sid}"]')
+    source.locator("[data-testid=source-rows]").wait_for()
+
+    # A derived column by expression: checked by the server, then listed with the columns.
+    form = source.locator("[data-testid=derived-form]")
+    form.locator("input[name=name]").fill("bright")
+    form.locator("input[name=expr]").fill("MAG_G < 16")
+    form.locator("button[type=submit]").click()
+    source.locator('[data-testid=derived-column][data-name="bright"]').wait_for()
+    form.locator("input[name=name]").fill("broken")
+    form.locator("input[name=expr]").fill("MAG_G <")
+    form.locator("button[type=submit]").click()
+    alice.wait_for_selector("[data-testid=notice].error")
+
+    alice.evaluate(f"{APP}.sources.get({sid!r}).select({{kind: 'rows', rows: [0, 2, 5]}}, 'test')")
+    source.locator('[data-testid=selection-count][data-count="3"]').wait_for()
+    source.locator("[data-testid=selection-name]").fill("three")
+    source.locator("[data-testid=selection-save]").click()
+    source.locator('[data-testid=named-selection][data-name="three"]').wait_for()
+    source.locator("[data-testid=selection-invert]").click()
+    source.locator(f'[data-testid=selection-count][data-count="{STARS_ROWS - 3}"]').wait_for()
+
+    # The named selection, written as CSV into the catalogue's folder.
+    source.locator(".source-export > summary").click()
+    export = source.locator("[data-testid=export-form]")
+    export.locator("select[name=which]").select_option("three")
+    export.locator("[data-testid=export-name]").fill("three-stars")
+    export.locator("button[type=submit]").click()
+    alice.wait_for_selector("[data-testid=notice]:has-text('Wrote 3 rows')", timeout=30_000)
+    written = list((site["data"] / "catalogues").glob("three-stars*.csv"))
+    assert len(written) == 1
+    assert len(written[0].read_text().strip().splitlines()) == 1 + 3  # the header and three rows
