@@ -276,6 +276,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/imaging/world-to-pixel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * World To Pixel
+     * @description Where a sky position lies on the image (level-0 pixel units): a table row's place, centred on.
+     */
+    get: operations["apps_imaging_api_world_to_pixel"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/jobs": {
     parameters: {
       query?: never;
@@ -1694,6 +1714,52 @@ export interface components {
       dec: string;
       /** Ra */
       ra: string;
+    };
+    /**
+     * SkyPixel
+     * @description Where a sky position lies on an image (the inverse of ``Pixel``'s ``ra``/``dec``).
+     *
+     *     ``x``/``y`` are viewer coordinates (level-0 pixels, ``y`` up), None when the image has no
+     *     celestial WCS or the position has no pixel; ``inside`` whether that point is on the image
+     *     (on the mosaic: on one of its CCDs, whose ``ccd`` is given).
+     */
+    SkyPixel: {
+      ccd?: components["schemas"]["CcdRef"] | null;
+      /** Inside */
+      inside: boolean;
+      /** X */
+      x: number | null;
+      /** Y */
+      y: number | null;
+    };
+    /** SkyPixelQuery */
+    SkyPixelQuery: {
+      /**
+       * Dec
+       * @description ICRS declination in degrees.
+       */
+      dec: number;
+      /**
+       * Hdu
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Ra
+       * @description ICRS right ascension in degrees.
+       */
+      ra: number;
     };
     /**
      * SourceDescription
@@ -3817,6 +3883,142 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Pixel"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_world_to_pixel: {
+    parameters: {
+      query: {
+        path?: string;
+        hdu?: number;
+        plane?: number;
+        /** @description ICRS right ascension in degrees. */
+        ra: number;
+        /** @description ICRS declination in degrees. */
+        dec: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SkyPixel"];
         };
       };
       /** @description Bad Request */
