@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Annotated, TypedDict
 
 from django.conf import settings
+from django.dispatch import Signal
 from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 
 from apps import events
-from apps.files.permissions import Audience, Right, User, has_right, readers, visible_children
+from apps.files.permissions import (
+    Audience,
+    Right,
+    User,
+    access_of,
+    has_right,
+    is_active_user,
+    key_of,
+    readers,
+    visible_children,
+)
 from apps.files.resolver import ResolvedPath, data_root, resolve
 from workers.errors import ToyzError
 from workers.imaging import is_openable
@@ -31,8 +43,10 @@ __all__ = [
     "WriteClientPath",
     "WritePath",
     "data_root",
+    "folder_changed",
     "has_right",
     "list_folder",
+    "read_test",
     "readers",
     "resolve",
     "to_readers",
@@ -40,6 +54,10 @@ __all__ = [
 
 MAX_ENTRIES = 5000
 MAX_PATH_LENGTH = 4096
+
+#: Sent (``folder=``: a ResolvedPath) after Toyz itself added, renamed, deleted or restored something
+#: in a folder, when its readers are told (``folder.changed``): indexes of the folder follow it.
+folder_changed = Signal()
 
 
 class Entry(TypedDict):
@@ -101,6 +119,17 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
         writable=has_right(user, base, Right.WRITE),
         max_upload_bytes=int(settings.TOYZ_UPLOAD_MAX_BYTES),
     )
+
+
+def read_test(user: User) -> Callable[[str], bool]:
+    """A test of many client paths (real, normalised) for the user's read right, deciding them all from
+    one look at the user's rights: for filtering thousands of indexed files at once."""
+    if not is_active_user(user):
+        return lambda path: False
+    access = access_of(user)
+    if access is None:
+        return lambda path: True
+    return lambda path: Right.READ in access.decide(key_of(path)).rights
 
 
 def to_readers(path: ResolvedPath, event: events.Event) -> None:
