@@ -103,7 +103,8 @@ def _strings(values: Sequence[str]) -> npt.NDArray[np.str_]:
 def _keyword_column(key: str, headers: list[dict[str, Any]]) -> tuple[npt.NDArray[Any], str]:
     """One keyword over every row: float64 (NaN where missing) when every value is a number, else text."""
     present = [h[key] for h in headers if key in h]
-    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+    # A keyword no file has is a column of NaN: numbers are the likelier, and NaN plots as nothing.
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         values = np.array([float(h[key]) if key in h else math.nan for h in headers], dtype=np.float64)
         return values, "float"
     return _strings(["" if key not in h else _text(h[key]) for h in headers]), "string"
