@@ -12,6 +12,7 @@ from apps.files.grants import grant
 from apps.files.services import Right
 from apps.headers.services import folder_table, index_folder
 from workers.errors import ToyzError
+from workers.sources import Table
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def root(make_user, night, as_folder):
 
 def test_it_has_a_row_per_exposure_by_time_and_the_default_keywords_present(root):
     table = folder_table(root, "nights")
+    assert isinstance(table, Table) and table.format == "headers"
     names = [c.name for c in table.columns]
     assert names == ["path", "name", "DATE-OBS", "DATE-OBS_MJD", "OBJECT", "FILTER", "EXPTIME", "AIRMASS", "SEEING", "thumbnail"]
     assert table.rows == 5  # the corrupt file is no exposure
