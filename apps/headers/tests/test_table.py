@@ -28,9 +28,26 @@ def test_it_has_a_row_per_exposure_by_time_and_the_default_keywords_present(root
     table = folder_table(root, "nights")
     assert isinstance(table, Table) and table.format == "headers"
     names = [c.name for c in table.columns]
-    assert names == ["path", "name", "DATE-OBS", "DATE-OBS_MJD", "OBJECT", "FILTER", "EXPTIME", "AIRMASS", "SEEING", "thumbnail"]
+    assert names == [
+        "path",
+        "name",
+        "DATE-OBS",
+        "DATE-OBS_MJD",
+        "OBJECT",
+        "FILTER",
+        "EXPTIME",
+        "AIRMASS",
+        "SEEING",
+        "thumbnail",
+    ]
     assert table.rows == 5  # the corrupt file is no exposure
-    assert list(table.column("name")) == ["c4d_001.fits", "c4d_002.fits", "c4d_004.fits", "c4d_005.fits", "c4d_003.fits"]
+    assert list(table.column("name")) == [
+        "c4d_001.fits",
+        "c4d_002.fits",
+        "c4d_004.fits",
+        "c4d_005.fits",
+        "c4d_003.fits",
+    ]
     exptime = table.column("EXPTIME")
     assert exptime.dtype == np.float64 and list(exptime) == [90.0, 30.0, 120.0, 90.0, 60.0]
     seeing = table.column("SEEING")
