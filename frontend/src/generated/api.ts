@@ -196,6 +196,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/headers/search": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search
+     * @description Search the header index of a folder and below (files the user may read only).
+     */
+    get: operations["apps_headers_api_search"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/colormap": {
     parameters: {
       query?: never;
@@ -268,6 +288,26 @@ export interface paths {
      * @description The value and sky position of the pixel under a point (level-0 pixel units).
      */
     get: operations["apps_imaging_api_pixel"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/thumbnail": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Thumbnail
+     * @description A small PNG of the whole image (the focal-plane mosaic of an exposure), for lists and tables.
+     */
+    get: operations["apps_imaging_api_thumbnail"];
     put?: never;
     post?: never;
     delete?: never;
@@ -623,6 +663,35 @@ export interface components {
       path: string;
     };
     /**
+     * FoundOut
+     * @description One matching file: its path and the typed fields; ``keywords`` holds the keywords the query names.
+     */
+    FoundOut: {
+      /**
+       * Date Obs
+       * @description DATE-OBS as an ISO date-time in UTC.
+       */
+      date_obs: string | null;
+      /** Exptime */
+      exptime: number | null;
+      /** Filter */
+      filter: string;
+      /** Keywords */
+      keywords: {
+        [key: string]: string | number | boolean;
+      };
+      /** Mjd */
+      mjd: number | null;
+      /** Name */
+      name: string;
+      /** Object */
+      object: string;
+      /** Path */
+      path: string;
+      /** Problem */
+      problem: string;
+    };
+    /**
      * HduInfo
      * @description One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
      *
@@ -868,6 +937,42 @@ export interface components {
       name?: string | null;
     };
     /**
+     * SearchOut
+     * @description The matches the user may read, in path order; ``total`` counts them all (``results`` at most ``limit``).
+     */
+    SearchOut: {
+      /** Path */
+      path: string;
+      /** Query */
+      query: string;
+      /** Results */
+      results: components["schemas"]["FoundOut"][];
+      /** Total */
+      total: number;
+    };
+    /** SearchQuery */
+    SearchQuery: {
+      /**
+       * Limit
+       * @description The most results listed (total counts them all).
+       * @default 100
+       */
+      limit: number;
+      /**
+       * Path
+       * Format: path
+       * @description The folder searched, with its subfolders.
+       * @default
+       */
+      path: string;
+      /**
+       * Q
+       * @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1".
+       * @default
+       */
+      q: string;
+    };
+    /**
      * ShareIn
      * @description Give a user or group exactly this right; ``none`` withdraws what they had.
      */
@@ -982,6 +1087,26 @@ export interface components {
       path: string;
       /** Problem */
       problem: string;
+    };
+    /** ThumbnailQuery */
+    ThumbnailQuery: {
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Size
+       * @description The longest side, in pixels.
+       * @default 128
+       */
+      size: number;
+      /**
+       * V
+       * @description Any version tag (the table's is the file's mtime): cached for a day.
+       */
+      v?: string | null;
     };
     /**
      * TileQuery
@@ -2606,6 +2731,141 @@ export interface operations {
       };
     };
   };
+  apps_headers_api_search: {
+    parameters: {
+      query?: {
+        /** @description The folder searched, with its subfolders. */
+        path?: string;
+        /** @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1". */
+        q?: string;
+        /** @description The most results listed (total counts them all). */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SearchOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_imaging_api_colormap: {
     parameters: {
       query?: {
@@ -3024,6 +3284,140 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Pixel"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_thumbnail: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The longest side, in pixels. */
+        size?: number;
+        /** @description Any version tag (the table's is the file's mtime): cached for a day. */
+        v?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A PNG of the whole image. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "image/png": string;
         };
       };
       /** @description Bad Request */
