@@ -47,13 +47,25 @@ export class ToyzHeaderSearch extends LitElement {
   };
 
   /** The folder searched (and its subfolders): the browser's current folder. */
-  folder = "";
-  private _query = "";
-  private _answer: SearchOut | null = null;
-  private _error: string | null = null;
-  private _busy = false;
-  private _indexing = false;
+  declare folder: string;
+  declare private _query: string;
+  declare private _answer: SearchOut | null;
+  declare private _error: string | null;
+  declare private _busy: boolean;
+  declare private _indexing: boolean;
+  // Not reactive: counts searches, so that only the latest answer is shown.
   private _asked = 0;
+
+  constructor() {
+    super();
+    // Declared, not initialised as class fields: a field would hide Lit's reactive accessor.
+    this.folder = "";
+    this._query = "";
+    this._answer = null;
+    this._error = null;
+    this._busy = false;
+    this._indexing = false;
+  }
 
   protected override createRenderRoot(): HTMLElement {
     return this;
