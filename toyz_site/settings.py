@@ -62,7 +62,7 @@ TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, min
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 # Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
 # the others run only for the groups and users granted them (README, "Module grants").
-TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "imaging", "prerender", "sources"])
+TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "headers", "imaging", "prerender", "sources"])
 # Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
 TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
 
@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ninja",
     "apps.accounts",
     "apps.files",
+    "apps.headers",
     "apps.imaging",
     "apps.jobs",
     "apps.sources",

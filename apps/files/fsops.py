@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from apps import events
-from apps.files.listing import Entry, to_readers
+from apps.files.listing import Entry, folder_changed, to_readers
 from apps.files.permissions import Right, User, has_right
 from apps.files.resolver import TRASH_FOLDER, ResolvedPath, check_right, data_root, resolve
 from workers.errors import ToyzError
@@ -45,6 +45,7 @@ class FolderChanged(events.Event):
 def announce(folder: ResolvedPath) -> None:
     """Tell every open workspace whose user may read `folder` that its entries changed."""
     to_readers(folder, FolderChanged(path=folder.client))
+    folder_changed.send(sender=FolderChanged, folder=folder)
 
 
 def clean_name(raw: object) -> str:

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import TypedDict
 
 from django.conf import settings
+from django.dispatch import Signal
 
 from apps import events
 from apps.files.permissions import Right, User, has_right, readers, visible_children
@@ -84,6 +85,11 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
         writable=has_right(user, base, Right.WRITE),
         max_upload_bytes=int(settings.TOYZ_UPLOAD_MAX_BYTES),
     )
+
+
+#: Sent (``folder=``: a ResolvedPath) after Toyz itself added, renamed, deleted or restored something
+#: in a folder, when its readers are told (``folder.changed``): indexes of the folder follow it.
+folder_changed = Signal()
 
 
 def to_readers(path: ResolvedPath, event: events.Event) -> None:

@@ -29,6 +29,7 @@ from apps.imaging.schemas import (
     DescriptionOut,
     PixelQuery,
     SkyPixelQuery,
+    ThumbnailQuery,
     TileFormat,
     TileQuery,
 )
@@ -44,6 +45,7 @@ tiles_router = Router(tags=["tiles"])
 #: Marks a tile shown from a mosaic preview (see workers.imaging.fetch_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
 PREVIEW_HEADER: Final = "X-Toyz-Preview"
+_BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
 _MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "raw": "application/octet-stream"}
 
 
@@ -102,6 +104,24 @@ async def world_to_pixel(request: HttpRequest, query: Query[SkyPixelQuery]) -> d
     )
 
 
+@router.get(
+    "/thumbnail",
+    response={200: None, **ERROR_RESPONSES},
+    openapi_extra={"responses": {200: {"description": "A PNG of the whole image.", "content": {"image/png": _BINARY}}}},
+    url_name="imaging-thumbnail",
+)
+async def thumbnail(request: HttpRequest, query: Query[ThumbnailQuery]) -> HttpResponse:
+    """A small PNG of the whole image (the focal-plane mosaic of an exposure), for lists and tables."""
+    found = await _in_pool(request, query.path, lambda image: services.thumbnail(image, query.size))
+    response = HttpResponse(found.data, content_type="image/png")
+    response["ETag"] = '"' + hashlib.sha256(f"{found.identity}|{query.size}".encode()).hexdigest()[:32] + '"'
+    # A preview of a mosaic not built yet must not stay in the browser's cache.
+    response["Cache-Control"] = (
+        "no-store" if found.preview else ("private, max-age=86400" if query.v else "private, no-cache")
+    )
+    return response
+
+
 @router.get("/colormap", response={200: ColormapOut, **ERROR_RESPONSES}, url_name="imaging-colormap")
 def colormap(request: HttpRequest, query: Query[ColormapQuery]) -> dict[str, Any]:
     """The 255 colours of a colormap (for colorbars and client-side rendering)."""
@@ -139,7 +159,6 @@ def _tile_response(
     return response
 
 
-_BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
 _TILE_DOCS: Final[dict[str, Any]] = {
     "responses": {
         200: {

@@ -37,6 +37,14 @@ class DescribeQuery(QueryModel):
     plane: int = Field(0, description="The plane of a cube, 0-based.")
 
 
+class ThumbnailQuery(QueryModel):
+    path: ReadClientPath = ""
+    size: int = Field(128, ge=16, le=256, description="The longest side, in pixels.")
+    v: str | None = Field(
+        None, max_length=64, description="Any version tag (the table's is the file's mtime): cached for a day."
+    )
+
+
 class PixelQuery(QueryModel):
     path: ReadClientPath = ""
     hdu: int = 0

@@ -34,6 +34,8 @@ from workers.imaging import (
     prerender as core_prerender,
 )
 from workers.imaging.cache import examined
+from workers.imaging.thumbnail import Thumbnail
+from workers.imaging.thumbnail import thumbnail as core_thumbnail
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -85,6 +87,11 @@ def tile(
         unchanged=unchanged,
         seen=seen,
     )
+
+
+def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:
+    """A PNG of the whole image fitting in size × size pixels (cached beside its pyramid)."""
+    return core_thumbnail(image.real, size=size, cache_dir=settings.TOYZ_CACHE_DIR)
 
 
 # --- pre-rendering: the core keeps the markers; settings come from here -------------------------

@@ -18,6 +18,7 @@ import {
   restoreEntry,
   uploadFile,
 } from "./file-writing";
+import "./header-search";
 import "./places";
 import type { GoDetail } from "./places";
 import type { Description, Entry, Listing } from "./protocol";
@@ -570,6 +571,7 @@ export class ToyzFileBrowser extends LitElement {
         .current=${shownPath}
         @toyz-go=${(e: CustomEvent<GoDetail>) => void this.load(e.detail.path)}
       ></toyz-places>
+      <toyz-header-search .folder=${shownPath}></toyz-header-search>
       <div class="browser-tools">
         ${
           writable && !this._trashOpen

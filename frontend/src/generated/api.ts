@@ -196,6 +196,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/headers/search": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search
+     * @description Search the header index of a folder and below (files the user may read only).
+     */
+    get: operations["apps_headers_api_search"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/colormap": {
     parameters: {
       query?: never;
@@ -276,7 +296,11 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+<<<<<<< HEAD
   "/api/imaging/world-to-pixel": {
+=======
+  "/api/imaging/thumbnail": {
+>>>>>>> i10-night
     parameters: {
       query?: never;
       header?: never;
@@ -284,10 +308,17 @@ export interface paths {
       cookie?: never;
     };
     /**
+<<<<<<< HEAD
      * World To Pixel
      * @description Where a sky position lies on the image (level-0 pixel units): a table row's place, centred on.
      */
     get: operations["apps_imaging_api_world_to_pixel"];
+=======
+     * Thumbnail
+     * @description A small PNG of the whole image (the focal-plane mosaic of an exposure), for lists and tables.
+     */
+    get: operations["apps_imaging_api_thumbnail"];
+>>>>>>> i10-night
     put?: never;
     post?: never;
     delete?: never;
@@ -1113,6 +1144,35 @@ export interface components {
       path: string;
     };
     /**
+     * FoundOut
+     * @description One matching file: its path and the typed fields; ``keywords`` holds the keywords the query names.
+     */
+    FoundOut: {
+      /**
+       * Date Obs
+       * @description DATE-OBS as an ISO date-time in UTC.
+       */
+      date_obs: string | null;
+      /** Exptime */
+      exptime: number | null;
+      /** Filter */
+      filter: string;
+      /** Keywords */
+      keywords: {
+        [key: string]: string | number | boolean;
+      };
+      /** Mjd */
+      mjd: number | null;
+      /** Name */
+      name: string;
+      /** Object */
+      object: string;
+      /** Path */
+      path: string;
+      /** Problem */
+      problem: string;
+    };
+    /**
      * HduInfo
      * @description One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
      *
@@ -1483,6 +1543,7 @@ export interface components {
       name?: string | null;
     };
     /**
+<<<<<<< HEAD
      * RowsPage
      * @description A page of rows in view order: the row numbers (file order) and their cells by column.
      */
@@ -1539,10 +1600,38 @@ export interface components {
       /**
        * Path
        * Format: path
+=======
+     * SearchOut
+     * @description The matches the user may read, in path order; ``total`` counts them all (``results`` at most ``limit``).
+     */
+    SearchOut: {
+      /** Path */
+      path: string;
+      /** Query */
+      query: string;
+      /** Results */
+      results: components["schemas"]["FoundOut"][];
+      /** Total */
+      total: number;
+    };
+    /** SearchQuery */
+    SearchQuery: {
+      /**
+       * Limit
+       * @description The most results listed (total counts them all).
+       * @default 100
+       */
+      limit: number;
+      /**
+       * Path
+       * Format: path
+       * @description The folder searched, with its subfolders.
+>>>>>>> i10-night
        * @default
        */
       path: string;
       /**
+<<<<<<< HEAD
        * Sort
        * @description A column or expression to sort by (NaN last).
        */
@@ -1593,6 +1682,15 @@ export interface components {
       | components["schemas"]["CombinedSelection"]
       | components["schemas"]["NotSelection"];
     /**
+=======
+       * Q
+       * @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1".
+       * @default
+       */
+      q: string;
+    };
+    /**
+>>>>>>> i10-night
      * ShareIn
      * @description Give a user or group exactly this right; ``none`` withdraws what they had.
      */
@@ -1708,6 +1806,7 @@ export interface components {
       /** Problem */
       problem: string;
     };
+<<<<<<< HEAD
     /** SkyColumns */
     SkyColumns: {
       /** Dec */
@@ -1744,6 +1843,10 @@ export interface components {
        * @default 0
        */
       hdu: number;
+=======
+    /** ThumbnailQuery */
+    ThumbnailQuery: {
+>>>>>>> i10-night
       /**
        * Path
        * Format: path
@@ -1751,6 +1854,7 @@ export interface components {
        */
       path: string;
       /**
+<<<<<<< HEAD
        * Plane
        * @default 0
        */
@@ -1841,6 +1945,18 @@ export interface components {
       name: string;
       /** Rows */
       rows: number;
+=======
+       * Size
+       * @description The longest side, in pixels.
+       * @default 128
+       */
+      size: number;
+      /**
+       * V
+       * @description Any version tag (the table's is the file's mtime): cached for a day.
+       */
+      v?: string | null;
+>>>>>>> i10-night
     };
     /**
      * TileQuery
@@ -3465,6 +3581,141 @@ export interface operations {
       };
     };
   };
+  apps_headers_api_search: {
+    parameters: {
+      query?: {
+        /** @description The folder searched, with its subfolders. */
+        path?: string;
+        /** @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1". */
+        q?: string;
+        /** @description The most results listed (total counts them all). */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SearchOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_imaging_api_colormap: {
     parameters: {
       query?: {
@@ -3995,6 +4246,7 @@ export interface operations {
       };
     };
   };
+<<<<<<< HEAD
   apps_imaging_api_world_to_pixel: {
     parameters: {
       query: {
@@ -4005,6 +4257,16 @@ export interface operations {
         ra: number;
         /** @description ICRS declination in degrees. */
         dec: number;
+=======
+  apps_imaging_api_thumbnail: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The longest side, in pixels. */
+        size?: number;
+        /** @description Any version tag (the table's is the file's mtime): cached for a day. */
+        v?: string | null;
+>>>>>>> i10-night
       };
       header?: never;
       path?: never;
@@ -4012,13 +4274,21 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+<<<<<<< HEAD
       /** @description OK */
+=======
+      /** @description A PNG of the whole image. */
+>>>>>>> i10-night
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+<<<<<<< HEAD
           "application/json": components["schemas"]["SkyPixel"];
+=======
+          "image/png": string;
+>>>>>>> i10-night
         };
       };
       /** @description Bad Request */

@@ -63,6 +63,9 @@ export interface SocketSchema {
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
+  IndexParams: IndexParams;
+  IndexProblem: IndexProblem;
+  IndexResult: IndexResult;
   JobFunctions: JobFunctions;
   JobRequest: JobRequest;
   LassoSelection: LassoSelection;
@@ -715,6 +718,38 @@ export interface ImageParams {
    */
   plane?: number;
 }
+export interface IndexParams {
+  /**
+   * The folder; the data root by default.
+   */
+  path?: string;
+  /**
+   * Include the files in subfolders.
+   */
+  recursive?: boolean;
+}
+/**
+ * A file whose header could not be read, and why.
+ */
+export interface IndexProblem {
+  path: string;
+  problem: string;
+}
+/**
+ * What an index run did, counting the files the user may read: found, read again, unchanged, dropped.
+ */
+export interface IndexResult {
+  /**
+   * At most 100 files whose header could not be read.
+   */
+  failures: IndexProblem[];
+  files: number;
+  path: string;
+  problems: number;
+  read: number;
+  removed: number;
+  unchanged: number;
+}
 /**
  * Every job function by name: the parameters it takes and the result it returns.
  */
@@ -725,6 +760,13 @@ export interface JobFunctions {
   "files.list": {
     params: ListParams;
     result: ListingOut;
+  };
+  /**
+   * Bring the header index of a folder up to date: read new and changed files, drop vanished ones.
+   */
+  "headers.index": {
+    params: IndexParams;
+    result: IndexResult;
   };
   /**
    * Describe an image file: its HDUs, default cut levels and header.
