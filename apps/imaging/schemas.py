@@ -95,3 +95,44 @@ class ColormapOut(BaseModel):
 
 class ColormapNamesOut(BaseModel):
     names: list[str]
+
+
+class OverlayIn(BaseModel):
+    """A catalogue to place on an image: its table, which columns hold the positions, and the image."""
+
+    path: ReadClientPath = Field(description="The table file.")
+    table: int = Field(0, ge=0, description="The table's index in the file (0: the first).")
+    ra: str | None = Field(None, max_length=1000, description="The column of right ascensions, degrees (ICRS).")
+    dec: str | None = Field(None, max_length=1000, description="The column of declinations, degrees (ICRS).")
+    x: str | None = Field(None, max_length=1000, description="The column of pixel x (columns), used without ra/dec.")
+    y: str | None = Field(None, max_length=1000, description="The column of pixel y (rows), used without ra/dec.")
+    pixel_origin: Literal[0, 1] = Field(
+        1, description="The pixel centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils)."
+    )
+    image: ReadClientPath = Field(description="The image file the catalogue is drawn on.")
+    hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
+    plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
+
+    @model_validator(mode="after")
+    def _pairs(self) -> OverlayIn:
+        if (self.ra is None) != (self.dec is None):
+            raise ValueError("ra and dec go together: give both or neither")
+        if (self.x is None) != (self.y is None):
+            raise ValueError("x and y go together: give both or neither")
+        return self
+
+
+class WorldToPixelQuery(QueryModel):
+    path: ReadClientPath = ""
+    hdu: int = 0
+    plane: int = 0
+    ra: float = Field(allow_inf_nan=False, description="Right ascension, degrees (ICRS).")
+    dec: float = Field(ge=-90, le=90, allow_inf_nan=False, description="Declination, degrees (ICRS).")
+
+
+class WorldToPixelOut(BaseModel):
+    """Where a sky position falls on the image, in level-0 viewer coordinates (null when off the image)."""
+
+    x: float | None
+    y: float | None
+    inside: bool

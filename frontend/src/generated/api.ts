@@ -256,6 +256,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/imaging/overlay": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Overlay
+     * @description A catalogue's rows placed on an image: by its RA/Dec through the image's WCS (each CCD's on a
+     *     mosaic), or by its pixel columns; the columns found by name when none are given.
+     */
+    post: operations["apps_imaging_api_overlay"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/pixel": {
     parameters: {
       query?: never;
@@ -268,6 +289,26 @@ export interface paths {
      * @description The value and sky position of the pixel under a point (level-0 pixel units).
      */
     get: operations["apps_imaging_api_pixel"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/world-to-pixel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * World To Pixel
+     * @description Where a sky position (ICRS degrees) falls on the image, in level-0 viewer coordinates.
+     */
+    get: operations["apps_imaging_api_world_to_pixel"];
     put?: never;
     post?: never;
     delete?: never;
@@ -784,6 +825,69 @@ export interface components {
       name?: string | null;
     };
     /**
+     * OverlayIn
+     * @description A catalogue to place on an image: its table, which columns hold the positions, and the image.
+     */
+    OverlayIn: {
+      /**
+       * Dec
+       * @description The column of declinations, degrees (ICRS).
+       */
+      dec?: string | null;
+      /**
+       * Hdu
+       * @description The image's HDU (-1: the focal-plane mosaic).
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Image
+       * Format: path
+       * @description The image file the catalogue is drawn on.
+       */
+      image: string;
+      /**
+       * Path
+       * Format: path
+       * @description The table file.
+       */
+      path: string;
+      /**
+       * Pixel Origin
+       * @description The pixel centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils).
+       * @default 1
+       * @enum {integer}
+       */
+      pixel_origin: 0 | 1;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Ra
+       * @description The column of right ascensions, degrees (ICRS).
+       */
+      ra?: string | null;
+      /**
+       * Table
+       * @description The table's index in the file (0: the first).
+       * @default 0
+       */
+      table: number;
+      /**
+       * X
+       * @description The column of pixel x (columns), used without ra/dec.
+       */
+      x?: string | null;
+      /**
+       * Y
+       * @description The column of pixel y (rows), used without ra/dec.
+       */
+      y?: string | null;
+    };
+    /**
      * Pixel
      * @description One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
      *
@@ -1143,6 +1247,47 @@ export interface components {
       mine: components["schemas"]["WorkspaceOut"][];
       /** Shared */
       shared: components["schemas"]["WorkspaceOut"][];
+    };
+    /**
+     * WorldToPixelOut
+     * @description Where a sky position falls on the image, in level-0 viewer coordinates (null when off the image).
+     */
+    WorldToPixelOut: {
+      /** Inside */
+      inside: boolean;
+      /** X */
+      x: number | null;
+      /** Y */
+      y: number | null;
+    };
+    /** WorldToPixelQuery */
+    WorldToPixelQuery: {
+      /**
+       * Dec
+       * @description Declination, degrees (ICRS).
+       */
+      dec: number;
+      /**
+       * Hdu
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Ra
+       * @description Right ascension, degrees (ICRS).
+       */
+      ra: number;
     };
   };
   responses: never;
@@ -3000,6 +3145,142 @@ export interface operations {
       };
     };
   };
+  apps_imaging_api_overlay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OverlayIn"];
+      };
+    };
+    responses: {
+      /** @description Little-endian float32 pairs x0, y0, x1, y1, ... (one per row, in file order): level-0 viewer coordinates (x the column, y from the bottom, pixel (i, j) covering [i, i+1)), NaN where a row falls off the image, in a gap between CCDs, or has no position. Gzip-encoded when accepted. */
+      200: {
+        headers: {
+          /** @description Rows that land on the image. */
+          "X-Toyz-Inside"?: number;
+          /** @description Rows of the table. */
+          "X-Toyz-Rows"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_imaging_api_pixel: {
     parameters: {
       query: {
@@ -3024,6 +3305,142 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Pixel"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_world_to_pixel: {
+    parameters: {
+      query: {
+        path?: string;
+        hdu?: number;
+        plane?: number;
+        /** @description Right ascension, degrees (ICRS). */
+        ra: number;
+        /** @description Declination, degrees (ICRS). */
+        dec: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WorldToPixelOut"];
         };
       };
       /** @description Bad Request */
