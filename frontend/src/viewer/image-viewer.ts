@@ -41,6 +41,9 @@ import {
   type ToolbarModel,
 } from "./templates";
 import { ViewerMap, type SavedView } from "./view";
+import { ViewerOverlays, parseOverlays } from "./overlays";
+import type { SourceRegistry } from "../sources/types";
+import { ApiError, errorFrom, parseJson } from "../api";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -70,6 +73,16 @@ export class ToyzImageViewer extends LitElement {
   /** Set by the workspace before `open`/`restore`. */
   socket: WorkspaceSocket | null = null;
 
+  private _sources: SourceRegistry | null = null;
+  /** The workspace's data sources (set by the app): the "Overlay" menu lists them. */
+  get sources(): SourceRegistry | null {
+    return this._sources;
+  }
+  set sources(registry: SourceRegistry | null) {
+    this._sources = registry;
+    this.overlays.sourcesChanged();
+  }
+
   declare private _description: Description | null;
   declare private _path: string | null;
   declare private _settings: DisplaySettings;
@@ -90,6 +103,18 @@ export class ToyzImageViewer extends LitElement {
     data: () => this.dataParams,
   });
   private readonly readout = new HoverReadout(this);
+  private readonly overlays = new ViewerOverlays(this, {
+    map: () => this.view?.map ?? null,
+    image: () => {
+      const d = this._description;
+      return d && this._path === d.path && this.pyramidSource
+        ? { path: d.path, hdu: d.hdu, plane: d.plane }
+        : null;
+    },
+    sources: () => this._sources,
+    tileId: () => this.tileId,
+    changed: () => this.emitState(),
+  });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
   private readonly player = new PlanePlayer(
@@ -216,6 +241,51 @@ export class ToyzImageViewer extends LitElement {
     return Array.from(paintToImageData(await fetchRaw(url), render).data);
   }
 
+  /** The catalogues drawn on the image, and how many rows of each landed on it. */
+  get catalogueOverlays(): ViewerOverlays {
+    return this.overlays;
+  }
+
+  /**
+   * Centres the view on a sky position (ICRS degrees), keeping the zoom; false when the image
+   * has no WCS there or the position is off the image.
+   */
+  async centreOnSky(ra: number, dec: number): Promise<boolean> {
+    const d = this._description;
+    if (!d || !this.view || !this.pyramidSource) return false;
+    const query = new URLSearchParams({
+      path: d.path,
+      hdu: String(d.hdu),
+      plane: String(d.plane),
+      ra: String(ra),
+      dec: String(dec),
+    });
+    const response = await fetch(`/api/imaging/world-to-pixel?${query.toString()}`, {
+      credentials: "same-origin",
+    }).catch(() => null);
+    if (!response) throw new ApiError("offline", "The server cannot be reached.", 0);
+    const body = parseJson(await response.text());
+    if (!response.ok) throw errorFrom(response.status, body);
+    const place = body as { x: number | null; y: number | null; inside: boolean };
+    if (!place.inside || place.x === null || place.y === null || this._description !== d)
+      return false;
+    this.centreOnPixel(place.x, place.y, null);
+    return true;
+  }
+
+  /**
+   * Centres the view on a pixel, keeping the zoom. `origin` 1 (FITS, SExtractor's X_IMAGE) or 0
+   * (numpy, photutils) says where the first pixel's centre is; null: (x, y) are viewer
+   * coordinates already (pixel (i, j) covering [i, i+1)).
+   */
+  centreOnPixel(x: number, y: number, origin: 0 | 1 | null = 1): void {
+    if (!this.view || !this.pyramidSource || !Number.isFinite(x) || !Number.isFinite(y)) return;
+    const shift = origin === null ? 0 : 0.5 - origin;
+    const resolution = this.view.map.getView().getResolution() ?? 1;
+    this.view.setView({ center: [x + shift, y + shift], resolution });
+    this.emitState();
+  }
+
   /** Plays or pauses the planes of a cube. */
   togglePlay(): void {
     this.player.toggle();
@@ -224,6 +294,8 @@ export class ToyzImageViewer extends LitElement {
   /** What the layout saves to reopen the same picture. */
   get state(): ImageTileState {
     const state = savedSettings(this._settings);
+    const overlays = this.overlays.overlays;
+    if (overlays.length) state.overlays = overlays;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -297,6 +369,9 @@ export class ToyzImageViewer extends LitElement {
   /** Reopens a saved state (workspace restore, or a collaborator's change). */
   async restore(state: ImageTileState, options: { view?: boolean } = {}): Promise<void> {
     const applyView = options.view ?? true;
+    const overlays = parseOverlays(state.overlays);
+    if (JSON.stringify(overlays) !== JSON.stringify(this.overlays.overlays))
+      this.overlays.set(overlays);
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -339,6 +414,7 @@ export class ToyzImageViewer extends LitElement {
     this.prerender.clear();
     this.rendering.resetCounts();
     this.rendering.drop();
+    this.overlays.refresh();
     this.emitState();
   }
 
@@ -359,6 +435,7 @@ export class ToyzImageViewer extends LitElement {
     const view = new ViewerMap(target, () => (this.pyramidSource ? this.hduInfo : null));
     this.view = view;
     this.rendering.attach(view.map);
+    this.overlays.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -400,6 +477,7 @@ export class ToyzImageViewer extends LitElement {
     this.player.stop();
     this.describeSeq += 1;
     this.readout.stop();
+    this.overlays.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -459,6 +537,7 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.install(pyramidSource);
     if (view) this.view.setView(view);
     else this.fit();
+    this.overlays.refresh();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -596,7 +675,9 @@ export class ToyzImageViewer extends LitElement {
       contrastTool: this._contrastTool,
     };
     return html`
-      <div class="viewer-toolbar">${toolbarTemplate(model, this.toolbarHandlers)}</div>
+      <div class="viewer-toolbar">
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+      </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
         this.rendering.clearPyramidTileError();
