@@ -30,7 +30,8 @@ class EntryOut(BaseModel):
     kind: Literal["dir", "file"]
     size: int
     mtime: float
-    openable: bool
+    openable: bool = Field(description="The image viewer opens it.")
+    table: bool = Field(description="A table file (CSV, FITS, VOTable, Parquet...): it opens as a data source.")
 
 
 class ListingOut(BaseModel):

@@ -19,11 +19,12 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from apps import events
+from apps.files.listing import Entry, to_readers
 from apps.files.permissions import Right, User, has_right
 from apps.files.resolver import TRASH_FOLDER, ResolvedPath, check_right, data_root, resolve
-from apps.files.services import Entry, to_readers
 from workers.errors import ToyzError
 from workers.imaging import is_openable
+from workers.sources import is_table_file
 
 #: Most filesystems (ext4, XFS, btrfs) hold names of at most 255 bytes.
 MAX_NAME_BYTES = 255
@@ -232,6 +233,7 @@ def entry_in(folder: ResolvedPath, fd: int, name: str) -> Entry:
         size=0 if is_dir else info.st_size,
         mtime=info.st_mtime,
         openable=not is_dir and is_openable(name),
+        table=not is_dir and is_table_file(name),
     )
 
 

@@ -24,9 +24,9 @@ from typing import TypedDict
 from pydantic import BaseModel, ValidationError
 
 from apps.files import fsops, grants
+from apps.files.listing import Entry
 from apps.files.permissions import Right, User, has_right
 from apps.files.resolver import confine
-from apps.files.services import Entry
 from workers.errors import ToyzError
 
 logger = logging.getLogger(__name__)

@@ -103,3 +103,22 @@ def test_the_listing_marks_openable_exactly_the_files_the_viewer_opens(client, t
     for name in ("flat.FTS", "thumbnail-image.fit.gz"):
         response = client.get("/api/imaging/describe", {"path": f"home/alice/{name}"})
         assert response.status_code == 200, response.content
+
+
+def test_the_listing_marks_table_files_by_name(client, tree, data_root: Path):
+    home = data_root / "home/alice"
+    for name in ("cat.vot", "stars.CSV", "log.parquet", "x.ecsv"):
+        (home / name).write_text("")
+    client.force_login(tree)
+    entries = client.get("/api/files/list", {"path": "home/alice"}).json()["entries"]
+    tables = {e["name"]: e["table"] for e in entries}
+    # A FITS file may hold tables beside its image: it is marked both ways.
+    assert tables == {
+        "sub": False,
+        "cat.vot": True,
+        "log.parquet": True,
+        "m13.fits": True,
+        "notes.txt": False,
+        "stars.CSV": True,
+        "x.ecsv": True,
+    }
