@@ -102,7 +102,7 @@ def overlay(
     plane: int,
     sky: tuple[str, str] | None,
     pixel: tuple[str, str] | None,
-    pixel_origin: Literal[0, 1],
+    pixel_origin: Literal[0, 1] | None,
 ) -> Placed:
     """Place a catalogue's rows on an image: by the RA/Dec columns given, else the pixel columns given,
     else the RA/Dec columns found by name (when the image has a celestial WCS), else the pixel ones."""
@@ -122,7 +122,8 @@ def overlay(
                 raise
     assert pixel is not None
     x, y = (catalogue.column(name) for name in pixel)
-    return pixels_to_viewer(image.real, hdu=hdu, plane=plane, x=x, y=y, pixel_origin=pixel_origin)
+    origin = catalogue.origin_of(pixel[0]) if pixel_origin is None else pixel_origin
+    return pixels_to_viewer(image.real, hdu=hdu, plane=plane, x=x, y=y, pixel_origin=origin)
 
 
 def world_to_pixel(image: ResolvedPath, hdu: int, plane: int, ra: float, dec: float) -> dict[str, Any]:

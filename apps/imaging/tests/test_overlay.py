@@ -111,9 +111,9 @@ def test_without_the_read_right_on_either_file_the_overlay_is_refused(client, ma
     ("overrides", "status", "code", "words"),
     [
         ({"ra": "RA"}, 400, "bad_params", "ra and dec go together"),
-        ({"ra": "nope", "dec": "DEC"}, 400, "bad_params", "no column 'nope'"),
+        ({"ra": "nope(", "dec": "DEC"}, 400, "bad_expression", ""),
         ({"hdu": 9}, 400, "bad_hdu", "HDU 9"),
-        ({"path": "home/alice/exp.fits"}, 422, "unreadable", "could not be read as a table"),
+        ({"path": "home/alice/exp.fits"}, 400, "bad_table", "holds no table"),
         ({"pixel_origin": 2, "x": "X_IMAGE", "y": "Y_IMAGE"}, 400, "bad_params", "pixel_origin"),
     ],
 )

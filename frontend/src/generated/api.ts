@@ -368,6 +368,151 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/sources/column": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Column
+     * @description One column (or an expression on the columns) as a typed array: what a plot draws.
+     */
+    get: operations["apps_sources_api_column"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/density": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Density
+     * @description A 2-D histogram of y against x, binned on the server: for plots with more points than pixels.
+     */
+    get: operations["apps_sources_api_density"];
+    put?: never;
+    /**
+     * Density Selected
+     * @description The density of the selected rows (or of all rows without a selection).
+     */
+    post: operations["apps_sources_api_density_selected"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/describe": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Describe
+     * @description A source's tables, the chosen table's columns (units, UCDs), row count, sky and pixel columns.
+     */
+    get: operations["apps_sources_api_describe"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Export
+     * @description Write the selected rows (all without a selection) as a new CSV, FITS or VOTable file in a folder the
+     *     user may write; never over an existing file (``exists``).
+     */
+    post: operations["apps_sources_api_export"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/locate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Locate
+     * @description Where the first selected row sits in a view order: the table view scrolls there.
+     */
+    post: operations["apps_sources_api_locate"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/mask": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mask
+     * @description The rows a selection state selects, as a bit mask.
+     */
+    post: operations["apps_sources_api_mask"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sources/rows": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Rows
+     * @description A page of the table view: sorted and filtered on the server, at most 500 rows.
+     */
+    get: operations["apps_sources_api_rows"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/workspaces": {
     parameters: {
       query?: never;
@@ -483,6 +628,42 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
+     * BoxSelection
+     * @description The rows inside a rectangle of a plot: x0..x1 on `x`, y0..y1 on `y`, in the axes' space
+     *     (with a log scale the bounds are log10 of the data).
+     */
+    BoxSelection: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "box";
+      /** X */
+      x: string;
+      /** X0 */
+      x0: number;
+      /** X1 */
+      x1: number;
+      /**
+       * Xscale
+       * @default linear
+       * @enum {string}
+       */
+      xscale: "linear" | "log";
+      /** Y */
+      y: string;
+      /** Y0 */
+      y0: number;
+      /** Y1 */
+      y1: number;
+      /**
+       * Yscale
+       * @default linear
+       * @enum {string}
+       */
+      yscale: "linear" | "log";
+    };
+    /**
      * CcdRef
      * @description Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
      */
@@ -525,6 +706,90 @@ export interface components {
        */
       name: string;
     };
+    /**
+     * ColumnOut
+     * @description A column as served: its kind, numpy dtype, unit, UCD, description and per-row shape.
+     */
+    ColumnOut: {
+      /** Description */
+      description: string | null;
+      /** Dtype */
+      dtype: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "float" | "int" | "bool" | "string" | "time" | "other";
+      /** Name */
+      name: string;
+      /**
+       * Shape
+       * @description [] for one value per row; vector columns cannot be plotted.
+       */
+      shape: number[];
+      /** Ucd */
+      ucd: string | null;
+      /** Unit */
+      unit: string | null;
+    };
+    /** ColumnQuery */
+    ColumnQuery: {
+      /**
+       * Column
+       * @description A column name.
+       */
+      column?: string | null;
+      /**
+       * Dtype
+       * @description float32, or the column's own type (native).
+       * @default float32
+       * @enum {string}
+       */
+      dtype: "float32" | "native";
+      /**
+       * Expr
+       * @description An expression on the columns, instead of a column.
+       */
+      expr?: string | null;
+      /**
+       * Kind
+       * @description headers: `path` is a folder, the source its header index.
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+      /**
+       * V
+       * @description The source's identity: a URL naming the current one is cached.
+       * @default
+       */
+      v: string;
+    };
+    /**
+     * CombinedSelection
+     * @description The rows in all (``and``) or any (``or``) of the states in `of`.
+     */
+    CombinedSelection: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "and" | "or";
+      /** Of */
+      of: components["schemas"]["SelectionState"][];
+    };
     /** DeleteIn */
     DeleteIn: {
       /**
@@ -533,6 +798,135 @@ export interface components {
        * @description The file or folder to move into the trash.
        */
       path: string;
+    };
+    /**
+     * DensityIn
+     * @description The density query as a body, with a selection: the counts are of the selected rows.
+     */
+    DensityIn: {
+      /**
+       * Kind
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Nx
+       * @default 256
+       */
+      nx: number;
+      /**
+       * Ny
+       * @default 256
+       */
+      ny: number;
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      selection?: components["schemas"]["SelectionState"] | null;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+      /** X */
+      x: string;
+      /** Xhi */
+      xhi?: number | null;
+      /** Xlo */
+      xlo?: number | null;
+      /**
+       * Xscale
+       * @default linear
+       * @enum {string}
+       */
+      xscale: "linear" | "log";
+      /** Y */
+      y: string;
+      /** Yhi */
+      yhi?: number | null;
+      /** Ylo */
+      ylo?: number | null;
+      /**
+       * Yscale
+       * @default linear
+       * @enum {string}
+       */
+      yscale: "linear" | "log";
+    };
+    /** DensityQuery */
+    DensityQuery: {
+      /**
+       * Kind
+       * @description headers: `path` is a folder, the source its header index.
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Nx
+       * @default 256
+       */
+      nx: number;
+      /**
+       * Ny
+       * @default 256
+       */
+      ny: number;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+      /**
+       * V
+       * @description The source's identity: a URL naming the current one is cached.
+       * @default
+       */
+      v: string;
+      /**
+       * X
+       * @description The column or expression along x.
+       */
+      x: string;
+      /** Xhi */
+      xhi?: number | null;
+      /**
+       * Xlo
+       * @description In the axis' space (log10 on a log axis).
+       */
+      xlo?: number | null;
+      /**
+       * Xscale
+       * @default linear
+       * @enum {string}
+       */
+      xscale: "linear" | "log";
+      /**
+       * Y
+       * @description The column or expression along y.
+       */
+      y: string;
+      /** Yhi */
+      yhi?: number | null;
+      /** Ylo */
+      ylo?: number | null;
+      /**
+       * Yscale
+       * @default linear
+       * @enum {string}
+       */
+      yscale: "linear" | "log";
     };
     /** DescribeQuery */
     DescribeQuery: {
@@ -611,12 +1005,20 @@ export interface components {
       mtime: number;
       /** Name */
       name: string;
-      /** Openable */
+      /**
+       * Openable
+       * @description The image viewer opens it.
+       */
       openable: boolean;
       /** Path */
       path: string;
       /** Size */
       size: number;
+      /**
+       * Table
+       * @description A table file (CSV, FITS, VOTable, Parquet...): it opens as a data source.
+       */
+      table: boolean;
     };
     /** EntryRenameIn */
     EntryRenameIn: {
@@ -648,6 +1050,74 @@ export interface components {
      */
     ErrorOut: {
       error: components["schemas"]["ErrorBody"];
+    };
+    /** ExportIn */
+    ExportIn: {
+      /**
+       * Columns
+       * @description The columns to write, in order; all when null.
+       */
+      columns?: string[] | null;
+      /**
+       * Folder
+       * Format: path
+       */
+      folder: string;
+      /**
+       * Format
+       * @enum {string}
+       */
+      format: "csv" | "fits" | "votable";
+      /**
+       * Kind
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Name
+       * @description The new file's name (the format's ending is added).
+       */
+      name: string;
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      /** @description The rows to write; every row when null. */
+      selection?: components["schemas"]["SelectionState"] | null;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+    };
+    /** ExportOut */
+    ExportOut: {
+      /**
+       * Path
+       * @description The new file.
+       */
+      path: string;
+      /**
+       * Rows
+       * @description How many rows it holds.
+       */
+      rows: number;
+    };
+    /**
+     * ExprSelection
+     * @description The rows for which a boolean expression holds (``g - r > 1``).
+     */
+    ExprSelection: {
+      /** Expr */
+      expr: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "expr";
     };
     /** FolderIn */
     FolderIn: {
@@ -781,6 +1251,35 @@ export interface components {
       /** Status */
       status: string;
     };
+    /**
+     * LassoSelection
+     * @description The rows inside a polygon drawn on a plot of `y` against `x`, its vertices in the axes' space.
+     */
+    LassoSelection: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "lasso";
+      /** Points */
+      points: [number, number][];
+      /** X */
+      x: string;
+      /**
+       * Xscale
+       * @default linear
+       * @enum {string}
+       */
+      xscale: "linear" | "log";
+      /** Y */
+      y: string;
+      /**
+       * Yscale
+       * @default linear
+       * @enum {string}
+       */
+      yscale: "linear" | "log";
+    };
     /** ListQuery */
     ListQuery: {
       /**
@@ -811,6 +1310,44 @@ export interface components {
       /** Writable */
       writable: boolean;
     };
+    /** LocateIn */
+    LocateIn: {
+      /**
+       * Desc
+       * @default false
+       */
+      desc: boolean;
+      /** Filter */
+      filter?: string | null;
+      /**
+       * Kind
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      selection: components["schemas"]["SelectionState"];
+      /** Sort */
+      sort?: string | null;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+    };
+    /** LocateOut */
+    LocateOut: {
+      /**
+       * Position
+       * @description Where the first selected row sits in the view order; null if none.
+       */
+      position: number | null;
+    };
     /** LookupQuery */
     LookupQuery: {
       /**
@@ -819,10 +1356,44 @@ export interface components {
        */
       q: string;
     };
+    /** MaskIn */
+    MaskIn: {
+      /**
+       * Kind
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      selection: components["schemas"]["SelectionState"];
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+    };
     /** NameIn */
     NameIn: {
       /** Name */
       name?: string | null;
+    };
+    /**
+     * NotSelection
+     * @description The rows not in the one state of `of`.
+     */
+    NotSelection: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "not";
+      /** Of */
+      of: components["schemas"]["SelectionState"][];
     };
     /**
      * OverlayIn
@@ -854,11 +1425,9 @@ export interface components {
       path: string;
       /**
        * Pixel Origin
-       * @description The pixel centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils).
-       * @default 1
-       * @enum {integer}
+       * @description The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid); by default 1 for SExtractor's *_IMAGE columns and 0 for others.
        */
-      pixel_origin: 0 | 1;
+      pixel_origin?: (0 | 1) | null;
       /**
        * Plane
        * @description The plane of a cube, 0-based.
@@ -914,6 +1483,13 @@ export interface components {
       /** Y */
       y: number;
     };
+    /** PixelColumns */
+    PixelColumns: {
+      /** X */
+      x: string;
+      /** Y */
+      y: string;
+    };
     /** PixelQuery */
     PixelQuery: {
       /**
@@ -958,6 +1534,23 @@ export interface components {
       /** Name */
       name: string;
     };
+    /**
+     * RangeSelection
+     * @description The rows whose `column` lies in [lo, hi]; a missing bound is open.
+     */
+    RangeSelection: {
+      /** Column */
+      column: string;
+      /** Hi */
+      hi?: number | null;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "range";
+      /** Lo */
+      lo?: number | null;
+    };
     /** RenameIn */
     RenameIn: {
       /** Name */
@@ -971,6 +1564,110 @@ export interface components {
        */
       name?: string | null;
     };
+    /**
+     * RowsPage
+     * @description A page of rows in view order: the row numbers (file order) and their cells by column.
+     */
+    RowsPage: {
+      /**
+       * Cells
+       * @description One list per row; NaN, infinities and masked values are null.
+       */
+      cells: unknown[][];
+      /** Columns */
+      columns: string[];
+      /**
+       * Index
+       * @description The row numbers (0-based, file order) of the page's rows.
+       */
+      index: number[];
+      /** Start */
+      start: number;
+      /**
+       * Total
+       * @description The rows after the filter.
+       */
+      total: number;
+    };
+    /** RowsQuery */
+    RowsQuery: {
+      /**
+       * Columns
+       * @description Comma-separated column names; all by default.
+       */
+      columns?: string | null;
+      /**
+       * Count
+       * @default 100
+       */
+      count: number;
+      /**
+       * Desc
+       * @default false
+       */
+      desc: boolean;
+      /**
+       * Filter
+       * @description Keep the rows for which this expression holds.
+       */
+      filter?: string | null;
+      /**
+       * Kind
+       * @description headers: `path` is a folder, the source its header index.
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Sort
+       * @description A column or expression to sort by (NaN last).
+       */
+      sort?: string | null;
+      /**
+       * Start
+       * @description The first row of the page, in view order.
+       * @default 0
+       */
+      start: number;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+    };
+    /**
+     * RowsSelection
+     * @description An explicit set of rows: 0-based row numbers in file order.
+     */
+    RowsSelection: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: "rows";
+      /** Rows */
+      rows: number[];
+    };
+    /**
+     * SelectionState
+     * @description Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
+     *     of such states.
+     */
+    SelectionState:
+      | components["schemas"]["BoxSelection"]
+      | components["schemas"]["LassoSelection"]
+      | components["schemas"]["RangeSelection"]
+      | components["schemas"]["RowsSelection"]
+      | components["schemas"]["ExprSelection"]
+      | components["schemas"]["CombinedSelection"]
+      | components["schemas"]["NotSelection"];
     /**
      * ShareIn
      * @description Give a user or group exactly this right; ``none`` withdraws what they had.
@@ -1086,6 +1783,94 @@ export interface components {
       path: string;
       /** Problem */
       problem: string;
+    };
+    /** SkyColumns */
+    SkyColumns: {
+      /** Dec */
+      dec: string;
+      /** Ra */
+      ra: string;
+    };
+    /**
+     * SourceDescription
+     * @description What a page needs to show a source: its tables, the chosen table's columns and row count.
+     */
+    SourceDescription: {
+      /**
+       * Columns
+       * @description The columns, first the row number "index" (0-based, file order).
+       */
+      columns: components["schemas"]["ColumnOut"][];
+      /** Format */
+      format: string;
+      /**
+       * Identity
+       * @description Changes whenever the file changes; column URLs carry it as v.
+       */
+      identity: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /** Name */
+      name: string;
+      /**
+       * Notes
+       * @description What reading changed: renamed duplicate columns, cut strings...
+       */
+      notes: string[];
+      /** Path */
+      path: string;
+      /** @description The x/y pixel columns found (by name). */
+      pixel: components["schemas"]["PixelColumns"] | null;
+      /** Rows */
+      rows: number;
+      /** @description The RA/Dec columns found (by UCD, then by name), in degrees. */
+      sky: components["schemas"]["SkyColumns"] | null;
+      /** Table */
+      table: number;
+      /** Tables */
+      tables: components["schemas"]["TableOut"][];
+    };
+    /**
+     * SourceQuery
+     * @description Which source: a table of a file, or (``kind=headers``) the header index of a folder.
+     */
+    SourceQuery: {
+      /**
+       * Kind
+       * @description headers: `path` is a folder, the source its header index.
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
+    };
+    /**
+     * TableOut
+     * @description One table of a file.
+     */
+    TableOut: {
+      /** Columns */
+      columns: number;
+      /** Index */
+      index: number;
+      /** Name */
+      name: string;
+      /** Rows */
+      rows: number;
     };
     /**
      * TileQuery
@@ -3834,6 +4619,1132 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["JobStartedOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_column: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The table's index in the file, 0-based. */
+        table?: number;
+        /** @description headers: `path` is a folder, the source its header index. */
+        kind?: "file" | "headers";
+        /** @description A column name. */
+        column?: string | null;
+        /** @description An expression on the columns, instead of a column. */
+        expr?: string | null;
+        /** @description float32, or the column's own type (native). */
+        dtype?: "float32" | "native";
+        /** @description The source's identity: a URL naming the current one is cached. */
+        v?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The values, little-endian, one per row. */
+      200: {
+        headers: {
+          /** @description Follows the file's identity and what was asked. */
+          ETag?: string;
+          /** @description The values' type: float32, float64, int32, uint8... */
+          "X-Toyz-Dtype"?: string;
+          /** @description How many values (one per row). */
+          "X-Toyz-Rows"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Not modified: the ETag sent in If-None-Match still holds. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_density: {
+    parameters: {
+      query: {
+        path?: string;
+        /** @description The table's index in the file, 0-based. */
+        table?: number;
+        /** @description headers: `path` is a folder, the source its header index. */
+        kind?: "file" | "headers";
+        /** @description The column or expression along x. */
+        x: string;
+        /** @description The column or expression along y. */
+        y: string;
+        nx?: number;
+        ny?: number;
+        /** @description In the axis' space (log10 on a log axis). */
+        xlo?: number | null;
+        xhi?: number | null;
+        ylo?: number | null;
+        yhi?: number | null;
+        xscale?: "linear" | "log";
+        yscale?: "linear" | "log";
+        /** @description The source's identity: a URL naming the current one is cached. */
+        v?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description float32 counts per bin, ny rows of nx. */
+      200: {
+        headers: {
+          /** @description nx,ny: the counts are ny rows of nx float32 values, row 0 the lowest y. */
+          "X-Toyz-Bins"?: string;
+          /** @description xlo,xhi,ylo,yhi: the ranges the bins cover, in the axes' space (log10 on a log axis). */
+          "X-Toyz-Range"?: string;
+          /** @description How many rows the source has. */
+          "X-Toyz-Rows"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_density_selected: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DensityIn"];
+      };
+    };
+    responses: {
+      /** @description float32 counts per bin of the selected rows, ny rows of nx. */
+      200: {
+        headers: {
+          /** @description nx,ny: the counts are ny rows of nx float32 values, row 0 the lowest y. */
+          "X-Toyz-Bins"?: string;
+          /** @description xlo,xhi,ylo,yhi: the ranges the bins cover, in the axes' space (log10 on a log axis). */
+          "X-Toyz-Range"?: string;
+          /** @description How many rows the source has. */
+          "X-Toyz-Rows"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_describe: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The table's index in the file, 0-based. */
+        table?: number;
+        /** @description headers: `path` is a folder, the source its header index. */
+        kind?: "file" | "headers";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SourceDescription"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_export: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExportIn"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExportOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_locate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LocateIn"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["LocateOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_mask: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["MaskIn"];
+      };
+    };
+    responses: {
+      /** @description One bit per row, np.packbits(mask, bitorder='little'): row i is bit i % 8 of byte i // 8. */
+      200: {
+        headers: {
+          /** @description How many rows are selected. */
+          "X-Toyz-Count"?: string;
+          /** @description How many rows. */
+          "X-Toyz-Rows"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_rows: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The table's index in the file, 0-based. */
+        table?: number;
+        /** @description headers: `path` is a folder, the source its header index. */
+        kind?: "file" | "headers";
+        /** @description The first row of the page, in view order. */
+        start?: number;
+        count?: number;
+        /** @description A column or expression to sort by (NaN last). */
+        sort?: string | null;
+        desc?: boolean;
+        /** @description Keep the rows for which this expression holds. */
+        filter?: string | null;
+        /** @description Comma-separated column names; all by default. */
+        columns?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RowsPage"];
         };
       };
       /** @description Bad Request */

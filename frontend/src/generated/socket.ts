@@ -1,7 +1,25 @@
 // Generated from frontend/schema/socket.json by frontend/scripts/gen-types.mjs: do not edit.
 // Regenerate with `make types` (the server writes the schema, then `npm run gen:types`).
 export type ClientMessage =
-  JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage;
+  | JobRequest
+  | CancelRequest
+  | ViewMessage
+  | SelectionMessage
+  | LayoutMessage
+  | SourcesMessage
+  | PresenceMessage;
+/**
+ * Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
+ * of such states.
+ */
+export type SelectionState =
+  | BoxSelection
+  | LassoSelection
+  | RangeSelection
+  | RowsSelection
+  | ExprSelection
+  | CombinedSelection
+  | NotSelection;
 export type ServerMessage =
   | Progress
   | OkResult
@@ -14,6 +32,8 @@ export type ServerMessage =
   | LayoutSaved
   | ViewEvent
   | SelectionEvent
+  | SourcesSaved
+  | SourcesEvent
   | LayoutEvent
   | AccessChanged
   | WorkspaceRenamed;
@@ -25,27 +45,38 @@ export interface SocketSchema {
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
   AccessChanged: AccessChanged;
+  BoxSelection: BoxSelection;
   CancelRequest: CancelRequest;
   CcdRef: CcdRef;
+  ColumnOut: ColumnOut;
+  CombinedSelection: CombinedSelection;
+  DerivedColumn: DerivedColumn;
   DescriptionOut: DescriptionOut;
   EntryOut: EntryOut;
   ErrorBody: ErrorBody;
   ErrorMessage: ErrorMessage;
   ErrorResult: ErrorResult;
+  ExportOut: ExportOut;
+  ExportParams: ExportParams;
+  ExprSelection: ExprSelection;
   FolderChanged: FolderChanged;
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
   JobFunctions: JobFunctions;
   JobRequest: JobRequest;
+  LassoSelection: LassoSelection;
   LayoutEvent: LayoutEvent;
   LayoutMessage: LayoutMessage;
   LayoutSaved: LayoutSaved;
   ListParams: ListParams;
   ListingOut: ListingOut;
+  NamedSelection: NamedSelection;
+  NotSelection: NotSelection;
   OkResult: OkResult;
   Person: Person;
   Pixel: Pixel;
+  PixelColumns: PixelColumns;
   PixelParams: PixelParams;
   PixelResult: PixelResult;
   PrerenderFailure: PrerenderFailure;
@@ -55,8 +86,19 @@ export interface SocketSchema {
   PresenceEvent: PresenceEvent;
   PresenceMessage: PresenceMessage;
   Progress: Progress;
+  RangeSelection: RangeSelection;
+  RowsSelection: RowsSelection;
   SelectionEvent: SelectionEvent;
   SelectionMessage: SelectionMessage;
+  SelectionState: SelectionState;
+  SkyColumns: SkyColumns;
+  SourceDescription: SourceDescription;
+  SourceParams: SourceParams;
+  SourceSpec: SourceSpec;
+  SourcesEvent: SourcesEvent;
+  SourcesMessage: SourcesMessage;
+  SourcesSaved: SourcesSaved;
+  TableOut: TableOut;
   Tile: Tile;
   ViewEvent: ViewEvent;
   ViewMessage: ViewMessage;
@@ -87,11 +129,102 @@ export interface ViewMessage {
   [k: string]: unknown;
 }
 /**
- * A selection changed: relayed to the workspace's other clients.
+ * The live selection of a source changed: relayed to the workspace's other clients.
+ *
+ * `state` null clears it; `origin` names the tile where it was made (that tile draws it already).
  */
 export interface SelectionMessage {
+  /**
+   * The tile where the selection was made.
+   */
+  origin?: string;
+  /**
+   * The id of the source (a SourceSpec of the workspace).
+   */
+  source: string;
+  /**
+   * The selection, or null for none.
+   */
+  state: SelectionState | null;
   type: "selection";
-  [k: string]: unknown;
+}
+/**
+ * The rows inside a rectangle of a plot: x0..x1 on `x`, y0..y1 on `y`, in the axes' space
+ * (with a log scale the bounds are log10 of the data).
+ */
+export interface BoxSelection {
+  kind: "box";
+  x: string;
+  x0: number;
+  x1: number;
+  xscale?: "linear" | "log";
+  y: string;
+  y0: number;
+  y1: number;
+  yscale?: "linear" | "log";
+}
+/**
+ * The rows inside a polygon drawn on a plot of `y` against `x`, its vertices in the axes' space.
+ */
+export interface LassoSelection {
+  kind: "lasso";
+  /**
+   * @minItems 3
+   * @maxItems 2000
+   */
+  points: [[number, number], [number, number], [number, number], ...[number, number][]];
+  x: string;
+  xscale?: "linear" | "log";
+  y: string;
+  yscale?: "linear" | "log";
+}
+/**
+ * The rows whose `column` lies in [lo, hi]; a missing bound is open.
+ */
+export interface RangeSelection {
+  column: string;
+  hi?: number | null;
+  kind: "range";
+  lo?: number | null;
+}
+/**
+ * An explicit set of rows: 0-based row numbers in file order.
+ */
+export interface RowsSelection {
+  kind: "rows";
+  /**
+   * @maxItems 100000
+   */
+  rows: number[];
+}
+/**
+ * The rows for which a boolean expression holds (``g - r > 1``).
+ */
+export interface ExprSelection {
+  expr: string;
+  kind: "expr";
+}
+/**
+ * The rows in all (``and``) or any (``or``) of the states in `of`.
+ */
+export interface CombinedSelection {
+  kind: "and" | "or";
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  of: [SelectionState, ...SelectionState[]];
+}
+/**
+ * The rows not in the one state of `of`.
+ */
+export interface NotSelection {
+  kind: "not";
+  /**
+   * @minItems 1
+   * @maxItems 1
+   */
+  of: [SelectionState];
 }
 /**
  * The new layout: saved (with the change right), the workspace's version bumped, and relayed.
@@ -136,6 +269,53 @@ export interface Tile {
   w: number;
   x: number;
   y: number;
+}
+/**
+ * The workspace's data sources, all of them: saved (with the change right) and relayed.
+ */
+export interface SourcesMessage {
+  /**
+   * @maxItems 50
+   */
+  sources?: SourceSpec[];
+  type: "sources";
+}
+/**
+ * A data source of the workspace: one table of a file (`path`, `table`), or a folder's header index
+ * (`kind` ``headers``). The path is checked whenever the source is read, not when it is saved.
+ */
+export interface SourceSpec {
+  /**
+   * The live selection, or null.
+   */
+  current?: SelectionState | null;
+  /**
+   * @maxItems 100
+   */
+  derived?: DerivedColumn[];
+  id: string;
+  kind?: "file" | "headers";
+  name?: string;
+  path: string;
+  /**
+   * @maxItems 100
+   */
+  selections?: NamedSelection[];
+  table?: number;
+}
+/**
+ * A column computed from an expression on the source's columns (``g - r``).
+ */
+export interface DerivedColumn {
+  expr: string;
+  name: string;
+}
+/**
+ * A selection saved under a name, to be counted, combined, inverted or exported later.
+ */
+export interface NamedSelection {
+  name: string;
+  state: SelectionState;
 }
 /**
  * Ask for `PresenceEvent`s: who has this workspace open, now and at every change.
@@ -212,6 +392,10 @@ export interface WorkspaceOpened {
   may_change: boolean;
   name: string;
   /**
+   * @maxItems 50
+   */
+  sources: SourceSpec[];
+  /**
    * @maxItems 200
    */
   tiles: Tile[];
@@ -273,7 +457,7 @@ export interface ViewEvent {
   [k: string]: unknown;
 }
 /**
- * Another client's selection changed; the rest is that client's own content.
+ * Another client changed the live selection of a source (`state` null: cleared).
  */
 export interface SelectionEvent {
   event: "selection";
@@ -281,8 +465,38 @@ export interface SelectionEvent {
    * The username of the client that sent it.
    */
   from: string;
+  /**
+   * The tile where it was made.
+   */
+  origin: string;
+  /**
+   * The id of the source.
+   */
+  source: string;
+  state: SelectionState | null;
   type: "event";
-  [k: string]: unknown;
+}
+/**
+ * To the client that sent the sources: they were saved.
+ */
+export interface SourcesSaved {
+  event: "sources.saved";
+  type: "event";
+}
+/**
+ * Another client saved the workspace's sources.
+ */
+export interface SourcesEvent {
+  event: "sources";
+  /**
+   * The username of the client that sent it.
+   */
+  from: string;
+  /**
+   * @maxItems 50
+   */
+  sources: SourceSpec[];
+  type: "event";
 }
 /**
  * Another client saved the layout.
@@ -345,6 +559,21 @@ export interface CcdRef {
   hdu: number;
   name: string;
   row: number;
+}
+/**
+ * A column as served: its kind, numpy dtype, unit, UCD, description and per-row shape.
+ */
+export interface ColumnOut {
+  description: string | null;
+  dtype: string;
+  kind: "float" | "int" | "bool" | "string" | "time" | "other";
+  name: string;
+  /**
+   * [] for one value per row; vector columns cannot be plotted.
+   */
+  shape: number[];
+  ucd: string | null;
+  unit: string | null;
 }
 /**
  * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
@@ -410,9 +639,57 @@ export interface EntryOut {
   kind: "dir" | "file";
   mtime: number;
   name: string;
+  /**
+   * The image viewer opens it.
+   */
   openable: boolean;
   path: string;
   size: number;
+  /**
+   * A table file (CSV, FITS, VOTable, Parquet...): it opens as a data source.
+   */
+  table: boolean;
+}
+export interface ExportOut {
+  /**
+   * The new file.
+   */
+  path: string;
+  /**
+   * How many rows it holds.
+   */
+  rows: number;
+}
+export interface ExportParams {
+  /**
+   * The columns to write, in order; all when null.
+   */
+  columns?: string[] | null;
+  /**
+   * The folder the new file goes to.
+   */
+  folder: string;
+  format: "csv" | "fits" | "votable";
+  /**
+   * headers: the folder's header index.
+   */
+  kind?: "file" | "headers";
+  /**
+   * The new file's name (the format's ending is added when missing).
+   */
+  name: string;
+  /**
+   * The table file (a folder for kind headers).
+   */
+  path: string;
+  /**
+   * The rows to write; every row when null.
+   */
+  selection?: SelectionState | null;
+  /**
+   * The table's index in the file, 0-based.
+   */
+  table?: number;
 }
 export interface FolderParams {
   /**
@@ -476,6 +753,20 @@ export interface JobFunctions {
   "imaging.prerender_folder": {
     params: FolderParams;
     result: PrerenderFolderResult;
+  };
+  /**
+   * Describe a data source: its tables, columns (units, UCDs), row count, sky and pixel columns.
+   */
+  "sources.describe": {
+    params: SourceParams;
+    result: SourceDescription;
+  };
+  /**
+   * Write the selected rows of a source as a new CSV, FITS or VOTable file in a folder.
+   */
+  "sources.export": {
+    params: ExportParams;
+    result: ExportOut;
   };
 }
 export interface ListParams {
@@ -566,6 +857,69 @@ export interface PrerenderFailure {
   code: string;
   message: string;
   path: string;
+}
+export interface SourceParams {
+  /**
+   * headers: the folder's header index.
+   */
+  kind?: "file" | "headers";
+  /**
+   * The table file (a folder for kind headers).
+   */
+  path: string;
+  /**
+   * The table's index in the file, 0-based.
+   */
+  table?: number;
+}
+/**
+ * What a page needs to show a source: its tables, the chosen table's columns and row count.
+ */
+export interface SourceDescription {
+  /**
+   * The columns, first the row number "index" (0-based, file order).
+   */
+  columns: ColumnOut[];
+  format: string;
+  /**
+   * Changes whenever the file changes; column URLs carry it as v.
+   */
+  identity: string;
+  kind: "file" | "headers";
+  name: string;
+  /**
+   * What reading changed: renamed duplicate columns, cut strings...
+   */
+  notes: string[];
+  path: string;
+  /**
+   * The x/y pixel columns found (by name).
+   */
+  pixel: PixelColumns | null;
+  rows: number;
+  /**
+   * The RA/Dec columns found (by UCD, then by name), in degrees.
+   */
+  sky: SkyColumns | null;
+  table: number;
+  tables: TableOut[];
+}
+export interface PixelColumns {
+  x: string;
+  y: string;
+}
+export interface SkyColumns {
+  dec: string;
+  ra: string;
+}
+/**
+ * One table of a file.
+ */
+export interface TableOut {
+  columns: number;
+  index: number;
+  name: string;
+  rows: number;
 }
 /**
  * One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
