@@ -254,6 +254,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
+        # OpenLayers' WebGL layers (catalogue markers) build their buffers in a worker it makes from a
+        # blob of its own code; a page must already run our script to make one, so XSS gains nothing.
+        "worker-src": [SELF, "blob:"],
         "style-src": [SELF],
         # data: for the favicon and gridstack's resize-handle icon.
         "img-src": [SELF, "data:"],

@@ -27,6 +27,7 @@ from apps.imaging.schemas import (
     ColormapQuery,
     DescribeQuery,
     DescriptionOut,
+    OverlayIn,
     PixelQuery,
     SkyPixelQuery,
     ThumbnailQuery,
@@ -119,6 +120,65 @@ async def thumbnail(request: HttpRequest, query: Query[ThumbnailQuery]) -> HttpR
     response["Cache-Control"] = (
         "no-store" if found.preview else ("private, max-age=86400" if query.v else "private, no-cache")
     )
+    return response
+
+
+#: Rows of an overlay: how many the table has, and how many land on the image.
+ROWS_HEADER: Final = "X-Toyz-Rows"
+INSIDE_HEADER: Final = "X-Toyz-Inside"
+_OVERLAY_DOCS: Final[dict[str, Any]] = {
+    "responses": {
+        200: {
+            "description": (
+                "Little-endian float32 pairs x0, y0, x1, y1, ... (one per row, in file order): level-0 viewer "
+                "coordinates (x the column, y from the bottom, pixel (i, j) covering [i, i+1)), NaN where a row "
+                "falls off the image, in a gap between CCDs, or has no position. Gzip-encoded when accepted."
+            ),
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {
+                ROWS_HEADER: {"schema": {"type": "integer"}, "description": "Rows of the table."},
+                INSIDE_HEADER: {"schema": {"type": "integer"}, "description": "Rows that land on the image."},
+            },
+        }
+    }
+}
+
+
+@router.post(
+    "/overlay", response={200: None, **ERROR_RESPONSES}, openapi_extra=_OVERLAY_DOCS, url_name="imaging-overlay"
+)
+async def overlay(request: HttpRequest, body: OverlayIn) -> HttpResponse:
+    """A catalogue's rows placed on an image: by its RA/Dec through the image's WCS (each CCD's on a
+    mosaic), or by its pixel columns; the columns found by name when none are given."""
+    try:
+        catalogue, image = await sync_to_async(services.open_overlay)(
+            request.auth,  # type: ignore[attr-defined]
+            body.path,
+            body.table,
+            body.image,
+        )
+        sky = (body.ra, body.dec) if body.ra is not None and body.dec is not None else None
+        pixel = (body.x, body.y) if body.x is not None and body.y is not None else None
+        placed = await sync_to_async(
+            lambda: services.overlay(
+                catalogue, image, hdu=body.hdu, plane=body.plane, sky=sky, pixel=pixel, pixel_origin=body.pixel_origin
+            ),
+            thread_sensitive=False,
+        )()
+    except OSError as exc:
+        logger.exception("Overlay request %s failed on the server's files", request.path)
+        raise ToyzError("internal", "The server could not read or write its files; tell an admin.") from exc
+    data = placed.pairs().tobytes()
+    response = HttpResponse(content_type="application/octet-stream")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response.content = gzip.compress(data, 1)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response.content = data
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "private, no-cache"
+    response[ROWS_HEADER] = str(placed.x.size)
+    response[INSIDE_HEADER] = str(placed.inside)
     return response
 
 

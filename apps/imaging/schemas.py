@@ -111,3 +111,32 @@ class ColormapOut(BaseModel):
 
 class ColormapNamesOut(BaseModel):
     names: list[str]
+
+
+class OverlayIn(BaseModel):
+    """A catalogue to place on an image: its table, which columns hold the positions, and the image."""
+
+    path: ReadClientPath = Field(description="The table file.")
+    table: int = Field(0, ge=0, description="The table's index in the file (0: the first).")
+    ra: str | None = Field(None, max_length=1000, description="The column of right ascensions, degrees (ICRS).")
+    dec: str | None = Field(None, max_length=1000, description="The column of declinations, degrees (ICRS).")
+    x: str | None = Field(None, max_length=1000, description="The column of pixel x (columns), used without ra/dec.")
+    y: str | None = Field(None, max_length=1000, description="The column of pixel y (rows), used without ra/dec.")
+    pixel_origin: Literal[0, 1] | None = Field(
+        None,
+        description=(
+            "The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid); "
+            "by default 1 for SExtractor's *_IMAGE columns and 0 for others."
+        ),
+    )
+    image: ReadClientPath = Field(description="The image file the catalogue is drawn on.")
+    hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
+    plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
+
+    @model_validator(mode="after")
+    def _pairs(self) -> OverlayIn:
+        if (self.ra is None) != (self.dec is None):
+            raise ValueError("ra and dec go together: give both or neither")
+        if (self.x is None) != (self.y is None):
+            raise ValueError("x and y go together: give both or neither")
+        return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 
@@ -34,8 +34,11 @@ from workers.imaging import (
     prerender as core_prerender,
 )
 from workers.imaging.cache import examined
+from workers.imaging.project import Placed, pixels_to_viewer, world_to_viewer
 from workers.imaging.thumbnail import Thumbnail
 from workers.imaging.thumbnail import thumbnail as core_thumbnail
+
+from .catalogue import Catalogue, open_catalogue
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -92,6 +95,47 @@ def tile(
 def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:
     """A PNG of the whole image fitting in size × size pixels (cached beside its pyramid)."""
     return core_thumbnail(image.real, size=size, cache_dir=settings.TOYZ_CACHE_DIR)
+
+
+# --- catalogues on the image ------------------------------------------------------------------
+
+
+def open_overlay(user: User, table_path: object, table: int, image_path: object) -> tuple[Catalogue, ResolvedPath]:
+    """Check the read right on both files (the table's first) and open the table."""
+    catalogue = open_catalogue(user, table_path, table)
+    return catalogue, open_image(user, image_path)
+
+
+def overlay(
+    catalogue: Catalogue,
+    image: ResolvedPath,
+    *,
+    hdu: int,
+    plane: int,
+    sky: tuple[str, str] | None,
+    pixel: tuple[str, str] | None,
+    pixel_origin: Literal[0, 1] | None,
+) -> Placed:
+    """Place a catalogue's rows on an image: by the RA/Dec columns given, else the pixel columns given,
+    else the RA/Dec columns found by name (when the image has a celestial WCS), else the pixel ones."""
+    if sky is None and pixel is None:
+        sky, pixel = catalogue.sky(), catalogue.pixel()
+        if sky is None and pixel is None:
+            raise ToyzError(
+                "bad_params", "The table has no column named like RA/Dec or pixel x/y; choose the columns to place."
+            )
+    if sky is not None:
+        ra, dec = (catalogue.column(name) for name in sky)
+        try:
+            return world_to_viewer(image.real, hdu=hdu, plane=plane, ra=ra, dec=dec)
+        except ToyzError as exc:
+            # Columns found by name: an image without a WCS may still take the pixel columns.
+            if exc.code != "unsupported" or pixel is None:
+                raise
+    assert pixel is not None
+    x, y = (catalogue.column(name) for name in pixel)
+    origin = catalogue.origin_of(pixel[0]) if pixel_origin is None else pixel_origin
+    return pixels_to_viewer(image.real, hdu=hdu, plane=plane, x=x, y=y, pixel_origin=origin)
 
 
 # --- pre-rendering: the core keeps the markers; settings come from here -------------------------

@@ -3,6 +3,7 @@
 // here is what a schema cannot give: the client's names, unions, constants, type guards, and the
 // image viewer's state, which the server stores without looking inside.
 import type { components } from "./generated/api";
+import type { OverlayState } from "./sources/types";
 import type {
   ClientMessage,
   ErrorBody,
@@ -94,6 +95,8 @@ export type ImageTileState = {
   clientRender?: boolean;
   center?: [number, number];
   resolution?: number;
+  /** Catalogues drawn on the image (frontend/src/viewer/overlays.ts). */
+  overlays?: OverlayState[];
 };
 
 /**

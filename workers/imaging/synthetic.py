@@ -16,6 +16,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from astropy.io import fits
+from astropy.wcs import WCS
 from PIL import Image
 
 #: Side of the square cells (pixels) in which stars are drawn.
@@ -239,6 +240,29 @@ def write_decam_like(
         _append_hdu(path, hdu)
         del image, data, hdu
     return path
+
+
+def decam_like_stars(
+    *, n_ccds: int = 62, ccd_shape: tuple[int, int] = (4096, 2048), seed: int = 0
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Return the stars that :func:`write_decam_like` draws with the same arguments: a catalogue.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``ra``, ``dec`` (degrees, ICRS), ``x``, ``y`` (the star's centre in 0-based focal-plane
+        pixels: DETSEC's frame less one, i.e. astropy's convention on the mosaic) and ``peak``
+        (counts above the sky), for every star of the focal plane's bounding box, gaps included.
+    """
+    height, width = ccd_shape
+    origins = _mosaic_layout(n_ccds, width, height)
+    full_w = max(x for x, _ in origins) + width
+    full_h = max(y for _, y in origins) + height
+    density = max(10, height * width // 2000) / (height * width)
+    x, y, peak = _stars_in(0, 0, full_w, full_h, density, seed, 10.0)
+    header = tan_header((full_w / 2 + 0.5, full_h / 2 + 0.5), (150.1, 2.2), _DECAM_SCALE)
+    ra, dec = WCS(header).all_pix2world(x, y, 0)
+    return {"ra": np.asarray(ra), "dec": np.asarray(dec), "x": x, "y": y, "peak": peak}
 
 
 def write_one_field(

@@ -276,6 +276,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/imaging/overlay": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Overlay
+     * @description A catalogue's rows placed on an image: by its RA/Dec through the image's WCS (each CCD's on a
+     *     mosaic), or by its pixel columns; the columns found by name when none are given.
+     */
+    post: operations["apps_imaging_api_overlay"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/pixel": {
     parameters: {
       query?: never;
@@ -296,11 +317,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-<<<<<<< HEAD
-  "/api/imaging/world-to-pixel": {
-=======
   "/api/imaging/thumbnail": {
->>>>>>> i10-night
     parameters: {
       query?: never;
       header?: never;
@@ -308,17 +325,30 @@ export interface paths {
       cookie?: never;
     };
     /**
-<<<<<<< HEAD
-     * World To Pixel
-     * @description Where a sky position lies on the image (level-0 pixel units): a table row's place, centred on.
-     */
-    get: operations["apps_imaging_api_world_to_pixel"];
-=======
      * Thumbnail
      * @description A small PNG of the whole image (the focal-plane mosaic of an exposure), for lists and tables.
      */
     get: operations["apps_imaging_api_thumbnail"];
->>>>>>> i10-night
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/world-to-pixel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * World To Pixel
+     * @description Where a sky position lies on the image (level-0 pixel units): a table row's place, centred on.
+     */
+    get: operations["apps_imaging_api_world_to_pixel"];
     put?: never;
     post?: never;
     delete?: never;
@@ -1435,6 +1465,67 @@ export interface components {
       of: components["schemas"]["SelectionState"][];
     };
     /**
+     * OverlayIn
+     * @description A catalogue to place on an image: its table, which columns hold the positions, and the image.
+     */
+    OverlayIn: {
+      /**
+       * Dec
+       * @description The column of declinations, degrees (ICRS).
+       */
+      dec?: string | null;
+      /**
+       * Hdu
+       * @description The image's HDU (-1: the focal-plane mosaic).
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Image
+       * Format: path
+       * @description The image file the catalogue is drawn on.
+       */
+      image: string;
+      /**
+       * Path
+       * Format: path
+       * @description The table file.
+       */
+      path: string;
+      /**
+       * Pixel Origin
+       * @description The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid); by default 1 for SExtractor's *_IMAGE columns and 0 for others.
+       */
+      pixel_origin?: (0 | 1) | null;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Ra
+       * @description The column of right ascensions, degrees (ICRS).
+       */
+      ra?: string | null;
+      /**
+       * Table
+       * @description The table's index in the file (0: the first).
+       * @default 0
+       */
+      table: number;
+      /**
+       * X
+       * @description The column of pixel x (columns), used without ra/dec.
+       */
+      x?: string | null;
+      /**
+       * Y
+       * @description The column of pixel y (rows), used without ra/dec.
+       */
+      y?: string | null;
+    };
+    /**
      * Pixel
      * @description One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
      *
@@ -1543,7 +1634,6 @@ export interface components {
       name?: string | null;
     };
     /**
-<<<<<<< HEAD
      * RowsPage
      * @description A page of rows in view order: the row numbers (file order) and their cells by column.
      */
@@ -1600,38 +1690,10 @@ export interface components {
       /**
        * Path
        * Format: path
-=======
-     * SearchOut
-     * @description The matches the user may read, in path order; ``total`` counts them all (``results`` at most ``limit``).
-     */
-    SearchOut: {
-      /** Path */
-      path: string;
-      /** Query */
-      query: string;
-      /** Results */
-      results: components["schemas"]["FoundOut"][];
-      /** Total */
-      total: number;
-    };
-    /** SearchQuery */
-    SearchQuery: {
-      /**
-       * Limit
-       * @description The most results listed (total counts them all).
-       * @default 100
-       */
-      limit: number;
-      /**
-       * Path
-       * Format: path
-       * @description The folder searched, with its subfolders.
->>>>>>> i10-night
        * @default
        */
       path: string;
       /**
-<<<<<<< HEAD
        * Sort
        * @description A column or expression to sort by (NaN last).
        */
@@ -1663,6 +1725,42 @@ export interface components {
       rows: number[];
     };
     /**
+     * SearchOut
+     * @description The matches the user may read, in path order; ``total`` counts them all (``results`` at most ``limit``).
+     */
+    SearchOut: {
+      /** Path */
+      path: string;
+      /** Query */
+      query: string;
+      /** Results */
+      results: components["schemas"]["FoundOut"][];
+      /** Total */
+      total: number;
+    };
+    /** SearchQuery */
+    SearchQuery: {
+      /**
+       * Limit
+       * @description The most results listed (total counts them all).
+       * @default 100
+       */
+      limit: number;
+      /**
+       * Path
+       * Format: path
+       * @description The folder searched, with its subfolders.
+       * @default
+       */
+      path: string;
+      /**
+       * Q
+       * @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1".
+       * @default
+       */
+      q: string;
+    };
+    /**
      * SelectionState
      * @description Which rows of a source are selected: a box, lasso, range, row set or expression, or and / or / not
      *     of such states.
@@ -1682,15 +1780,6 @@ export interface components {
       | components["schemas"]["CombinedSelection"]
       | components["schemas"]["NotSelection"];
     /**
-=======
-       * Q
-       * @description The search, e.g. FILTER=r* EXPTIME>60 OBJECT~"NGC 1".
-       * @default
-       */
-      q: string;
-    };
-    /**
->>>>>>> i10-night
      * ShareIn
      * @description Give a user or group exactly this right; ``none`` withdraws what they had.
      */
@@ -1806,7 +1895,6 @@ export interface components {
       /** Problem */
       problem: string;
     };
-<<<<<<< HEAD
     /** SkyColumns */
     SkyColumns: {
       /** Dec */
@@ -1843,10 +1931,6 @@ export interface components {
        * @default 0
        */
       hdu: number;
-=======
-    /** ThumbnailQuery */
-    ThumbnailQuery: {
->>>>>>> i10-night
       /**
        * Path
        * Format: path
@@ -1854,7 +1938,6 @@ export interface components {
        */
       path: string;
       /**
-<<<<<<< HEAD
        * Plane
        * @default 0
        */
@@ -1945,7 +2028,16 @@ export interface components {
       name: string;
       /** Rows */
       rows: number;
-=======
+    };
+    /** ThumbnailQuery */
+    ThumbnailQuery: {
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
        * Size
        * @description The longest side, in pixels.
        * @default 128
@@ -1956,7 +2048,6 @@ export interface components {
        * @description Any version tag (the table's is the file's mtime): cached for a day.
        */
       v?: string | null;
->>>>>>> i10-night
     };
     /**
      * TileQuery
@@ -4110,6 +4201,142 @@ export interface operations {
       };
     };
   };
+  apps_imaging_api_overlay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OverlayIn"];
+      };
+    };
+    responses: {
+      /** @description Little-endian float32 pairs x0, y0, x1, y1, ... (one per row, in file order): level-0 viewer coordinates (x the column, y from the bottom, pixel (i, j) covering [i, i+1)), NaN where a row falls off the image, in a gap between CCDs, or has no position. Gzip-encoded when accepted. */
+      200: {
+        headers: {
+          /** @description Rows that land on the image. */
+          "X-Toyz-Inside"?: number;
+          /** @description Rows of the table. */
+          "X-Toyz-Rows"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_imaging_api_pixel: {
     parameters: {
       query: {
@@ -4246,7 +4473,140 @@ export interface operations {
       };
     };
   };
-<<<<<<< HEAD
+  apps_imaging_api_thumbnail: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The longest side, in pixels. */
+        size?: number;
+        /** @description Any version tag (the table's is the file's mtime): cached for a day. */
+        v?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A PNG of the whole image. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "image/png": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_imaging_api_world_to_pixel: {
     parameters: {
       query: {
@@ -4257,16 +4617,6 @@ export interface operations {
         ra: number;
         /** @description ICRS declination in degrees. */
         dec: number;
-=======
-  apps_imaging_api_thumbnail: {
-    parameters: {
-      query?: {
-        path?: string;
-        /** @description The longest side, in pixels. */
-        size?: number;
-        /** @description Any version tag (the table's is the file's mtime): cached for a day. */
-        v?: string | null;
->>>>>>> i10-night
       };
       header?: never;
       path?: never;
@@ -4274,21 +4624,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-<<<<<<< HEAD
       /** @description OK */
-=======
-      /** @description A PNG of the whole image. */
->>>>>>> i10-night
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-<<<<<<< HEAD
           "application/json": components["schemas"]["SkyPixel"];
-=======
-          "image/png": string;
->>>>>>> i10-night
         };
       };
       /** @description Bad Request */

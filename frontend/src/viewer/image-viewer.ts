@@ -42,6 +42,9 @@ import {
   type ToolbarModel,
 } from "./templates";
 import { ViewerMap, type SavedView } from "./view";
+import { ViewerOverlays, parseOverlays } from "./overlays";
+import type { SourceRegistry } from "../sources/types";
+import { ApiError, errorFrom, parseJson } from "../api";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -71,6 +74,16 @@ export class ToyzImageViewer extends LitElement {
   /** Set by the workspace before `open`/`restore`. */
   socket: WorkspaceSocket | null = null;
 
+  private _sources: SourceRegistry | null = null;
+  /** The workspace's data sources (set by the app): the "Overlay" menu lists them. */
+  get sources(): SourceRegistry | null {
+    return this._sources;
+  }
+  set sources(registry: SourceRegistry | null) {
+    this._sources = registry;
+    this.overlays.sourcesChanged();
+  }
+
   declare private _description: Description | null;
   declare private _path: string | null;
   declare private _settings: DisplaySettings;
@@ -91,6 +104,18 @@ export class ToyzImageViewer extends LitElement {
     data: () => this.dataParams,
   });
   private readonly readout = new HoverReadout(this);
+  private readonly overlays = new ViewerOverlays(this, {
+    map: () => this.view?.map ?? null,
+    image: () => {
+      const d = this._description;
+      return d && this._path === d.path && this.pyramidSource
+        ? { path: d.path, hdu: d.hdu, plane: d.plane }
+        : null;
+    },
+    sources: () => this._sources,
+    tileId: () => this.tileId,
+    changed: () => this.emitState(),
+  });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
   private readonly player = new PlanePlayer(
@@ -217,6 +242,11 @@ export class ToyzImageViewer extends LitElement {
     return Array.from(paintToImageData(await fetchRaw(url), render).data);
   }
 
+  /** The catalogues drawn on the image, and how many rows of each landed on it. */
+  get catalogueOverlays(): ViewerOverlays {
+    return this.overlays;
+  }
+
   /** Plays or pauses the planes of a cube. */
   togglePlay(): void {
     this.player.toggle();
@@ -225,6 +255,8 @@ export class ToyzImageViewer extends LitElement {
   /** What the layout saves to reopen the same picture. */
   get state(): ImageTileState {
     const state = savedSettings(this._settings);
+    const overlays = this.overlays.overlays;
+    if (overlays.length) state.overlays = overlays;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -298,6 +330,9 @@ export class ToyzImageViewer extends LitElement {
   /** Reopens a saved state (workspace restore, or a collaborator's change). */
   async restore(state: ImageTileState, options: { view?: boolean } = {}): Promise<void> {
     const applyView = options.view ?? true;
+    const overlays = parseOverlays(state.overlays);
+    if (JSON.stringify(overlays) !== JSON.stringify(this.overlays.overlays))
+      this.overlays.set(overlays);
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -340,6 +375,7 @@ export class ToyzImageViewer extends LitElement {
     this.prerender.clear();
     this.rendering.resetCounts();
     this.rendering.drop();
+    this.overlays.refresh();
     this.emitState();
   }
 
@@ -360,6 +396,7 @@ export class ToyzImageViewer extends LitElement {
     const view = new ViewerMap(target, () => (this.pyramidSource ? this.hduInfo : null));
     this.view = view;
     this.rendering.attach(view.map);
+    this.overlays.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -448,6 +485,7 @@ export class ToyzImageViewer extends LitElement {
     this.player.stop();
     this.describeSeq += 1;
     this.readout.stop();
+    this.overlays.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -507,6 +545,7 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.install(pyramidSource);
     if (view) this.view.setView(view);
     else this.fit();
+    this.overlays.refresh();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -644,7 +683,9 @@ export class ToyzImageViewer extends LitElement {
       contrastTool: this._contrastTool,
     };
     return html`
-      <div class="viewer-toolbar">${toolbarTemplate(model, this.toolbarHandlers)}</div>
+      <div class="viewer-toolbar">
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+      </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
         this.rendering.clearPyramidTileError();

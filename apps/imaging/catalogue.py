@@ -1,0 +1,59 @@
+"""The columns of a catalogue that an overlay needs, read for a user through the sources app.
+
+The overlay asks only for a table's position columns (given, or found by UCD and name) and their
+values as float64 with NaN for blanks; `apps.sources.services` checks the read right and opens the
+table (kept open per process), `workers.sources` guesses the columns and their pixel convention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from apps.files.services import ResolvedPath, User
+from apps.sources.services import Source, column_values, open_source, pixel_origin
+from workers.errors import ToyzError
+from workers.sources import guess_pixel, guess_sky
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One opened table of a table file."""
+
+    source: Source
+
+    @property
+    def path(self) -> ResolvedPath:
+        return self.source.path
+
+    @property
+    def rows(self) -> int:
+        return int(self.source.table.rows)
+
+    def column(self, name: str) -> npt.NDArray[np.float64]:
+        """A numeric column (or an expression on the columns) as float64, blanks NaN."""
+        values = column_values(self.source, name)
+        if values.dtype.kind not in "biuf":
+            raise ToyzError("unsupported", f"{name} holds text; an overlay needs numbers.")
+        return np.asarray(values, dtype=np.float64).reshape(-1)
+
+    def sky(self) -> tuple[str, str] | None:
+        """The RA/Dec columns found by UCD or name, or None."""
+        return guess_sky(self.source.table.columns)
+
+    def pixel(self) -> tuple[str, str] | None:
+        """The pixel x/y columns found by UCD or name, or None."""
+        return guess_pixel(self.source.table.columns)
+
+    @staticmethod
+    def origin_of(x_column: str) -> Literal[0, 1]:
+        """The first pixel's centre in a pixel column: 1 for SExtractor's ``*_IMAGE``, else 0."""
+        return pixel_origin(x_column)
+
+
+def open_catalogue(user: User, raw_path: object, table: int) -> Catalogue:
+    """Check the user's read right on a table file and open its table ``table``."""
+    return Catalogue(open_source(user, raw_path, table))
