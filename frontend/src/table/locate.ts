@@ -44,7 +44,12 @@ export async function firstSelectedPosition(
   if (typeof locating.locate === "function") return locating.locate({ ...order, selection });
   // File order: a row's number is its position.
   if (order.sort === null && order.filter === null) return firstSet(await store.mask());
-  const body: LocateRequest = { path: store.spec.path, table: store.spec.table, selection, ...order };
+  const body: LocateRequest = {
+    path: store.spec.path,
+    table: store.spec.table,
+    selection,
+    ...order,
+  };
   const answer = await apiRequest<LocateAnswer>("POST", "/api/sources/locate", body);
   return answer.position;
 }

@@ -77,7 +77,12 @@ export function maxOffset(total: number, view: number, rowHeight = ROW_HEIGHT): 
  * The pages holding view positions first..last (inclusive), then one page either side to read
  * ahead: the order to fetch them in.
  */
-export function pagesFor(first: number, last: number, total: number, pageSize = PAGE_SIZE): number[] {
+export function pagesFor(
+  first: number,
+  last: number,
+  total: number,
+  pageSize = PAGE_SIZE,
+): number[] {
   if (total <= 0 || last < first) return [];
   const lastPage = Math.floor((total - 1) / pageSize);
   const from = Math.min(Math.max(Math.floor(first / pageSize), 0), lastPage);

@@ -389,7 +389,8 @@ export class ToyzTable extends LitElement implements TileElement {
   private onScroll(): void {
     const scroller = this.scroller.value;
     if (!scroller) return;
-    if (Math.abs(scroller.scrollTop - this.ownScrollTop) >= 1) {
+    // Not the scrollTop we set (NaN when none): the user scrolled, so the offset follows the bar.
+    if (!(Math.abs(scroller.scrollTop - this.ownScrollTop) < 1)) {
       this.offset = offsetForScroll(scroller.scrollTop, this.viewHeight, this.total());
       this.ownScrollTop = Number.NaN;
       this.saveScroll();
@@ -431,7 +432,6 @@ export class ToyzTable extends LitElement implements TileElement {
     // The pane sticks at the top while the sizer scrolls: its last scrollTop shows the last rows.
     sizer.style.height = `${this.headerHeight + spacerHeight(this.total())}px`;
     body.style.transform = `translateY(${-landingAt(this.offset).shift}px)`;
-    if (this.headerHeight === 0 || this.viewHeight === 0) this.measure();
   }
 
   private gridColumns(): string {
@@ -449,7 +449,8 @@ export class ToyzTable extends LitElement implements TileElement {
 
   private fireState(): void {
     const saved: TableState = {
-      source: typeof this._state.source === "string" ? this._state.source : (this.attached?.id ?? ""),
+      source:
+        typeof this._state.source === "string" ? this._state.source : (this.attached?.id ?? ""),
       sort: this.query.sort,
       desc: this.query.desc,
       filter: this.query.filter,
@@ -674,20 +675,25 @@ export class ToyzTable extends LitElement implements TileElement {
           .value=${this.query.filter ?? ""}
         />
       </form>
-      ${this._filterError
-        ? html`<span class="table-error" data-testid="table-filter-error" role="alert"
+      ${
+        this._filterError
+          ? html`<span class="table-error" data-testid="table-filter-error" role="alert"
             >${this._filterError}</span
           >`
-        : nothing}
+          : nothing
+      }
       <span class="table-count" data-testid="table-count">${count}</span>
-      ${this._selectedCount > 0
-        ? html`<span class="table-selected-count" data-testid="table-selected-count"
+      ${
+        this._selectedCount > 0
+          ? html`<span class="table-selected-count" data-testid="table-selected-count"
             >${formatCount(this._selectedCount)} selected</span
           >`
-        : nothing}
+          : nothing
+      }
       <span class="table-spacer"></span>
-      ${this._foreign
-        ? html`<button
+      ${
+        this._foreign
+          ? html`<button
             type="button"
             data-testid="table-go-selected"
             title="Scroll to the first selected row"
@@ -695,7 +701,8 @@ export class ToyzTable extends LitElement implements TileElement {
           >
             ↧ First selected
           </button>`
-        : nothing}
+          : nothing
+      }
       <label class="table-only" title="Show only the selected rows">
         <input
           type="checkbox"
@@ -706,11 +713,13 @@ export class ToyzTable extends LitElement implements TileElement {
         Only selected
       </label>
       ${this.renderChooser(d)}
-      ${this._notice || this._problem
-        ? html`<div class="table-notice" data-testid="table-notice" role="status">
+      ${
+        this._notice || this._problem
+          ? html`<div class="table-notice" data-testid="table-notice" role="status">
             ${this._problem ?? this._notice}
           </div>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
@@ -753,17 +762,15 @@ export class ToyzTable extends LitElement implements TileElement {
       ${this.shownColumns().map(
         (c) =>
           html`<div
-            class="table-head ${sortable(c) ? "sortable" : ""} ${this.query.sort === c.name
-              ? "sorted"
-              : ""}"
+            class="table-head ${sortable(c) ? "sortable" : ""} ${
+              this.query.sort === c.name ? "sorted" : ""
+            }"
             role="columnheader"
             data-testid="table-head"
             data-column=${c.name}
-            aria-sort=${this.query.sort === c.name
-              ? this.query.desc
-                ? "descending"
-                : "ascending"
-              : "none"}
+            aria-sort=${
+              this.query.sort === c.name ? (this.query.desc ? "descending" : "ascending") : "none"
+            }
             title=${columnTitle(c)}
             @click=${() => (sortable(c) ? this.sortBy(c.name) : undefined)}
           >
