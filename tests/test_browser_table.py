@@ -262,3 +262,19 @@ def test_the_column_chooser_hides_a_column_but_a_click_still_locates(page: Any) 
     page.locator("[data-testid=table-columns] summary").click()
     page.locator(f"{ROW}[data-position='4']").click()
     assert page.evaluate("harness.locates.at(-1).ra") == pytest.approx(fake_value("ra", 4))
+
+
+def test_a_saved_state_comes_back_with_its_sort_and_scroll_position(page: Any) -> None:
+    page.evaluate("harness.table.state = {source: 'fake', scroll: 250000}")
+    page.locator(f"{ROW}[data-row='250000']").wait_for()
+    assert shown_rows(page)[0] == 250000
+    page.evaluate("harness.table.state = {source: 'fake', sort: 'mag', desc: true, scroll: 1000}")
+    page.locator(f"{ROW}[data-position='1000'][data-row]:not([data-row=''])").wait_for()
+    assert page.locator(ROW).first.get_attribute("data-position") == "1000"
+    assert "▼" in page.locator("[data-testid=table-head][data-column=mag]").inner_text()
+    # The bar agrees with the rows: a small wheel step moves on from there, not from elsewhere.
+    box = scroller_box(page)
+    page.mouse.move(box["x"] + 200, box["y"] + 200)
+    page.mouse.wheel(0, 44)
+    page.wait_for_function("() => harness.table.firstShown() !== 1000")
+    assert 1000 < page.evaluate("harness.table.firstShown()") < 1010

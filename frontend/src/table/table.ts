@@ -87,6 +87,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function numeric(column: ColumnInfo): boolean {
+  return column.kind === "float" || column.kind === "int";
+}
+
 /** How many ones a mask holds. */
 function countSelected(mask: Uint8Array | null): number {
   if (mask === null) return 0;
@@ -137,6 +141,8 @@ export class ToyzTable extends LitElement implements TileElement {
   private offset = 0;
   /** The scrollTop we set ourselves, so that its scroll event does not round the offset. */
   private ownScrollTop = Number.NaN;
+  /** The offset was set by the table (a key, a saved state): the bar follows it at the next draw. */
+  private barBehind = false;
   private viewHeight = 0;
   private headerHeight = 0;
   private anchor: number | null = null;
@@ -330,7 +336,7 @@ export class ToyzTable extends LitElement implements TileElement {
     );
     this._problem = null;
     if (this.pendingScroll === null) this.offset = 0;
-    this.ownScrollTop = Number.NaN;
+    this.barBehind = true;
     this.want();
     this.bump();
   }
@@ -367,6 +373,9 @@ export class ToyzTable extends LitElement implements TileElement {
     const view = Math.max(scroller.clientHeight - this.headerHeight, 0);
     if (view !== this.viewHeight) {
       this.viewHeight = view;
+      this.offset = Math.min(this.offset, maxOffset(this.total(), view));
+      // With a capped spacer the same offset sits elsewhere on a bar of another length.
+      this.barBehind = true;
       this.want();
       this.bump();
     }
@@ -409,11 +418,7 @@ export class ToyzTable extends LitElement implements TileElement {
       offset = offset < this.offset ? offset : bottom;
     }
     this.offset = Math.min(Math.max(offset, 0), maxOffset(total, this.viewHeight));
-    const scroller = this.scroller.value;
-    if (scroller) {
-      scroller.scrollTop = scrollForOffset(this.offset, this.viewHeight, total);
-      this.ownScrollTop = scroller.scrollTop;
-    }
+    this.barBehind = true;
     this.want();
     this.bump();
     this.saveScroll();
@@ -432,6 +437,12 @@ export class ToyzTable extends LitElement implements TileElement {
     // The pane sticks at the top while the sizer scrolls: its last scrollTop shows the last rows.
     sizer.style.height = `${this.headerHeight + spacerHeight(this.total())}px`;
     body.style.transform = `translateY(${-landingAt(this.offset).shift}px)`;
+    if (this.barBehind) {
+      // Set after the sizer's height, which bounds it; its scroll event then changes nothing.
+      this.barBehind = false;
+      scroller.scrollTop = scrollForOffset(this.offset, this.viewHeight, this.total());
+      this.ownScrollTop = scroller.scrollTop;
+    }
   }
 
   private gridColumns(): string {
@@ -762,9 +773,7 @@ export class ToyzTable extends LitElement implements TileElement {
       ${this.shownColumns().map(
         (c) =>
           html`<div
-            class="table-head ${sortable(c) ? "sortable" : ""} ${
-              this.query.sort === c.name ? "sorted" : ""
-            }"
+            class=${this.headClass(c)}
             role="columnheader"
             data-testid="table-head"
             data-column=${c.name}
@@ -779,6 +788,14 @@ export class ToyzTable extends LitElement implements TileElement {
           </div>`,
       )}
     </div>`;
+  }
+
+  private headClass(column: ColumnInfo): string {
+    const classes = ["table-head"];
+    if (sortable(column)) classes.push("sortable");
+    if (numeric(column)) classes.push("number");
+    if (this.query.sort === column.name) classes.push("sorted");
+    return classes.join(" ");
   }
 
   private renderRows(): TemplateResult[] {
@@ -819,7 +836,7 @@ export class ToyzTable extends LitElement implements TileElement {
       <div class="table-cell table-index">${loaded ? loaded.row : "…"}</div>
       ${columns.map(
         (c) =>
-          html`<div class="table-cell ${c.kind === "float" || c.kind === "int" ? "number" : ""}">
+          html`<div class="table-cell ${numeric(c) ? "number" : ""}">
             ${loaded ? cellText(this.cell(loaded, c.name) ?? null, c) : "…"}
           </div>`,
       )}
