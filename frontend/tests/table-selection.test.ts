@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { SelectionState } from "../src/sources/types";
-import { cellText, columnWidth, formatCount } from "../src/table/columns";
+import { cellText, columnWidth, formatCount, isRowNumberColumn } from "../src/table/columns";
 import { firstSet } from "../src/table/locate";
 import {
   isSelected,
@@ -91,5 +91,12 @@ describe("showing columns", () => {
     expect(columnWidth({ ...column, kind: "string", dtype: "<U30" })).toBe(31);
     expect(columnWidth({ ...column, kind: "string", dtype: "<U300" })).toBe(40);
     expect(formatCount(1_234_567)).toBe("1,234,567");
+  });
+
+  it("knows the server's row-number column, first and plain, from a table's own", () => {
+    const index = { ...column, name: "index", kind: "int" as const, unit: null, ucd: null };
+    expect(isRowNumberColumn(index, 0)).toBe(true);
+    expect(isRowNumberColumn(index, 3)).toBe(false);
+    expect(isRowNumberColumn({ ...index, ucd: "meta.id" }, 0)).toBe(false);
   });
 });

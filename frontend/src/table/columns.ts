@@ -49,6 +49,23 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** The name of the row-number column the server puts first in a description (when the table has none of that name). */
+export const ROW_NUMBER_COLUMN = "index";
+
+/**
+ * Whether column `at` of a description is the server's row-number column, which the view shows
+ * as its own "#" column (from each page's row numbers, never fetched as a column).
+ */
+export function isRowNumberColumn(column: ColumnInfo, at: number): boolean {
+  return (
+    at === 0 &&
+    column.name === ROW_NUMBER_COLUMN &&
+    column.kind === "int" &&
+    column.unit === null &&
+    column.ucd === null
+  );
+}
+
 /** Whether a column can sort a view (vector columns cannot). */
 export function sortable(column: ColumnInfo): boolean {
   return column.shape.length === 0;

@@ -14,7 +14,9 @@ export interface ViewOrder {
 /** POST /api/sources/locate: the body, and the answer. */
 export interface LocateRequest extends ViewOrder {
   path: string;
-  table: number;
+  /** A table of a file, or `kind: "headers"` for a folder's header index. */
+  table?: number;
+  kind?: "headers";
   selection: SelectionState;
 }
 interface LocateAnswer {
@@ -44,12 +46,9 @@ export async function firstSelectedPosition(
   if (typeof locating.locate === "function") return locating.locate({ ...order, selection });
   // File order: a row's number is its position.
   if (order.sort === null && order.filter === null) return firstSet(await store.mask());
-  const body: LocateRequest = {
-    path: store.spec.path,
-    table: store.spec.table,
-    selection,
-    ...order,
-  };
+  const spec = store.spec;
+  const where = spec.kind === "headers" ? { kind: "headers" as const } : { table: spec.table };
+  const body: LocateRequest = { path: spec.path, ...where, selection, ...order };
   const answer = await apiRequest<LocateAnswer>("POST", "/api/sources/locate", body);
   return answer.position;
 }

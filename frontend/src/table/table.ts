@@ -28,6 +28,7 @@ import {
   columnWidth,
   formatCount,
   indexWidth,
+  isRowNumberColumn,
   sortable,
   type Cell,
 } from "./columns";
@@ -285,9 +286,14 @@ export class ToyzTable extends LitElement implements TileElement {
     }
   }
 
+  /** The table's columns, but the server's row-number column: the "#" column shows it. */
+  private tableColumns(): ColumnInfo[] {
+    return (this._description?.columns ?? []).filter((c, at) => !isRowNumberColumn(c, at));
+  }
+
   /** Shown columns: the state's choice in table order, or all of them. */
   private shownColumns(): ColumnInfo[] {
-    const all = this._description?.columns ?? [];
+    const all = this.tableColumns();
     const chosen = this.query.columns;
     return chosen === null ? all : all.filter((c) => chosen.includes(c.name));
   }
@@ -515,7 +521,7 @@ export class ToyzTable extends LitElement implements TileElement {
   }
 
   private toggleColumn(name: string, shown: boolean): void {
-    const all = (this._description?.columns ?? []).map((c) => c.name);
+    const all = this.tableColumns().map((c) => c.name);
     const now = new Set(this.query.columns ?? all);
     if (shown) now.add(name);
     else now.delete(name);
@@ -723,7 +729,7 @@ export class ToyzTable extends LitElement implements TileElement {
         />
         Only selected
       </label>
-      ${this.renderChooser(d)}
+      ${this.renderChooser()}
       ${
         this._notice || this._problem
           ? html`<div class="table-notice" data-testid="table-notice" role="status">
@@ -734,12 +740,13 @@ export class ToyzTable extends LitElement implements TileElement {
     </div>`;
   }
 
-  private renderChooser(d: SourceDescription): TemplateResult {
+  private renderChooser(): TemplateResult {
     const shown = new Set(this.shownColumns().map((c) => c.name));
+    const all = this.tableColumns();
     return html`<details class="table-chooser" data-testid="table-columns">
-      <summary>Columns (${shown.size}/${d.columns.length})</summary>
+      <summary>Columns (${shown.size}/${all.length})</summary>
       <div class="table-chooser-list">
-        ${d.columns.map(
+        ${all.map(
           (c) =>
             html`<label title=${columnTitle(c)}>
               <input

@@ -31,6 +31,11 @@ const COLUMNS: ColumnInfo[] = [
   { ...col("name", "string", null, "meta.id", "Designation"), dtype: "<U14" },
 ];
 
+const ROW_NUMBER: ColumnInfo = {
+  ...col("index", "int", null, null, "The row number in the file, from 0."),
+  dtype: "int64",
+};
+
 function col(
   name: string,
   kind: ColumnInfo["kind"],
@@ -52,6 +57,8 @@ function col(
 /** The value of column `name` at row `i`. */
 export function value(name: string, i: number): number | string | null {
   switch (name) {
+    case "index":
+      return i;
     case "ra":
       return 360 * frac(i * 0.6180339887);
     case "dec":
@@ -182,7 +189,8 @@ export class FakeSourceStore implements SourceStore {
       tables: [{ index: 0, name: "CATALOG", rows: this.total, columns: COLUMNS.length }],
       table: 0,
       rows: this.total,
-      columns: COLUMNS.map((c, index) => ({ ...c, index })),
+      // As the server: its row-number column first, which the view shows as "#".
+      columns: [ROW_NUMBER, ...COLUMNS].map((c, index) => ({ ...c, index })),
       sky: { ra: "ra", dec: "dec" },
       pixel: null,
       notes: [],
