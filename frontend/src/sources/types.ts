@@ -34,12 +34,14 @@ export interface TableInfo {
 export interface SourceDescription {
   path: string;
   name: string;
+  kind: "file" | "headers";
   format: string;
   /** Changes with the file: the `v` of column URLs, so that cached columns stay right. */
   identity: string;
   tables: TableInfo[];
   table: number;
   rows: number;
+  /** The columns, first the row number "index" (0-based, file order). */
   columns: ColumnInfo[];
   sky: { ra: string; dec: string } | null;
   pixel: { x: string; y: string } | null;
@@ -204,6 +206,7 @@ export interface DensityResult {
   counts: Float32Array;
   nx: number;
   ny: number;
+  /** The ranges the bins cover, in the axes' space (log10 of the data on a log axis). */
   ranges: { xlo: number; xhi: number; ylo: number; yhi: number };
 }
 
@@ -222,8 +225,11 @@ export interface SourceStore {
   readonly spec: SourceSpec;
   /** The table's description (cached). */
   describe(): Promise<SourceDescription>;
-  /** A column or an expression's values (cached per page; a derived column's name gives its expression). */
-  column(nameOrExpr: string): Promise<ColumnArray>;
+  /**
+   * A column or an expression's values (cached per page; a derived column's name gives its
+   * expression), as float32 (the default: what plots draw) or as the table holds them ("native").
+   */
+  column(nameOrExpr: string, dtype?: "float32" | "native"): Promise<ColumnArray>;
   rows(q: RowsQuery): Promise<RowsPage>;
   /** The live selection, or null. */
   readonly selection: SelectionState | null;
