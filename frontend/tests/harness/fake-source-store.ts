@@ -184,6 +184,7 @@ export class FakeSourceStore implements SourceStore {
     return Promise.resolve({
       path: this.spec.path,
       name: this.spec.name,
+      kind: "file",
       format: "fits",
       identity: "fake-1",
       tables: [{ index: 0, name: "CATALOG", rows: this.total, columns: COLUMNS.length }],
