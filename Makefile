@@ -125,6 +125,11 @@ bench-grants: install-dev
 bench-coview: install-dev
 	$(BIN)/python benchmarks/coview.py
 
+# Serving two float columns of a 10^6-row x 20-column FITS table and Parquet file: time, bytes per value, memory.
+.PHONY: bench-sources
+bench-sources: install-dev
+	$(BIN)/python benchmarks/sources.py
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

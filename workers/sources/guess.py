@@ -57,6 +57,9 @@ def _by_ucd(columns: Sequence[ColumnInfo], ux: str, uy: str) -> tuple[str, str] 
         return chosen[0].name if chosen else None
 
     x, y = pick(ux), pick(uy)
+    if not (x and y) and ux == "pos.eq.ra":
+        # UCD1, still in older VOTables: POS_EQ_RA_MAIN / POS_EQ_DEC_MAIN.
+        x, y = pick("pos_eq_ra_main") or pick("pos_eq_ra"), pick("pos_eq_dec_main") or pick("pos_eq_dec")
     return (x, y) if x and y else None
 
 

@@ -55,6 +55,14 @@ def detect_format(st: FileStat) -> Format:
     by_name = format_of(st.name)
     if magic.startswith(b"PK\x03\x04") and by_name == "npz":
         return "npz"
+    # Text formats that say what they are in their first bytes (an IPAC table named .dat).
+    head = magic.lstrip()
+    if head.startswith(b"# %ECSV"):
+        return "ecsv"
+    if head.startswith((b"<?xml", b"<VOTABLE")) and by_name in (None, "votable", "csv"):
+        return "votable"
+    if head.startswith((b"\\", b"|")) and by_name in (None, "csv", "ipac"):
+        return "ipac"
     if by_name is not None:
         return by_name
     raise ToyzError(
@@ -153,15 +161,17 @@ def open_table(
     fmt = detect_format(st)
     with _lock:
         convert_lock = _converting.setdefault((st.identity, table), threading.Lock())
-    with convert_lock:
-        with _lock:
-            found = _open.get(key)
-        if found is None:
-            found = _open_uncached(st, fmt, table, cache, max_rows, max_parsed_bytes)
+    try:
+        with convert_lock:
             with _lock:
-                _open[key] = found
-    with _lock:
-        _converting.pop((st.identity, table), None)
+                found = _open.get(key)
+            if found is None:
+                found = _open_uncached(st, fmt, table, cache, max_rows, max_parsed_bytes)
+                with _lock:
+                    _open[key] = found
+    finally:
+        with _lock:
+            _converting.pop((st.identity, table), None)
     return found
 
 

@@ -228,6 +228,8 @@ class ChunkedColumn:
         self.kinds: list[tuple[Kind, np.dtype[Any]]] = []
         self.unit: str | None = None
         self.description: str | None = None
+        #: The per-row shape (vector columns), from the first chunk.
+        self.trail: tuple[int, ...] = ()
         fd, path = tempfile.mkstemp(dir=folder, prefix=".chunks.", suffix=".tmp")
         self._path = Path(path)
         self._fh: IO[bytes] = os.fdopen(fd, "w+b")
@@ -235,6 +237,8 @@ class ChunkedColumn:
     def add(self, values: Any) -> None:
         """Append one chunk of rows."""
         served = serve(values, self.name, self.notes)
+        if not self.kinds:
+            self.trail = tuple(int(k) for k in served.values.shape[1:])
         self.kinds.append((served.kind, served.values.dtype))
         self.unit = self.unit or served.unit
         self.description = self.description or served.description
