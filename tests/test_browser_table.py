@@ -278,3 +278,14 @@ def test_a_saved_state_comes_back_with_its_sort_and_scroll_position(page: Any) -
     page.mouse.wheel(0, 44)
     page.wait_for_function("() => harness.table.firstShown() !== 1000")
     assert 1000 < page.evaluate("harness.table.firstShown()") < 1010
+
+
+def test_a_refused_sort_leaves_the_view_in_its_order_with_the_servers_sentence(page: Any) -> None:
+    page.evaluate("harness.store.refuseNext = 'Sorting and filtering are not supported yet.'")
+    page.locator("[data-testid=table-head][data-column=mag]").click()
+    notice = page.locator("[data-testid=table-notice]")
+    notice.wait_for()
+    assert notice.inner_text() == "Sorting and filtering are not supported yet."
+    assert shown_rows(page)[:3] == [0, 1, 2]
+    assert "▲" not in page.locator("[data-testid=table-head][data-column=mag]").inner_text()
+    assert page.evaluate("harness.states.at(-1).state.sort") is None

@@ -147,6 +147,8 @@ export class ToyzTable extends LitElement implements TileElement {
   private viewHeight = 0;
   private headerHeight = 0;
   private anchor: number | null = null;
+  /** The order before the user's last change, until the new one's first page arrives. */
+  private previousQuery: ViewQuery | null = null;
   /** A saved scroll position to restore once the view's row count is known. */
   private pendingScroll: number | null = null;
   private resize: ResizeObserver | null = null;
@@ -328,18 +330,17 @@ export class ToyzTable extends LitElement implements TileElement {
     const store = this.attached;
     if (!store || !this._description) return;
     const nothingSelected = this._onlySelected && store.selection === null;
-    this.pager = new RowPager(
+    const pager: RowPager = new RowPager(
       (start, count) =>
         nothingSelected
           ? Promise.resolve({ total: 0, start, index: [], columns: [], cells: [] })
           : store.rows(this.rowsQuery(start, count)),
       {
         onPage: () => this.onPage(),
-        onError: (error) => {
-          this._problem = messageOf(error);
-        },
+        onError: (error) => this.onRowsError(pager, error),
       },
     );
+    this.pager = pager;
     this._problem = null;
     if (this.pendingScroll === null) this.offset = 0;
     this.barBehind = true;
@@ -347,7 +348,27 @@ export class ToyzTable extends LitElement implements TileElement {
     this.bump();
   }
 
+  /**
+   * A rows request failed. When a change of sort or columns is refused before any row came, the
+   * view goes back to the order it had (its sentence shown); otherwise the sentence alone.
+   */
+  private onRowsError(pager: RowPager, error: unknown): void {
+    const message = messageOf(error);
+    const previous = this.previousQuery;
+    if (pager === this.pager && pager.total === null && previous !== null) {
+      this.previousQuery = null;
+      this.query = previous;
+      this.restartPager();
+      this.fireState();
+      this._notice = message;
+      return;
+    }
+    this._problem = message;
+  }
+
   private onPage(): void {
+    // The new order works: no going back to the one before.
+    this.previousQuery = null;
     if (this.pendingScroll !== null && this.pager?.total !== null) {
       const position = this.pendingScroll;
       this.pendingScroll = null;
@@ -485,6 +506,7 @@ export class ToyzTable extends LitElement implements TileElement {
   }
 
   private changeQuery(change: Partial<ViewQuery>, keepScroll = false): void {
+    this.previousQuery = this.query;
     this.query = { ...this.query, ...change };
     this.pendingScroll = keepScroll ? this.firstShown() : null;
     this._current = null;

@@ -155,6 +155,8 @@ export class FakeSourceStore implements SourceStore {
   readonly selections: { state: SelectionState | null; origin: string }[] = [];
   /** Milliseconds before a rows answer. */
   delay = 20;
+  /** The next rows request is refused with this sentence (a server that cannot sort, say). */
+  refuseNext: string | null = null;
   private current: SelectionState | null = null;
   private currentMask: Uint8Array | null = null;
   private readonly listeners = new Set<SelectionListener>();
@@ -209,6 +211,9 @@ export class FakeSourceStore implements SourceStore {
   async rows(q: TableRowsQuery): Promise<RowsPage> {
     this.requests.push({ ...q });
     await new Promise((resolve) => setTimeout(resolve, this.delay));
+    const refusal = this.refuseNext;
+    this.refuseNext = null;
+    if (refusal !== null) throw new Error(refusal);
     const order = this.order(
       { sort: q.sort ?? null, desc: q.desc ?? false, filter: q.filter ?? null },
       q.selection ?? null,
