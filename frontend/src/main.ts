@@ -6,8 +6,10 @@ import "./styles.css";
 import "./app";
 import "./file-browser";
 import "./viewer/image-viewer";
+import "./table/table";
 
 export { ToyzApp } from "./app";
 export { ToyzFileBrowser } from "./file-browser";
 export { ToyzImageViewer } from "./viewer/image-viewer";
+export { ToyzTable } from "./table/table";
 export { WorkspaceSocket, JobError } from "./socket";
