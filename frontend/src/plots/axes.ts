@@ -46,6 +46,24 @@ export function finiteRange(values: ArrayLike<number>): [number, number] | null 
   return lo <= hi ? [lo, hi] : null;
 }
 
+/**
+ * The colour scale's limits for `values`: the 0.5 and 99.5 percentiles of the finite ones (a few
+ * extreme rows would otherwise leave everything else one colour), from a sample of at most `sample`.
+ */
+export function colorLimits(values: ArrayLike<number>, sample = 100_000): [number, number] {
+  const step = Math.max(1, Math.floor(values.length / sample));
+  const finite: number[] = [];
+  for (let i = 0; i < values.length; i += step) {
+    const v = values[i] ?? NaN;
+    if (Number.isFinite(v)) finite.push(v);
+  }
+  if (finite.length === 0) return [0, 1];
+  finite.sort((a, b) => a - b);
+  const at = (q: number): number =>
+    finite[Math.min(finite.length - 1, Math.floor(q * finite.length))]!;
+  return [at(0.005), at(0.995)];
+}
+
 /** `range` widened by `pad` of its span on each side; a single value gets a span of its own. */
 export function padRange(range: [number, number] | null, pad = 0.04): [number, number] {
   if (!range) return [0, 1];

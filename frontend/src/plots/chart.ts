@@ -76,14 +76,32 @@ export function chartOptions(
     const color = spec.colors[i] ?? MUTED;
     series.push(
       spec.kind === "histogram"
-        ? { label: spec.labels[i] ?? "", stroke: color, fill: `${color}88`, paths: bars, points: { show: false } }
-        : { label: spec.labels[i] ?? "", stroke: color, width: 1.5, points: { show: false }, spanGaps: false },
+        ? {
+            label: spec.labels[i] ?? "",
+            stroke: color,
+            fill: `${color}88`,
+            paths: bars,
+            points: { show: false },
+          }
+        : {
+            label: spec.labels[i] ?? "",
+            stroke: color,
+            width: 1.5,
+            points: { show: false },
+            spanGaps: false,
+          },
     );
   });
   spec.ys.forEach((_, i) => {
     series.push(
       spec.kind === "histogram"
-        ? { label: `${spec.labels[i] ?? ""} (selected)`, stroke: SELECTED, fill: `${SELECTED}cc`, paths: bars, points: { show: false } }
+        ? {
+            label: `${spec.labels[i] ?? ""} (selected)`,
+            stroke: SELECTED,
+            fill: SELECTED,
+            paths: bars,
+            points: { show: false },
+          }
         : {
             label: `${spec.labels[i] ?? ""} (selected)`,
             stroke: SELECTED,
@@ -107,10 +125,15 @@ export function chartOptions(
       },
       y: {
         dir: spec.axes.yreverse ? -1 : 1,
-        ...(view && spec.kind === "line" ? { range: (): uPlot.Range.MinMax => [view.y0, view.y1] } : {}),
+        ...(view && spec.kind === "line"
+          ? { range: (): uPlot.Range.MinMax => [view.y0, view.y1] }
+          : {}),
       },
     },
-    axes: [axis(spec.axes.xlabel, spec.axes.xlog), axis(spec.axes.ylabel, spec.kind === "line" && spec.axes.ylog)],
+    axes: [
+      axis(spec.axes.xlabel, spec.axes.xlog),
+      axis(spec.axes.ylabel, spec.kind === "line" && spec.axes.ylog),
+    ],
     cursor: { drag: { x: true, y: false } },
     hooks: {
       setCursor: [(u) => on.hover(u.cursor.idx ?? null)],
@@ -144,7 +167,10 @@ export class Chart {
   }
 
   private size(): { width: number; height: number } {
-    return { width: Math.max(50, this.host.clientWidth), height: Math.max(50, this.host.clientHeight) };
+    return {
+      width: Math.max(50, this.host.clientWidth),
+      height: Math.max(50, this.host.clientHeight),
+    };
   }
 
   show(spec: ChartSpec): void {
@@ -153,10 +179,10 @@ export class Chart {
     this.plot = new uPlot(chartOptions(spec, width, height, this.on), chartData(spec), this.host);
   }
 
-  /** New selected parts of the series (the rest unchanged), without rebuilding the chart. */
+  /** New selected parts of the series. The chart is made again: uPlot draws nothing for a series
+   * that had no values when it was made. The view comes with the spec (the state's). */
   update(spec: ChartSpec): void {
-    if (!this.plot) return this.show(spec);
-    this.plot.setData(chartData(spec), false);
+    this.show(spec);
   }
 
   get canvas(): HTMLCanvasElement | null {

@@ -11,6 +11,7 @@ import { packPalette } from "../viewer/stretch";
 import {
   asFloat64,
   axisLabel,
+  colorLimits,
   finiteRange,
   fitView,
   fromAxis,
@@ -126,6 +127,7 @@ export class ToyzPlot extends LitElement {
   private chartSpec: ChartSpec | null = null;
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private rebinTimer: ReturnType<typeof setTimeout> | null = null;
+  private paintedBar: Colorbar | null = null;
 
   constructor() {
     super();
@@ -165,6 +167,7 @@ export class ToyzPlot extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.paintColorbar();
     if (changed.has("store") && this.store !== this.subscribedTo) this.subscribe();
     if (!changed.has("store") && !changed.has("state")) return;
     const key = this.dataKey();
@@ -174,7 +177,21 @@ export class ToyzPlot extends LitElement {
     } else if (changed.has("state")) {
       this.applyView();
     }
-    this.paintColorbar();
+  }
+
+  /**
+   * Where the data point (x, y) (data units) is on the page, in client pixels, or null when the plot
+   * shows no points (tests and benchmarks aim the mouse with it).
+   */
+  clientPoint(x: number, y: number): [number, number] | null {
+    const scatter = this.scatter;
+    if (!scatter) return null;
+    const s = this.state;
+    const frame = scatter.frame();
+    const rect = scatter.points.getBoundingClientRect();
+    const ax = s.xlog ? Math.log10(x) : x;
+    const ay = s.ylog ? Math.log10(y) : y;
+    return [rect.left + frame.xToPx(ax), rect.top + frame.yToPx(ay)];
   }
 
   // -------------------------------------------------------------------------------------------
@@ -231,8 +248,7 @@ export class ToyzPlot extends LitElement {
   private subscribe(): void {
     this.unsubscribe?.();
     this.subscribedTo = this.store;
-    this.unsubscribe =
-      this.store?.onSelection((_state, mask) => this.showSelection(mask)) ?? null;
+    this.unsubscribe = this.store?.onSelection((_state, mask) => this.showSelection(mask)) ?? null;
   }
 
   private async load(): Promise<void> {
@@ -253,10 +269,12 @@ export class ToyzPlot extends LitElement {
         this.emitState();
       }
       await this.updateComplete;
-      if (this.state.kind === "scatter" || this.state.kind === "density") await this.loadScatter(seq);
+      if (this.state.kind === "scatter" || this.state.kind === "density")
+        await this.loadScatter(seq);
       else await this.loadChart(seq);
     } catch (error) {
-      if (seq === this.loadSeq) this._error = error instanceof Error ? error.message : String(error);
+      if (seq === this.loadSeq)
+        this._error = error instanceof Error ? error.message : String(error);
     } finally {
       if (seq === this.loadSeq) this._busy = false;
     }
@@ -338,7 +356,7 @@ export class ToyzPlot extends LitElement {
     const rgba = new Uint8Array(4 * rows * Math.max(1, yAxis.length));
     const colorValues = s.color ? held.get(s.color) : undefined;
     if (colorValues && palette) {
-      const [lo, hi] = finiteRange(colorValues) ?? [0, 1];
+      const [lo, hi] = colorLimits(colorValues);
       const last = palette.length - 1;
       const one = new Uint8Array(4 * rows);
       const words = new Uint32Array(one.buffer);
@@ -348,7 +366,7 @@ export class ToyzPlot extends LitElement {
           one.set(NAN_RGBA, 4 * i);
           continue;
         }
-        const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+        const t = hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5;
         words[i] = palette[Math.round(t * last)] ?? 0;
       }
       for (let k = 0; k < yAxis.length; k++) rgba.set(one, 4 * rows * k);
@@ -516,8 +534,13 @@ export class ToyzPlot extends LitElement {
     const image = this.densityImage(whole.counts, whole.nx, whole.ny, whole.ranges, palette);
     scatter.density = image.image;
     scatter.densitySelected = selected
-      ? this.densityImage(selected.counts, selected.nx, selected.ny, selected.ranges, SELECTED_PALETTE)
-          .image
+      ? this.densityImage(
+          selected.counts,
+          selected.nx,
+          selected.ny,
+          selected.ranges,
+          SELECTED_PALETTE,
+        ).image
       : null;
     if (!view) {
       const v = s.view ?? {
@@ -652,7 +675,11 @@ export class ToyzPlot extends LitElement {
   private rowValues(row: number, series: number): [string, string][] {
     const s = this.state;
     const values: [string, string][] = [["row", String(row)]];
-    const names = [s.x, s.kind === "scatter" || s.kind === "line" ? yColumns(s)[series] : undefined, s.color];
+    const names = [
+      s.x,
+      s.kind === "scatter" || s.kind === "line" ? yColumns(s)[series] : undefined,
+      s.color,
+    ];
     for (const name of names) {
       if (!name) continue;
       const v = this.held.get(name)?.[row];
@@ -687,9 +714,14 @@ export class ToyzPlot extends LitElement {
         px: 0,
         py: 0,
         values: [
-          [s.x, `${formatValue(fromAxis(at - half, s.xlog))} – ${formatValue(fromAxis(at + half, s.xlog))}`],
+          [
+            s.x,
+            `${formatValue(fromAxis(at - half, s.xlog))} – ${formatValue(fromAxis(at + half, s.xlog))}`,
+          ],
           ["rows", String(spec.ys[0]?.[index] ?? 0)],
-          ...(spec.selected ? [["selected", String(spec.selected[0]?.[index] ?? 0)] as [string, string]] : []),
+          ...(spec.selected
+            ? [["selected", String(spec.selected[0]?.[index] ?? 0)] as [string, string]]
+            : []),
         ],
       };
       return;
@@ -704,13 +736,15 @@ export class ToyzPlot extends LitElement {
   private paintColorbar(): void {
     const canvas = this.querySelector<HTMLCanvasElement>("canvas.plot-colorbar-canvas");
     const bar = this._colorbar;
-    if (!canvas || !bar) return;
+    if (!canvas || !bar || this.paintedBar === bar) return;
+    this.paintedBar = bar;
     canvas.width = 1;
     canvas.height = bar.palette.length;
     const image = new ImageData(1, bar.palette.length);
     const words = new Uint32Array(image.data.buffer);
     // The highest value at the top.
-    for (let i = 0; i < bar.palette.length; i++) words[i] = bar.palette[bar.palette.length - 1 - i] ?? 0;
+    for (let i = 0; i < bar.palette.length; i++)
+      words[i] = bar.palette[bar.palette.length - 1 - i] ?? 0;
     canvas.getContext("2d")?.putImageData(image, 0, 0);
   }
 
@@ -746,7 +780,10 @@ export class ToyzPlot extends LitElement {
         data-testid="plot-kind"
         title="Kind of plot"
         @change=${(e: Event) =>
-          this.change({ kind: (e.target as HTMLSelectElement).value as PlotState["kind"], view: null })}
+          this.change({
+            kind: (e.target as HTMLSelectElement).value as PlotState["kind"],
+            view: null,
+          })}
       >
         ${PLOT_KINDS.map((k) => html`<option value=${k} ?selected=${k === s.kind}>${k}</option>`)}
       </select>
@@ -759,8 +796,9 @@ export class ToyzPlot extends LitElement {
           ${this.columnOptions(s.x)}
         </select></label
       >
-      ${s.kind === "histogram"
-        ? html`<label class="field"
+      ${
+        s.kind === "histogram"
+          ? html`<label class="field"
             ><span>bins</span
             ><input
               class="num"
@@ -771,7 +809,7 @@ export class ToyzPlot extends LitElement {
               .value=${String(s.bins)}
               @change=${(e: Event) => this.change({ bins: Number((e.target as HTMLInputElement).value) })}
           /></label>`
-        : html`<label class="field"
+          : html`<label class="field"
               ><span>y</span
               ><select
                 data-testid="plot-y"
@@ -792,8 +830,9 @@ export class ToyzPlot extends LitElement {
                   </button></span
                 >`,
             )}
-            ${s.kind !== "density" && ys.length < MAX_SERIES
-              ? html`<select
+            ${
+              s.kind !== "density" && ys.length < MAX_SERIES
+                ? html`<select
                   data-testid="plot-add-series"
                   title="Another y column on the same chart"
                   @change=${(e: Event) => {
@@ -806,11 +845,14 @@ export class ToyzPlot extends LitElement {
                   <option value="" selected>+ y</option>
                   ${this.columnOptions("").slice(0)}
                 </select>`
-              : nothing}`}
+                : nothing
+            }`
+      }
       ${this.check("log x", "xlog")}${s.kind !== "histogram" ? this.check("log y", "ylog") : nothing}
       ${this.check("x ↔", "xreverse")}${this.check("y ↕", "yreverse")}
-      ${s.kind === "scatter"
-        ? html`<label class="field"
+      ${
+        s.kind === "scatter"
+          ? html`<label class="field"
               ><span>colour</span
               ><select
                 data-testid="plot-color"
@@ -838,9 +880,11 @@ export class ToyzPlot extends LitElement {
             >
               ${MARKER_SHAPES.map((k) => html`<option value=${k} ?selected=${k === s.shape}>${k}</option>`)}
             </select>`
-        : nothing}
-      ${(s.kind === "scatter" && s.color) || s.kind === "density"
-        ? html`<select
+          : nothing
+      }
+      ${
+        (s.kind === "scatter" && s.color) || s.kind === "density"
+          ? html`<select
             data-testid="plot-cmap"
             title="Colormap"
             @change=${(e: Event) => this.change({ cmap: (e.target as HTMLSelectElement).value })}
@@ -849,12 +893,14 @@ export class ToyzPlot extends LitElement {
               (c) => html`<option value=${c} ?selected=${c === s.cmap}>${c}</option>`,
             )}
           </select>`
-        : nothing}
+          : nothing
+      }
       <span class="toolbar-spacer"></span>
-      ${points
-        ? (["pan", "box", "lasso"] as const).map(
-            (g) =>
-              html`<button
+      ${
+        points
+          ? (["pan", "box", "lasso"] as const).map(
+              (g) =>
+                html`<button
                 class=${g === this._gesture ? "active" : ""}
                 data-testid=${`plot-${g}`}
                 title=${g === "pan" ? "Drag to pan, wheel to zoom" : `Drag a ${g} to select rows`}
@@ -862,25 +908,31 @@ export class ToyzPlot extends LitElement {
               >
                 ${g}
               </button>`,
-          )
-        : nothing}
+            )
+          : nothing
+      }
       <button data-testid="plot-fit" title="Show all the data (or double-click)" @click=${() => this.resetView()}>
         fit
       </button>
-      ${this.store?.selection
-        ? html`<button data-testid="plot-clear" title="Select nothing" @click=${() => this.select(null)}>
+      ${
+        this.store?.selection
+          ? html`<button data-testid="plot-clear" title="Select nothing" @click=${() => this.select(null)}>
             clear
           </button>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
   private statusLine(): TemplateResult {
     const d = this._description;
     const rows = d ? `${d.rows.toLocaleString("en")} rows` : "";
-    const selected = this._selected !== null ? ` · ${this._selected.toLocaleString("en")} selected` : "";
+    const selected =
+      this._selected !== null ? ` · ${this._selected.toLocaleString("en")} selected` : "";
     const hint =
-      d && this.state.kind === "scatter" && d.rows > 200_000 ? " · the density view draws this faster" : "";
+      d && this.state.kind === "scatter" && d.rows > 200_000
+        ? " · the density view draws this faster"
+        : "";
     return html`<div class="plot-status" data-testid="plot-status">
       ${this._busy ? "loading… " : ""}${rows}${selected}${hint}
     </div>`;
@@ -890,13 +942,16 @@ export class ToyzPlot extends LitElement {
     const hover = this._hover;
     const bar = this._colorbar;
     return html`${this.toolbar()}
-      ${this._error
-        ? html`<div class="plot-error" data-testid="plot-error">${this._error}</div>`
-        : nothing}
+      ${
+        this._error
+          ? html`<div class="plot-error" data-testid="plot-error">${this._error}</div>`
+          : nothing
+      }
       <div class="plot-body">
         <div class="plot-area" data-testid="plot-area">
-          ${hover
-            ? html`<div
+          ${
+            hover
+              ? html`<div
                 class="plot-hover ${hover.row < 0 || this.state.kind === "line" ? "docked" : ""}"
                 data-testid="plot-hover"
                 data-row=${hover.row}
@@ -904,25 +959,28 @@ export class ToyzPlot extends LitElement {
               >
                 ${hover.values.map(([k, v]) => html`<div><span>${k}</span> ${v}</div>`)}
               </div>`
-            : nothing}
+              : nothing
+          }
         </div>
-        ${bar
-          ? html`<div class="plot-colorbar" data-testid="plot-colorbar">
+        ${
+          bar
+            ? html`<div class="plot-colorbar" data-testid="plot-colorbar">
               <span class="plot-colorbar-hi">${bar.hi}</span>
               <canvas class="plot-colorbar-canvas"></canvas>
               <span class="plot-colorbar-lo">${bar.lo}</span>
               <span class="plot-colorbar-label">${bar.label}</span>
             </div>`
-          : nothing}
+            : nothing
+        }
       </div>
       ${this.statusLine()}`;
   }
 }
 
-/** Selected rows of a density view: one warm colour, more opaque where more rows are. */
+/** Selected rows of a density view: orange (viridis ends in yellow), more opaque where more rows are. */
 const SELECTED_PALETTE = Uint32Array.from({ length: 255 }, (_, i) => {
   const alpha = Math.round(90 + (165 * i) / 254);
-  return ((alpha << 24) | (77 << 16) | (204 << 8) | 255) >>> 0;
+  return ((alpha << 24) | (28 << 16) | (159 << 8) | 255) >>> 0;
 });
 
 function sum(values: Float32Array): number {

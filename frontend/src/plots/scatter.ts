@@ -129,7 +129,8 @@ export class ScatterView {
    */
   setPoints(xs: Float64Array, ys: Float64Array[], rgba: Uint8Array): void {
     let n = 0;
-    for (const y of ys) for (let i = 0; i < xs.length; i++) if (xs[i]! === xs[i] && y[i]! === y[i]) n++;
+    for (const y of ys)
+      for (let i = 0; i < xs.length; i++) if (xs[i]! === xs[i] && y[i]! === y[i]) n++;
     const positions = new Float32Array(2 * n);
     const colors = new Uint8Array(4 * n);
     this.xs = new Float64Array(n);
@@ -217,7 +218,8 @@ export class ScatterView {
         ctx.clearRect(0, 0, this.points.width, this.points.height);
         ctx.imageSmoothingEnabled = false;
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-        if (this.density) drawImageAt(ctx, frame, this.density, 1);
+        // With a selection the whole fades, and the selected rows' counts stand out over it.
+        if (this.density) drawImageAt(ctx, frame, this.density, this.densitySelected ? 0.3 : 1);
         if (this.densitySelected) drawImageAt(ctx, frame, this.densitySelected, 1);
       }
     } else if (this.layer) {
@@ -351,7 +353,13 @@ export class ScatterView {
       return;
     }
     if (drag.kind === "pan") {
-      const frame = new Frame(drag.view, this.frame().width, this.frame().height, this.axes.xreverse, this.axes.yreverse);
+      const frame = new Frame(
+        drag.view,
+        this.frame().width,
+        this.frame().height,
+        this.axes.xreverse,
+        this.axes.yreverse,
+      );
       const dx = frame.pxToX(drag.start[0]) - frame.pxToX(at[0]);
       const dy = frame.pxToY(drag.start[1]) - frame.pxToY(at[1]);
       this.view = panView(drag.view, dx, dy);
@@ -367,7 +375,8 @@ export class ScatterView {
     const drag = this.drag;
     this.drag = null;
     if (!drag) return;
-    if (this.overlay.hasPointerCapture(e.pointerId)) this.overlay.releasePointerCapture(e.pointerId);
+    if (this.overlay.hasPointerCapture(e.pointerId))
+      this.overlay.releasePointerCapture(e.pointerId);
     const frame = this.frame();
     if (drag.kind === "pan") {
       if (drag.view !== this.view) this.on.view(this.view);
@@ -451,7 +460,12 @@ function finiteMiddle(values: Float64Array): number {
 }
 
 /** Draws a density image where its extent falls in `frame` (flipped as reversed axes ask). */
-function drawImageAt(ctx: CanvasRenderingContext2D, frame: Frame, image: DensityImage, alpha: number): void {
+function drawImageAt(
+  ctx: CanvasRenderingContext2D,
+  frame: Frame,
+  image: DensityImage,
+  alpha: number,
+): void {
   const left = frame.xToPx(image.x0);
   const right = frame.xToPx(image.x1);
   const top = frame.yToPx(image.y1);

@@ -103,7 +103,12 @@ export class FakeStore implements SourceStore {
       info(n, UNITS[n] ?? null, n === "id" ? "int" : "float"),
     );
     columns.push({ ...info("name", null, "string"), dtype: "<U8" });
-    return Promise.resolve({ path: "harness/generated.csv", name: "generated", rows: this.rowCount, columns });
+    return Promise.resolve({
+      path: "harness/generated.csv",
+      name: "generated",
+      rows: this.rowCount,
+      columns,
+    });
   }
 
   column(name: string): Promise<ColumnValues> {
@@ -152,9 +157,13 @@ export class FakeStore implements SourceStore {
       return lo <= hi ? [lo, hi] : [0, 1];
     };
     const [xlo, xhi] =
-      q.xlo !== undefined ? [axis(q.xlo, q.xscale === "log"), axis(q.xhi, q.xscale === "log")] : full(xs);
+      q.xlo !== undefined
+        ? [axis(q.xlo, q.xscale === "log"), axis(q.xhi, q.xscale === "log")]
+        : full(xs);
     const [ylo, yhi] =
-      q.ylo !== undefined ? [axis(q.ylo, q.yscale === "log"), axis(q.yhi, q.yscale === "log")] : full(ys);
+      q.ylo !== undefined
+        ? [axis(q.ylo, q.yscale === "log"), axis(q.yhi, q.yscale === "log")]
+        : full(ys);
     const counts = new Float32Array(q.nx * q.ny);
     const mask = q.selected ? this.currentMask : null;
     for (let i = 0; i < xs.length; i++) {
@@ -214,7 +223,8 @@ export class FakeStore implements SourceStore {
         const parts = state.of.map((s) => this.evaluate(s));
         const out = new Uint8Array(n).fill(state.kind === "and" ? 1 : 0);
         for (const p of parts)
-          for (let i = 0; i < n; i++) out[i] = state.kind === "and" ? out[i]! & p[i]! : out[i]! | p[i]!;
+          for (let i = 0; i < n; i++)
+            out[i] = state.kind === "and" ? out[i]! & p[i]! : out[i]! | p[i]!;
         return out;
       }
       default:

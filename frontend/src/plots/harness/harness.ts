@@ -3,6 +3,7 @@
 // `window.harness` gives the tests and the benchmark the store, the plots and when each drew.
 import "../../styles.css";
 import "../plot";
+import { contextsCreated } from "../gl";
 import { normalisePlotState, type PlotState } from "../state";
 import type { ToyzPlot } from "../plot";
 import { FakeStore, generate } from "./fake-store";
@@ -39,7 +40,14 @@ kinds.forEach((kind, i) => {
 
 declare global {
   interface Window {
-    harness: { store: FakeStore; plots: ToyzPlot[]; started: number; states: unknown[]; rows: number };
+    harness: {
+      store: FakeStore;
+      plots: ToyzPlot[];
+      started: number;
+      states: unknown[];
+      rows: number;
+      contexts: () => number;
+    };
   }
 }
-window.harness = { store, plots, started, states, rows };
+window.harness = { store, plots, started, states, rows, contexts: contextsCreated };
