@@ -167,7 +167,8 @@ export function axisTicks(lo: number, hi: number, log: boolean, count = 6): Tick
     return scale.ticks(count).map((at) => ({ at, label: format(at) }));
   }
   if (b - a >= 1) {
-    const first = Math.ceil(a);
+    // `|| 0`: Math.ceil(-0.5) is -0, which prints as "0" but is no tick at 0 for a comparison.
+    const first = Math.ceil(a) || 0;
     const last = Math.floor(b);
     const step = Math.max(1, Math.ceil((last - first + 1) / count));
     const ticks: Tick[] = [];

@@ -199,8 +199,7 @@ export class ToyzPlot extends LitElement {
 
   /** Everything of the state but the view: a change of it means new data to fetch and draw. */
   private dataKey(): string {
-    const { view: _view, ...rest } = this.state;
-    return `${this.store?.id ?? ""}|${JSON.stringify(rest)}`;
+    return `${this.store?.id ?? ""}|${JSON.stringify({ ...this.state, view: null })}`;
   }
 
   /** Applies a change the user made and tells the workspace (`toyz-tile-state`). */
