@@ -55,7 +55,7 @@ def _handler(dist: Path, csp: str) -> type[BaseHTTPRequestHandler]:
     from workers.imaging import palette
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def send(self, status: int, body: bytes, content_type: str) -> None:

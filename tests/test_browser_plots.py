@@ -9,8 +9,8 @@ selecting exactly the grid rows inside them in every plot, reversed and log axes
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -114,7 +114,7 @@ def client_point(page: Any, plot: int, x: float, y: float) -> tuple[float, float
 def drag(page: Any, points: list[tuple[float, float]]) -> None:
     page.mouse.move(*points[0])
     page.mouse.down()
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         page.mouse.move(*b, steps=max(2, int(np.hypot(b[0] - a[0], b[1] - a[1]) // 6)))
     page.mouse.up()
 
