@@ -110,6 +110,9 @@ export class ToyzPlot extends LitElement {
 
   /** How many times the plot finished drawing its data (tests and benchmarks wait on it). */
   renderCount = 0;
+  /** When (performance.now()) the plot first drew its data, and last drew it or a selection. */
+  firstDrawnAt: number | null = null;
+  lastDrawnAt: number | null = null;
 
   private scatter: ScatterView | null = null;
   private chart: Chart | null = null;
@@ -480,6 +483,8 @@ export class ToyzPlot extends LitElement {
   }
 
   private drawn(): void {
+    this.lastDrawnAt = performance.now();
+    this.firstDrawnAt ??= this.lastDrawnAt;
     this.renderCount += 1;
     this.dataset.renders = String(this.renderCount);
     this.dataset.ready = "1";

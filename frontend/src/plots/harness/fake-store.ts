@@ -86,7 +86,7 @@ const UNITS: Record<string, string | null> = {
 export class FakeStore implements SourceStore {
   selection: SelectionState | null = null;
   /** Selections received, in order (tests read them). */
-  readonly received: { state: SelectionState | null; origin: string }[] = [];
+  readonly received: { state: SelectionState | null; origin: string; at: number }[] = [];
   private currentMask: Uint8Array | null = null;
   private readonly listeners = new Set<SelectionListener>();
   readonly rowCount: number;
@@ -135,7 +135,7 @@ export class FakeStore implements SourceStore {
   }
 
   select(state: SelectionState | null, origin: string): void {
-    this.received.push({ state, origin });
+    this.received.push({ state, origin, at: performance.now() });
     this.selection = state;
     this.currentMask = state ? this.evaluate(state) : null;
     for (const listener of this.listeners) listener(state, this.currentMask, origin);
