@@ -14,12 +14,13 @@ from apps.files.api import router as files_router
 from apps.imaging.api import router as imaging_router
 from apps.imaging.api import tiles_router
 from apps.jobs.api import router as jobs_router
+from apps.sources.api import router as sources_router
 from apps.workspaces.api import router as workspaces_router
 
 api = NinjaAPI(
     title="Toyz",
     version="1",
-    description='Browse and view astronomical images. Every error answers `{"error": {"code", "message"}}`.',
+    description='Browse and view astronomical images and tables. Every error answers `{"error": {"code", "message"}}`.',
     urls_namespace="api",
     # The session cookie of the login page; the schema declares it as the API's security scheme.
     auth=django_auth,
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/api/files/", files_router)
 api.add_router("/api/imaging/", imaging_router)
 api.add_router("/api/jobs", jobs_router)
+api.add_router("/api/sources/", sources_router)
 api.add_router("/tiles/", tiles_router)
 api.add_router("/api/workspaces", workspaces_router)
 

@@ -53,6 +53,8 @@ TOYZ_HOME_FOLDER = "home"
 TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 # The cache keeps to this size (GiB), dropping the least recently used files' pyramids first.
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
+# A table with more rows is refused with a sentence (never read until memory runs out).
+TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
 # How often an open workspace page says it is still there; after three silent periods it is gone.
@@ -60,7 +62,7 @@ TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, min
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 # Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
 # the others run only for the groups and users granted them (README, "Module grants").
-TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "imaging", "prerender"])
+TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "imaging", "prerender", "sources"])
 # Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
 TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "apps.files",
     "apps.imaging",
     "apps.jobs",
+    "apps.sources",
     "apps.workspaces",
 ]
 

@@ -21,7 +21,7 @@ from typing import Literal
 from apps import events
 from apps.files.permissions import Right, User, has_right
 from apps.files.resolver import TRASH_FOLDER, ResolvedPath, check_right, data_root, resolve
-from apps.files.services import Entry, to_readers
+from apps.files.listing import Entry, to_readers
 from workers.errors import ToyzError
 from workers.imaging import is_openable
 

@@ -1,20 +1,16 @@
-"""The file browser: folder listings through the permission model."""
+"""What other apps use of the files app: the resolver, the rights, listings, new files, and the path
+types of job parameters and REST fields."""
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import PurePosixPath
-from typing import Annotated, TypedDict
+from typing import Annotated
 
-from django.conf import settings
 from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 
-from apps import events
-from apps.files.permissions import Audience, Right, User, has_right, readers, visible_children
+from apps.files.listing import Entry, Listing, list_folder, to_readers
+from apps.files.permissions import Audience, Right, User, has_right, readers
 from apps.files.resolver import ResolvedPath, data_root, resolve
-from workers.errors import ToyzError
-from workers.imaging import is_openable
+from apps.files.writing import create_file
 
 # What other apps use of this one: the resolver, the rights, and the path types of job parameters.
 __all__ = [
@@ -30,6 +26,7 @@ __all__ = [
     "User",
     "WriteClientPath",
     "WritePath",
+    "create_file",
     "data_root",
     "has_right",
     "list_folder",
@@ -38,74 +35,7 @@ __all__ = [
     "to_readers",
 ]
 
-MAX_ENTRIES = 5000
 MAX_PATH_LENGTH = 4096
-
-
-class Entry(TypedDict):
-    name: str
-    path: str
-    kind: str
-    size: int
-    mtime: float
-    openable: bool
-
-
-class Listing(TypedDict):
-    path: str
-    parent: str | None
-    entries: list[Entry]
-    truncated: bool
-    writable: bool
-    max_upload_bytes: int
-
-
-def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
-    """List a folder the user may list: folders first, then files, by name."""
-    folder = raw_path if isinstance(raw_path, ResolvedPath) else resolve(user, raw_path, Right.LIST)
-    if not folder.is_dir:
-        raise ToyzError("bad_path", "That is a file, not a folder.")
-    try:
-        names = sorted(os.listdir(folder.real))
-    except OSError:
-        raise ToyzError("forbidden", "The server itself cannot read this folder.") from None
-    base = PurePosixPath(folder.client)
-    names = [n for n in visible_children(user, base, names) if not n.startswith(".")]
-    entries: list[Entry] = []
-    for name in names[:MAX_ENTRIES]:
-        entry = folder.real / name
-        try:
-            # Symlinks are shown only when they land inside the root, where the user may list them.
-            target = resolve(user, (base / name).as_posix(), Right.LIST).real if entry.is_symlink() else entry
-            info = os.stat(target)
-        except (ToyzError, OSError):
-            continue  # a dangling or escaping symlink, or a file that vanished meanwhile
-        is_dir = stat.S_ISDIR(info.st_mode)
-        entries.append(
-            Entry(
-                name=name,
-                path=(base / name).as_posix(),
-                kind="dir" if is_dir else "file",
-                size=0 if is_dir else info.st_size,
-                mtime=info.st_mtime,
-                openable=not is_dir and is_openable(name),
-            )
-        )
-    entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))
-    parent = None if not folder.client else (base.parent.as_posix() if base.parent != PurePosixPath(".") else "")
-    return Listing(
-        path=folder.client,
-        parent=parent,
-        entries=entries,
-        truncated=len(names) > MAX_ENTRIES,
-        writable=has_right(user, base, Right.WRITE),
-        max_upload_bytes=int(settings.TOYZ_UPLOAD_MAX_BYTES),
-    )
-
-
-def to_readers(path: ResolvedPath, event: events.Event) -> None:
-    """Push `event` to every open workspace socket whose user may read `path` (its audience travels with it)."""
-    events.to_audience(readers(PurePosixPath(path.client)), event)
 
 
 # --- client paths as job parameters ----------------------------------------------------------------

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from apps.files import fsops, grants
 from apps.files.permissions import Right, User, has_right
 from apps.files.resolver import confine
-from apps.files.services import Entry
+from apps.files.listing import Entry
 from workers.errors import ToyzError
 
 logger = logging.getLogger(__name__)

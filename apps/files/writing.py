@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from django.conf import settings
 
 from apps.files import fsops, grants
 from apps.files.permissions import User
-from apps.files.services import Entry
+from apps.files.listing import Entry
 from workers.errors import ToyzError
 
 CHUNK_BYTES = 1024 * 1024
@@ -75,6 +76,44 @@ def upload(user: User, raw_folder: object, raw_name: object, body: Readable, *, 
             raise
         if not fsops.still_in_place(fd, folder):
             # The folder was moved away (out of the root, perhaps) while the file was written: take it back.
+            fsops.unlink_quietly(fd, name)
+            raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
+        entry = fsops.entry_in(folder, fd, name)
+    fsops.announce(folder)
+    return entry
+
+
+def create_file(user: User, raw_folder: object, raw_name: object, write: Callable[[BinaryIO], None]) -> Entry:
+    """Make the new file `raw_name` in `raw_folder` from what `write(out)` writes, never over an existing name.
+
+    For files the server makes (an exported table): the folder is resolved with the write right and the
+    name checked like an upload's; `write` fills a hidden temporary file of the folder, which is renamed
+    into place whole (``renameat2(NOREPLACE)``: ``exists`` if the name was taken meanwhile), and the
+    folder's readers are told. Whatever `write` raises leaves nothing behind.
+    """
+    name = fsops.clean_name(raw_name)
+    folder = fsops.writable_folder(user, raw_folder)
+    fsops.require_write(user, folder, name)
+    with fsops.open_folder(folder) as fd:
+        _refuse_existing(fd, name, replace=False)
+        temp = TEMP_PREFIX + secrets.token_hex(8)
+        try:
+            out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
+        except OSError as exc:
+            raise fsops.os_error(exc, name) from None
+        try:
+            with os.fdopen(out, "wb", closefd=True) as file:
+                write(file)
+                file.flush()
+                os.fsync(file.fileno())
+            fsops.rename_noreplace(fd, temp, fd, name)
+        except OSError as exc:
+            fsops.unlink_quietly(fd, temp)
+            raise fsops.os_error(exc, name) from None
+        except BaseException:
+            fsops.unlink_quietly(fd, temp)
+            raise
+        if not fsops.still_in_place(fd, folder):
             fsops.unlink_quietly(fd, name)
             raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
         entry = fsops.entry_in(folder, fd, name)

@@ -28,11 +28,12 @@ from apps.imaging.schemas import (
     DescribeQuery,
     DescriptionOut,
     PixelQuery,
+    SkyPixelQuery,
     TileFormat,
     TileQuery,
 )
 from workers.errors import ToyzError
-from workers.imaging import Pixel, RenderParams, TileAddress, colormap_names, palette
+from workers.imaging import Pixel, RenderParams, SkyPixel, TileAddress, colormap_names, palette
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,6 +86,19 @@ async def pixel(request: HttpRequest, query: Query[PixelQuery]) -> dict[str, Any
     """The value and sky position of the pixel under a point (level-0 pixel units)."""
     return await _in_pool(
         request, query.path, lambda image: services.pixel(image, query.hdu, query.plane, query.x, query.y)
+    )
+
+
+@router.get(
+    "/world-to-pixel",
+    response={200: SkyPixel, **ERROR_RESPONSES},
+    exclude_unset=True,
+    url_name="imaging-world-to-pixel",
+)
+async def world_to_pixel(request: HttpRequest, query: Query[SkyPixelQuery]) -> dict[str, Any]:
+    """Where a sky position lies on the image (level-0 pixel units): a table row's place, centred on."""
+    return await _in_pool(
+        request, query.path, lambda image: services.sky_pixel(image, query.hdu, query.plane, query.ra, query.dec)
     )
 
 

@@ -45,6 +45,14 @@ class PixelQuery(QueryModel):
     y: float = Field(allow_inf_nan=False, description="Level-0 pixel units, 0 at the bottom edge.")
 
 
+class SkyPixelQuery(QueryModel):
+    path: ReadClientPath = ""
+    hdu: int = 0
+    plane: int = 0
+    ra: float = Field(allow_inf_nan=False, description="ICRS right ascension in degrees.")
+    dec: float = Field(allow_inf_nan=False, ge=-90, le=90, description="ICRS declination in degrees.")
+
+
 class ColormapQuery(QueryModel):
     name: str = "gray"
     inv: bool = Field(False, description="Reverse the colormap.")

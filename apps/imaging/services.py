@@ -21,6 +21,7 @@ from workers.imaging import (
     is_openable,
     keep_in_bounds,
     pixel_at,
+    sky_to_pixel,
 )
 from workers.imaging import (
     forget_prerender as core_forget_prerender,
@@ -53,6 +54,10 @@ def describe_image(image: ResolvedPath, hdu: int | None, plane: int) -> dict[str
 
 def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict[str, Any]:
     return dict(pixel_at(image.real, hdu=hdu, plane=plane, x=x, y=y, cache_dir=settings.TOYZ_CACHE_DIR))
+
+
+def sky_pixel(image: ResolvedPath, hdu: int, plane: int, ra: float, dec: float) -> dict[str, Any]:
+    return dict(sky_to_pixel(image.real, hdu=hdu, plane=plane, ra=ra, dec=dec))
 
 
 def tile(

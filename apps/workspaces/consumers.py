@@ -30,6 +30,9 @@ from apps.workspaces.messages import (
     LayoutSaved,
     PresenceMessage,
     SelectionMessage,
+    SourcesEvent,
+    SourcesMessage,
+    SourcesSaved,
     ViewMessage,
     WorkspaceOpened,
     parse_client_message,
@@ -129,7 +132,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         # Before the hello, so that a client that hears it finds this socket done with connecting.
         await self._join_presence()
         hello = WorkspaceOpened(
-            name=workspace.name, tiles=workspace.layout, may_change=self.may_change, version=workspace.version
+            name=workspace.name,
+            tiles=workspace.layout,
+            may_change=self.may_change,
+            version=workspace.version,
+            sources=workspace.sources,
         )
         await self.send_json(hello.model_dump(mode="json"))
 
@@ -209,6 +216,8 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 await self.handle_cancel(message)
             elif isinstance(message, LayoutMessage):
                 await self.handle_layout(message)
+            elif isinstance(message, SourcesMessage):
+                await self.handle_sources(message)
             elif isinstance(message, PresenceMessage):
                 await self.handle_presence()
             else:
@@ -262,6 +271,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(message, ViewMessage) and not self.may_change:
             # A view-only user's pans would move the viewers of those who may change the workspace.
             raise ToyzError("forbidden", "You can view this workspace but not change it: your view stays yours.")
+        if isinstance(message, SelectionMessage) and not self.may_change:
+            # Their page selects for them alone; the others' plots must not follow a viewer's lasso.
+            raise ToyzError("forbidden", "You can view this workspace but not change it: your selection stays yours.")
         event = RELAYED_EVENTS[message.type].model_validate({**message.content(), "from": self.user.get_username()})
         await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
 
@@ -288,6 +300,14 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             version=saved.version, base=saved.base, merged=saved.merged, tiles=saved.tiles if saved.merged else None
         )
         await self.send_json(reply.model_dump(mode="json"))
+
+    async def handle_sources(self, message: SourcesMessage) -> None:
+        if not self.may_change:
+            raise ToyzError("forbidden", "You can view this workspace but not change its sources.")
+        saved = await db(services.save_sources)(self.workspace_id, message.sources)
+        event = SourcesEvent.model_validate({"from": self.user.get_username(), "sources": saved})
+        await self.channel_layer.group_send(self.group, events.event_message(event, sender=self.channel_name))
+        await self.send_json(SourcesSaved().model_dump(mode="json"))
 
     # Presence: see apps/workspaces/presence.py.
 

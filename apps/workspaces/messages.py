@@ -1,7 +1,7 @@
 """Every message of the workspace socket as a pydantic model, and their JSON Schema.
 
 Client → server: `JobRequest`, `CancelRequest`, `ViewMessage`, `SelectionMessage`, `LayoutMessage`,
-`PresenceMessage` (discriminated by ``type``). Server → client: a job's `Progress`, `OkResult` / `ErrorResult`, an
+`SourcesMessage`, `PresenceMessage` (discriminated by ``type``). Server → client: a job's `Progress`, `OkResult` / `ErrorResult`, an
 `ErrorMessage`, and events (``type: "event"``, discriminated by ``event``): the ones below and every
 kind registered with `apps.events.event_kind` (such as imaging's ``prerender.ready``).
 `socket_schema()` is what the front end's TypeScript types are generated from.
@@ -27,6 +27,7 @@ from pydantic.json_schema import models_json_schema
 
 from apps import events
 from apps.jobs.services import ErrorMessage, ErrorResult, OkResult, Progress, specs
+from apps.sources.services import MAX_EXPRESSION, SelectionState, selection_sentence
 from workers.errors import ToyzError
 
 MAX_CLIENT_ID = 2**53 - 1  # the largest integer a JavaScript number holds exactly
@@ -119,6 +120,99 @@ def _storable(value: Any) -> bool:
     return True
 
 
+# --- the data sources ---------------------------------------------------------------------------------
+
+MAX_SOURCES = 50
+MAX_NAMED_SELECTIONS = 100
+MAX_DERIVED = 100
+MAX_SOURCES_BYTES = 64 * 1024
+#: A selection event may carry a whole row set (100,000 row numbers); the message's 1 MB bounds it.
+MAX_SELECTION_BYTES = 1024 * 1024
+
+_Text = Annotated[str, Strict(), StringConstraints(max_length=200)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DerivedColumn(_Spec):
+    """A column computed from an expression on the source's columns (``g - r``)."""
+
+    name: _Name
+    expr: Annotated[str, Strict(), StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]
+
+
+class NamedSelection(_Spec):
+    """A selection saved under a name, to be counted, combined, inverted or exported later."""
+
+    name: Annotated[str, Strict(), StringConstraints(min_length=1, max_length=200)]
+    state: SelectionState
+
+
+class SourceSpec(_Spec):
+    """A data source of the workspace: one table of a file (`path`, `table`), or a folder's header index
+    (`kind` ``headers``). The path is checked whenever the source is read, not when it is saved."""
+
+    id: _Name
+    kind: Literal["file", "headers"] = "file"
+    path: Annotated[str, Strict(), StringConstraints(max_length=4096)]
+    table: Annotated[int, Strict(), Field(ge=0, le=10_000)] = 0
+    name: _Text = ""
+    derived: list[DerivedColumn] = Field(default_factory=list, max_length=MAX_DERIVED)
+    selections: list[NamedSelection] = Field(default_factory=list, max_length=MAX_NAMED_SELECTIONS)
+    current: SelectionState | None = Field(default=None, description="The live selection, or null.")
+
+
+_sources = TypeAdapter(Annotated[list[SourceSpec], Field(max_length=MAX_SOURCES)])
+#: The sources in the socket's schema: `SourceSpec` is one of its ``$defs`` (socket_schema lists it).
+_SOURCES_SCHEMA = WithJsonSchema({"type": "array", "maxItems": MAX_SOURCES, "items": {"$ref": "#/$defs/SourceSpec"}})
+
+
+def _spec_sentence(error: Any) -> str:
+    loc = list(error["loc"])
+    if not loc:
+        return f"sources must be a list of at most {MAX_SOURCES} sources."
+    # Inside a selection state the state's own sentences say where; elsewhere name the source's field.
+    if "state" in loc or "current" in loc:
+        return "A selection of the sources: " + selection_sentence({**error, "loc": tuple(loc)})
+    field = ".".join(str(part) for part in loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"sources.{field} is missing."
+    if kind == "extra_forbidden":
+        return f"sources.{field} is not part of a source."
+    if kind == "too_long":
+        return f"sources.{field} may hold at most {(error.get('ctx') or {}).get('max_length')} items."
+    return f"sources.{field}: {error['msg']}."
+
+
+def clean_sources(sources: Any) -> list[dict[str, Any]]:
+    """The workspace's sources as stored: at most 50, unique ids, under 64 KB of JSON in all.
+
+    Raises ToyzError ``bad_message`` with a sentence about the first fault.
+    """
+    if not isinstance(sources, list):
+        raise ToyzError("bad_message", f"sources must be a list of at most {MAX_SOURCES} sources.")
+    try:
+        cleaned = _sources.validate_python(sources)
+    except ValidationError as exc:
+        raise ToyzError("bad_message", _spec_sentence(exc.errors(include_url=False)[0])) from None
+    ids = [spec.id for spec in cleaned]
+    if len(set(ids)) != len(ids):
+        raise ToyzError("bad_message", "Each source needs an id of its own.")
+    stored = [spec.model_dump(mode="json") for spec in cleaned]
+    if len(json.dumps(stored)) > MAX_SOURCES_BYTES:
+        raise ToyzError(
+            "bad_message",
+            "The sources and their selections must be under 64 KB; save fewer or smaller selections "
+            "(a long list of rows is better exported).",
+        )
+    if not _storable(stored):
+        raise ToyzError("bad_message", "A source cannot hold a NUL character or a lone surrogate; remove it.")
+    return stored
+
+
 # --- client → server --------------------------------------------------------------------------------
 
 
@@ -161,10 +255,31 @@ class ViewMessage(_Relayed):
     type: Literal["view"]
 
 
-class SelectionMessage(_Relayed):
-    """A selection changed: relayed to the workspace's other clients."""
+class SelectionMessage(_ClientMessage):
+    """The live selection of a source changed: relayed to the workspace's other clients.
+
+    `state` null clears it; `origin` names the tile where it was made (that tile draws it already).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: Literal["selection"]
+    source: _Name = Field(description="The id of the source (a SourceSpec of the workspace).")
+    state: SelectionState | None = Field(description="The selection, or null for none.")
+    origin: Annotated[str, Strict(), StringConstraints(max_length=64)] = Field(
+        default="", description="The tile where the selection was made."
+    )
+
+    def content(self) -> dict[str, Any]:
+        """What is relayed to the other clients."""
+        payload = {
+            "source": self.source,
+            "state": None if self.state is None else self.state.as_json(),
+            "origin": self.origin,
+        }
+        if len(json.dumps(payload)) > MAX_SELECTION_BYTES:
+            raise ToyzError("bad_message", "That selection is too large to share; export it instead.")
+        return payload
 
 
 _TileIds = Annotated[list[_Name], Field(max_length=MAX_TILES)]
@@ -188,6 +303,14 @@ class LayoutMessage(_ClientMessage):
     removed: _TileIds | None = Field(default=None, description="The tiles this client removed.")
 
 
+class SourcesMessage(_ClientMessage):
+    """The workspace's data sources, all of them: saved (with the change right) and relayed."""
+
+    type: Literal["sources"]
+    # Checked by clean_sources after the change right, with its own sentences.
+    sources: Annotated[Any, _SOURCES_SCHEMA] = None
+
+
 class PresenceMessage(_ClientMessage):
     """Ask for `PresenceEvent`s: who has this workspace open, now and at every change."""
 
@@ -195,16 +318,19 @@ class PresenceMessage(_ClientMessage):
 
 
 ClientMessage = Annotated[
-    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage,
+    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | SourcesMessage | PresenceMessage,
     Field(discriminator="type"),
 ]
-AnyClientMessage = JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | PresenceMessage
+AnyClientMessage = (
+    JobRequest | CancelRequest | ViewMessage | SelectionMessage | LayoutMessage | SourcesMessage | PresenceMessage
+)
 _CLIENT_TYPES: dict[str, type[_ClientMessage]] = {
     "job": JobRequest,
     "cancel": CancelRequest,
     "view": ViewMessage,
     "selection": SelectionMessage,
     "layout": LayoutMessage,
+    "sources": SourcesMessage,
     "presence": PresenceMessage,
 }
 # The sentence for a message that fails its model, by type (a layout's tiles are checked by clean_layout).
@@ -221,11 +347,23 @@ def parse_client_message(content: Any) -> AnyClientMessage:
         raise ToyzError("bad_message", "Unknown or missing message type.")
     try:
         message = model.model_validate(content)
-    except ValidationError:
+    except ValidationError as exc:
+        if model is SelectionMessage:
+            raise ToyzError("bad_message", _selection_error(exc)) from None
         # Only the id can fail in a job or cancel message.
         raise ToyzError("bad_message", _CLIENT_ERRORS.get(str(kind), "A job message needs an integer id.")) from None
     assert isinstance(message, AnyClientMessage)
     return message
+
+
+def _selection_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if field == "state":
+        return "A selection message's " + selection_sentence(error)
+    if field in ("source", "origin"):
+        return f"A selection message needs {field} as a string of at most 64 characters."
+    return "A selection message holds source, state and origin only."
 
 
 def merge_layout(
@@ -252,6 +390,8 @@ class WorkspaceOpened(events.Event):
     tiles: Annotated[list[dict[str, Any]], _LAYOUT_SCHEMA]
     may_change: bool
     version: int = Field(description="The layout's version: a layout message names the one it was based on.")
+    # Stored sources were cleaned when saved: they go out as they are.
+    sources: Annotated[list[dict[str, Any]], _SOURCES_SCHEMA] = Field(default_factory=list)
 
 
 class Person(BaseModel):
@@ -303,9 +443,33 @@ class ViewEvent(_RelayedEvent):
 
 @events.event_kind
 class SelectionEvent(_RelayedEvent):
-    """Another client's selection changed; the rest is that client's own content."""
+    """Another client changed the live selection of a source (`state` null: cleared)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
     event: Literal["selection"] = "selection"
+    source: str = Field(description="The id of the source.")
+    state: Annotated[
+        dict[str, Any] | None, WithJsonSchema({"anyOf": [{"$ref": "#/$defs/SelectionState"}, {"type": "null"}]})
+    ]
+    origin: str = Field(description="The tile where it was made.")
+
+
+@events.event_kind
+class SourcesSaved(events.Event):
+    """To the client that sent the sources: they were saved."""
+
+    event: Literal["sources.saved"] = "sources.saved"
+
+
+@events.event_kind
+class SourcesEvent(_RelayedEvent):
+    """Another client saved the workspace's sources."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+    event: Literal["sources"] = "sources"
+    sources: Annotated[list[dict[str, Any]], _SOURCES_SCHEMA]
 
 
 @events.event_kind
@@ -357,7 +521,7 @@ def socket_schema() -> dict[str, Any]:
     server: list[type[BaseModel]] = [Progress, OkResult, ErrorResult, ErrorMessage, *events.EVENT_KINDS]
     jobs = specs()
     # Parameters are what a client sends (validation), results what it receives (serialization).
-    inputs: list[type[BaseModel]] = [*client, Tile, *(spec.params for spec in jobs)]
+    inputs: list[type[BaseModel]] = [*client, Tile, SourceSpec, SelectionState, *(spec.params for spec in jobs)]
     outputs: list[type[BaseModel]] = [*server, *(spec.result for spec in jobs if spec.result is not None)]
     keys, schema = models_json_schema(
         [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
@@ -393,14 +557,16 @@ def socket_schema() -> dict[str, Any]:
 
 
 def _reachable(defs: dict[str, Any], roots: dict[str, Any]) -> dict[str, Any]:
-    """The ``$defs`` that the roots, ``Tile`` or ``JobFunctions`` refer to, directly or not.
+    """The ``$defs`` that the roots, ``Tile``, ``SourceSpec``, ``SelectionState`` or ``JobFunctions`` refer to,
+    directly or not.
 
     Pydantic also lists the dataclass behind a path parameter (`ResolvedPath`) whose schema the
     parameter replaces: no message carries it, so the client gets no type for it.
     """
     seen: set[str] = set()
-    todo: list[Any] = [roots, defs["Tile"], defs["JobFunctions"]]
-    seen.update({"Tile", "JobFunctions"})
+    kept = ("Tile", "SourceSpec", "SelectionState", "JobFunctions")
+    todo: list[Any] = [roots, *(defs[name] for name in kept)]
+    seen.update(kept)
     while todo:
         node = todo.pop()
         if isinstance(node, dict):

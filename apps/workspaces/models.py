@@ -19,6 +19,9 @@ class Workspace(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspaces")
     name = models.CharField(max_length=200)
     layout = models.JSONField(default=_empty_layout, blank=True, help_text="The tiles, as a flat list.")
+    sources = models.JSONField(
+        default=_empty_layout, blank=True, help_text="The data sources (tables) its tiles share, with their selections."
+    )
     # Bumped by every saved layout: a client says which version its change was based on.
     version = models.PositiveIntegerField(default=0, help_text="How many times the layout was saved.")
     created = models.DateTimeField(auto_now_add=True)

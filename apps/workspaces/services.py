@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.workspaces.messages import MAX_TILES, clean_layout, merge_layout
+from apps.workspaces.messages import MAX_TILES, clean_layout, clean_sources, merge_layout
 from apps.workspaces.models import Workspace
 from workers.errors import ToyzError
 
-__all__ = ["SavedLayout", "clean_layout", "save_layout"]
+__all__ = ["SavedLayout", "clean_layout", "clean_sources", "save_layout", "save_sources"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,13 @@ def save_layout(
         workspace.version = current + 1
         workspace.save(update_fields=["layout", "version", "updated"])
     return SavedLayout(cleaned, current + 1, start, merged, list(changed), list(removed or []))
+
+
+def save_sources(workspace_id: int, sources: Any) -> list[dict[str, Any]]:
+    """Validate and save a workspace's data sources (the whole list; the last writer wins), returned as stored.
+
+    Raises ToyzError ``bad_message`` with a sentence about the first fault.
+    """
+    cleaned = clean_sources(sources)
+    Workspace.objects.filter(pk=workspace_id).update(sources=cleaned)
+    return cleaned

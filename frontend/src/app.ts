@@ -1,14 +1,16 @@
-// <toyz-app>: the workspace page. Header, file browser, and the gridstack area of tiles whose
-// layout (positions and each viewer's state) is saved on the server through the socket.
+// <toyz-app>: the workspace page. Header, file browser, the workspace's data sources, and the
+// gridstack area of tiles (image viewers, plots, tables) whose layout (positions and each tile's
+// state) is saved on the server through the socket.
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { GridStack, type GridItemHTMLElement, type GridStackNode } from "gridstack";
 
 import "./file-browser";
 import "./presence";
+import "./sources/panel";
 import "./viewer/image-viewer";
 import "./workspace-title";
 import { CoView } from "./coview";
-import type { OpenFileDetail } from "./file-browser";
+import type { OpenFileDetail, OpenTableDetail } from "./file-browser";
 import type { FollowDetail, Person } from "./presence";
 import type {
   ErrorBody,
@@ -19,7 +21,17 @@ import type {
   LayoutSaved,
   WorkspaceRight,
 } from "./protocol";
-import { WorkspaceSocket, type ConnectionStatus } from "./socket";
+import { WorkspaceSocket, errorText, type ConnectionStatus } from "./socket";
+import { WorkspaceSources, type SourcesTransport } from "./sources/registry";
+import { firstPlot, type OpenSourceDetail } from "./sources/panel";
+import type {
+  LocateDetail,
+  SourceSpec,
+  TableState,
+  TileElement,
+  TileStateDetail,
+} from "./sources/types";
+import { NEW_TILE, createTileElement, isKnownKind, layoutTiles, tileTitle } from "./tile-kinds";
 import { basename, debounce, newTileId } from "./util";
 import type { ToyzImageViewer } from "./viewer/image-viewer";
 import { apiErrorText, workspaces } from "./workspace-api";
@@ -27,21 +39,21 @@ import type { NoticeDetail } from "./workspace-title";
 
 const LAYOUT_DELAY_MS = 500;
 const SIDEBAR_KEY = "toyz.sidebar.open";
-const NEW_TILE = { w: 6, h: 9 };
 const FIRST_TILE = { x: 0, y: 0, w: 12, h: 8 };
 const CELL_HEIGHT = 48;
 const MIN_W = 3;
 
 interface Tile {
   id: string;
+  kind: string;
   item: GridItemHTMLElement;
-  viewer: ToyzImageViewer;
+  /** The tile's element: an image viewer, a plot, a table, or a stand-in. */
+  element: TileElement;
+  /** The image viewer of an image tile, else null. */
+  viewer: ToyzImageViewer | null;
   title: HTMLElement;
-}
-
-interface ViewerStateDetail {
-  tileId: string;
-  state: ImageTileState;
+  /** A tile of a kind this page does not know: its state as the layout holds it, sent back untouched. */
+  kept: Record<string, unknown> | null;
 }
 
 /** JSON with sorted keys, so that equal layouts give equal strings. */
@@ -56,30 +68,6 @@ function stableStringify(value: unknown): string {
     }
     return v;
   });
-}
-
-/** The image tiles of a layout from the server, with sane numbers (other kinds are skipped). */
-function imageTiles(value: unknown): LayoutTile[] {
-  if (!Array.isArray(value)) return [];
-  const out: LayoutTile[] = [];
-  const int = (v: unknown, fallback: number): number =>
-    typeof v === "number" && Number.isFinite(v) ? Math.max(0, Math.round(v)) : fallback;
-  for (const item of value as unknown[]) {
-    if (typeof item !== "object" || item === null) continue;
-    const t = item as Partial<LayoutTile>;
-    if (typeof t.id !== "string" || t.id === "" || (t.kind !== undefined && t.kind !== "image"))
-      continue;
-    out.push({
-      id: t.id,
-      kind: "image",
-      x: int(t.x, 0),
-      y: int(t.y, 0),
-      w: Math.max(1, int(t.w, NEW_TILE.w)),
-      h: Math.max(1, int(t.h, NEW_TILE.h)),
-      state: typeof t.state === "object" && t.state !== null ? t.state : {},
-    });
-  }
-  return out;
 }
 
 function statusLabel(status: ConnectionStatus): string {
@@ -108,6 +96,8 @@ export class ToyzApp extends LitElement {
     _mayChange: { state: true },
     _people: { state: true },
     _following: { state: true },
+    _chooser: { state: true },
+    _sourcesOpen: { state: true },
   };
 
   declare workspaceId: string;
@@ -129,6 +119,9 @@ export class ToyzApp extends LitElement {
   declare private _mayChange: boolean;
   declare private _people: Person[];
   declare private _following: string | null;
+  /** The tile kind whose source the user is choosing (the toolbar's Add plot / Add table). */
+  declare private _chooser: "plot" | "table" | null;
+  declare private _sourcesOpen: boolean;
 
   /** The workspace socket (created when the element connects). */
   socket: WorkspaceSocket | null = null;
@@ -138,6 +131,8 @@ export class ToyzApp extends LitElement {
   coview: CoView | null = null;
   /** The layout version the server holds as far as we know: a layout message says it was based on it. */
   layoutVersion = 0;
+  /** The workspace's data sources (tables), shared by its plots, tables and overlays. */
+  sources: WorkspaceSources | null = null;
 
   private readonly tiles = new Map<string, Tile>();
   private focusedId: string | null = null;
@@ -175,6 +170,8 @@ export class ToyzApp extends LitElement {
     this._mayChange = true;
     this._people = [];
     this._following = null;
+    this._chooser = null;
+    this._sourcesOpen = false;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -191,19 +188,24 @@ export class ToyzApp extends LitElement {
       const node: GridStackNode | undefined = tile.item.gridstackNode;
       out.push({
         id: tile.id,
-        kind: "image",
+        kind: tile.kind,
         x: node?.x ?? 0,
         y: node?.y ?? 0,
         w: node?.w ?? NEW_TILE.w,
         h: node?.h ?? NEW_TILE.h,
-        state: this.coview?.layoutState(tile.id, tile.viewer.state) ?? tile.viewer.state,
+        state: this.tileState(tile),
       });
     }
     return out.sort((a, b) => a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1));
   }
 
   get viewers(): ToyzImageViewer[] {
-    return [...this.tiles.values()].map((t) => t.viewer);
+    return [...this.tiles.values()].flatMap((t) => (t.viewer ? [t.viewer] : []));
+  }
+
+  /** The elements of the tiles, by tile id (plots and tables too). */
+  tileElement(id: string): TileElement | null {
+    return this.tiles.get(id)?.element ?? null;
   }
 
   get focusedViewer(): ToyzImageViewer | null {
@@ -216,8 +218,13 @@ export class ToyzApp extends LitElement {
    * there is room, scrolled into view.
    */
   addImageViewer(): ToyzImageViewer | null {
+    return this.addTileOf("image", {})?.viewer ?? null;
+  }
+
+  /** Adds a tile of `kind` with `state`, placed as `addImageViewer` places it. */
+  addTileOf(kind: string, state: Record<string, unknown>): Tile | null {
     if (!this._mayChange) {
-      this.notify("View only: save a copy to add viewers.", "info");
+      this.notify("View only: save a copy to add tiles.", "info");
       return null;
     }
     const focused = this.focusedId ? this.tiles.get(this.focusedId) : undefined;
@@ -230,26 +237,103 @@ export class ToyzApp extends LitElement {
       const h = node.h ?? NEW_TILE.h;
       const left = Math.ceil(w / 2);
       this.grid.update(node.el ?? focused.item, { w: left });
-      tile = this.addTile(
-        { id: newTileId(), kind: "image", x: x + left, y, w: w - left, h, state: {} },
-        false,
-      );
+      tile = this.addTile({ id: newTileId(), kind, x: x + left, y, w: w - left, h, state }, false);
     } else {
-      tile = this.addTile(
-        { id: newTileId(), kind: "image", x: 0, y: 0, ...NEW_TILE, state: {} },
-        true,
-      );
+      tile = this.addTile({ id: newTileId(), kind, x: 0, y: 0, ...NEW_TILE, state }, true);
     }
     this.focusTile(tile.id);
     tile.item.scrollIntoView({ block: "nearest" });
+    this.dirty.add(tile.id);
     this.sendLayoutSoon();
-    return tile.viewer;
+    return tile;
   }
 
-  /** Opens a file in the focused viewer, else an empty one, else a new one. */
+  /** Adds a plot of a source: the columns given, else its sky columns, else its first two numeric ones. */
+  async addPlot(sourceId: string, x?: string, y?: string): Promise<TileElement | null> {
+    const store = this.sources?.get(sourceId);
+    if (!store) return null;
+    let state: Record<string, unknown>;
+    if (x !== undefined) {
+      state = { source: sourceId, kind: "scatter", x, y: y ?? null };
+    } else {
+      try {
+        state = firstPlot(sourceId, await store.describe());
+      } catch (error) {
+        this.notify(errorText(error), "error");
+        return null;
+      }
+    }
+    return this.addTileOf("plot", state)?.element ?? null;
+  }
+
+  /** Adds a table view of a source. */
+  addTable(sourceId: string): TileElement | null {
+    if (!this.sources?.get(sourceId)) return null;
+    const state: TableState = {
+      source: sourceId,
+      sort: null,
+      desc: false,
+      filter: null,
+      columns: null,
+      scroll: 0,
+    };
+    return this.addTileOf("table", state)?.element ?? null;
+  }
+
+  /**
+   * Opens table `table` of a file as a workspace source, with a table view and a first plot, and
+   * shows its columns in the sources panel.
+   */
+  async openTable(path: string, table = 0): Promise<void> {
+    const sources = this.sources;
+    if (!sources) return;
+    if (!this._mayChange) {
+      this.notify("View only: save a copy to open tables here.", "info");
+      return;
+    }
+    let id: string;
+    try {
+      const known = sources.find(path, table);
+      const store = known ?? sources.add({ kind: "file", path, table, name: basename(path) });
+      id = store.id;
+      const d = await store.describe();
+      if (!known && d.tables.length > 1) {
+        const name = d.tables.find((t) => t.index === table)?.name;
+        if (name) sources.update(id, { name: `${basename(path)} [${name}]` });
+      }
+      if (known) {
+        this.notify(`${store.spec.name} is already open: its tiles are in the workspace.`, "info");
+        this._sourcesOpen = true;
+        return;
+      }
+    } catch (error) {
+      // A table the server cannot read stays out of the workspace.
+      const failed = sources.find(path, table);
+      if (failed) sources.remove(failed.id);
+      this.notify(errorText(error), "error");
+      return;
+    }
+    this._sourcesOpen = true;
+    this.addTable(id);
+    await this.addPlot(id);
+  }
+
+  /** Centres the focused image viewer (else the first) on a sky or pixel position. */
+  locate(detail: LocateDetail): void {
+    const viewer = this.focusedViewer ?? this.viewers[0] ?? null;
+    if (!viewer) {
+      this.notify("Open an image viewer to see where this row lies.", "info");
+      return;
+    }
+    if ("ra" in detail) void viewer.centreOnSky(detail.ra, detail.dec);
+    else viewer.centreOnPixel(detail.x, detail.y);
+  }
+
+  /** Opens an image file in the focused viewer, else an empty one, else a new one. */
   openFile(path: string): void {
     let viewer = this.focusedViewer;
     if (!viewer) viewer = this.viewers.find((v) => !v.state.path) ?? null;
+    if (!viewer) viewer = this.viewers[0] ?? null;
     if (!viewer) viewer = this.addImageViewer();
     if (!viewer) return;
     this.focusTile(viewer.tileId);
@@ -260,7 +344,7 @@ export class ToyzApp extends LitElement {
   removeTile(id: string): void {
     const tile = this.tiles.get(id);
     if (!tile || !this.grid || !this._mayChange) return;
-    tile.viewer.dispose();
+    tile.element.dispose();
     this.tiles.delete(id);
     this.coview?.forget(id);
     if (this.focusedId === id) this.focusedId = null;
@@ -308,7 +392,12 @@ export class ToyzApp extends LitElement {
       }
       this.sendLayoutSoon();
     });
-    gridEl.addEventListener("toyz-viewer-state", (event) => this.onViewerState(event));
+    gridEl.addEventListener("toyz-viewer-state", (event) => this.onTileState(event));
+    gridEl.addEventListener("toyz-tile-state", (event) => this.onTileState(event));
+    gridEl.addEventListener("toyz-locate", (event) => {
+      event.stopPropagation();
+      this.locate(event.detail);
+    });
     gridEl.addEventListener(
       "pointerdown",
       (event) => {
@@ -328,6 +417,11 @@ export class ToyzApp extends LitElement {
       changed: () => (this._following = coview.following),
     });
     this.coview = coview;
+    // The generated socket types do not list `sources` until the server's schema does.
+    const sources = new WorkspaceSources(socket as unknown as SourcesTransport, {
+      mayChange: () => this._mayChange,
+    });
+    this.sources = sources;
     this.unsubscribe.push(
       socket.onStatus((status) => this.onStatus(status)),
       socket.on("access", (event) => this.onAccess(event.may_change)),
@@ -335,6 +429,7 @@ export class ToyzApp extends LitElement {
       socket.on("workspace", (event) => this.onWorkspace(event)),
       socket.on("layout", (event) => this.onLayout(event)),
       socket.on("layout.saved", (event) => this.onLayoutSaved(event)),
+      sources.onChange(() => this.onSourcesChanged()),
       socket.on("view", (event) => coview.received(event)),
       socket.on("presence", (event) => {
         this._people = event.people;
@@ -361,12 +456,16 @@ export class ToyzApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener("beforeunload", this.flushLayout);
     this.sendLayoutSoon.flush();
+    this.sources?.dispose();
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const tile of this.tiles.values()) tile.viewer.dispose();
+    for (const tile of this.tiles.values()) tile.element.dispose();
     this.socket?.close();
   }
 
-  private readonly flushLayout = (): void => this.sendLayoutSoon.flush();
+  private readonly flushLayout = (): void => {
+    this.sendLayoutSoon.flush();
+    this.sources?.flush();
+  };
 
   // -------------------------------------------------------------------------------------------
   // Layout from and to the server
@@ -376,7 +475,7 @@ export class ToyzApp extends LitElement {
     this.setMayChange(event.may_change !== false);
     // Every (re)connection: who is here, and from now on who comes and goes.
     this.socket?.send({ type: "presence" });
-    const tiles = imageTiles(event.tiles);
+    const tiles = layoutTiles(event.tiles);
     const previousVersion = this.layoutVersion;
     this.layoutVersion = event.version;
     if (!this._restored) {
@@ -408,7 +507,7 @@ export class ToyzApp extends LitElement {
   private onLayout(event: LayoutEvent): void {
     if (!this._restored) return;
     this.layoutVersion = Math.max(this.layoutVersion, event.version);
-    this.applyLayout(imageTiles(event.tiles), false, new Set(event.changed));
+    this.applyLayout(layoutTiles(event.tiles), false, new Set(event.changed));
     // Saved over changes of ours that its author had not seen: say so (nothing is lost silently).
     const theirs = new Set([...event.changed, ...event.removed]);
     for (const [version, mine] of this.myWrites) {
@@ -434,7 +533,7 @@ export class ToyzApp extends LitElement {
     this.layoutVersion = Math.max(this.layoutVersion, event.version);
     if (event.merged && event.tiles) {
       // Others saved since our base: the server merged our change onto theirs; show the result.
-      this.applyLayout(imageTiles(event.tiles), false);
+      this.applyLayout(layoutTiles(event.tiles), false);
       this.notify(
         "Others changed the layout meanwhile: your change was merged with theirs.",
         "info",
@@ -459,9 +558,9 @@ export class ToyzApp extends LitElement {
       tiles = tiles.filter((t) => !keep.has(t.id) && (initial || !this.removedIds.has(t.id)));
       const wanted = new Set([...tiles.map((t) => t.id), ...keep]);
       for (const [id, tile] of [...this.tiles]) {
-        if (!wanted.has(id)) {
+        if (!wanted.has(id) || tiles.some((t) => t.id === id && t.kind !== tile.kind)) {
           this.coview?.forget(id);
-          tile.viewer.dispose();
+          tile.element.dispose();
           this.tiles.delete(id);
           if (this.focusedId === id) this.focusedId = null;
           grid.removeWidget(tile.item, true, false);
@@ -472,15 +571,20 @@ export class ToyzApp extends LitElement {
         if (existing) {
           grid.update(existing.item, { x: t.x, y: t.y, w: t.w, h: t.h });
           if (changed && !changed.has(t.id)) continue;
+          if (!existing.viewer) {
+            this.restoreTile(existing, t.state);
+            continue;
+          }
           if (this.coview?.detached.has(t.id) || this.coview?.isShared(t.id, t.state)) {
             this.coview?.layoutApplied(t.id, t.state);
             continue;
           }
           // A collaborator's new picture comes with their view; otherwise the views came live.
-          const newPicture = (t.state.path ?? null) !== (existing.viewer.state.path ?? null);
+          const state = t.state as ImageTileState;
+          const newPicture = (state.path ?? null) !== (existing.viewer.state.path ?? null);
           if (stableStringify(t.state) !== stableStringify(existing.viewer.state)) {
             this.coview?.layoutApplied(t.id, t.state);
-            void existing.viewer.restore(t.state, { view: initial || newPicture });
+            void existing.viewer.restore(state, { view: initial || newPicture });
           }
         } else {
           this.addTile(t, false);
@@ -514,16 +618,39 @@ export class ToyzApp extends LitElement {
     this.socket.send({ type: "layout", tiles, version: this.layoutVersion, changed, removed });
   }
 
-  private onViewerState(event: Event): void {
-    const detail = (event as CustomEvent<ViewerStateDetail>).detail;
+  private onTileState(event: Event): void {
+    const detail = (event as CustomEvent<TileStateDetail>).detail;
     const tile = this.tiles.get(detail.tileId);
     if (!tile) return;
-    this.setTitle(tile, detail.state.path ?? null);
+    this.setTitle(tile, detail.state);
     // Only this user's own changes are sent and saved: a state applied from elsewhere is not echoed.
-    if (this.applyingRemote === 0 && this.coview?.localState(tile.id, detail.state)) {
-      this.dirty.add(tile.id);
-      this.sendLayoutSoon();
-    }
+    if (this.applyingRemote !== 0) return;
+    if (tile.viewer && !this.coview?.localState(tile.id, detail.state)) return;
+    this.dirty.add(tile.id);
+    this.sendLayoutSoon();
+  }
+
+  /** What the layout saves of a tile. */
+  private tileState(tile: Tile): Record<string, unknown> {
+    if (tile.kept) return tile.kept;
+    if (tile.viewer)
+      return this.coview?.layoutState(tile.id, tile.viewer.state) ?? tile.viewer.state;
+    return tile.element.state;
+  }
+
+  /** Applies a plot's or a table's state from the server (an unknown kind's is kept as it is). */
+  private restoreTile(tile: Tile, state: Record<string, unknown>): void {
+    if (tile.kept) tile.kept = state;
+    else if (stableStringify(state) !== stableStringify(tile.element.state))
+      tile.element.state = state;
+    this.setTitle(tile, state);
+  }
+
+  private onSourcesChanged(): void {
+    // Titles name the sources; a tile whose source was removed says so.
+    for (const tile of this.tiles.values())
+      if (!tile.viewer) this.setTitle(tile, this.tileState(tile));
+    this.requestUpdate();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -546,23 +673,26 @@ export class ToyzApp extends LitElement {
     const close = document.createElement("button");
     close.className = "tile-close icon-button";
     close.dataset["testid"] = "tile-close";
-    close.title = "Close this viewer";
+    close.title = t.kind === "image" ? "Close this viewer" : `Close this ${t.kind}`;
     close.textContent = "×";
     close.addEventListener("click", () => this.removeTile(t.id));
     // Keep gridstack from starting a drag on the close button.
     close.addEventListener("pointerdown", (e) => e.stopPropagation());
     close.addEventListener("mousedown", (e) => e.stopPropagation());
-    if (this.coview) {
+    if (this.coview && t.kind === "image") {
       bar.append(title, this.coview.detachButton(t.id), close);
       this.coview.watch(t.id, content);
     } else {
       bar.append(title, close);
     }
 
-    const viewer = document.createElement("toyz-image-viewer");
-    viewer.tileId = t.id;
-    viewer.socket = this.socket;
-    content.append(bar, viewer);
+    const element = createTileElement(t.kind);
+    element.tileId = t.id;
+    element.sources = this.sources;
+    const viewer = t.kind === "image" ? (element as unknown as ToyzImageViewer) : null;
+    if (viewer) viewer.socket = this.socket;
+    content.dataset["kind"] = t.kind;
+    content.append(bar, element);
     item.append(content);
     grid.el.append(item);
     grid.makeWidget(
@@ -572,19 +702,25 @@ export class ToyzApp extends LitElement {
         : { id: t.id, x: t.x, y: t.y, w: t.w, h: t.h, minW: MIN_W, minH: 4 },
     );
 
-    const tile: Tile = { id: t.id, item, viewer, title };
+    const kept = isKnownKind(t.kind) ? null : t.state;
+    const tile: Tile = { id: t.id, kind: t.kind, item, element, viewer, title, kept };
     this.tiles.set(t.id, tile);
-    this.setTitle(tile, t.state.path ?? null);
-    if (Object.keys(t.state).length > 0) {
-      this.coview?.layoutApplied(t.id, t.state);
-      void viewer.restore(t.state, { view: true });
+    this.setTitle(tile, t.state);
+    if (viewer) {
+      if (Object.keys(t.state).length > 0) {
+        this.coview?.layoutApplied(t.id, t.state);
+        void viewer.restore(t.state, { view: true });
+      }
+    } else {
+      element.state = t.state;
     }
     return tile;
   }
 
-  private setTitle(tile: Tile, path: string | null): void {
-    tile.title.textContent = path ? basename(path) : "Image viewer";
-    tile.title.title = path ?? "";
+  private setTitle(tile: Tile, state: Record<string, unknown>): void {
+    const { text, title } = tileTitle(tile.kind, state, this.sources);
+    tile.title.textContent = text;
+    tile.title.title = title;
   }
 
   private focusTile(id: string): void {
@@ -678,6 +814,47 @@ export class ToyzApp extends LitElement {
     this.openFile(event.detail.path);
   }
 
+  /** The toolbar's Add plot / Add table: straight away with one source, else the user chooses. */
+  private chooseSource(kind: "plot" | "table"): void {
+    const specs = this.sources?.specs ?? [];
+    if (specs.length === 0) {
+      this.notify(
+        "Open a table from the file browser first: plots and tables show its columns.",
+        "info",
+      );
+      return;
+    }
+    if (specs.length === 1 && specs[0]) this.addOf(kind, specs[0].id);
+    else this._chooser = this._chooser === kind ? null : kind;
+  }
+
+  private addOf(kind: "plot" | "table", sourceId: string): void {
+    this._chooser = null;
+    if (kind === "plot") void this.addPlot(sourceId);
+    else this.addTable(sourceId);
+  }
+
+  private renderChooser(): TemplateResult | typeof nothing {
+    const kind = this._chooser;
+    if (!kind) return nothing;
+    const specs: readonly SourceSpec[] = this.sources?.specs ?? [];
+    return html`<div class="source-chooser" role="menu" data-testid="source-chooser">
+      <div class="chooser-title">${kind === "plot" ? "Plot" : "Table of"} which source?</div>
+      ${specs.map(
+        (spec) => html`<button
+          role="menuitem"
+          data-testid="choose-source"
+          data-source=${spec.id}
+          title=${spec.path}
+          @click=${() => this.addOf(kind, spec.id)}
+        >
+          ${spec.name}
+        </button>`,
+      )}
+      <button @click=${() => (this._chooser = null)}>Cancel</button>
+    </div>`;
+  }
+
   protected override render(): TemplateResult {
     const status = this._status;
     return html`
@@ -709,6 +886,15 @@ export class ToyzApp extends LitElement {
         >
           Add image viewer
         </button>
+        <span class="add-source-tiles" ?hidden=${!this._mayChange}>
+          <button data-testid="add-plot" title="Plot columns of one of the workspace's sources" @click=${() => this.chooseSource("plot")}>
+            Add plot
+          </button>
+          <button data-testid="add-table" title="A table view of one of the workspace's sources" @click=${() => this.chooseSource("table")}>
+            Add table
+          </button>
+          ${this.renderChooser()}
+        </span>
         <span class="header-spacer"></span>
         <toyz-presence
           .people=${this._people}
@@ -750,7 +936,26 @@ export class ToyzApp extends LitElement {
           <toyz-file-browser
             .socket=${this.socket}
             @toyz-open-file=${(event: CustomEvent<OpenFileDetail>) => this.onOpenFile(event)}
+            @toyz-open-table=${(event: CustomEvent<OpenTableDetail>) =>
+              void this.openTable(event.detail.path, event.detail.table ?? 0)}
           ></toyz-file-browser>
+          <details
+            class="sources-section"
+            data-testid="sources-section"
+            ?open=${this._sourcesOpen}
+            @toggle=${(event: Event) => (this._sourcesOpen = (event.target as HTMLDetailsElement).open)}
+          >
+            <summary>Sources (${this.sources?.specs.length ?? 0})</summary>
+            <toyz-sources-panel
+              .sources=${this.sources}
+              .mayChange=${this._mayChange}
+              @toyz-open-source=${(event: CustomEvent<OpenSourceDetail>) =>
+                event.detail.kind === "plot"
+                  ? void this.addPlot(event.detail.source)
+                  : this.addTable(event.detail.source)}
+              @toyz-notice=${(e: CustomEvent<NoticeDetail>) => this.notify(e.detail.text, e.detail.kind)}
+            ></toyz-sources-panel>
+          </details>
         </aside>
         <main class="workspace">
           <div class="grid-stack"></div>

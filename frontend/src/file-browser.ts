@@ -1,11 +1,15 @@
 // <toyz-file-browser>: the folders of the data root the user may see, through `files.list`.
 // Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
+// Clicking a table file (the listing's `table`) fires `toyz-open-table` (detail: {path}); a FITS
+// file is a table when it has table HDUs and no image to show, and offers "Open as table" when it
+// has both.
 // Where the user may write (the listing's `writable`): drop files onto the listing or use Upload
 // (a progress bar per file; "replace?" asked before overwriting), New folder, rename, delete into
 // the trash, and the Trash view to restore. Another client's change refreshes the listing
 // (the `folder.changed` event).
 import { LitElement, html, nothing, svg, type TemplateResult } from "lit";
 
+import { apiRequest } from "./api";
 import {
   ApiError,
   deleteEntry,
@@ -16,7 +20,7 @@ import {
 } from "./file-writing";
 import "./places";
 import type { GoDetail } from "./places";
-import type { Entry, Listing } from "./protocol";
+import type { Description, Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import "./trash-view";
 import type { RestoredDetail } from "./trash-view";
@@ -24,6 +28,23 @@ import { formatMtime, formatSize } from "./util";
 
 export interface OpenFileDetail {
   path: string;
+}
+
+export interface OpenTableDetail {
+  path: string;
+  /** Which table of the file (the n-th table HDU of a FITS file); the first when absent. */
+  table?: number;
+}
+
+/** Whether the listing says the entry is a table file (a FITS file may be an image as well). */
+export function isTableEntry(entry: Entry): boolean {
+  return (entry as Entry & { table?: boolean }).table === true;
+}
+
+/** Whether a FITS description has no image to show but tables: then the file opens as a table. */
+export function onlyTables(d: Description): boolean {
+  const shown = d.hdus.some((h) => h.is_image && !h.problem);
+  return !shown && d.hdus.some((h) => h.kind === "table");
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
@@ -48,6 +69,8 @@ function listErrorText(error: unknown): string {
 const folderIcon = svg`<path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="currentColor" opacity="0.85"/>`;
 const imageIcon = svg`<rect x="2" y="1.5" width="12" height="13" rx="1.5" fill="none" stroke="currentColor"/>
   <circle cx="6" cy="6" r="1.6" fill="currentColor"/><path d="M3 13l4-4 2.5 2.5L11 10l2 3z" fill="currentColor"/>`;
+const tableIcon = svg`<rect x="1.5" y="2.5" width="13" height="11" rx="1" fill="none" stroke="currentColor"/>
+  <path d="M1.5 6h13M1.5 9.5h13M6 2.5v11" stroke="currentColor"/>`;
 const fileIcon = svg`<path d="M3.5 1.5h6l3 3v10h-9z" fill="none" stroke="currentColor"/>`;
 const upIcon = svg`<path d="M8 3l-4.5 5h3v5h3V8h3z" fill="currentColor"/>`;
 
@@ -450,10 +473,45 @@ export class ToyzFileBrowser extends LitElement {
     </div>`;
   }
 
-  private enter(entry: Entry): void {
+  private openTable(entry: Entry): void {
+    this.selected = entry.path;
+    this.dispatchEvent(
+      new CustomEvent<OpenTableDetail>("toyz-open-table", {
+        bubbles: true,
+        composed: true,
+        detail: { path: entry.path },
+      }),
+    );
+  }
+
+  private async enter(entry: Entry): Promise<void> {
     if (entry.kind === "dir") {
       void this.load(entry.path);
-    } else if (entry.openable) {
+      return;
+    }
+    const table = isTableEntry(entry);
+    if (table && !entry.openable) {
+      this.openTable(entry);
+      return;
+    }
+    if (table) {
+      // A FITS file may hold only tables: ask what it holds before opening it as an image.
+      try {
+        const d = await apiRequest<Description>(
+          "GET",
+          `/api/imaging/describe?${new URLSearchParams({ path: entry.path }).toString()}`,
+        );
+        if (onlyTables(d)) {
+          this.openTable(entry);
+          return;
+        }
+      } catch {
+        // Not an image the server can describe: it may still be a table.
+        this.openTable(entry);
+        return;
+      }
+    }
+    if (entry.openable) {
       this.selected = entry.path;
       this.dispatchEvent(
         new CustomEvent<OpenFileDetail>("toyz-open-file", {
@@ -714,12 +772,15 @@ export class ToyzFileBrowser extends LitElement {
 
   private renderEntry(entry: Entry, writable: boolean): TemplateResult {
     const isDir = entry.kind === "dir";
-    const usable = isDir || entry.openable;
+    const table = isTableEntry(entry);
+    const usable = isDir || entry.openable || table;
     const title = isDir
       ? `Open folder ${entry.name}`
       : entry.openable
         ? `Open ${entry.name} in the image viewer`
-        : `${entry.name}: not an image Toyz can open`;
+        : table
+          ? `Open ${entry.name} as a table`
+          : `${entry.name}: not an image or a table Toyz can open`;
     return html`<li class="entry-row">
       <button
         class="entry ${entry.kind} ${usable ? "" : "disabled"} ${entry.path === this.selected ? "selected" : ""}"
@@ -728,16 +789,31 @@ export class ToyzFileBrowser extends LitElement {
         data-name=${entry.name}
         data-kind=${entry.kind}
         data-openable=${entry.openable ? "true" : "false"}
+        data-table=${table ? "true" : "false"}
         title=${title}
         aria-disabled=${usable ? "false" : "true"}
-        @click=${() => this.enter(entry)}
+        @click=${() => void this.enter(entry)}
       >
-        ${icon(isDir ? folderIcon : entry.openable ? imageIcon : fileIcon)}
+        ${icon(isDir ? folderIcon : entry.openable ? imageIcon : table ? tableIcon : fileIcon)}
         <span class="entry-name">${entry.name}</span>
         <span class="entry-size" title=${formatMtime(entry.mtime)}
           >${isDir ? "" : formatSize(entry.size)}</span
         >
       </button>
+      ${
+        table && entry.openable
+          ? html`<span class="entry-actions entry-table-action">
+              <button
+                class="icon-button"
+                data-testid="entry-open-table"
+                title="Open ${entry.name} as a table"
+                @click=${() => this.openTable(entry)}
+              >
+                ▦
+              </button>
+            </span>`
+          : nothing
+      }
       ${
         writable
           ? html`<span class="entry-actions">
@@ -813,5 +889,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     "toyz-open-file": CustomEvent<OpenFileDetail>;
+    "toyz-open-table": CustomEvent<OpenTableDetail>;
   }
 }

@@ -96,8 +96,14 @@ export type ImageTileState = {
   resolution?: number;
 };
 
-/** A tile of the layout (the server's `Tile`) holding an image viewer, the only kind so far. */
-export type LayoutTile = Omit<Tile, "kind" | "state"> & { kind: "image"; state: ImageTileState };
+/**
+ * A tile of the layout (the server's `Tile`): `kind` "image" (its state an `ImageTileState`),
+ * "plot" or "table" (src/sources/types.ts), or one a newer page knows (kept as it is).
+ */
+export type LayoutTile = Omit<Tile, "kind" | "state"> & {
+  kind: string;
+  state: Record<string, unknown>;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Type guards

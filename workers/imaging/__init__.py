@@ -16,7 +16,7 @@ from .describe import Cuts, Description, clear_caches, default_cuts, describe, i
 from .formats import OPENABLE_SUFFIXES, is_openable
 from .hdus import TILE_SIZE, HduInfo
 from .mosaic import MOSAIC_HDU
-from .pixel import Pixel, pixel_at
+from .pixel import Pixel, SkyPixel, pixel_at, sky_to_pixel
 from .render import FORMATS, STRETCHES, RenderParams, colormap_names, palette
 from .tiles import (
     MEDIA_TYPES,
@@ -46,6 +46,7 @@ __all__ = [
     "PrerenderSummary",
     "PyramidSummary",
     "RenderParams",
+    "SkyPixel",
     "Tile",
     "TileAddress",
     "build_pyramid",
@@ -66,5 +67,6 @@ __all__ = [
     "prerender",
     "raw_tile",
     "render_tile",
+    "sky_to_pixel",
     "tile_needs_building",
 ]

@@ -144,3 +144,90 @@ def pixel_at(path: Path, *, hdu: int, plane: int, x: float, y: float, cache_dir:
     if hdu == MOSAIC_HDU:
         pixel["ccd"] = ccd
     return pixel
+
+
+class SkyPixel(TypedDict):
+    """Where a sky position lies on an image (the inverse of ``Pixel``'s ``ra``/``dec``).
+
+    ``x``/``y`` are viewer coordinates (level-0 pixels, ``y`` up), None when the image has no
+    celestial WCS or the position has no pixel; ``inside`` whether that point is on the image
+    (on the mosaic: on one of its CCDs, whose ``ccd`` is given).
+    """
+
+    x: float | None
+    y: float | None
+    inside: bool
+    ccd: NotRequired[CcdRef | None]
+
+
+def _pixel_of(f: OpenedFile, hdu: int, ra: float, dec: float) -> tuple[float, float] | None:
+    """Return the astropy 0-based pixel of (ra, dec) (ICRS degrees) in HDU ``hdu``, or None."""
+    wcs = f.celestial_wcs(hdu)
+    if wcs is None:
+        return None
+    try:
+        with f.lock, np.errstate(all="ignore"):  # astropy's WCS objects are not thread-safe
+            lng, lat = ra, dec
+            if not str(wcs.wcs.ctype[wcs.wcs.lng]).upper().startswith("RA"):
+                # Galactic or ecliptic axes: the position in the image's own frame.
+                coord = SkyCoord(ra, dec, unit="deg", frame="icrs").transform_to(wcs_to_celestial_frame(wcs))
+                lng, lat = float(coord.spherical.lon.deg), float(coord.spherical.lat.deg)
+            world = [0.0] * wcs.naxis
+            world[wcs.wcs.lng], world[wcs.wcs.lat] = lng, lat
+            px, py = (float(v) for v in wcs.all_world2pix([world], 0)[0][:2])
+    except Exception:  # a WCS that fails here behaves as no WCS (or a position off its projection)
+        return None
+    if not (math.isfinite(px) and math.isfinite(py)):
+        return None
+    return px, py
+
+
+def sky_to_pixel(path: Path, *, hdu: int, plane: int, ra: float, dec: float) -> SkyPixel:
+    """Return where the sky position ``(ra, dec)`` lies on an image.
+
+    Parameters
+    ----------
+    ra, dec : float
+        ICRS right ascension and declination in degrees.
+
+    Returns
+    -------
+    SkyPixel
+        ``x``/``y`` in viewer coordinates: level-0 pixels, pixel ``(i, j)`` covering
+        ``[i, i+1) × [j, j+1)`` with ``y = 0`` at the bottom, so astropy's 0-based pixel
+        ``(px, py)`` is the point ``(px + 0.5, py + 0.5)``. For the mosaic (``hdu`` -1), the first
+        CCD (last painted first, as the readout) whose data section holds the position, placed in
+        the mosaic frame; ``x``/``y`` None when no CCD holds it.
+
+    Raises
+    ------
+    ToyzError
+        ``bad_params`` for non-finite or impossible coordinates; ``bad_hdu``, ``bad_plane``,
+        ``not_found``.
+    """
+    if not (math.isfinite(ra) and math.isfinite(dec)) or abs(dec) > 90:
+        raise ToyzError("bad_params", "ra and dec must be finite degrees, dec between -90 and 90.")
+    with opened(path) as f:
+        src = select_view(f, hdu, plane)
+        if isinstance(src, Mosaic):
+            for ccd in reversed(src.ccds):
+                found = _pixel_of(f, ccd.hdu, ra, dec)
+                if found is None:
+                    continue
+                hx, hy = found[0] + 0.5, found[1] + 0.5
+                dx0, dx1, dy0, dy1 = ccd.data
+                if not (dx0 <= hx < dx1 and dy0 <= hy < dy1):
+                    continue
+                # The inverse of mosaic.locate: the HDU point back into the mosaic frame.
+                u = dx1 - hx if ccd.flip_x else hx - dx0
+                v = dy1 - hy if ccd.flip_y else hy - dy0
+                col = dx1 - 1 - math.floor(u) if ccd.flip_x else dx0 + math.floor(u)
+                row = dy1 - 1 - math.floor(v) if ccd.flip_y else dy0 + math.floor(v)
+                ref = CcdRef(hdu=ccd.hdu, name=ccd.name, col=col, row=row)
+                return SkyPixel(x=ccd.x0 + u, y=ccd.y0 + v, inside=True, ccd=ref)
+            return SkyPixel(x=None, y=None, inside=False, ccd=None)
+        found = _pixel_of(f, hdu, ra, dec)
+        if found is None:
+            return SkyPixel(x=None, y=None, inside=False)
+        x, y = found[0] + 0.5, found[1] + 0.5
+        return SkyPixel(x=x, y=y, inside=0 <= x < src.width and 0 <= y < src.height)

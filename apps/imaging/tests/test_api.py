@@ -321,3 +321,48 @@ def test_a_tile_request_stats_its_file_once(alice_client, sample_fits, monkeypat
     monkeypatch.setattr(os, "stat", counting_stat)
     assert alice_client.get(tile_url(description, x=0, y=0, stretch="sqrt")).status_code == 200
     assert len(seen) == 1
+
+
+def test_world_to_pixel_finds_the_point_whose_readout_gives_that_sky_position(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    readout = alice_client.get(
+        "/api/imaging/pixel", {"path": "home/alice/m13.fits", "hdu": 0, "x": 12.25, "y": 30.75}
+    ).json()
+    where = alice_client.get(
+        "/api/imaging/world-to-pixel", {"path": "home/alice/m13.fits", "ra": readout["ra"], "dec": readout["dec"]}
+    ).json()
+    assert where["inside"] is True
+    assert where["x"] == pytest.approx(12.25, abs=1e-4) and where["y"] == pytest.approx(30.75, abs=1e-4)
+
+
+def test_world_to_pixel_says_when_a_position_is_off_the_image(alice_client, sample_fits):
+    sample_fits("home/alice/m13.fits")
+    corner = alice_client.get("/api/imaging/pixel", {"path": "home/alice/m13.fits", "x": 0.5, "y": 0.5}).json()
+    # Half a degree south of the corner: off any small image.
+    where = alice_client.get(
+        "/api/imaging/world-to-pixel", {"path": "home/alice/m13.fits", "ra": corner["ra"], "dec": corner["dec"] - 0.5}
+    ).json()
+    assert where["inside"] is False
+    bad = alice_client.get("/api/imaging/world-to-pixel", {"path": "home/alice/m13.fits", "ra": 10, "dec": 95})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_params"
+
+
+def test_world_to_pixel_lands_on_the_right_ccd_of_the_mosaic(alice_client, data_root: Path):
+    from workers.imaging.synthetic import write_decam_like
+
+    write_decam_like(data_root / "home/alice/exp.fits.fz", n_ccds=4, ccd_shape=(256, 128), compress=True)
+    description = alice_client.get("/api/imaging/describe", {"path": "home/alice/exp.fits.fz", "hdu": -1}).json()
+    mosaic = description["hdus"][0]
+    for eighth in (1, 3, 5, 7):
+        x, y = mosaic["width"] * eighth / 8 + 0.3, mosaic["height"] / 2 + 0.6
+        pixel = alice_client.get(
+            "/api/imaging/pixel", {"path": "home/alice/exp.fits.fz", "hdu": -1, "x": x, "y": y}
+        ).json()
+        if pixel["ccd"] is None:
+            continue
+        where = alice_client.get(
+            "/api/imaging/world-to-pixel",
+            {"path": "home/alice/exp.fits.fz", "hdu": -1, "ra": pixel["ra"], "dec": pixel["dec"]},
+        ).json()
+        assert where["ccd"]["hdu"] == pixel["ccd"]["hdu"]
+        assert where["x"] == pytest.approx(x, abs=1e-3) and where["y"] == pytest.approx(y, abs=1e-3)

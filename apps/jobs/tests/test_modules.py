@@ -119,7 +119,7 @@ def test_files_imaging_and_prerendering_are_open_by_default_and_the_setting_deci
     make_user, settings
 ):
     alice = make_user("alice")
-    assert settings.TOYZ_OPEN_MODULES == ["files", "imaging", "prerender"]
+    assert settings.TOYZ_OPEN_MODULES == ["files", "imaging", "prerender", "sources"]
     assert {spec.name for spec in registry.runnable(alice)} == {
         "files.list",
         "imaging.describe",

@@ -121,10 +121,15 @@ async def test_the_socket_schema_lists_every_message(people):
         "ViewMessage",
         "SelectionMessage",
         "LayoutMessage",
+        "SourcesMessage",
         "PresenceMessage",
     }
     assert {"Progress", "OkResult", "ErrorResult", "ErrorMessage", "WorkspaceOpened", "PrerenderReady"} <= server
-    assert {"ViewEvent", "SelectionEvent", "LayoutEvent"} <= server
+    assert {"ViewEvent", "SelectionEvent", "LayoutEvent", "SourcesEvent", "SourcesSaved"} <= server
+    # The selection state is one type for the socket, the saved sources and the REST bodies.
+    assert schema["$defs"]["SelectionEvent"]["properties"]["state"]["anyOf"][0] == {"$ref": "#/$defs/SelectionState"}
+    assert schema["$defs"]["SourceSpec"]["properties"]["current"]["anyOf"][0] == {"$ref": "#/$defs/SelectionState"}
+    assert {"BoxSelection", "LassoSelection", "CombinedSelection", "NotSelection"} <= set(schema["$defs"])
     ready = schema["$defs"]["PrerenderReady"]
     assert ready["properties"]["event"]["const"] == "prerender.ready"
     assert set(ready["properties"]) == {"type", "event", "path", "hdu"}

@@ -74,6 +74,7 @@ async def test_the_socket_opens_with_the_saved_layout(connect, workspace):
         "tiles": workspace.layout,
         "may_change": True,
         "version": 0,
+        "sources": [],
     }
 
 

@@ -2,6 +2,7 @@
 // pyramid. `tileId` is the workspace tile's id; every pyramid tile is named `pyramidTile…`.
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 
+import { apiRequest } from "../api";
 import type { Description, HduInfo, ImageTileState } from "../protocol";
 import { errorText, type WorkspaceSocket } from "../socket";
 import { basename } from "../util";
@@ -393,6 +394,53 @@ export class ToyzImageViewer extends LitElement {
       move: (cb) => this.moveContrast(cb),
       end: (cb) => this.endContrastDrag(cb),
     });
+  }
+
+  /**
+   * Centres the view on the point `(x, y)` in level-0 pixel coordinates (pixel `(i, j)` covers
+   * `[i, i+1) × [j, j+1)`, y up; docs/architecture.md "Images and tiles"), keeping the zoom.
+   * False when no image is shown.
+   */
+  centreOnPixel(x: number, y: number): boolean {
+    const view = this.view;
+    const saved = view?.saved();
+    if (!view || !saved || !this.pyramidSource || !Number.isFinite(x) || !Number.isFinite(y))
+      return false;
+    view.setView({ center: [x, y], resolution: saved.resolution });
+    this.emitState();
+    return true;
+  }
+
+  /**
+   * Centres the view on a sky position (ICRS degrees): the server finds its pixel through the
+   * image's WCS (on the mosaic, the CCD it lands on). Resolves false, with a sentence in the
+   * viewer's banner, when the image has no WCS or the position lies outside it.
+   */
+  async centreOnSky(ra: number, dec: number): Promise<boolean> {
+    const d = this._description;
+    if (!d || !this._path) return false;
+    const params = new URLSearchParams({
+      path: d.path,
+      hdu: String(d.hdu),
+      plane: String(d.plane),
+      ra: String(ra),
+      dec: String(dec),
+    });
+    try {
+      const where = await apiRequest<{ x: number | null; y: number | null; inside: boolean }>(
+        "GET",
+        `/api/imaging/world-to-pixel?${params.toString()}`,
+      );
+      if (where.x === null || where.y === null || !where.inside) {
+        this._error = `That position (${ra.toFixed(5)}, ${dec.toFixed(5)}) is not on this image.`;
+        return false;
+      }
+      this._error = null;
+      return this.centreOnPixel(where.x, where.y);
+    } catch (error) {
+      this._error = errorText(error);
+      return false;
+    }
   }
 
   /** Releases OpenLayers' resources; the element is not usable afterwards. */
