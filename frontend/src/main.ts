@@ -6,8 +6,10 @@ import "./styles.css";
 import "./app";
 import "./file-browser";
 import "./viewer/image-viewer";
+import "./plots/plot";
 
 export { ToyzApp } from "./app";
 export { ToyzFileBrowser } from "./file-browser";
 export { ToyzImageViewer } from "./viewer/image-viewer";
+export { ToyzPlot } from "./plots/plot";
 export { WorkspaceSocket, JobError } from "./socket";

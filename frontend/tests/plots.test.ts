@@ -30,7 +30,7 @@ import {
   yColumns,
   type PlotState,
 } from "../src/plots/state";
-import type { ColumnInfo } from "../src/plots/store-types";
+import type { ColumnInfo } from "../src/sources/types";
 
 const column = (over: Partial<ColumnInfo>): ColumnInfo => ({
   name: "flux",

@@ -3,7 +3,7 @@
 // vertices and density bins are all in axis space; a reversed axis only flips how it maps to pixels.
 import { scaleLinear } from "d3-scale";
 
-import type { ColumnInfo, ColumnValues } from "./store-types";
+import type { ColumnArray, ColumnInfo } from "../sources/types";
 
 /** A rectangle of axis space, x0 < x1 and y0 < y1 (reversal is the frame's business). */
 export interface PlotView {
@@ -194,7 +194,10 @@ export function isPlottable(column: ColumnInfo): boolean {
   return column.shape.length === 0 && column.kind !== "string" && column.kind !== "other";
 }
 
-/** The values as float64 (a copy only when they are not already). */
-export function asFloat64(values: ColumnValues): Float64Array {
-  return values instanceof Float64Array ? values : Float64Array.from(values);
+/** The values as float64 (a copy only when they are not already; 64-bit integers through Number). */
+export function asFloat64(values: ColumnArray): Float64Array {
+  if (values instanceof Float64Array) return values;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array)
+    return Float64Array.from(values, (v) => Number(v));
+  return Float64Array.from(values);
 }

@@ -41,8 +41,9 @@ import type {
   DensityQuery,
   SelectionState,
   SourceDescription,
+  SourceRegistry,
   SourceStore,
-} from "./store-types";
+} from "../sources/types";
 
 /** Selected points drawn in this colour when no column colours them (RGBA 0–1). */
 const SELECTED_RGBA: [number, number, number, number] = [1, 0.8, 0.3, 1];
@@ -86,7 +87,9 @@ export class ToyzPlot extends LitElement {
   static override properties = {
     tileId: { attribute: "tile-id" },
     store: { attribute: false },
-    state: { attribute: false },
+    sources: { attribute: false },
+    // Its own accessor: whatever the layout holds becomes a whole, valid state.
+    state: { attribute: false, noAccessor: true },
     _description: { state: true },
     _error: { state: true },
     _busy: { state: true },
@@ -97,8 +100,11 @@ export class ToyzPlot extends LitElement {
   };
 
   declare tileId: string;
+  /** The plot's source, when given directly (else looked up in `sources` by `state.source`). */
   declare store: SourceStore | null;
-  declare state: PlotState;
+  /** The workspace's sources (set by <toyz-app>). */
+  declare sources: SourceRegistry | null;
+  private _state: PlotState = DEFAULT_STATE;
 
   declare private _description: SourceDescription | null;
   declare private _error: string | null;
@@ -118,6 +124,7 @@ export class ToyzPlot extends LitElement {
   private chart: Chart | null = null;
   private unsubscribe: (() => void) | null = null;
   private subscribedTo: SourceStore | null = null;
+  private unwatchSources: (() => void) | null = null;
   private loadSeq = 0;
   private densitySeq = 0;
   private loadedKey = "";
@@ -136,7 +143,7 @@ export class ToyzPlot extends LitElement {
     super();
     this.tileId = "";
     this.store = null;
-    this.state = DEFAULT_STATE;
+    this.sources = null;
     this._description = null;
     this._error = null;
     this._busy = false;
@@ -156,6 +163,8 @@ export class ToyzPlot extends LitElement {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.subscribedTo = null;
+    this.unwatchSources?.();
+    this.unwatchSources = null;
     this.scatter?.dispose();
     this.scatter = null;
     this.chart?.dispose();
@@ -169,10 +178,31 @@ export class ToyzPlot extends LitElement {
     this.dispose();
   }
 
+  /** The plot's state (saved in the layout); setting it applies one from the server or the app. */
+  get state(): PlotState {
+    return this._state;
+  }
+
+  set state(value: unknown) {
+    const old = this._state;
+    this._state = normalisePlotState(value);
+    this.requestUpdate("state", old);
+  }
+
+  /** The store of the plot's source: the one given, else the workspace's. */
+  get activeStore(): SourceStore | null {
+    return this.store ?? this.sources?.get(this._state.source) ?? null;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     this.paintColorbar();
-    if (changed.has("store") && this.store !== this.subscribedTo) this.subscribe();
-    if (!changed.has("store") && !changed.has("state")) return;
+    if (changed.has("sources")) {
+      this.unwatchSources?.();
+      // The workspace's sources arrive after the layout: look the store up again when they change.
+      this.unwatchSources = this.sources?.onChange(() => this.requestUpdate("sources")) ?? null;
+    }
+    if (this.activeStore !== this.subscribedTo) this.subscribe();
+    if (!changed.has("store") && !changed.has("state") && !changed.has("sources")) return;
     const key = this.dataKey();
     if (key !== this.loadedKey) {
       this.loadedKey = key;
@@ -202,7 +232,7 @@ export class ToyzPlot extends LitElement {
 
   /** Everything of the state but the view: a change of it means new data to fetch and draw. */
   private dataKey(): string {
-    return `${this.store?.id ?? ""}|${JSON.stringify({ ...this.state, view: null })}`;
+    return `${this.activeStore?.id ?? ""}|${JSON.stringify({ ...this.state, view: null })}`;
   }
 
   /** Applies a change the user made and tells the workspace (`toyz-tile-state`). */
@@ -249,13 +279,14 @@ export class ToyzPlot extends LitElement {
 
   private subscribe(): void {
     this.unsubscribe?.();
-    this.subscribedTo = this.store;
-    this.unsubscribe = this.store?.onSelection((_state, mask) => this.showSelection(mask)) ?? null;
+    const store = this.activeStore;
+    this.subscribedTo = store;
+    this.unsubscribe = store?.onSelection((_state, mask) => this.showSelection(mask)) ?? null;
   }
 
   private async load(): Promise<void> {
     const seq = ++this.loadSeq;
-    const store = this.store;
+    const store = this.activeStore;
     if (!store) return;
     this._busy = true;
     this._error = null;
@@ -264,7 +295,10 @@ export class ToyzPlot extends LitElement {
       if (seq !== this.loadSeq) return;
       this._description = description;
       if (!this.state.x) {
-        const plottable = description.columns.filter(isPlottable).map((c) => c.name);
+        // The row number ("index", first) says little on an axis: the table's own columns first.
+        const plottable = description.columns
+          .filter((c) => isPlottable(c) && c.name !== "index")
+          .map((c) => c.name);
         // A first plot: the source's first two columns; the workspace saves it.
         this.state = { ...firstPlot(store.id, plottable, description.rows), ...this.pick() };
         this.loadedKey = this.dataKey();
@@ -320,10 +354,13 @@ export class ToyzPlot extends LitElement {
   }
 
   private async fetchColumns(names: string[]): Promise<Map<string, Float64Array>> {
-    const store = this.store;
+    const store = this.activeStore;
     if (!store) return new Map();
     const unique = [...new Set(names.filter((n) => n !== ""))];
-    const values = await Promise.all(unique.map((n) => store.column(n)));
+    // Times keep their digits (float32 rounds an MJD to minutes); the rest come as float32.
+    const values = await Promise.all(
+      unique.map((n) => store.column(n, this.column(n)?.kind === "time" ? "native" : "float32")),
+    );
     return new Map(unique.map((n, i) => [n, asFloat64(values[i]!)]));
   }
 
@@ -403,7 +440,8 @@ export class ToyzPlot extends LitElement {
     this.held = held;
     this.xs = toAxis(held.get(s.x) ?? new Float64Array(0), s.xlog);
     this.ys = ys.map((y) => toAxis(held.get(y) ?? new Float64Array(0), s.ylog));
-    this.mask = this.store?.selection ? await this.store.mask() : null;
+    const store = this.activeStore;
+    this.mask = store?.selection ? await store.mask() : null;
     if (seq !== this.loadSeq) return;
     this.chartSpec = this.buildChartSpec();
     chart.show(this.chartSpec);
@@ -455,7 +493,7 @@ export class ToyzPlot extends LitElement {
   }
 
   private async applyStoreSelection(seq: number): Promise<void> {
-    const store = this.store;
+    const store = this.activeStore;
     const mask = store?.selection ? await store.mask() : null;
     if (seq !== this.loadSeq) return;
     this.showSelection(mask);
@@ -505,7 +543,7 @@ export class ToyzPlot extends LitElement {
 
   /** Asks the server for the counts in `view` (the whole data when null) and shows them. */
   private async rebin(view: PlotView | null, seq: number): Promise<void> {
-    const store = this.store;
+    const store = this.activeStore;
     const scatter = this.scatter;
     if (!store || !scatter) return;
     const s = this.state;
@@ -526,11 +564,11 @@ export class ToyzPlot extends LitElement {
             yhi: fromAxis(view.y1, s.ylog),
           }
         : {}),
-    } as DensityQuery;
+    };
     const withSelection = store.selection !== null;
     const [whole, selected, colors] = await Promise.all([
       store.density(q),
-      withSelection ? store.density({ ...q, selected: true }) : Promise.resolve(null),
+      withSelection ? store.density({ ...q, selection: store.selection }) : Promise.resolve(null),
       fetchColormap(s.cmap),
     ]);
     if (seq !== this.loadSeq || bins !== this.densitySeq) return;
@@ -569,7 +607,6 @@ export class ToyzPlot extends LitElement {
     ranges: { xlo: number; xhi: number; ylo: number; yhi: number },
     palette: Uint32Array,
   ): { image: DensityImage; max: number; total: number } {
-    const s = this.state;
     const { pixels, max } = densityPixels(counts, nx, ny, palette);
     const canvas = document.createElement("canvas");
     canvas.width = nx;
@@ -577,15 +614,9 @@ export class ToyzPlot extends LitElement {
     const data = new ImageData(nx, ny);
     new Uint32Array(data.data.buffer).set(pixels);
     canvas.getContext("2d")?.putImageData(data, 0, 0);
-    const axis = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
+    // The server's ranges are in the axes' space already (log10 on a log axis).
     return {
-      image: {
-        canvas,
-        x0: axis(ranges.xlo, s.xlog),
-        x1: axis(ranges.xhi, s.xlog),
-        y0: axis(ranges.ylo, s.ylog),
-        y1: axis(ranges.yhi, s.ylog),
-      },
+      image: { canvas, x0: ranges.xlo, x1: ranges.xhi, y0: ranges.ylo, y1: ranges.yhi },
       max,
       total: sum(counts),
     };
@@ -633,7 +664,7 @@ export class ToyzPlot extends LitElement {
   }
 
   private select(state: SelectionState | null): void {
-    this.store?.select(state, this.tileId);
+    this.activeStore?.select(state, this.tileId);
   }
 
   private selectBox(x0: number, x1: number, y0: number, y1: number): void {
@@ -919,7 +950,7 @@ export class ToyzPlot extends LitElement {
         fit
       </button>
       ${
-        this.store?.selection
+        this.activeStore?.selection
           ? html`<button data-testid="plot-clear" title="Select nothing" @click=${() => this.select(null)}>
             clear
           </button>`

@@ -4,16 +4,17 @@
 import { toAxis } from "../axes";
 import { boxMask, lassoMask } from "../geometry";
 import type {
+  ColumnArray,
   ColumnInfo,
-  ColumnValues,
   DensityQuery,
   DensityResult,
   RowsPage,
   SelectionListener,
   SelectionState,
   SourceDescription,
+  SourceSpec,
   SourceStore,
-} from "../store-types";
+} from "../../sources/types";
 
 /** A small deterministic generator (mulberry32), so every run draws the same points. */
 function random(seed: number): () => number {
@@ -91,28 +92,54 @@ export class FakeStore implements SourceStore {
   private readonly listeners = new Set<SelectionListener>();
   readonly rowCount: number;
 
+  readonly spec: SourceSpec;
+
   constructor(
     readonly id: string,
     private readonly columns: Map<string, Float64Array>,
   ) {
     this.rowCount = columns.values().next().value?.length ?? 0;
+    this.spec = {
+      id,
+      kind: "file",
+      path: "harness/generated.csv",
+      table: 0,
+      name: "generated",
+      derived: [],
+      selections: [],
+      current: null,
+    };
   }
 
   describe(): Promise<SourceDescription> {
-    const columns = [...this.columns.keys()].map((n) =>
-      info(n, UNITS[n] ?? null, n === "id" ? "int" : "float"),
-    );
-    columns.push({ ...info("name", null, "string"), dtype: "<U8" });
+    // As the server's: the row number "index" first, then the table's columns.
+    const columns = [
+      info("index", null, "int"),
+      ...[...this.columns.keys()].map((n) =>
+        info(n, UNITS[n] ?? null, n === "id" ? "int" : "float"),
+      ),
+      { ...info("name", null, "string"), dtype: "<U8" },
+    ];
     return Promise.resolve({
-      path: "harness/generated.csv",
-      name: "generated",
+      path: this.spec.path,
+      name: this.spec.name,
+      kind: "file",
+      format: "csv",
+      identity: "harness",
+      tables: [{ index: 0, name: "generated", rows: this.rowCount, columns: columns.length }],
+      table: 0,
       rows: this.rowCount,
       columns,
+      sky: null,
+      pixel: { x: "x", y: "y" },
+      notes: [],
     });
   }
 
-  column(name: string): Promise<ColumnValues> {
-    const values = this.columns.get(name);
+  column(name: string): Promise<ColumnArray> {
+    const values =
+      this.columns.get(name) ??
+      (name === "index" ? Float64Array.from({ length: this.rowCount }, (_, i) => i) : undefined);
     if (!values) return Promise.reject(new Error(`The source has no column ${name}.`));
     return Promise.resolve(values);
   }
@@ -149,7 +176,8 @@ export class FakeStore implements SourceStore {
   density(q: DensityQuery): Promise<DensityResult> {
     const xs = toAxis(this.columns.get(q.x) ?? [], q.xscale === "log");
     const ys = toAxis(this.columns.get(q.y) ?? [], q.yscale === "log");
-    const axis = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
+    const axis = (v: number | null | undefined, log: boolean): number =>
+      log ? Math.log10(v ?? NaN) : (v ?? NaN);
     const full = (values: Float64Array): [number, number] => {
       let lo = Infinity;
       let hi = -Infinity;
@@ -157,15 +185,15 @@ export class FakeStore implements SourceStore {
       return lo <= hi ? [lo, hi] : [0, 1];
     };
     const [xlo, xhi] =
-      q.xlo !== undefined
+      q.xlo !== undefined && q.xlo !== null
         ? [axis(q.xlo, q.xscale === "log"), axis(q.xhi, q.xscale === "log")]
         : full(xs);
     const [ylo, yhi] =
-      q.ylo !== undefined
+      q.ylo !== undefined && q.ylo !== null
         ? [axis(q.ylo, q.yscale === "log"), axis(q.yhi, q.yscale === "log")]
         : full(ys);
     const counts = new Float32Array(q.nx * q.ny);
-    const mask = q.selected ? this.currentMask : null;
+    const mask = q.selection ? this.evaluate(q.selection) : null;
     for (let i = 0; i < xs.length; i++) {
       if (mask && !mask[i]) continue;
       const fx = (xs[i]! - xlo) / (xhi - xlo);
@@ -175,18 +203,8 @@ export class FakeStore implements SourceStore {
       const by = Math.min(q.ny - 1, Math.floor(fy * q.ny));
       counts[by * q.nx + bx]! += 1;
     }
-    const data = (v: number, log: boolean): number => (log ? 10 ** v : v);
-    return Promise.resolve({
-      counts,
-      nx: q.nx,
-      ny: q.ny,
-      ranges: {
-        xlo: data(xlo, q.xscale === "log"),
-        xhi: data(xhi, q.xscale === "log"),
-        ylo: data(ylo, q.yscale === "log"),
-        yhi: data(yhi, q.yscale === "log"),
-      },
-    });
+    // The ranges in the axes' space, as the server's X-Toyz-Range.
+    return Promise.resolve({ counts, nx: q.nx, ny: q.ny, ranges: { xlo, xhi, ylo, yhi } });
   }
 
   /** Rows of a selection state (box, lasso, range, rows, and, or, not). */
