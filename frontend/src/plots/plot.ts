@@ -135,6 +135,7 @@ export class ToyzPlot extends LitElement {
   private ys: Float64Array[] = [];
   private lineOrder = new Uint32Array(0);
   private chartSpec: ChartSpec | null = null;
+  private chartBase: { spec: ChartSpec; edges: Float64Array | null } | null = null;
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private rebinTimer: ReturnType<typeof setTimeout> | null = null;
   private paintedBar: Colorbar | null = null;
@@ -443,30 +444,55 @@ export class ToyzPlot extends LitElement {
     const store = this.activeStore;
     this.mask = store?.selection ? await store.mask() : null;
     if (seq !== this.loadSeq) return;
+    this.chartBase = null;
     this.chartSpec = this.buildChartSpec();
     chart.show(this.chartSpec);
     this.dataset.points = String(this.chartSpec.xs.length);
     this.drawn();
   }
 
+  /**
+   * The chart's data; only the selected parts are computed again when the selection changes (the
+   * whole histogram and the line's order by x are kept from the first call after a load).
+   */
   private buildChartSpec(): ChartSpec {
     const s = this.state;
-    const axes = this.axesSpec();
     const mask = this.mask;
+    this._selected = mask ? countSelected(mask) : null;
+    const base = this.chartBase ?? (this.chartBase = this.chartWhole());
+    if (s.kind === "histogram") {
+      const edges = base.edges ?? new Float64Array(0);
+      const lo = edges[0] ?? 0;
+      const hi = edges[edges.length - 1] ?? 1;
+      const selected = mask ? histogram(this.xs, s.bins, lo, hi, mask) : null;
+      return { ...base.spec, selected: selected ? [selected.counts] : null, view: s.view };
+    }
+    const order = this.lineOrder;
+    const selected = mask
+      ? this.ys.map((y) => Float64Array.from(order, (i) => (mask[i] ? y[i]! : NaN)))
+      : null;
+    return { ...base.spec, selected, view: s.view };
+  }
+
+  /** What a chart shows of the whole data (made once per load). */
+  private chartWhole(): { spec: ChartSpec; edges: Float64Array | null } {
+    const s = this.state;
+    const axes = this.axesSpec();
     if (s.kind === "histogram") {
       const [lo, hi] = finiteRange(this.xs) ?? [0, 1];
       const whole = histogram(this.xs, s.bins, lo, hi);
-      const selected = mask ? histogram(this.xs, s.bins, lo, hi, mask) : null;
-      this._selected = mask ? countSelected(mask) : null;
       return {
-        kind: "histogram",
-        axes,
-        xs: binCentres(whole.edges),
-        ys: [whole.counts],
-        selected: selected ? [selected.counts] : null,
-        labels: [s.x],
-        colors: [seriesColor(s, 0)],
-        view: s.view,
+        edges: whole.edges,
+        spec: {
+          kind: "histogram",
+          axes,
+          xs: binCentres(whole.edges),
+          ys: [whole.counts],
+          selected: null,
+          labels: [s.x],
+          colors: [seriesColor(s, 0)],
+          view: s.view,
+        },
       };
     }
     // A line joins the rows in order of x; rows without an x are left out.
@@ -476,19 +502,18 @@ export class ToyzPlot extends LitElement {
     this.lineOrder = Uint32Array.from(order);
     const xs = Float64Array.from(order, (i) => this.xs[i]!);
     const ys = this.ys.map((y) => Float64Array.from(order, (i) => y[i]!));
-    const selected = mask
-      ? this.ys.map((y) => Float64Array.from(order, (i) => (mask[i] ? y[i]! : NaN)))
-      : null;
-    this._selected = mask ? countSelected(mask) : null;
     return {
-      kind: "line",
-      axes,
-      xs,
-      ys,
-      selected,
-      labels: yColumns(s),
-      colors: ys.map((_, k) => seriesColor(s, k)),
-      view: s.view,
+      edges: null,
+      spec: {
+        kind: "line",
+        axes,
+        xs,
+        ys,
+        selected: null,
+        labels: yColumns(s),
+        colors: ys.map((_, k) => seriesColor(s, k)),
+        view: s.view,
+      },
     };
   }
 
