@@ -130,6 +130,11 @@ bench-coview: install-dev
 bench-sources: install-dev
 	$(BIN)/python benchmarks/sources.py
 
+# Plots in headless Chromium (software WebGL): first scatter, lasso to 4 linked plots; ARGS=--million for 10^6 rows.
+.PHONY: bench-plots
+bench-plots: install-dev
+	$(BIN)/python benchmarks/plots_browser.py $(ARGS)
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

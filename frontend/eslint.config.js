@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // src/generated/ is written by scripts/gen-types.mjs from the server's schemas: type-checked, not linted.
-  { ignores: ["dist/", "node_modules/", "src/generated/"] },
+  { ignores: ["dist/", "dist-harness/", "node_modules/", "src/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,9 +7,11 @@ import "./app";
 import "./file-browser";
 import "./viewer/image-viewer";
 import "./table/table";
+import "./plots/plot";
 
 export { ToyzApp } from "./app";
 export { ToyzFileBrowser } from "./file-browser";
 export { ToyzImageViewer } from "./viewer/image-viewer";
 export { ToyzTable } from "./table/table";
+export { ToyzPlot } from "./plots/plot";
 export { WorkspaceSocket, JobError } from "./socket";
