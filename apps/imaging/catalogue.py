@@ -13,40 +13,36 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from apps.files.services import ResolvedPath, User
-from apps.sources.services import Source, column_values, open_source, pixel_origin
+from apps.files.services import User
+from apps.sources.services import column_values, open_source, pixel_origin
 from workers.errors import ToyzError
-from workers.sources import guess_pixel, guess_sky
+from workers.sources import Table, guess_pixel, guess_sky
 
 
 @dataclass(frozen=True)
 class Catalogue:
     """One opened table of a table file."""
 
-    source: Source
-
-    @property
-    def path(self) -> ResolvedPath:
-        return self.source.path
+    table: Table
 
     @property
     def rows(self) -> int:
-        return int(self.source.table.rows)
+        return int(self.table.rows)
 
     def column(self, name: str) -> npt.NDArray[np.float64]:
         """A numeric column (or an expression on the columns) as float64, blanks NaN."""
-        values = column_values(self.source, name)
+        values = column_values(self.table, name)
         if values.dtype.kind not in "biuf":
             raise ToyzError("unsupported", f"{name} holds text; an overlay needs numbers.")
         return np.asarray(values, dtype=np.float64).reshape(-1)
 
     def sky(self) -> tuple[str, str] | None:
         """The RA/Dec columns found by UCD or name, or None."""
-        return guess_sky(self.source.table.columns)
+        return guess_sky(self.table.columns)
 
     def pixel(self) -> tuple[str, str] | None:
         """The pixel x/y columns found by UCD or name, or None."""
-        return guess_pixel(self.source.table.columns)
+        return guess_pixel(self.table.columns)
 
     @staticmethod
     def origin_of(x_column: str) -> Literal[0, 1]:

@@ -44,7 +44,6 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import type { SourceRegistry } from "../sources/types";
-import { ApiError, errorFrom, parseJson } from "../api";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
