@@ -115,13 +115,14 @@ def test_admins_run_everything_and_inactive_users_nothing(make_user):
     assert registry.runnable(alice) == []
 
 
-def test_files_imaging_and_prerendering_are_open_by_default_and_the_setting_decides_unflagged_modules(
+def test_files_imaging_prerendering_sources_and_headers_are_open_by_default_and_the_setting_decides_unflagged_modules(
     make_user, settings
 ):
     alice = make_user("alice")
-    assert settings.TOYZ_OPEN_MODULES == ["files", "imaging", "prerender", "sources"]
+    assert settings.TOYZ_OPEN_MODULES == ["files", "headers", "imaging", "prerender", "sources"]
     assert {spec.name for spec in registry.runnable(alice)} == {
         "files.list",
+        "headers.index",
         "imaging.describe",
         "imaging.pixel",
         "imaging.prerender",
