@@ -103,10 +103,10 @@ frontend-unit: $(STAMPS)/npm
 
 # Unit, socket and browser tests in the embedded mode (SQLite, in-memory channel layer), on TEST_WORKERS
 # processes (pytest-xdist); the root conftest.py keeps a module's module-scoped fixtures, and the browser
-# tests, on one worker each (`--dist loadgroup`). TEST_WORKERS=0 runs them in this one process.
+# tests, on one worker each (`--dist loadscope`). TEST_WORKERS=0 runs them in this one process.
 TEST_WORKERS ?= 2
 pytest-unit:
-	env -u TOYZ_REDIS_URL -u DATABASE_URL $(BIN)/pytest -m "not integration" -n $(TEST_WORKERS) --dist loadgroup
+	env -u TOYZ_REDIS_URL -u DATABASE_URL $(BIN)/pytest -m "not integration" -n $(TEST_WORKERS) --dist loadscope
 
 # The distributed mode against the real PostgreSQL, Redis and `celery worker` processes. One process: the
 # tests share one Redis database and their workers take any queued task, so they cannot run side by side.

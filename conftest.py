@@ -6,15 +6,13 @@
 - Passwords are hashed with a fast hasher in the test process (`_fast_password_hashing`): the real one
   costs a third of a CPU second per user made or password checked. Servers and commands that the tests
   start as processes keep the real one.
-- Under pytest-xdist (`make pytest-unit` runs `-n 2 --dist loadgroup`), the tests of a module that use
-  a fixture of module scope (a server, a browser, a big file) go to one worker together, so that the
-  fixture is made once; the browser tests all go to one worker, one module after another, as without
-  xdist (two Chromiums and two servers at once on a small machine make timing tests flaky).
+- Under pytest-xdist (`make pytest-unit` runs `-n 2 --dist loadscope`), a module's tests go to one
+  worker together (its module-scoped fixtures are made once), and the browser tests (tests/test_browser*.py)
+  all go to one worker, one module after another, as without xdist.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,32 +24,22 @@ from astropy.io import fits
 ROOT = Path(__file__).resolve().parent
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif _uses_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadscope`: a module's tests go to one worker (its module-scoped fixtures are made
+    once), and all of tests/test_browser*.py to one worker, module after module."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
 
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            # Two Chromiums and two servers at once on a small machine would make timing tests flaky.
+            if nodeid.startswith("tests/test_browser"):
+                return "browser"
+            return str(super()._split_scope(nodeid))
 
-def _uses_module_fixture(item: pytest.Item) -> bool:
-    """Whether `item` uses a fixture of this project's (not a plugin's) that lives longer than one test
-    and shorter than the session."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(
-        d.scope in ("module", "package", "class") and _ours(d.func)
-        for defs in info.name2fixturedefs.values()
-        for d in defs
-    )
-
-
-def _ours(func: Callable[..., Any]) -> bool:
-    source = Path(inspect.getfile(func)).resolve()
-    return source.is_relative_to(ROOT) and "site-packages" not in source.parts
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True, scope="session")
