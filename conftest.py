@@ -21,8 +21,6 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-ROOT = Path(__file__).resolve().parent
-
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
