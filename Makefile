@@ -101,11 +101,15 @@ pytest: frontend-unit pytest-unit pytest-integration
 frontend-unit: $(STAMPS)/npm
 	cd frontend && npm test
 
-# Unit, socket and browser tests in the embedded mode (SQLite, in-memory channel layer).
+# Unit, socket and browser tests in the embedded mode (SQLite, in-memory channel layer), on TEST_WORKERS
+# processes (pytest-xdist); the root conftest.py keeps a module's module-scoped fixtures, and the browser
+# tests, on one worker each (`--dist loadscope`). TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 pytest-unit:
-	env -u TOYZ_REDIS_URL -u DATABASE_URL $(BIN)/pytest -m "not integration"
+	env -u TOYZ_REDIS_URL -u DATABASE_URL $(BIN)/pytest -m "not integration" -n $(TEST_WORKERS) --dist loadscope
 
-# The distributed mode against the real PostgreSQL, Redis and `celery worker` processes.
+# The distributed mode against the real PostgreSQL, Redis and `celery worker` processes. One process: the
+# tests share one Redis database and their workers take any queued task, so they cannot run side by side.
 pytest-integration:
 	DATABASE_URL=$(TEST_DATABASE_URL) TOYZ_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m integration
 

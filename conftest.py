@@ -3,17 +3,55 @@
 - Every test gets its own data root and cache folder (`data_root`, `cache_dir`) so nothing touches var/.
 - `make_user` creates users (their home folders appear in the test's data root).
 - `sample_fits` writes a small FITS image with a celestial WCS into a folder of the data root.
+- Passwords are hashed with a fast hasher in the test process (`_fast_password_hashing`): the real one
+  costs a third of a CPU second per user made or password checked. Servers and commands that the tests
+  start as processes keep the real one.
+- Under pytest-xdist (`make pytest-unit` runs `-n 2 --dist loadscope`), a module's tests go to one
+  worker together (its module-scoped fixtures are made once), and the browser tests (tests/test_browser*.py)
+  all go to one worker, one module after another, as without xdist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from astropy.io import fits
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadscope`: a module's tests go to one worker (its module-scoped fixtures are made
+    once), and all of tests/test_browser*.py to one worker, module after module."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            # Two Chromiums and two servers at once on a small machine would make timing tests flaky.
+            if nodeid.startswith("tests/test_browser"):
+                return "browser"
+            return str(super()._split_scope(nodeid))
+
+    return Scheduling(config, log)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    from django.conf import settings
+
+    if not settings.configured:  # run with `-p no:django` (the plain numeric cores): no passwords at all
+        yield
+        return
+    from django.test import override_settings
+
+    # override_settings tells Django's hasher cache that the setting changed.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

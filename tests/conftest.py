@@ -6,17 +6,21 @@
 - `start_worker`, `celery_worker`: real `celery worker` processes on the test's PostgreSQL database and Redis.
 - `asgi_server`: the real ASGI server (uvicorn) in the distributed mode, on the same database and Redis.
 - `free_port()`: a TCP port nobody listens on.
+- `embedded_env(var)`: the environment of a `manage.py` or server process in the embedded mode on `var`.
+- `lay_var`: `lay_var(dest, commands, **env)` lays at `dest` the var folder that those `manage.py`
+  commands leave in a fresh one; each recipe runs once per session (per xdist worker) and is copied after.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,40 @@ def wait_for(predicate: Any, timeout: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise TimeoutError(f"Gave up waiting for {what} after {timeout:.0f} s")
+
+
+def embedded_env(var: Path, **extra: str) -> dict[str, str]:
+    """The environment of a process in the embedded mode (SQLite, no Redis) whose var folder is `var`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(TOYZ_VAR_DIR=str(var), **extra)
+    return env
+
+
+LayVar = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def lay_var(tmp_path_factory: pytest.TempPathFactory) -> LayVar:
+    """`lay_var(dest, commands, **env)`: the var folder at `dest` as the `manage.py` `commands` (argument
+    lists, run in order with `embedded_env(var, **env)`) leave a fresh one. A server's first run (migrate,
+    toyz_setup) costs several seconds of CPU: each distinct recipe runs once and later calls copy it."""
+    made: dict[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]], Path] = {}
+
+    def lay(dest: Path, commands: Sequence[Sequence[str]], **env: str) -> Path:
+        recipe = (tuple(tuple(c) for c in commands), tuple(sorted(env.items())))
+        if recipe not in made:
+            template = tmp_path_factory.mktemp("var-template")
+            for command in commands:
+                subprocess.run(
+                    [sys.executable, "manage.py", *command], cwd=ROOT, env=embedded_env(template, **env), check=True,
+                    stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+            made[recipe] = template
+        # No process has the template open: its SQLite file is complete and copies as it is.
+        shutil.copytree(made[recipe], dest, symlinks=True, dirs_exist_ok=True)
+        return dest
+
+    return lay
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ var folder, in the embedded mode, so this also proves the first-run path: sample
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import urllib.request
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for
+from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +30,19 @@ def _up(url: str) -> bool:
         return False
 
 
+# An ordinary user, as an admin would add one.
+CREATE_CAROL = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
+#: The first run of `make run` (its migrate and toyz_setup), then carol.
+FIRST_RUN = (["migrate", "--noinput", "-v0"], ["toyz_setup"], ["shell", "-c", CREATE_CAROL])
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[dict[str, Any]]:
     if not (ROOT / "frontend/dist/.vite/manifest.json").exists():
         pytest.fail("The front end is not built: run `make frontend` (make test does).")
-    var = tmp_path_factory.mktemp("site-var")
-    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(TOYZ_VAR_DIR=str(var), TOYZ_ADMIN_PASSWORD=PASSWORD)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "toyz_setup"], cwd=ROOT, env=env, check=True, capture_output=True)
-    # An ordinary user, as an admin would add one.
-    create = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
-    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
+    # Each module gets its own copy of a var folder fresh from the first run (made once per session).
+    var = lay_var(tmp_path_factory.mktemp("site-var"), FIRST_RUN, TOYZ_ADMIN_PASSWORD=PASSWORD)
+    env = embedded_env(var, TOYZ_ADMIN_PASSWORD=PASSWORD)
     data = var / "data"
     (data / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
     port = free_port()

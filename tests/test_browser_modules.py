@@ -7,7 +7,6 @@ everyone (`TOYZ_OPEN_MODULES=files`); the admin pages need no built front end.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for
+from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
 from tests.test_browser import PASSWORD, _up, browser, watch_csp
 
 pytestmark = pytest.mark.browser
@@ -33,13 +32,11 @@ Group.objects.create(name='students')
 
 
 @pytest.fixture(scope="module")
-def closed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    var = tmp_path_factory.mktemp("modules-var")
-    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(TOYZ_VAR_DIR=str(var), TOYZ_OPEN_MODULES="files")
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
+def closed_site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[str]:
+    # A freshly migrated var folder (migrated once per session, copied here).
+    var = lay_var(tmp_path_factory.mktemp("modules-var"), [["migrate", "--noinput", "-v0"]])
+    env = embedded_env(var, TOYZ_OPEN_MODULES="files")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = (var / "server.log").open("wb")
     server = subprocess.Popen(

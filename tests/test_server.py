@@ -3,12 +3,10 @@ behind a TLS proxy, HSTS and cookies that only travel over HTTPS."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for
+from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
 
 
 def make_run_server_command(port: int) -> list[str]:
@@ -46,12 +44,14 @@ def _up(url: str) -> bool:
     return True
 
 
-@pytest.fixture
-def make_run_server(tmp_path: Path) -> Iterator[str]:
-    """`make run`'s server (its exact command) on a fresh var folder, with TOYZ_HTTPS=1 as behind nginx."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(TOYZ_VAR_DIR=str(tmp_path / "var"), TOYZ_HTTPS="1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+@pytest.fixture(scope="module")
+def make_run_server(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[str]:
+    """`make run`'s server (its exact command) on a fresh var folder, with TOYZ_HTTPS=1 as behind nginx.
+    One per module: the tests only read headers, and each start costs a migration and a server boot."""
+    tmp_path: Path = tmp_path_factory.mktemp("make-run")
+    # The var folder as `make run`'s migrate leaves a fresh one (migrated once per session, copied here).
+    var = lay_var(tmp_path / "var", [["migrate", "--noinput", "-v0"]])
+    env = embedded_env(var, TOYZ_HTTPS="1")
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(make_run_server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
