@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 PATH = "home/alice/cat.fits"
 
 
-def _post(client, url: str, body: dict) -> tuple[int, str]:
+def _post(client, url: str, body: dict[str, object]) -> tuple[int, str]:
     reply = client.post(url, json.dumps(body), content_type="application/json")
     return reply.status_code, reply.json()["error"]["code"]
 
