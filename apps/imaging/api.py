@@ -150,18 +150,21 @@ _OVERLAY_DOCS: Final[dict[str, Any]] = {
 async def overlay(request: HttpRequest, body: OverlayIn) -> HttpResponse:
     """A catalogue's rows placed on an image: by its RA/Dec through the image's WCS (each CCD's on a
     mosaic), or by its pixel columns; the columns found by name when none are given."""
+    user = request.auth  # type: ignore[attr-defined]
     try:
-        catalogue, image = await sync_to_async(services.open_overlay)(
-            request.auth,  # type: ignore[attr-defined]
-            body.path,
-            body.table,
-            body.image,
-        )
+        # The rights in Django's one sync thread; opening the table (a first conversion can take minutes) in the pool.
+        where, image = await sync_to_async(services.check_overlay)(user, body.path, body.image)
         sky = (body.ra, body.dec) if body.ra is not None and body.dec is not None else None
         pixel = (body.x, body.y) if body.x is not None and body.y is not None else None
         placed = await sync_to_async(
             lambda: services.overlay(
-                catalogue, image, hdu=body.hdu, plane=body.plane, sky=sky, pixel=pixel, pixel_origin=body.pixel_origin
+                services.load_overlay_catalogue(user, where, body.table),
+                image,
+                hdu=body.hdu,
+                plane=body.plane,
+                sky=sky,
+                pixel=pixel,
+                pixel_origin=body.pixel_origin,
             ),
             thread_sensitive=False,
         )()

@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from apps.files.services import User
-from apps.sources.services import column_values, open_source, pixel_origin
+from apps.files.services import ResolvedPath, User
+from apps.sources.services import check_source, column_values, load_source, open_source, pixel_origin
 from workers.errors import ToyzError
 from workers.sources import Table, guess_pixel, guess_sky
 
@@ -53,3 +53,13 @@ class Catalogue:
 def open_catalogue(user: User, raw_path: object, table: int) -> Catalogue:
     """Check the user's read right on a table file and open its table ``table``."""
     return Catalogue(open_source(user, raw_path, table))
+
+
+def check_catalogue(user: User, raw_path: object) -> ResolvedPath:
+    """The table file resolved and checked for the read right (a database read: Django's sync thread)."""
+    return check_source(user, raw_path)
+
+
+def load_catalogue(user: User, where: ResolvedPath, table: int) -> Catalogue:
+    """Open table ``table`` of a checked file (file work, a first conversion maybe: the thread pool)."""
+    return Catalogue(load_source(user, where, table).table)

@@ -38,7 +38,7 @@ from workers.imaging.project import Placed, pixels_to_viewer, world_to_viewer
 from workers.imaging.thumbnail import Thumbnail
 from workers.imaging.thumbnail import thumbnail as core_thumbnail
 
-from .catalogue import Catalogue, open_catalogue
+from .catalogue import Catalogue, check_catalogue, load_catalogue
 
 MAX_PRERENDER_FILES = 10_000
 
@@ -100,10 +100,14 @@ def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:
 # --- catalogues on the image ------------------------------------------------------------------
 
 
-def open_overlay(user: User, table_path: object, table: int, image_path: object) -> tuple[Catalogue, ResolvedPath]:
-    """Check the read right on both files (the table's first) and open the table."""
-    catalogue = open_catalogue(user, table_path, table)
-    return catalogue, open_image(user, image_path)
+def check_overlay(user: User, table_path: object, image_path: object) -> tuple[ResolvedPath, ResolvedPath]:
+    """Check the read right on both files (the table's first), opening neither: Django's sync thread."""
+    return check_catalogue(user, table_path), open_image(user, image_path)
+
+
+def load_overlay_catalogue(user: User, where: ResolvedPath, table: int) -> Catalogue:
+    """Open the checked table (file work: the thread pool)."""
+    return load_catalogue(user, where, table)
 
 
 def overlay(

@@ -390,6 +390,10 @@ def density_of(
     Limits left out are the finite data's extent in the axes' space (log10 of the data on a log axis).
     """
     xs, ys = column_values(source.table, x), column_values(source.table, y)
+    for name, values in ((x, xs), (y, ys)):
+        if values.dtype.kind not in "biuf":
+            # A density counts positions along an axis: a column of text has none.
+            raise ToyzError("bad_expression", f"{name} holds text; a density needs numbers.")
     xrange = _range(_axis(xs, scales[0]), limits[0], limits[1])
     yrange = _range(_axis(ys, scales[1]), limits[2], limits[3])
     mask = None if selection is None else selection_mask(source, selection)

@@ -30,6 +30,8 @@ from .model import Table, column_info
 
 MAX_CHARS: Final = 1000
 MAX_NODES: Final = 200
+#: Parentheses, calls and prefix operators nest at most this deep (the parser recurses on each).
+MAX_DEPTH: Final = 50
 #: Rows evaluated at a time (bounds the temporaries of a long expression on a long table).
 CHUNK_ROWS: Final = 1 << 20
 
@@ -53,7 +55,7 @@ FUNCTIONS: Final[dict[str, tuple[int, int, Callable[..., Any]]]] = {
     "hypot": (2, 2, np.hypot),
     "floor": (1, 1, np.floor),
     "ceil": (1, 1, np.ceil),
-    "round": (1, 2, lambda x, n=0: np.round(x, int(np.nanmax(n)) if np.ndim(n) else int(n))),
+    "round": (1, 2, lambda x, n=0: np.round(x, _digits(n))),
     "clip": (3, 3, np.clip),
     "where": (3, 3, lambda c, a, b: np.where(_truth(c), a, b)),
     "isnan": (1, 1, np.isnan),
@@ -61,6 +63,14 @@ FUNCTIONS: Final[dict[str, tuple[int, int, Callable[..., Any]]]] = {
     "min": (2, 2, np.minimum),
     "max": (2, 2, np.maximum),
 }
+
+
+def _digits(n: Any) -> int:
+    """round()'s number of decimals: the largest of a column's values, NaN as 0, bounded to what a float has."""
+    values = np.nan_to_num(np.asarray(n, dtype=np.float64), nan=0.0, posinf=308.0, neginf=-308.0)
+    return int(np.clip(values.max() if values.size else 0.0, -308, 308))
+
+
 CONSTANTS: Final = {"pi": np.pi, "e": np.e, "nan": np.nan, "inf": np.inf}
 
 _TOKEN: Final = re.compile(
@@ -144,6 +154,7 @@ class _Parser:
         self.toks = _tokens(text)
         self.i = 0
         self.nodes = 0
+        self.depth = 0
         self.used: set[str] = set()
 
     def peek(self) -> _Tok:
@@ -160,6 +171,12 @@ class _Parser:
             raise ToyzError("bad_expression", f"The expression is too long: at most {MAX_NODES} terms.")
         return Node(op, tuple(args), **kw)
 
+    def deeper(self, tok: _Tok) -> None:
+        """Enter one more level of nesting (the parser's recursion is bounded, never Python's limit)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _fail(self.text, tok.pos, f"The expression nests more than {MAX_DEPTH} deep")
+
     def expect(self, text: str) -> None:
         tok = self.take()
         if tok.text != text:
@@ -173,10 +190,12 @@ class _Parser:
         return root
 
     def or_(self) -> Node:
+        self.deeper(self.peek())
         left = self.and_()
         while self.peek().text in ("or", "|"):
             self.take()
             left = self.node("or", left, self.and_())
+        self.depth -= 1
         return left
 
     def and_(self) -> Node:
@@ -188,8 +207,10 @@ class _Parser:
 
     def not_(self) -> Node:
         if self.peek().text in ("not", "~"):
-            self.take()
-            return self.node("not", self.not_())
+            self.deeper(self.take())
+            inner = self.not_()
+            self.depth -= 1
+            return self.node("not", inner)
         return self.compare()
 
     def compare(self) -> Node:
@@ -218,9 +239,11 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.peek().text in ("-", "+"):
-            op = self.take().text
+            tok = self.take()
+            self.deeper(tok)
             operand = self.unary()
-            return self.node("neg", operand) if op == "-" else operand
+            self.depth -= 1
+            return self.node("neg", operand) if tok.text == "-" else operand
         return self.power()
 
     def power(self) -> Node:
@@ -362,6 +385,22 @@ def _eval(node: Node, cols: dict[str, Any]) -> Any:
         # where() takes a truth value first; every other argument is a number.
         return fn(*[a if node.name == "where" and k == 0 else _number(a) for k, a in enumerate(args)])
     raise AssertionError(f"unknown node {op}")
+
+
+def evaluate_numbers(expr: Expression, table: Table) -> Array:
+    """As :func:`evaluate`, for what must be numbers (an axis, a range, a filter): text is refused.
+
+    Raises
+    ------
+    ToyzError
+        ``bad_expression`` when the expression is a column of text (or of other values), and as
+        :func:`evaluate`.
+    """
+    values = evaluate(expr, table)
+    if values.dtype.kind not in "biuf":
+        what = "text" if values.dtype.kind in "USO" else "values that are not numbers"
+        raise ToyzError("bad_expression", f"{expr.text} holds {what}; this needs numbers.")
+    return values
 
 
 def _source(table: Table, name: str) -> Array:

@@ -93,14 +93,42 @@ def _read_header(fd: int, offset: int, size: int) -> tuple[Any, int] | None:
     raise ToyzError("unreadable", "A FITS header has no END card within 28 MB; the file is damaged.")
 
 
+class DamagedHeader(ValueError):
+    """A header keyword that does not hold what the standard says (a size that is text or negative)."""
+
+
+def count(header: Any, key: str, default: int) -> int:
+    """A keyword that holds a size or a count: a whole number, not negative.
+
+    Raises
+    ------
+    DamagedHeader
+        When the value is anything else (the file is damaged or built to mislead).
+    """
+    value = header.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise DamagedHeader(f"{key} = {value!r} is not a whole number from 0")
+    return int(value)
+
+
+def _real(header: Any, key: str, default: float) -> float:
+    value = header.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise DamagedHeader(f"{key} = {value!r} is not a number")
+    return float(value)
+
+
 def _data_bytes(header: Any) -> int:
-    naxis = int(header.get("NAXIS", 0))
+    naxis = count(header, "NAXIS", 0)
     if naxis == 0:
         return 0
-    dims = [int(header.get(f"NAXIS{i}", 0)) for i in range(1, naxis + 1)]
-    bits = abs(int(header.get("BITPIX", 8)))
-    gcount = int(header.get("GCOUNT", 1))
-    pcount = int(header.get("PCOUNT", 0))
+    dims = [count(header, f"NAXIS{i}", 0) for i in range(1, naxis + 1)]
+    bitpix = header.get("BITPIX", 8)
+    if isinstance(bitpix, bool) or not isinstance(bitpix, (int, np.integer)):
+        raise DamagedHeader(f"BITPIX = {bitpix!r} is not a whole number")
+    bits = abs(int(bitpix))
+    gcount = count(header, "GCOUNT", 1)
+    pcount = count(header, "PCOUNT", 0)
     if header.get("SIMPLE") is True and header.get("GROUPS") is True and dims[0] == 0:
         dims = dims[1:]  # random groups: NAXIS1 = 0 is a placeholder
     return bits // 8 * gcount * (pcount + math.prod(dims))
@@ -119,7 +147,10 @@ def walk_hdus(fd: int, size: int) -> list[HduEntry]:
         if found is None:
             break
         header, data_offset = found
-        nbytes = _data_bytes(header)
+        try:
+            nbytes = _data_bytes(header)
+        except DamagedHeader as exc:
+            raise ToyzError("unreadable", f"HDU {len(out)} has a damaged header: {exc}.") from None
         xt = str(header.get("XTENSION", "")).strip().upper() if len(out) else ""
         table = None
         if xt in ("BINTABLE", "A3DTABLE") and not header.get("ZIMAGE", False):
@@ -152,10 +183,13 @@ def table_name(entry: HduEntry) -> str:
 
 def list_fits_tables(entries: list[HduEntry]) -> list[TableInfo]:
     """The :class:`TableInfo` of each table HDU."""
-    return [
-        TableInfo(i, table_name(e), int(e.header.get("NAXIS2", 0)), int(e.header.get("TFIELDS", 0)))
-        for i, e in enumerate(table_hdus(entries))
-    ]
+    try:
+        return [
+            TableInfo(i, table_name(e), count(e.header, "NAXIS2", 0), count(e.header, "TFIELDS", 0))
+            for i, e in enumerate(table_hdus(entries))
+        ]
+    except DamagedHeader as exc:
+        raise ToyzError("unreadable", f"A table's header is damaged: {exc}.") from None
 
 
 @dataclass(frozen=True)
@@ -213,17 +247,19 @@ def _binary_column(header: Any, j: int, name: str, offset: int) -> FitsColumn:
     width = (repeat + 7) // 8 if code == "X" else repeat * _WIDTH[code]
     if code in "PQ":
         width = _WIDTH[code]
-    scale = float(header.get(f"TSCAL{j}", 1.0))
-    zero = float(header.get(f"TZERO{j}", 0.0))
+    scale = _real(header, f"TSCAL{j}", 1.0)
+    zero = _real(header, f"TZERO{j}", 0.0)
     tnull = header.get(f"TNULL{j}")
     null = int(tnull) if isinstance(tnull, (int, np.integer)) and code in "BIJK" else None
     unit, ucd, descr = _text(header, f"TUNIT{j}"), _text(header, f"TUCD{j}"), _descr(header, j)
     dim = _tdim(header, j)
     kind: Kind
     if code == "A":
-        shape: tuple[int, ...] = dim[:-1] if dim and len(dim) > 1 else ()
-        chars = dim[-1] if dim and len(dim) > 1 else repeat
-        kind, dtype = "string", f"<U{max(1, chars)}"
+        # TDIM splits the characters into several strings only when its sizes account for all of them.
+        split = dim is not None and len(dim) > 1 and min(dim) > 0 and math.prod(dim) == repeat
+        shape: tuple[int, ...] = dim[:-1] if split and dim else ()
+        chars = dim[-1] if split and dim else repeat
+        kind, dtype = ("string", f"<U{chars}") if chars > 0 else ("other", "object")
     elif code in "PQCM":
         shape, kind, dtype = (), "other", "object" if code in "PQ" else "complex128"
     else:
@@ -266,9 +302,9 @@ def _ascii_column(header: Any, j: int, name: str) -> FitsColumn:
     if not m:
         raise ToyzError("unreadable", f"Column {j} has the format {tform!r}, which is not a FITS ASCII table format.")
     code, width = m.group(1).upper(), int(m.group(2))
-    start = int(header.get(f"TBCOL{j}", 1)) - 1
-    scale = float(header.get(f"TSCAL{j}", 1.0))
-    zero = float(header.get(f"TZERO{j}", 0.0))
+    start = count(header, f"TBCOL{j}", 1) - 1
+    scale = _real(header, f"TSCAL{j}", 1.0)
+    zero = _real(header, f"TZERO{j}", 0.0)
     tnull = header.get(f"TNULL{j}")
     null = str(tnull).strip() if tnull is not None else None
     kind: Kind
@@ -289,6 +325,8 @@ def _decode_binary(col: FitsColumn, raw: npt.NDArray[np.uint8]) -> npt.NDArray[A
     n = raw.shape[0]
     code, info = col.code, col.info
     if code == "A":
+        if info.kind == "other":
+            return np.full((n, *info.shape), "", dtype=object)  # a column of no characters (TFORM 0A)
         chars = int(info.dtype[2:])
         strings = np.ascontiguousarray(raw).view(f"S{chars}").reshape((n, *info.shape))
         strings = np.strings.rstrip(strings, b" ")
@@ -366,15 +404,15 @@ class FitsTable:
         header = entry.header
         self.identity = table_identity(file_identity, index)
         self.name = table_name(entry)
-        self.rows = int(header.get("NAXIS2", 0))
-        self.row_bytes = int(header.get("NAXIS1", 0))
+        self.rows = count(header, "NAXIS2", 0)
+        self.row_bytes = count(header, "NAXIS1", 0)
         self.offset = entry.data_offset
         self.file_name = file_name
         self.notes: list[str] = []
         self._fd = fd
         # The descriptor closes when the last user of this table lets it go.
         self._finalizer = weakref.finalize(self, _close_fd, fd)
-        nfields = int(header.get("TFIELDS", 0))
+        nfields = count(header, "TFIELDS", 0)
         names = unique_names([str(header.get(f"TTYPE{j}", "")) for j in range(1, nfields + 1)], self.notes)
         ascii_table = entry.table == "TABLE"
         cols: list[FitsColumn] = []
@@ -409,7 +447,13 @@ class FitsTable:
 
     def _decode(self, col: FitsColumn, raw: npt.NDArray[np.uint8]) -> npt.NDArray[Any]:
         part = raw[:, col.offset : col.offset + col.width]
-        return _decode_ascii(col, part) if self._ascii else _decode_binary(col, part)
+        try:
+            return _decode_ascii(col, part) if self._ascii else _decode_binary(col, part)
+        except (ValueError, TypeError) as exc:
+            # A header whose formats contradict each other: the column cannot be read, the others still can.
+            raise ToyzError(
+                "unreadable", f"{self.file_name}: column {col.info.name} cannot be decoded ({exc})."
+            ) from None
 
     def _chunk_rows(self) -> int:
         return max(1, CHUNK_BYTES // max(1, self.row_bytes))
@@ -482,8 +526,8 @@ def open_fits_table(real: str, file_name: str, file_identity: str, size: int, in
         if not 0 <= index < len(tables):
             raise ToyzError("bad_table", f"{file_name} has {len(tables)} table(s), numbered 0 to {len(tables) - 1}.")
         entry = tables[index]
-        rows = int(entry.header.get("NAXIS2", 0))
-        row_bytes = int(entry.header.get("NAXIS1", 0))
+        rows = count(entry.header, "NAXIS2", 0)
+        row_bytes = count(entry.header, "NAXIS1", 0)
         end = entry.data_offset + rows * row_bytes
         if end > size:
             raise ToyzError(
@@ -493,6 +537,9 @@ def open_fits_table(real: str, file_name: str, file_identity: str, size: int, in
             )
         check_rows(f"{file_name} ({table_name(entry)})", rows, max_rows)
         return FitsTable(real, file_name, file_identity, index, entry, fd)
+    except DamagedHeader as exc:
+        os.close(fd)
+        raise ToyzError("unreadable", f"{file_name}: the table's header is damaged: {exc}.") from None
     except BaseException:
         os.close(fd)
         raise

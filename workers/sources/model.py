@@ -24,6 +24,8 @@ from workers.errors import ToyzError
 MAX_ROWS: Final = 50_000_000
 #: Text, VOTable, ECSV and IPAC files are parsed whole by their readers: larger ones are refused.
 MAX_PARSED_BYTES: Final = 2 * 1024**3
+#: Tables with more columns are refused with ``too_large`` (a header may claim any width).
+MAX_COLUMNS: Final = 10_000
 #: Text values longer than this are cut (a note says so): a column store of fixed-width strings
 #: would otherwise grow with the longest value of the column.
 MAX_STRING_CHARS: Final = 256

@@ -7,6 +7,7 @@ format converts only the table asked for.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ import numpy.typing as npt
 from workers.errors import ToyzError
 
 from .model import (
+    MAX_COLUMNS,
+    MAX_PARSED_BYTES,
     ColumnInfo,
     FileStat,
     Format,
@@ -32,6 +35,12 @@ from .store import ChunkedColumn, Served, StoredTable, build_stored, load_stored
 
 #: Bytes of rows read at a time from HDF5, .npy and .npz.
 CHUNK_BYTES: Final = 16 * 1024 * 1024
+#: Bytes of a file read at a time when it is checked before astropy parses it.
+SCAN_BYTES: Final = 1024 * 1024
+#: A STREAM tag longer than this is refused rather than followed to its end.
+MAX_TAG_BYTES: Final = 64 * 1024
+_STREAM_TAG: Final = re.compile(rb"<\s*(?:[A-Za-z_][\w.-]*:)?STREAM\b")
+_HREF: Final = re.compile(rb"\bhref\s*=", re.IGNORECASE)
 
 
 def _too_big(st: FileStat, limit: int, fmt: str) -> None:
@@ -46,9 +55,64 @@ def _too_big(st: FileStat, limit: int, fmt: str) -> None:
 # --- astropy tables (VOTable, ECSV, IPAC, gzipped FITS) ------------------------------------------
 
 
-def _astropy_read(st: FileStat, fmt: Format) -> list[tuple[str, Any]]:
-    """Every table of the file as (name, astropy Table)."""
+def _compressed(real: str) -> bool:
+    with open(real, "rb") as fh:  # noqa: PTH123 -- the first bytes only
+        magic = fh.read(6)
+    return magic.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ"))
+
+
+def check_before_parsing(st: FileStat, fmt: Format, limit: int) -> None:
+    """Refuse what astropy must not be given: a VOTable that links to data elsewhere, or a compressed file
+    that holds more than ``limit`` bytes.
+
+    astropy opens a VOTable ``STREAM``'s ``href`` with ``urllib`` (``file://`` included): any file the
+    server may read, or any URL it can reach, would come back as the user's table. Entity declarations
+    could build such a tag (and expand without bound), so they are refused too. Compressed files are
+    read through as astropy reads them (gzip, bzip2, xz), counting what they hold.
+    """
+    from astropy.utils.data import get_readable_fileobj
+
+    scan = fmt == "votable"
+    compressed = _compressed(st.real)
+    if not scan and not compressed:
+        return
+    total = 0
+    tail = b""
+    try:
+        with get_readable_fileobj(st.real, encoding="binary") as fh:
+            while chunk := fh.read(SCAN_BYTES):
+                total += len(chunk)
+                if total > limit:
+                    _too_big(FileStat(st.real, st.name, total, st.identity), limit, fmt)
+                if not scan:
+                    continue
+                buf = tail + chunk
+                if b"<!ENTITY" in buf:
+                    raise ToyzError("unsupported", f"{st.name} declares XML entities; Toyz reads VOTables without.")
+                keep = max(0, len(buf) - 16)  # a tag name cut between two reads is seen whole in the next
+                for match in _STREAM_TAG.finditer(buf):
+                    end = buf.find(b">", match.end())
+                    if end < 0:
+                        keep = min(keep, match.start())
+                        break
+                    if _HREF.search(buf, match.end(), end):
+                        raise ToyzError(
+                            "unsupported",
+                            f"{st.name} keeps its data in another file or at a URL (a STREAM href); Toyz reads "
+                            "VOTables whose data is inside them.",
+                        )
+                tail = buf[keep:]
+                if len(tail) > MAX_TAG_BYTES:
+                    raise ToyzError("unreadable", f"{st.name} has a STREAM tag that does not end; it is damaged.")
+    except (OSError, EOFError, ValueError) as exc:
+        raise ToyzError("unreadable", f"{st.name} cannot be read: {exc}") from None
+
+
+def _astropy_read(st: FileStat, fmt: Format, limit: int) -> list[tuple[str, Any]]:
+    """Every table of the file as (name, astropy Table); the file is checked first (`check_before_parsing`)."""
     import warnings
+
+    check_before_parsing(st, fmt, limit)
 
     from astropy.io import fits, votable
     from astropy.table import Table as AstropyTable
@@ -165,6 +229,11 @@ def _columns_of(dtype: np.dtype[Any], shape: tuple[int, ...]) -> list[str]:
     if dtype.names:
         return list(dtype.names)
     if len(shape) == 2:
+        # A header can claim any width (a tiny file of shape (1, 10**9)): one name per column would not fit.
+        if shape[1] > MAX_COLUMNS:
+            raise ToyzError(
+                "too_large", f"That array has {shape[1]:,} columns; Toyz reads tables of at most {MAX_COLUMNS:,}."
+            )
         return [f"col{j}" for j in range(shape[1])]
     return ["col0"]
 
@@ -295,7 +364,7 @@ def _yaml_meta(lines: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def list_parsed_tables(st: FileStat, fmt: Format) -> list[TableInfo]:
+def list_parsed_tables(st: FileStat, fmt: Format, max_parsed_bytes: int = MAX_PARSED_BYTES) -> list[TableInfo]:
     """Every table of a file of a converted format (HDF5, .npz, VOTable, gzipped FITS)."""
     if fmt == "npz":
         zf, tables = _npz_tables(st)
@@ -315,7 +384,9 @@ def list_parsed_tables(st: FileStat, fmt: Format) -> list[TableInfo]:
                 for i, n in enumerate(names)
             ]
     if fmt in ("votable", "fits"):
-        return [TableInfo(i, name, len(t), len(t.colnames)) for i, (name, t) in enumerate(_astropy_read(st, fmt))]
+        _too_big(st, max_parsed_bytes, fmt)
+        found = _astropy_read(st, fmt, max_parsed_bytes)
+        return [TableInfo(i, name, len(t), len(t.colnames)) for i, (name, t) in enumerate(found)]
     return []
 
 
@@ -325,7 +396,7 @@ def read_parsed_table(
     """Convert table ``table`` of a file into the column store ``folder`` (memory when None)."""
     if fmt in ("votable", "ecsv", "ipac", "fits"):
         _too_big(st, max_parsed_bytes, fmt)
-        tables = _astropy_read(st, fmt)
+        tables = _astropy_read(st, fmt, max_parsed_bytes)
         if not tables:
             raise ToyzError("bad_table", f"{st.name} holds no table.")
         if not 0 <= table < len(tables):
@@ -353,6 +424,7 @@ def read_parsed_table(
             if fortran and len(shape) > 1:
                 raise ToyzError("unsupported", f"{st.name} is stored column-major (Fortran order); save it in C order.")
             names = _columns_of(dtype, shape)
+            check_rows(st.name, shape[0] if shape else 1, max_rows)
             return _store_stream(
                 st,
                 0,
@@ -384,6 +456,7 @@ def read_parsed_table(
                 dtype, shape, fortran = _npy_header(member, st.name)
                 if fortran and len(shape) > 1:
                     raise ToyzError("unsupported", f"{st.name}: {name} is stored column-major (Fortran order).")
+                check_rows(st.name, shape[0] if shape else 1, max_rows)
                 return _store_stream(
                     st,
                     table,
@@ -402,6 +475,13 @@ def read_parsed_table(
             if not 0 <= table < len(names):
                 raise ToyzError("bad_table", f"{st.name} has {len(names)} table(s), numbered 0 to {len(names) - 1}.")
             ds = f[names[table]]
+            if ds.external or ds.is_virtual:
+                # Its values live in other files (any file the server may read): never follow them.
+                raise ToyzError(
+                    "unsupported",
+                    f"{st.name}: {names[table]} keeps its values in other files; Toyz reads datasets stored "
+                    "inside the file.",
+                )
             meta_name = names[table] + ".__table_column_meta__"
             meta = (
                 _yaml_meta([x.decode("utf-8") if isinstance(x, bytes) else str(x) for x in f[meta_name][()]])
@@ -411,6 +491,7 @@ def read_parsed_table(
             row = max(1, ds.dtype.itemsize * (ds.shape[1] if ds.ndim == 2 else 1))
             step = max(1, CHUNK_BYTES // row)
             n = int(ds.shape[0])
+            check_rows(st.name, n, max_rows)
 
             def chunks() -> Iterator[list[npt.NDArray[Any]]]:
                 for start in range(0, n, step):

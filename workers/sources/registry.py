@@ -13,7 +13,7 @@ from workers.errors import ToyzError
 
 from . import fits_tables
 from .model import MAX_PARSED_BYTES, MAX_ROWS, FileStat, Format, Table, TableInfo, format_of, stat_file, table_identity
-from .store import load_stored, store_folder, touch_used
+from .store import StoredTable, load_stored, store_folder, touch_used
 
 #: Open tables kept by the process, keyed by file identity and table index.
 OPEN_TABLES_MAX: Final = 16
@@ -152,6 +152,11 @@ def open_table(
     key = (st.identity, table, cache)
     with _lock:
         found = _open.get(key)
+    if found is not None and not _still_stored(found):
+        # The cache eviction removed its column store: convert the file again rather than fail until restart.
+        with _lock:
+            _open.pop(key, None)
+        found = None
     if found is not None:
         if cache is not None:
             touch_used(cache, st.identity)
@@ -173,6 +178,12 @@ def open_table(
         with _lock:
             _converting.pop((st.identity, table), None)
     return found
+
+
+def _still_stored(table: Table) -> bool:
+    """False for a table of the column store whose folder is gone (evicted with the cache)."""
+    folder = getattr(table, "folder", None) if isinstance(table, StoredTable) else None
+    return folder is None or (folder / "meta.json").is_file()
 
 
 def _open_uncached(

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from workers.errors import ToyzError
 
-from .expressions import Expression, evaluate, parse_expression
+from .expressions import Expression, evaluate_numbers, parse_expression
 from .model import Table
 
 MAX_VERTICES: Final = 2000
@@ -165,7 +165,7 @@ def _parse(state: Any, columns: Sequence[str], depth: int, counter: _Counter) ->
 
 
 def _axis(table: Table, expr: Expression, log: bool) -> npt.NDArray[np.float64]:
-    values = np.asarray(evaluate(expr, table), dtype=np.float64)
+    values = np.asarray(evaluate_numbers(expr, table), dtype=np.float64)
     if log:
         with np.errstate(all="ignore"):
             values = np.where(values > 0, np.log10(np.where(values > 0, values, 1.0)), np.nan)
@@ -245,7 +245,7 @@ def evaluate_selection(sel: Selection, table: Table) -> Mask:
     if kind == "range":
         assert sel.x is not None
         lo, hi = sel.bounds[0], sel.bounds[1]
-        values = np.asarray(evaluate(sel.x, table), dtype=np.float64)
+        values = np.asarray(evaluate_numbers(sel.x, table), dtype=np.float64)
         with np.errstate(invalid="ignore"):
             return np.asarray((values >= lo) & (values <= hi), dtype=bool)
     if kind == "rows":
@@ -255,7 +255,7 @@ def evaluate_selection(sel: Selection, table: Table) -> Mask:
         return out
     if kind == "expr":
         assert sel.x is not None
-        values = evaluate(sel.x, table)
+        values = evaluate_numbers(sel.x, table)
         if values.dtype.kind == "b":
             return np.asarray(values, dtype=bool)
         with np.errstate(invalid="ignore"):

@@ -78,6 +78,10 @@ def _strings(
     else:
         flat = values.reshape(-1)
         text = ["" if _missing(v) else (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)) for v in flat]
+        if any(len(t) > MAX_STRING_CHARS for t in text):
+            # Cut before the array is made: its width is the longest value's, for every row of the chunk.
+            notes.append(f"{name} holds text longer than {MAX_STRING_CHARS} characters; longer values are cut.")
+            text = [t[:MAX_STRING_CHARS] for t in text]
         out = np.array(text, dtype="U").reshape(values.shape) if text else np.zeros(values.shape, dtype="U1")
     if mask is not None and mask.any():
         out = out.copy()

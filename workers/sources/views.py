@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from workers.errors import ToyzError
 
-from .expressions import evaluate, parse_expression
+from .expressions import evaluate, evaluate_numbers, parse_expression
 from .model import Table
 
 #: Points binned at a time by :func:`density`.
@@ -45,7 +45,7 @@ def order(table: Table, sort: str | None, descending: bool, filter: str | None) 
     """
     names = [c.name for c in table.columns]
     if filter:
-        values = evaluate(parse_expression(filter, names), table)
+        values = evaluate_numbers(parse_expression(filter, names), table)
         if values.dtype.kind != "b":
             with np.errstate(invalid="ignore"):
                 values = (values != 0) & ~np.isnan(values.astype(np.float64))
@@ -91,6 +91,15 @@ def _finite_range(values: npt.NDArray[Any], log: bool) -> tuple[float, float]:
     if lo == hi:
         return lo - 0.5, hi + 0.5
     return lo, hi
+
+
+def _bin(values: npt.NDArray[np.float64], lo: float, hi: float, n: int) -> npt.NDArray[np.int64]:
+    """The bin of each value of ``[lo, hi]`` among ``n``; halved first, so that neither a range near the
+    largest float (hi - lo overflows) nor one of a few subnormals (n / (hi - lo) overflows) gives NaN."""
+    with np.errstate(all="ignore"):
+        frac = (values * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5)
+    frac = np.nan_to_num(frac, nan=0.0, posinf=1.0, neginf=0.0)
+    return np.clip((frac * n).astype(np.int64), 0, n - 1)
 
 
 def density(
@@ -153,7 +162,7 @@ def density(
             keep = (xs >= x0) & (xs <= x1) & (ys >= y0) & (ys <= y1)
         if mask is not None:
             keep &= mask[start:stop]
-        ix = np.minimum(((xs[keep] - x0) * (nx / (x1 - x0))).astype(np.int64), nx - 1)
-        iy = np.minimum(((ys[keep] - y0) * (ny / (y1 - y0))).astype(np.int64), ny - 1)
+        ix = _bin(xs[keep], x0, x1, nx)
+        iy = _bin(ys[keep], y0, y1, ny)
         counts += np.bincount(iy * nx + ix, minlength=nx * ny)
     return counts.reshape(ny, nx)

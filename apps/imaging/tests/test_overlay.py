@@ -136,3 +136,23 @@ def test_a_table_of_text_or_without_positions_is_refused_in_a_sentence(alice_cli
         content_type="application/json",
     )
     assert text.status_code == 422 and "holds text" in text.json()["error"]["message"]
+
+
+def test_the_table_is_opened_in_the_pool_not_in_djangos_sync_thread(alice_client, exposure, monkeypatch):
+    # A first conversion of a large text table takes minutes: in the sync thread it would stall every request.
+    import threading
+    from typing import Any
+
+    from apps.sources import services as sources
+    from workers.sources import open_table
+
+    seen: list[str] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(threading.current_thread().name)
+        return open_table(*args, **kwargs)
+
+    monkeypatch.setattr(sources, "open_table", spy)
+    response = alice_client.post("/api/imaging/overlay", body(ra="RA", dec="DEC"), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert seen and threading.main_thread().name not in seen
