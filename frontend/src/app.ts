@@ -268,14 +268,14 @@ export class ToyzApp extends LitElement {
   }
 
   /** Adds a table view of a source. */
-  addTable(sourceId: string): TileElement | null {
+  addTable(sourceId: string, columns: string[] | null = null): TileElement | null {
     if (!this.sources?.get(sourceId)) return null;
     const state: TableState = {
       source: sourceId,
       sort: null,
       desc: false,
       filter: null,
-      columns: null,
+      columns,
       scroll: 0,
     };
     return this.addTileOf("table", state)?.element ?? null;
@@ -340,6 +340,7 @@ export class ToyzApp extends LitElement {
     }
     let id: string;
     let plot: Record<string, unknown>;
+    let shown: string[];
     try {
       const store = sources.add({
         kind: "headers",
@@ -355,6 +356,8 @@ export class ToyzApp extends LitElement {
         return false;
       }
       plot = nightPlot(id, d);
+      // The file's path is long and its name is beside it: hidden at first (a double click uses it).
+      shown = d.columns.slice(1).flatMap((c) => (c.name === "path" ? [] : [c.name]));
     } catch (error) {
       const failed = sources.find(folder, 0, "headers");
       if (failed) sources.remove(failed.id);
@@ -362,7 +365,7 @@ export class ToyzApp extends LitElement {
       return false;
     }
     this._sourcesOpen = true;
-    this.addTable(id);
+    this.addTable(id, shown);
     this.addTileOf("plot", plot);
     return true;
   }

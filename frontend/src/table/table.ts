@@ -298,9 +298,17 @@ export class ToyzTable extends LitElement implements TileElement {
     }
   }
 
-  /** The table's columns, but the server's row-number column: the "#" column shows it. */
+  /**
+   * The table's columns, but the server's row-number column: the "#" column shows it. A night's
+   * thumbnails come first, where they are seen without scrolling sideways.
+   */
   private tableColumns(): ColumnInfo[] {
-    return (this._description?.columns ?? []).filter((c, at) => !isRowNumberColumn(c, at));
+    const columns = (this._description?.columns ?? []).filter((c, at) => !isRowNumberColumn(c, at));
+    if (!this.isNight) return columns;
+    return [
+      ...columns.filter((c) => c.name === THUMBNAIL_COLUMN),
+      ...columns.filter((c) => c.name !== THUMBNAIL_COLUMN),
+    ];
   }
 
   /** Shown columns: the state's choice in table order, or all of them. */
@@ -400,7 +408,9 @@ export class ToyzTable extends LitElement implements TileElement {
     this.setMask(mask);
     this._foreign = state !== null && origin !== this.tileId;
     this._notice = null;
-    if (this.query.only) this.restartPager();
+    // Clicking rows of an "only selected" view keeps them in sight (a double click needs its row);
+    // a selection made elsewhere asks the rows again.
+    if (this.query.only && origin !== this.tileId) this.restartPager();
     this.bump();
   }
 
