@@ -30,6 +30,7 @@ from apps.sources.schemas import (
     LocateIn,
     LocateOut,
     MaskIn,
+    RowsIn,
     RowsPage,
     RowsQuery,
     SourceDescription,
@@ -176,6 +177,20 @@ async def rows(request: HttpRequest, query: Query[RowsQuery]) -> dict[str, Any]:
         query.table,
         query.kind,
         lambda s: services.rows_page(s, query.start, query.count, query.sort, query.desc, query.filter, names),
+    )
+
+
+@router.post("/rows", response={200: RowsPage, **ERROR_RESPONSES}, url_name="sources-rows-selected")
+async def rows_selected(request: HttpRequest, body: RowsIn) -> dict[str, Any]:
+    """The rows page as a POST, taking a selection: the table view's "only selected" pages."""
+    return await _in_pool(
+        request,
+        body.path,
+        body.table,
+        body.kind,
+        lambda s: services.rows_page(
+            s, body.start, body.count, body.sort, body.desc, body.filter, body.columns, body.selection
+        ),
     )
 
 

@@ -88,6 +88,20 @@ class MaskIn(_Body):
     selection: SelectionState
 
 
+class RowsIn(_Body):
+    """The rows query as a body, with a selection: a page of the selected rows only ("only selected")."""
+
+    start: int = Field(0, ge=0, description="The first row of the page, in view order.")
+    count: int = Field(100, ge=0, le=MAX_PAGE_ROWS)
+    sort: _Expression | None = Field(None, description="A column or expression to sort by (NaN last).")
+    desc: bool = False
+    filter: _Expression | None = Field(None, description="Keep the rows for which this expression holds.")
+    columns: list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]] | None = Field(
+        None, max_length=MAX_COLUMNS_ASKED, description="The column names to send, in order; all when null."
+    )
+    selection: SelectionState | None = Field(None, description="Only the rows it selects; every row when null.")
+
+
 class LocateIn(_Body):
     selection: SelectionState
     filter: _Expression | None = None

@@ -8,6 +8,8 @@ right and opens it; everything else takes the opened `Source` and calls the nume
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -273,22 +275,44 @@ def selection_mask(source: Source, state: SelectionState | dict[str, Any]) -> np
     return np.asarray(mask, dtype=bool)
 
 
-# Row orders of the table view, by (identity, sort, desc, filter): scrolling asks for page after page.
-_orders: LRUCache[tuple[str, str | None, bool, str | None], npt.NDArray[np.int64]] = LRUCache(
+# Row orders of the table view, by (identity, sort, desc, filter, selection digest): scrolling asks for page
+# after page.
+_orders: LRUCache[tuple[str, str | None, bool, str | None, str | None], npt.NDArray[np.int64]] = LRUCache(
     maxsize=256 * 1024**2, getsizeof=lambda rows: max(int(rows.nbytes), 1)
 )
 _orders_lock = threading.Lock()
 
 
-def view_order(source: Source, sort: str | None, desc: bool, filter: str | None) -> npt.NDArray[np.int64] | None:
-    """Row numbers in view order; None when that is simply file order (no sort, no filter)."""
-    if sort is None and filter is None and not desc:
+def _selection_digest(state: SelectionState) -> str:
+    # A row set may hold 100,000 numbers: the cache key keeps a digest, not the state.
+    text = json.dumps(state.as_json(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def view_order(
+    source: Source,
+    sort: str | None,
+    desc: bool,
+    filter: str | None,
+    selection: SelectionState | None = None,
+) -> npt.NDArray[np.int64] | None:
+    """Row numbers in view order; None when that is simply file order (no sort, filter or selection).
+
+    With a selection, only the selected rows of that order ("only selected" in the table view).
+    """
+    if sort is None and filter is None and not desc and selection is None:
         return None
-    key = (source.table.identity, sort, desc, filter)
+    digest = None if selection is None else _selection_digest(selection)
+    key = (source.table.identity, sort, desc, filter, digest)
     with _orders_lock:
         found = _orders.get(key)
     if found is None:
-        found = np.asarray(order(source.table, sort, desc, filter), dtype=np.int64)
+        if selection is None:
+            found = np.asarray(order(source.table, sort, desc, filter), dtype=np.int64)
+        else:
+            base = view_order(source, sort, desc, filter)
+            mask = selection_mask(source, selection)
+            found = np.flatnonzero(mask).astype(np.int64) if base is None else base[mask[base]]
         if found.nbytes <= _orders.maxsize:
             with _orders_lock:
                 _orders[key] = found
@@ -322,13 +346,14 @@ def rows_page(
     desc: bool,
     filter: str | None,
     columns: Sequence[str] | None,
+    selection: SelectionState | None = None,
 ) -> dict[str, Any]:
-    """A page of the table view (`schemas.RowsPage`)."""
+    """A page of the table view (`schemas.RowsPage`); with a selection, of the selected rows only."""
     names = list(columns) if columns else source.names
     missing = [name for name in names if name not in source.names]
     if missing:
         raise ToyzError("not_found", f"{source.table.name} has no column {missing[0]!r}.")
-    ordered = view_order(source, sort, desc, filter)
+    ordered = view_order(source, sort, desc, filter, selection)
     total = source.table.rows if ordered is None else len(ordered)
     stop = min(total, start + count)
     index = np.arange(min(start, total), stop, dtype=np.int64) if ordered is None else ordered[min(start, total) : stop]

@@ -10,7 +10,7 @@ import "./sources/panel";
 import "./viewer/image-viewer";
 import "./workspace-title";
 import { CoView } from "./coview";
-import type { OpenFileDetail, OpenTableDetail } from "./file-browser";
+import type { OpenFileDetail, OpenNightDetail, OpenTableDetail } from "./file-browser";
 import type { FollowDetail, Person } from "./presence";
 import type {
   ErrorBody,
@@ -23,6 +23,7 @@ import type {
 } from "./protocol";
 import { WorkspaceSocket, errorText, type ConnectionStatus } from "./socket";
 import { WorkspaceSources, type SourcesTransport } from "./sources/registry";
+import { nightName, nightPlot } from "./sources/night";
 import { firstPlot, type OpenSourceDetail } from "./sources/panel";
 import type {
   LocateDetail,
@@ -267,14 +268,14 @@ export class ToyzApp extends LitElement {
   }
 
   /** Adds a table view of a source. */
-  addTable(sourceId: string): TileElement | null {
+  addTable(sourceId: string, columns: string[] | null = null): TileElement | null {
     if (!this.sources?.get(sourceId)) return null;
     const state: TableState = {
       source: sourceId,
       sort: null,
       desc: false,
       filter: null,
-      columns: null,
+      columns,
       scroll: 0,
     };
     return this.addTileOf("table", state)?.element ?? null;
@@ -316,6 +317,57 @@ export class ToyzApp extends LitElement {
     this._sourcesOpen = true;
     this.addTable(id);
     await this.addPlot(id);
+  }
+
+  /**
+   * Opens a folder's header index (a night: one row per exposure the user may read) as a workspace
+   * source, with a table view (thumbnails; a double click opens the exposure) and a plot of the
+   * seeing, airmass or exposure time against time. False when nothing of the folder is indexed
+   * (the file browser's "Night table" offers to index it first).
+   */
+  async openNight(folder: string): Promise<boolean> {
+    const sources = this.sources;
+    if (!sources) return false;
+    if (!this._mayChange) {
+      this.notify("View only: save a copy to open tables here.", "info");
+      return false;
+    }
+    const known = sources.find(folder, 0, "headers");
+    if (known) {
+      this.notify(`${known.spec.name} is already open: its tiles are in the workspace.`, "info");
+      this._sourcesOpen = true;
+      return true;
+    }
+    let id: string;
+    let plot: Record<string, unknown>;
+    let shown: string[];
+    try {
+      const store = sources.add({
+        kind: "headers",
+        path: folder,
+        table: 0,
+        name: nightName(folder),
+      });
+      id = store.id;
+      const d = await store.describe();
+      if (d.rows === 0) {
+        sources.remove(id);
+        this.notify(`No exposure under ${folder || "data"} is indexed yet.`, "info");
+        return false;
+      }
+      plot = nightPlot(id, d);
+      // The file's path is long and its name is beside it: hidden at first (a double click uses it).
+      shown = d.columns.slice(1).flatMap((c) => (c.name === "path" ? [] : [c.name]));
+    } catch (error) {
+      const failed = sources.find(folder, 0, "headers");
+      if (failed) sources.remove(failed.id);
+      this.notify(errorText(error), "error");
+      return false;
+    }
+    this._sourcesOpen = true;
+    this.addTable(id, shown);
+    this.addTileOf("plot", plot);
+    return true;
   }
 
   /** Centres the focused image viewer (else the first) on a sky or pixel position. */
@@ -394,6 +446,11 @@ export class ToyzApp extends LitElement {
     });
     gridEl.addEventListener("toyz-viewer-state", (event) => this.onTileState(event));
     gridEl.addEventListener("toyz-tile-state", (event) => this.onTileState(event));
+    // A night table's row asks for its exposure.
+    gridEl.addEventListener("toyz-open-file", (event) => {
+      event.stopPropagation();
+      this.openFile(event.detail.path);
+    });
     gridEl.addEventListener("toyz-locate", (event) => {
       event.stopPropagation();
       this.locate(event.detail);
@@ -938,6 +995,8 @@ export class ToyzApp extends LitElement {
             @toyz-open-file=${(event: CustomEvent<OpenFileDetail>) => this.onOpenFile(event)}
             @toyz-open-table=${(event: CustomEvent<OpenTableDetail>) =>
               void this.openTable(event.detail.path, event.detail.table ?? 0)}
+            @toyz-open-night=${(event: CustomEvent<OpenNightDetail>) =>
+              void this.openNight(event.detail.path)}
           ></toyz-file-browser>
           <details
             class="sources-section"

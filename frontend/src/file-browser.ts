@@ -3,6 +3,9 @@
 // Clicking a table file (the listing's `table`) fires `toyz-open-table` (detail: {path}); a FITS
 // file is a table when it has table HDUs and no image to show, and offers "Open as table" when it
 // has both.
+// A folder's "Night table" (the head's button for the folder shown, each folder's ☾, the header
+// search's button) fires `toyz-open-night` (detail: {path}) when the folder's header index has rows;
+// when it has none, it offers to index the folder first (the `headers.index` job, with progress).
 // Where the user may write (the listing's `writable`): drop files onto the listing or use Upload
 // (a progress bar per file; "replace?" asked before overwriting), New folder, rename, delete into
 // the trash, and the Trash view to restore. Another client's change refreshes the listing
@@ -28,6 +31,11 @@ import type { RestoredDetail } from "./trash-view";
 import { formatMtime, formatSize } from "./util";
 
 export interface OpenFileDetail {
+  path: string;
+}
+
+export interface OpenNightDetail {
+  /** The folder whose header index opens as a table. */
   path: string;
 }
 
@@ -107,6 +115,16 @@ interface Notice {
 
 let uploadKeys = 0;
 
+/** A folder's night table on its way: checking its index, offering to index it, indexing it. */
+interface NightTable {
+  path: string;
+  phase: "checking" | "offer" | "indexing" | "error";
+  jobId: number | null;
+  done: number;
+  total: number;
+  message: string;
+}
+
 interface FolderPrerender {
   path: string;
   jobId: number;
@@ -125,6 +143,7 @@ export class ToyzFileBrowser extends LitElement {
     _loading: { state: true },
     _error: { state: true },
     _night: { state: true },
+    _nightTable: { state: true },
     _uploads: { state: true },
     _editing: { state: true },
     _notice: { state: true },
@@ -141,6 +160,8 @@ export class ToyzFileBrowser extends LitElement {
   declare private _error: string | null;
   /** The folder pre-render started from here, while it runs and after it ends. */
   declare private _night: FolderPrerender | null;
+  /** The night table asked from here, until it opens (or is given up). */
+  declare private _nightTable: NightTable | null;
   declare private _uploads: Upload[];
   declare private _editing: Editing | null;
   declare private _notice: Notice | null;
@@ -160,6 +181,7 @@ export class ToyzFileBrowser extends LitElement {
     this._loading = false;
     this._error = null;
     this._night = null;
+    this._nightTable = null;
     this._uploads = [];
     this._editing = null;
     this._notice = null;
@@ -451,6 +473,135 @@ export class ToyzFileBrowser extends LitElement {
     }
   }
 
+  /**
+   * Opens the folder's header index as a table (`toyz-open-night`) when it has rows; otherwise
+   * offers to index the folder first.
+   */
+  async openNightTable(path: string): Promise<void> {
+    if (this._nightTable?.phase === "indexing") return;
+    this._nightTable = { path, phase: "checking", jobId: null, done: 0, total: 0, message: "" };
+    try {
+      const rows = await this.indexedRows(path);
+      if (this._nightTable?.path !== path) return;
+      if (rows > 0) {
+        this._nightTable = null;
+        this.dispatchEvent(
+          new CustomEvent<OpenNightDetail>("toyz-open-night", {
+            bubbles: true,
+            composed: true,
+            detail: { path },
+          }),
+        );
+        return;
+      }
+      this._nightTable = {
+        ...this._nightTable,
+        phase: "offer",
+        message: `No exposure under ${path || "data"} is in the header index yet.`,
+      };
+    } catch (error) {
+      if (this._nightTable?.path === path)
+        this._nightTable = { ...this._nightTable, phase: "error", message: errorText(error) };
+    }
+  }
+
+  /** How many exposures of the folder's header index the user may read. */
+  private async indexedRows(path: string): Promise<number> {
+    const params = new URLSearchParams({ path, kind: "headers" });
+    const d = await apiRequest<{ rows: number }>("GET", `/api/sources/describe?${params}`);
+    return d.rows;
+  }
+
+  /** Indexes the folder of the night table offered (and below), then opens its table. */
+  async indexNight(): Promise<void> {
+    const socket = this._socket;
+    const asked = this._nightTable;
+    if (!socket || !asked || asked.phase === "indexing") return;
+    const path = asked.path;
+    const job = socket.job("headers.index", { path, recursive: true }, (progress) => {
+      if (this._nightTable?.jobId !== job.id) return;
+      this._nightTable = {
+        ...this._nightTable,
+        done: progress.done,
+        total: progress.total,
+        message: progress.message ?? "",
+      };
+    });
+    this._nightTable = {
+      path,
+      phase: "indexing",
+      jobId: job.id,
+      done: 0,
+      total: 0,
+      message: "Looking for FITS files…",
+    };
+    try {
+      const result = await job;
+      if (this._nightTable?.jobId !== job.id) return;
+      if (result.files === 0) {
+        this._nightTable = {
+          ...this._nightTable,
+          phase: "error",
+          message: `No FITS file you may read is under ${path || "data"}.`,
+        };
+        return;
+      }
+      this._nightTable = { ...this._nightTable, phase: "checking" };
+      await this.openNightTable(path);
+      if (this._nightTable?.phase === "offer") {
+        // Indexed, yet no header could be read: say why rather than offer the same again.
+        const first = result.failures[0];
+        this._nightTable = {
+          ...this._nightTable,
+          phase: "error",
+          message: `No header under ${path || "data"} could be read${first ? ` — ${first.path}: ${first.problem}` : "."}`,
+        };
+      }
+    } catch (error) {
+      if (this._nightTable?.jobId !== job.id) return;
+      const text =
+        error instanceof JobError && error.code === "cancelled" ? "Cancelled." : errorText(error);
+      this._nightTable = { ...this._nightTable, phase: "error", message: text };
+    }
+  }
+
+  private cancelNightTable(): void {
+    const asked = this._nightTable;
+    if (asked?.phase === "indexing" && asked.jobId !== null) this._socket?.cancel(asked.jobId);
+    else this._nightTable = null;
+  }
+
+  private renderNightTable(): TemplateResult | typeof nothing {
+    const asked = this._nightTable;
+    if (!asked || asked.phase === "checking") return nothing;
+    const where = asked.path === "" ? "data" : asked.path;
+    const outcome = asked.phase === "error" ? "error" : "";
+    return html`<div class="browser-night ${outcome}" data-testid="night-table-status" data-phase=${asked.phase}>
+      <div class="night-title">
+        Night table of ${where}
+        ${asked.phase === "indexing" ? html`<span>${asked.done} / ${asked.total || "?"} files</span>` : nothing}
+      </div>
+      ${
+        asked.phase === "indexing"
+          ? html`<progress data-testid="night-index-progress" max=${asked.total || 1} value=${asked.done}></progress>`
+          : nothing
+      }
+      <div class="night-message" title=${asked.message}>${asked.message}</div>
+      <div class="night-actions">
+        ${
+          asked.phase === "offer"
+            ? html`<button class="primary" data-testid="night-index" @click=${() => void this.indexNight()}>
+                Index it and open
+              </button>`
+            : nothing
+        }
+        <button data-testid="night-cancel" @click=${() => this.cancelNightTable()}>
+          ${asked.phase === "indexing" ? "Cancel" : "Close"}
+        </button>
+      </div>
+    </div>`;
+  }
+
   private finishNight(jobId: number, message: string, outcome: "ok" | "error"): void {
     if (this._night?.jobId !== jobId) return;
     this._night = { ...this._night, running: false, message, outcome };
@@ -560,6 +711,14 @@ export class ToyzFileBrowser extends LitElement {
         </button>
         <button
           class="icon-button"
+          title="Night table: this folder's exposures (and below) as a table, from the header index"
+          data-testid="folder-night-table"
+          @click=${() => void this.openNightTable(shownPath)}
+        >
+          ☾
+        </button>
+        <button
+          class="icon-button"
           title="Refresh"
           data-testid="browser-refresh"
           @click=${() => this.refresh()}
@@ -571,7 +730,13 @@ export class ToyzFileBrowser extends LitElement {
         .current=${shownPath}
         @toyz-go=${(e: CustomEvent<GoDetail>) => void this.load(e.detail.path)}
       ></toyz-places>
-      <toyz-header-search .folder=${shownPath}></toyz-header-search>
+      <toyz-header-search
+        .folder=${shownPath}
+        @toyz-night-table=${(e: CustomEvent<OpenNightDetail>) => {
+          e.stopPropagation();
+          void this.openNightTable(e.detail.path);
+        }}
+      ></toyz-header-search>
       <div class="browser-tools">
         ${
           writable && !this._trashOpen
@@ -603,7 +768,7 @@ export class ToyzFileBrowser extends LitElement {
           ${this._trashOpen ? "Close trash" : "Trash"}
         </button>
       </div>
-      ${this.renderNight()} ${this.renderUploads()} ${this.renderNotice()}
+      ${this.renderNight()} ${this.renderNightTable()} ${this.renderUploads()} ${this.renderNotice()}
       ${
         this._trashOpen
           ? html`<toyz-trash-view
@@ -803,6 +968,20 @@ export class ToyzFileBrowser extends LitElement {
         >
       </button>
       ${
+        isDir
+          ? html`<span class="entry-actions entry-table-action">
+              <button
+                class="icon-button"
+                data-testid="entry-night-table"
+                title="Night table of ${entry.name}: its exposures as a table"
+                @click=${() => void this.openNightTable(entry.path)}
+              >
+                ☾
+              </button>
+            </span>`
+          : nothing
+      }
+      ${
         table && entry.openable
           ? html`<span class="entry-actions entry-table-action">
               <button
@@ -892,5 +1071,7 @@ declare global {
   interface HTMLElementEventMap {
     "toyz-open-file": CustomEvent<OpenFileDetail>;
     "toyz-open-table": CustomEvent<OpenTableDetail>;
+    "toyz-open-night": CustomEvent<OpenNightDetail>;
+    "toyz-night-table": CustomEvent<OpenNightDetail>;
   }
 }

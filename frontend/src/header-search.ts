@@ -2,7 +2,8 @@
 // (`FILTER=r* EXPTIME>60 DATE-OBS:2026-11-23 OBJECT~"NGC 1"`, GET /api/headers/search). The matches
 // are listed like the browser's entries (only files the user may read); a double click opens one
 // (`toyz-open-file`); the server's sentence is shown for a query it cannot read. "Index" brings the
-// folder's index up to date (the `headers.index` job, over HTTP) and searches again.
+// folder's index up to date (the `headers.index` job, over HTTP) and searches again. "Night table"
+// asks the file browser to open the folder's index as a table (`toyz-night-table`, {path}).
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 
 import "./header-search.css";
@@ -142,6 +143,16 @@ export class ToyzHeaderSearch extends LitElement {
     );
   }
 
+  private nightTable(): void {
+    this.dispatchEvent(
+      new CustomEvent("toyz-night-table", {
+        bubbles: true,
+        composed: true,
+        detail: { path: this.folder },
+      }),
+    );
+  }
+
   private clear(): void {
     this._query = "";
     void this.search();
@@ -194,7 +205,15 @@ export class ToyzHeaderSearch extends LitElement {
         ? "No indexed file matches (Index brings this folder's index up to date)."
         : `${answer.total} match${answer.total === 1 ? "" : "es"}${shown < answer.total ? `, the first ${shown} listed` : ""}.`;
     return html`<div class="header-search-summary" data-testid="header-search-summary">
-        ${summary} <button class="icon-button" title="Close the search" @click=${() => this.clear()}>✕</button>
+        ${summary}
+        <button
+          data-testid="header-night-table"
+          title="Every indexed exposure of this folder and below as a table, plotted against time"
+          @click=${() => this.nightTable()}
+        >
+          Night table
+        </button>
+        <button class="icon-button" title="Close the search" @click=${() => this.clear()}>✕</button>
       </div>
       <ul class="header-search-results entries" data-testid="header-search-results">
         ${answer.results.map(

@@ -307,6 +307,42 @@ describe("the source store", () => {
     expect(server.asked.filter((q) => q.includes("/mask")).length).toBe(1);
   });
 
+  it("asks for the selected rows only with a POST naming the selection's expressions", async () => {
+    const asked: { method: string; url: string; body: unknown }[] = [];
+    const page = { total: 1, start: 0, index: [2], columns: ["g"], cells: [[17]] };
+    const fetcher = (url: string, init?: RequestInit): Promise<Response> => {
+      asked.push({
+        method: init?.method ?? "GET",
+        url,
+        body: typeof init?.body === "string" ? JSON.parse(init.body) : null,
+      });
+      return Promise.resolve(new Response(JSON.stringify(page)));
+    };
+    const store = new HttpSourceStore(SPEC, { fetch: fetcher, selected: () => undefined });
+    const selection: SelectionState = { kind: "range", column: "colour", lo: 1, hi: null };
+    const q = { start: 0, count: 50, sort: "colour", desc: true, columns: ["g"] };
+    expect(await store.rows({ ...q, selection })).toEqual(page);
+    expect(asked[0]).toEqual({
+      method: "POST",
+      url: "/api/sources/rows",
+      body: {
+        path: "cats/stars.xml",
+        table: 0,
+        start: 0,
+        count: 50,
+        sort: "g - r",
+        desc: true,
+        filter: null,
+        columns: ["g"],
+        selection: { kind: "range", column: "g - r", lo: 1, hi: null },
+      },
+    });
+    // Without a selection: the plain GET.
+    await store.rows(q);
+    expect(asked[1]?.method).toBe("GET");
+    expect(asked[1]?.url).toContain("/api/sources/rows?");
+  });
+
   it("drops the answer of a selection replaced before it came", async () => {
     const server = fakeServer();
     const store = new HttpSourceStore(SPEC, { fetch: server.fetch, selected: () => undefined });

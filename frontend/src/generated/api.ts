@@ -546,7 +546,11 @@ export interface paths {
      */
     get: operations["apps_sources_api_rows"];
     put?: never;
-    post?: never;
+    /**
+     * Rows Selected
+     * @description The rows page as a POST, taking a selection: the table view's "only selected" pages.
+     */
+    post: operations["apps_sources_api_rows_selected"];
     delete?: never;
     options?: never;
     head?: never;
@@ -1632,6 +1636,62 @@ export interface components {
        * @description A new name; its own name when null.
        */
       name?: string | null;
+    };
+    /**
+     * RowsIn
+     * @description The rows query as a body, with a selection: a page of the selected rows only ("only selected").
+     */
+    RowsIn: {
+      /**
+       * Columns
+       * @description The column names to send, in order; all when null.
+       */
+      columns?: string[] | null;
+      /**
+       * Count
+       * @default 100
+       */
+      count: number;
+      /**
+       * Desc
+       * @default false
+       */
+      desc: boolean;
+      /**
+       * Filter
+       * @description Keep the rows for which this expression holds.
+       */
+      filter?: string | null;
+      /**
+       * Kind
+       * @default file
+       * @enum {string}
+       */
+      kind: "file" | "headers";
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      /** @description Only the rows it selects; every row when null. */
+      selection?: components["schemas"]["SelectionState"] | null;
+      /**
+       * Sort
+       * @description A column or expression to sort by (NaN last).
+       */
+      sort?: string | null;
+      /**
+       * Start
+       * @description The first row of the page, in view order.
+       * @default 0
+       */
+      start: number;
+      /**
+       * Table
+       * @description The table's index in the file, 0-based.
+       * @default 0
+       */
+      table: number;
     };
     /**
      * RowsPage
@@ -6142,6 +6202,138 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RowsPage"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_sources_api_rows_selected: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RowsIn"];
+      };
+    };
     responses: {
       /** @description OK */
       200: {

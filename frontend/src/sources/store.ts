@@ -148,10 +148,33 @@ export class HttpSourceStore implements SourceStore {
   }
 
   async rows(q: RowsQuery): Promise<RowsPage> {
+    const start = Math.max(0, Math.floor(q.start));
+    const count = Math.max(0, Math.min(500, Math.floor(q.count)));
+    const sort = q.sort ? this.resolve(q.sort) : null;
+    if (q.selection) {
+      // Only the selected rows: the same query as a body, with the selection (a row set is long).
+      const body: Record<string, unknown> = {
+        path: this._spec.path,
+        table: this._spec.table,
+        start,
+        count,
+        sort,
+        desc: q.desc === true,
+        filter: q.filter || null,
+        columns: q.columns && q.columns.length > 0 ? q.columns : null,
+        selection: this.resolved(q.selection),
+      };
+      if (this._spec.kind === "headers") body["kind"] = "headers";
+      const response = await this.request("/api/sources/rows", {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      return parseJson(await response.text()) as RowsPage;
+    }
     const params = sourceParams(this._spec);
-    params.set("start", String(Math.max(0, Math.floor(q.start))));
-    params.set("count", String(Math.max(0, Math.min(500, Math.floor(q.count)))));
-    if (q.sort) params.set("sort", this.resolve(q.sort));
+    params.set("start", String(start));
+    params.set("count", String(count));
+    if (sort) params.set("sort", sort);
     if (q.desc) params.set("desc", "true");
     if (q.filter) params.set("filter", q.filter);
     if (q.columns) params.set("columns", q.columns.join(","));

@@ -173,6 +173,8 @@ export interface RowsQuery {
   filter?: string | null;
   /** The columns (or expressions) to send; all of them when absent. */
   columns?: string[] | null;
+  /** Only the rows this selection selects ("only selected"; POST /api/sources/rows). */
+  selection?: SelectionState | null;
 }
 
 /** GET /api/sources/rows: `total` rows after the filter, `cells[i]` the values of row `index[i]`. */
@@ -289,6 +291,8 @@ export type TableState = {
   filter?: string | null;
   columns?: string[] | null;
   scroll?: number;
+  /** "Only selected": the view shows the source's selected rows only. */
+  only?: boolean;
 };
 
 /** A catalogue drawn on an image viewer (its state's `overlays`). */

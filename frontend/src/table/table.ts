@@ -1,8 +1,10 @@
 // <toyz-table>: the table view of a data source (a workspace tile). It scrolls through millions of
 // rows by drawing only those on screen over a spacer of the table's height (pages.ts does the
 // arithmetic and the fetching); the server sorts and filters (GET /api/sources/rows through the
-// store). Rows of the source's selection are lit; clicking rows selects them for every view of
-// the source, and a row with sky or pixel columns fires `toyz-locate` for the image viewer.
+// store; "only selected" POSTs the selection with the query). Rows of the source's selection are
+// lit; clicking rows selects them for every view of the source, and a row with sky or pixel columns
+// fires `toyz-locate` for the image viewer. A folder's header index (a night) shows its thumbnails
+// and a double click on a row opens the exposure (`toyz-open-file`).
 //
 // Styles go through the CSSOM from refs (never style="" bindings: the pages' CSP refuses them).
 import { LitElement, html, nothing, type TemplateResult } from "lit";
@@ -48,18 +50,14 @@ import { isSelected, rangeOfPositions, rangeTooLong, rowsState, toggleRow } from
 /** `toyz-locate` from a table: the place, and the row (file row number) it came from. */
 export type TableLocateDetail = LocateDetail & { row: number };
 
-/**
- * A rows query of the table view. `selection` (with "show only selected") is a parameter the
- * rows endpoint gains for the table (see docs/architecture.md, "The table view").
- */
-export type TableRowsQuery = RowsQuery & { selection?: SelectionState | null };
-
 /** The parts of a table's state that decide which rows it shows, in which order. */
 interface ViewQuery {
   sort: string | null;
   desc: boolean;
   filter: string | null;
   columns: string[] | null;
+  /** "Only selected": the source's selected rows alone. */
+  only: boolean;
 }
 
 function queryOf(state: Record<string, unknown>): ViewQuery {
@@ -72,6 +70,7 @@ function queryOf(state: Record<string, unknown>): ViewQuery {
     desc: state.desc === true,
     filter: text(state.filter),
     columns,
+    only: state.only === true,
   };
 }
 
@@ -80,6 +79,7 @@ function sameQuery(a: ViewQuery, b: ViewQuery): boolean {
     a.sort === b.sort &&
     a.desc === b.desc &&
     a.filter === b.filter &&
+    a.only === b.only &&
     JSON.stringify(a.columns) === JSON.stringify(b.columns)
   );
 }
@@ -90,6 +90,19 @@ function messageOf(error: unknown): string {
 
 function numeric(column: ColumnInfo): boolean {
   return column.kind === "float" || column.kind === "int";
+}
+
+/** The header index's column of thumbnail URLs, and the column naming each exposure's file. */
+const THUMBNAIL_COLUMN = "thumbnail";
+const PATH_COLUMN = "path";
+/** A thumbnail cell is drawn as an image only when it points at the server's own thumbnails. */
+const THUMBNAIL_URL = "/api/imaging/thumbnail?";
+/** The thumbnail column's width in `ch`: a row-high image of any usual aspect. */
+const THUMBNAIL_WIDTH = 6;
+
+/** The URL of a thumbnail cell, or null when the cell is no such URL. */
+export function thumbnailUrl(cell: unknown): string | null {
+  return typeof cell === "string" && cell.startsWith(THUMBNAIL_URL) ? cell : null;
 }
 
 /** How many ones a mask holds. */
@@ -109,7 +122,6 @@ export class ToyzTable extends LitElement implements TileElement {
     _problem: { state: true },
     _filterError: { state: true },
     _notice: { state: true },
-    _onlySelected: { state: true },
     _foreign: { state: true },
     _current: { state: true },
     _selectedCount: { state: true },
@@ -125,7 +137,6 @@ export class ToyzTable extends LitElement implements TileElement {
   declare private _problem: string | null;
   declare private _filterError: string | null;
   declare private _notice: string | null;
-  declare private _onlySelected: boolean;
   declare private _foreign: boolean;
   declare private _current: number | null;
   declare private _selectedCount: number;
@@ -133,7 +144,7 @@ export class ToyzTable extends LitElement implements TileElement {
   declare private _tick: number;
 
   private _state: Record<string, unknown> = {};
-  private query: ViewQuery = { sort: null, desc: false, filter: null, columns: null };
+  private query: ViewQuery = { sort: null, desc: false, filter: null, columns: null, only: false };
   private attached: SourceStore | null = null;
   private pager: RowPager | null = null;
   private mask: Uint8Array | null = null;
@@ -169,7 +180,6 @@ export class ToyzTable extends LitElement implements TileElement {
     this._problem = null;
     this._filterError = null;
     this._notice = null;
-    this._onlySelected = false;
     this._foreign = false;
     this._current = null;
     this._selectedCount = 0;
@@ -180,7 +190,7 @@ export class ToyzTable extends LitElement implements TileElement {
     return this;
   }
 
-  /** The saved state {source, sort, desc, filter, columns, scroll}; setting it applies one. */
+  /** The saved state {source, sort, desc, filter, columns, scroll, only}; setting it applies one. */
   get state(): Record<string, unknown> {
     return this._state;
   }
@@ -288,9 +298,17 @@ export class ToyzTable extends LitElement implements TileElement {
     }
   }
 
-  /** The table's columns, but the server's row-number column: the "#" column shows it. */
+  /**
+   * The table's columns, but the server's row-number column: the "#" column shows it. A night's
+   * thumbnails come first, where they are seen without scrolling sideways.
+   */
   private tableColumns(): ColumnInfo[] {
-    return (this._description?.columns ?? []).filter((c, at) => !isRowNumberColumn(c, at));
+    const columns = (this._description?.columns ?? []).filter((c, at) => !isRowNumberColumn(c, at));
+    if (!this.isNight) return columns;
+    return [
+      ...columns.filter((c) => c.name === THUMBNAIL_COLUMN),
+      ...columns.filter((c) => c.name !== THUMBNAIL_COLUMN),
+    ];
   }
 
   /** Shown columns: the state's choice in table order, or all of them. */
@@ -300,18 +318,27 @@ export class ToyzTable extends LitElement implements TileElement {
     return chosen === null ? all : all.filter((c) => chosen.includes(c.name));
   }
 
-  /** The columns fetched: those shown, and the sky or pixel ones that a click locates by. */
+  /** Whether the source is a folder's header index (one row per exposure). */
+  private get isNight(): boolean {
+    return this._description?.kind === "headers";
+  }
+
+  /**
+   * The columns fetched: those shown, the sky or pixel ones that a click locates by, and a header
+   * index's file path that a double click opens.
+   */
   private fetchedColumns(): string[] {
     const names = this.shownColumns().map((c) => c.name);
     const d = this._description;
-    for (const extra of [d?.sky?.ra, d?.sky?.dec, d?.pixel?.x, d?.pixel?.y]) {
+    const path = this.isNight ? PATH_COLUMN : undefined;
+    for (const extra of [d?.sky?.ra, d?.sky?.dec, d?.pixel?.x, d?.pixel?.y, path]) {
       if (extra && !names.includes(extra)) names.push(extra);
     }
     return names;
   }
 
-  private rowsQuery(start: number, count: number, query = this.query): TableRowsQuery {
-    const q: TableRowsQuery = {
+  private rowsQuery(start: number, count: number, query = this.query): RowsQuery {
+    const q: RowsQuery = {
       start,
       count,
       sort: query.sort,
@@ -319,7 +346,7 @@ export class ToyzTable extends LitElement implements TileElement {
       filter: query.filter,
       columns: this.fetchedColumns(),
     };
-    if (this._onlySelected) q.selection = this.attached?.selection ?? null;
+    if (query.only) q.selection = this.attached?.selection ?? null;
     return q;
   }
 
@@ -329,7 +356,7 @@ export class ToyzTable extends LitElement implements TileElement {
     this.pager = null;
     const store = this.attached;
     if (!store || !this._description) return;
-    const nothingSelected = this._onlySelected && store.selection === null;
+    const nothingSelected = this.query.only && store.selection === null;
     const pager: RowPager = new RowPager(
       (start, count) =>
         nothingSelected
@@ -381,7 +408,9 @@ export class ToyzTable extends LitElement implements TileElement {
     this.setMask(mask);
     this._foreign = state !== null && origin !== this.tileId;
     this._notice = null;
-    if (this._onlySelected) this.restartPager();
+    // Clicking rows of an "only selected" view keeps them in sight (a double click needs its row);
+    // a selection made elsewhere asks the rows again.
+    if (this.query.only && origin !== this.tileId) this.restartPager();
     this.bump();
   }
 
@@ -474,7 +503,12 @@ export class ToyzTable extends LitElement implements TileElement {
 
   private gridColumns(): string {
     const rows = this._description?.rows ?? 0;
-    const widths = [indexWidth(rows), ...this.shownColumns().map((c) => columnWidth(c))];
+    const widths = [
+      indexWidth(rows),
+      ...this.shownColumns().map((c) =>
+        this.isNight && c.name === THUMBNAIL_COLUMN ? THUMBNAIL_WIDTH : columnWidth(c),
+      ),
+    ];
     return widths.map((w) => `${w}ch`).join(" ");
   }
 
@@ -494,6 +528,7 @@ export class ToyzTable extends LitElement implements TileElement {
       filter: this.query.filter,
       columns: this.query.columns,
       scroll: this.firstShown(),
+      only: this.query.only,
     };
     this._state = { ...this._state, ...saved };
     this.dispatchEvent(
@@ -552,9 +587,7 @@ export class ToyzTable extends LitElement implements TileElement {
   }
 
   private toggleOnlySelected(on: boolean): void {
-    this._onlySelected = on;
-    this.pendingScroll = null;
-    this.restartPager();
+    this.changeQuery({ only: on });
   }
 
   /** Scrolls to the first selected row of this view (another view selected). */
@@ -599,7 +632,19 @@ export class ToyzTable extends LitElement implements TileElement {
       return;
     }
     store.select(rowsState([loaded.row]), this.tileId);
-    this.locate(position);
+    // An exposure's pointing is no place on the image shown: a night's rows open by double click.
+    if (!this.isNight) this.locate(position);
+  }
+
+  /** A double click on a header index's row opens its exposure (`toyz-open-file`, bubbling). */
+  openExposure(position: number): void {
+    const loaded = this.pager?.row(position) ?? null;
+    if (!loaded || !this.isNight) return;
+    const path = this.cell(loaded, PATH_COLUMN);
+    if (typeof path !== "string" || path === "") return;
+    this.dispatchEvent(
+      new CustomEvent("toyz-open-file", { detail: { path }, bubbles: true, composed: true }),
+    );
   }
 
   /** Fires `toyz-locate` with the row's sky (else pixel) position, when it has one. */
@@ -640,7 +685,8 @@ export class ToyzTable extends LitElement implements TileElement {
     };
     if (event.key === "Enter" && this._current !== null) {
       event.preventDefault();
-      this.locate(this._current);
+      if (this.isNight) this.openExposure(this._current);
+      else this.locate(this._current);
       return;
     }
     const move = moves[event.key];
@@ -689,7 +735,7 @@ export class ToyzTable extends LitElement implements TileElement {
 
   private renderToolbar(d: SourceDescription): TemplateResult {
     const total = this.pager?.total ?? null;
-    const narrowed = this.query.filter !== null || this._onlySelected;
+    const narrowed = this.query.filter !== null || this.query.only;
     const count =
       total === null
         ? "…"
@@ -746,7 +792,7 @@ export class ToyzTable extends LitElement implements TileElement {
         <input
           type="checkbox"
           data-testid="table-only-selected"
-          .checked=${this._onlySelected}
+          .checked=${this.query.only}
           @change=${(e: Event) => this.toggleOnlySelected((e.target as HTMLInputElement).checked)}
         />
         Only selected
@@ -861,15 +907,31 @@ export class ToyzTable extends LitElement implements TileElement {
       data-row=${loaded?.row ?? ""}
       aria-selected=${selected ? "true" : "false"}
       @click=${(e: MouseEvent) => void this.onRowClick(e, position)}
+      @dblclick=${() => this.openExposure(position)}
     >
       <div class="table-cell table-index">${loaded ? loaded.row : "…"}</div>
       ${columns.map(
         (c) =>
           html`<div class="table-cell ${numeric(c) ? "number" : ""}">
-            ${loaded ? cellText(this.cell(loaded, c.name) ?? null, c) : "…"}
+            ${loaded ? this.renderCell(loaded, c) : "…"}
           </div>`,
       )}
     </div>`;
+  }
+
+  /** A cell's text; a header index's thumbnail as a small image, fetched once its row is drawn. */
+  private renderCell(loaded: LoadedRow, column: ColumnInfo): TemplateResult | string {
+    const value = this.cell(loaded, column.name) ?? null;
+    const url = this.isNight && column.name === THUMBNAIL_COLUMN ? thumbnailUrl(value) : null;
+    if (url === null) return cellText(value, column);
+    return html`<img
+      class="table-thumb"
+      data-testid="table-thumbnail"
+      loading="lazy"
+      decoding="async"
+      alt=""
+      src=${url}
+    />`;
   }
 }
 

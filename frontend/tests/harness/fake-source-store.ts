@@ -7,13 +7,13 @@ import type {
   ColumnInfo,
   DensityResult,
   RowsPage,
+  RowsQuery,
   SelectionListener,
   SelectionState,
   SourceDescription,
   SourceSpec,
   SourceStore,
 } from "../../src/sources/types";
-import type { TableRowsQuery } from "../../src/table/table";
 import type { ViewOrder } from "../../src/table/locate";
 
 /** The fractional part of x (values spread evenly over [0, 1) by an irrational step). */
@@ -150,7 +150,7 @@ function evaluateSelection(state: SelectionState, rows: number): Uint8Array {
 export class FakeSourceStore implements SourceStore {
   readonly spec: SourceSpec;
   /** Every rows request, in order. */
-  readonly requests: TableRowsQuery[] = [];
+  readonly requests: RowsQuery[] = [];
   /** Every selection sent, with its origin. */
   readonly selections: { state: SelectionState | null; origin: string }[] = [];
   /** Milliseconds before a rows answer. */
@@ -208,7 +208,7 @@ export class FakeSourceStore implements SourceStore {
     return Promise.reject(new Error("The table harness serves no density."));
   }
 
-  async rows(q: TableRowsQuery): Promise<RowsPage> {
+  async rows(q: RowsQuery): Promise<RowsPage> {
     this.requests.push({ ...q });
     await new Promise((resolve) => setTimeout(resolve, this.delay));
     const refusal = this.refuseNext;
