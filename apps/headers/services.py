@@ -154,8 +154,8 @@ def index_folder(
 
     A file whose size, mtime (ns) and inode are those of its row is not read again. Without
     ``recursive``, the rows of files in subfolders that no longer exist are dropped too (a folder
-    renamed or deleted through Toyz). ``user``: the summary counts only the files they may read
-    (None: every file, for the admin's command). ``progress(done, total, message)`` counts files.
+    renamed or deleted through Toyz). ``user``: only the files they may read are read, named in the
+    progress and counted (None: every file, for the admin's command and the folder-change signal). ``progress(done, total, message)`` counts files.
     """
     if not folder.is_dir:
         raise ToyzError("bad_path", "That is a file, not a folder; the index reads folders.")
@@ -163,7 +163,9 @@ def index_folder(
     base = _client_of(folder.real, root)
     may_read = read_test(user) if user is not None else (lambda path: True)
     summary = IndexSummary(path=folder.client)
-    found = list(_walk(folder.real, root, recursive))
+    # A user's run reads only the files they may read: its progress names them, and no one makes the
+    # server read headers under a none grant that hides them (the admin's command reads everything).
+    found = [item for item in _walk(folder.real, root, recursive) if may_read(item.client)]
     scope = _under(base) if recursive else Q(folder=base)
     known = {
         path: (size, mtime_ns, inode)
@@ -175,17 +177,16 @@ def index_folder(
     for done, item in enumerate(found):
         if progress is not None:
             progress(done, total, item.client)
-        visible = may_read(item.client)
-        summary.files += visible
+        summary.files += 1
         row = known.pop(item.client, None)
         if row is not None and _same_identity(row, item.info):
-            summary.unchanged += visible
+            summary.unchanged += 1
             continue
         entry = _store(item, root / item.client)
-        summary.read += visible
+        summary.read += 1
         if entry.problem:
-            summary.problems += visible
-            if visible and len(summary.failures) < MAX_LISTED_PROBLEMS:
+            summary.problems += 1
+            if len(summary.failures) < MAX_LISTED_PROBLEMS:
                 summary.failures.append({"path": item.client, "problem": entry.problem})
     vanished = list(known)
     if not recursive:

@@ -79,15 +79,19 @@ def test_hidden_files_and_symlinks_are_not_indexed(make_user, night, as_folder, 
     assert ".toyz-upload-x.fits" not in names and "link.fits" not in names
 
 
-def test_a_users_run_counts_only_the_files_they_may_read(make_user, night, as_folder):
+def test_a_users_run_reads_and_counts_only_the_files_they_may_read(make_user, night, as_folder):
     from apps.files.grants import grant
     from apps.files.services import Right
 
     alice = make_user("alice")
     grant("nights", alice, [Right.READ])
     grant("nights/n1/secret", alice, [])
-    summary = index_folder(as_folder(alice, "nights/n1"), recursive=True, user=alice)
-    assert summary.files == 5 and HeaderEntry.objects.count() == 6
+    named: list[str] = []
+    summary = index_folder(
+        as_folder(alice, "nights/n1"), recursive=True, user=alice, progress=lambda d, t, m: named.append(m)
+    )
+    assert summary.files == 5 and HeaderEntry.objects.count() == 5
+    assert not [m for m in named if "secret" in m]
 
 
 def test_the_command_indexes_the_whole_data_root(make_user, night, capsys):
