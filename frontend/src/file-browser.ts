@@ -657,10 +657,12 @@ export class ToyzFileBrowser extends LitElement {
           this.openTable(entry);
           return;
         }
-      } catch {
-        // Not an image the server can describe: it may still be a table.
-        this.openTable(entry);
-        return;
+      } catch (error) {
+        // No image HDU at all: a table file. Anything else (a damaged file): the viewer says why.
+        if (error instanceof ApiError && error.code === "not_an_image") {
+          this.openTable(entry);
+          return;
+        }
       }
     }
     if (entry.openable) {
