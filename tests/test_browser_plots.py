@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.plots_harness import CHROMIUM_ARGS, build, serve
-from tests.test_browser import CHROMIUM, watch_csp
+from tests.plots_harness import build, serve
+from tests.test_browser import browser, watch_csp
 
 pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the module-scoped Chromium of tests/test_browser.py, used here by name
 
 SIDE = 100
 ROWS = SIDE * SIDE
@@ -74,16 +75,6 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     dist = build(tmp_path_factory.mktemp("plots-harness") / "dist")
     with serve(dist) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
