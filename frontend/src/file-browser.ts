@@ -794,7 +794,10 @@ export class ToyzFileBrowser extends LitElement {
         data-table=${table ? "true" : "false"}
         title=${title}
         aria-disabled=${usable ? "false" : "true"}
-        @click=${() => void this.enter(entry)}
+        @click=${(event: MouseEvent) => {
+          // A double click (the desktop's habit) opens once: its second click is not another open.
+          if (event.detail < 2) void this.enter(entry);
+        }}
       >
         ${icon(isDir ? folderIcon : entry.openable ? imageIcon : table ? tableIcon : fileIcon)}
         <span class="entry-name">${entry.name}</span>
