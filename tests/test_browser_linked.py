@@ -148,6 +148,26 @@ def yellow(pixels: np.ndarray) -> int:
     return int(np.count_nonzero((r - b > 60) & (g - b > 40)))
 
 
+def marker_positions(page: Any, sid: str, n: int) -> np.ndarray:
+    """Where the overlay draws each row (viewer coordinates; NaN where it draws none), as (n, 2)."""
+    got = page.evaluate(
+        f"([sid, n]) => Array.from({{length: n}}, (_, r) => {VIEWER}.catalogueOverlays.rowPosition(sid, r) ?? [NaN, NaN])",
+        [sid, n],
+    )
+    return np.array(got, dtype=float)
+
+
+def lone(positions: np.ndarray, among: np.ndarray, within: np.ndarray, distance: float) -> int:
+    """A row of `among` whose marker is `distance` or more from every other of `within` (viewer units)."""
+    for row in np.flatnonzero(among & np.isfinite(positions[:, 0])):
+        others = within.copy()
+        others[row] = False
+        d = np.hypot(*(positions[others] - positions[row]).T)
+        if np.all(d[np.isfinite(d)] > distance):
+            return int(row)
+    raise AssertionError("no star stands alone")
+
+
 def lit_rows(page: Any) -> dict[int, bool]:
     """The table's rows on screen: row number → lit."""
     rows = page.locator("[data-testid=table-row]:not(.placeholder)")
@@ -238,3 +258,42 @@ def test_a_student_links_two_plots_a_table_and_the_image_and_exports_the_selecti
     shown = lit_rows(page)
     assert shown and all(lit == bool(expected[row]) for row, lit in shown.items()), shown
     shot(page, "3-lasso")
+    # The image draws the selected rows' markers filled in yellow, the others not.
+    positions = marker_positions(page, sid, n)
+    scale = float(page.evaluate(f"{VIEWER}.view.map.getView().getResolution()"))  # viewer pixels per screen pixel
+    on_image = np.isfinite(positions[:, 0])
+    chosen = lone(positions, expected, on_image, 12 * scale)
+    other = lone(positions, ~expected, on_image, 12 * scale)
+    assert yellow(patch(page, *screen_of(page, *positions[chosen]))) > 10, "the selected star's marker is not lit"
+    assert yellow(patch(page, *screen_of(page, *positions[other]))) == 0, "a star not selected is lit"
+
+    # A box on the image (shift-drag) over part of the first CCD selects the rows whose markers are inside.
+    a = screen_of(page, 100.0, 300.0)
+    b = screen_of(page, 420.0, 700.0)
+    drag(page, [a, (a[0] + 20, a[1] + 20), b], shift=True)
+    (x0, y0), (x1, y1) = viewer_of(page, *a), viewer_of(page, *b)
+    x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    px, py = positions[:, 0], positions[:, 1]
+    boxed = (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
+    page.wait_for_function(f"() => {APP}.sources.get({sid!r}).selection?.kind === 'rows'", timeout=30_000)
+    state = page.evaluate(f"{APP}.sources.get({sid!r}).selection")
+    got = np.zeros(n, dtype=bool)
+    got[state["rows"]] = True
+    # Exactly the markers inside the box, give or take one screen pixel at its edges.
+    margin = 1.5 * scale
+    surely_in = (px > x0 + margin) & (px < x1 - margin) & (py > y0 + margin) & (py < y1 - margin)
+    assert np.all(got[surely_in]) and not np.any(got & ~boxed), (np.flatnonzero(got ^ boxed), margin)
+    k = int(got.sum())
+    assert k > 20, k
+    for plot in (sky_plot, cmd_plot):
+        page.wait_for_function(f"p => p._selected === {k}", arg=plot.element_handle(), timeout=30_000)
+    for plot in (sky_plot, cmd_plot):
+        pixels = plot.evaluate(POINT_PIXELS)
+        assert pixels["selected"] > 2 * k, pixels
+    page.wait_for_selector(f'[data-testid=table-selected-count]:has-text("{k} selected")')
+    page.locator("[data-testid=table-go-selected]").click()
+    first = int(np.flatnonzero(got)[0])
+    page.wait_for_selector(f'[data-testid=table-row][data-row="{first}"][aria-selected=true]', timeout=30_000)
+    shown = lit_rows(page)
+    assert shown and all(lit == bool(got[row]) for row, lit in shown.items()), shown
+    shot(page, "4-box")
