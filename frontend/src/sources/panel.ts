@@ -6,6 +6,7 @@ import { LitElement, html, nothing, type TemplateResult } from "lit";
 
 import { apiRequest } from "../api";
 import { errorText } from "../socket";
+import type { Shared } from "../protocol";
 import type { NoticeDetail } from "../workspace-title";
 import { countMask } from "./local";
 import type { WorkspaceSources } from "./registry";
@@ -52,6 +53,7 @@ export class ToyzSourcesPanel extends LitElement {
     _described: { state: true },
     _counts: { state: true },
     _busy: { state: true },
+    _home: { state: true },
   };
 
   declare mayChange: boolean;
@@ -59,6 +61,8 @@ export class ToyzSourcesPanel extends LitElement {
   /** Selected rows of each source's live selection (null while counting). */
   declare private _counts: Map<string, number | null>;
   declare private _busy: string | null;
+  /** The user's home folder: where an export goes unless they name another (a catalogue's folder is often read-only). */
+  declare private _home: string | null;
 
   private _sources: WorkspaceSources | null = null;
   private offChange: (() => void) | null = null;
@@ -70,6 +74,15 @@ export class ToyzSourcesPanel extends LitElement {
     this._described = new Map();
     this._counts = new Map();
     this._busy = null;
+    this._home = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    apiRequest<Shared>("GET", "/api/files/shared").then(
+      (shared) => (this._home = shared.home),
+      () => undefined, // no home known: exports default to the table's own folder
+    );
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -274,7 +287,7 @@ export class ToyzSourcesPanel extends LitElement {
     const described = this._described.get(spec.id);
     const d = described?.description ?? null;
     const count = this._counts.get(spec.id);
-    const folder = spec.path.split("/").slice(0, -1).join("/");
+    const folder = this._home ?? spec.path.split("/").slice(0, -1).join("/");
     const stem = (spec.path.split("/").pop() ?? "table").replace(/\.[^.]*$/, "");
     return html`<li class="source" data-testid="source" data-source=${spec.id} data-path=${spec.path}>
       <div class="source-head">
