@@ -139,6 +139,8 @@ export class ToyzPlot extends LitElement {
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private rebinTimer: ReturnType<typeof setTimeout> | null = null;
   private paintedBar: Colorbar | null = null;
+  /** dispose() ran: a plot moved in the page (disconnected, then connected again) draws anew. */
+  private released = false;
 
   constructor() {
     super();
@@ -172,6 +174,16 @@ export class ToyzPlot extends LitElement {
     this.chart = null;
     if (this.viewTimer) clearTimeout(this.viewTimer);
     if (this.rebinTimer) clearTimeout(this.rebinTimer);
+    this.released = true;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.released) return;
+    // gridstack moves a tile's element when tiles are added: load and draw again what dispose() released.
+    this.released = false;
+    this.loadedKey = "";
+    this.requestUpdate("sources");
   }
 
   override disconnectedCallback(): void {
