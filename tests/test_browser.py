@@ -10,7 +10,9 @@ import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,21 +32,19 @@ def _up(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+@contextmanager
+def running_site(var: Path, setup: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """Start Toyz as `make run` does (migrate, toyz_setup, uvicorn) in the var folder `var`, in the
+    embedded mode; each of `setup` is run first with `manage.py shell -c`. Yields ``{base, data, log}``."""
     if not (ROOT / "frontend/dist/.vite/manifest.json").exists():
-        pytest.fail("The front end is not built: run `make frontend` (make test does).")
-    var = tmp_path_factory.mktemp("site-var")
+        raise RuntimeError("The front end is not built: run `make frontend` (make test does).")
     env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(TOYZ_VAR_DIR=str(var), TOYZ_ADMIN_PASSWORD=PASSWORD)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "toyz_setup"], cwd=ROOT, env=env, check=True, capture_output=True)
-    # An ordinary user, as an admin would add one.
-    create = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
-    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
-    data = var / "data"
-    (data / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
+    for script in setup:
+        subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = (var / "server.log").open("wb")
     server = subprocess.Popen(
@@ -56,11 +56,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     try:
         wait_for(lambda: server.poll() is not None or _up(f"{base}/accounts/login/"), 60, "the server")
         assert server.poll() is None, (var / "server.log").read_text()
-        yield {"base": base, "data": data, "log": var / "server.log"}
+        yield {"base": base, "data": var / "data", "log": var / "server.log"}
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not (ROOT / "frontend/dist/.vite/manifest.json").exists():
+        pytest.fail("The front end is not built: run `make frontend` (make test does).")
+    var = tmp_path_factory.mktemp("site-var")
+    # An ordinary user, as an admin would add one.
+    carol = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
+    with running_site(var, [carol]) as site:
+        (site["data"] / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
+        yield site
 
 
 @pytest.fixture(scope="module")

@@ -30,13 +30,12 @@ __all__ = ["browser", "site"]  # module-scoped fixtures of tests/test_browser.py
 APP = "document.querySelector('toyz-app')"
 VIEWER = "document.querySelector('toyz-image-viewer')"
 # decam_small.fits of the first-run samples (workers/imaging/synthetic.py SAMPLES): 4 CCDs of 512 x 1024.
-DECAM = {"n_ccds": 4, "ccd_shape": (1024, 512), "seed": 1}
-CCD_W, CCD_H = 512, 1024
+N_CCDS, CCD_W, CCD_H, SEED = 4, 512, 1024, 1
 
 
 def write_catalogue(path: Path) -> dict[str, np.ndarray]:
     """The stars of the DECam-like sample as a VOTable: sky position (with UCDs), magnitude and a colour."""
-    stars = decam_like_stars(**DECAM)  # type: ignore[arg-type]
+    stars = decam_like_stars(n_ccds=N_CCDS, ccd_shape=(CCD_H, CCD_W), seed=SEED)
     n = stars["ra"].size
     rng = np.random.default_rng(10)
     columns = {
@@ -54,7 +53,7 @@ def write_catalogue(path: Path) -> dict[str, np.ndarray]:
     ):  # fmt: skip
         field.unit, field.ucd = unit, ucd
     writeto(votable, str(path))
-    return {**stars, **columns}
+    return {**stars, **{name: np.asarray(values) for name, values in columns.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -333,19 +332,19 @@ def test_the_catalogue_lands_on_the_right_ccds_and_a_table_row_centres_the_viewe
     # Each star is drawn where the mosaic shows it: on the CCD whose data holds it, none in the gaps.
     x, y = stars["x"] + 0.5, stars["y"] + 0.5  # viewer coordinates: pixel (i, j) covers [i, i+1)
     ccd = np.full(n, -1)
-    for k, (x0, y0) in enumerate(_mosaic_layout(DECAM["n_ccds"], CCD_W, CCD_H)):
+    for k, (x0, y0) in enumerate(_mosaic_layout(N_CCDS, CCD_W, CCD_H)):
         ccd[(x >= x0) & (x < x0 + CCD_W) & (y >= y0) & (y < y0 + CCD_H)] = k
     positions = marker_positions(page, sid, n)
     assert np.array_equal(np.isfinite(positions[:, 0]), ccd >= 0)
     np.testing.assert_allclose(positions[ccd >= 0], np.column_stack([x, y])[ccd >= 0], atol=1e-3)
-    assert set(ccd[ccd >= 0]) == set(range(DECAM["n_ccds"]))
+    assert set(ccd[ccd >= 0]) == set(range(N_CCDS))
 
     # At one screen pixel per image pixel, a click on a star's row (found with the table's filter)
     # centres the viewer on that star and selects it, and its marker is lit there.
     page.locator("[data-testid=viewer-map]").scroll_into_view_if_needed()
     page.get_by_role("button", name="1:1").click()
     placed = ccd >= 0
-    for k in range(DECAM["n_ccds"]):
+    for k in range(N_CCDS):
         row = lone(positions, ccd == k, placed, 30.0)
         page.locator("[data-testid=table-filter]").fill(f"id == {row + 1}")
         page.locator("[data-testid=table-filter]").press("Enter")
