@@ -233,6 +233,8 @@ def test_a_student_links_two_plots_a_table_and_the_image_and_exports_the_selecti
     cmd_plot.locator("[data-testid=plot-x]").select_option("g_r")
     cmd_plot.locator("[data-testid=plot-y]").select_option("mag")
     cmd_plot.locator("[data-testid=plot-yreverse]").check()
+    # RA's reversal went with RA: a colour axis runs to the right.
+    assert cmd_plot.evaluate("p => [p.state.xreverse, p.state.yreverse]") == [False, True]
     page.wait_for_function(
         "p => p.renderCount > 0 && p.state.x === 'g_r' && !p._busy", arg=cmd_plot.element_handle(), timeout=60_000
     )

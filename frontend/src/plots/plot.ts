@@ -254,6 +254,14 @@ export class ToyzPlot extends LitElement {
     this.emitState();
   }
 
+  /** A new x column. RA runs to the left as on the sky: the reversal comes and goes with the source's RA. */
+  private changeX(x: string): void {
+    const ra = this._description?.sky?.ra;
+    const s = this.state;
+    const xreverse = x === ra ? true : s.x === ra ? false : s.xreverse;
+    this.change({ x, xreverse, view: null });
+  }
+
   private emitState(): void {
     this.dispatchEvent(
       new CustomEvent("toyz-tile-state", {
@@ -863,7 +871,7 @@ export class ToyzPlot extends LitElement {
         ><span>x</span
         ><select
           data-testid="plot-x"
-          @change=${(e: Event) => this.change({ x: (e.target as HTMLSelectElement).value, view: null })}
+          @change=${(e: Event) => this.changeX((e.target as HTMLSelectElement).value)}
         >
           ${this.columnOptions(s.x)}
         </select></label

@@ -4,7 +4,9 @@
 // selection into a folder. "Plot" and "Table" fire `toyz-open-source`; the app adds the tile.
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 
+import "./panel.css";
 import { apiRequest } from "../api";
+import { DENSITY_ROWS } from "../plots/state";
 import { errorText } from "../socket";
 import type { Shared } from "../protocol";
 import type { NoticeDetail } from "../workspace-title";
@@ -25,7 +27,10 @@ export function plottable(column: ColumnInfo): boolean {
   return NUMERIC.has(column.kind) && column.shape.length === 0;
 }
 
-/** A first plot of a source: its sky columns, else its pixel columns, else its first two numeric ones. */
+/**
+ * A first plot of a source: its sky columns, else its pixel columns, else its first two numeric ones;
+ * the density view for more than DENSITY_ROWS rows.
+ */
 export function firstPlot(source: string, d: SourceDescription): Record<string, unknown> {
   // The first column is the row number ("index"): a plot against it says little.
   const numeric = d.columns
@@ -38,8 +43,10 @@ export function firstPlot(source: string, d: SourceDescription): Record<string, 
     x = numeric[0] ?? x;
     y = null;
   }
+  // Past DENSITY_ROWS points saturate a scatter: the first view of two columns is the density view.
+  const kind = !y ? "histogram" : d.rows > DENSITY_ROWS ? "density" : "scatter";
   // RA grows to the east, drawn to the left as on the sky.
-  return { source, kind: y ? "scatter" : "histogram", x, y, xreverse: Boolean(d.sky) };
+  return { source, kind, x, y, xreverse: Boolean(d.sky) };
 }
 
 interface Described {
