@@ -11,8 +11,9 @@ software here (SwiftShader): the figures are an upper bound of what a GPU does. 
 
 - ``open_to_first_plot_ms``: from the click on the file to the first plot's data drawn (describe,
   columns fetched over HTTP, upload, draw); ``first_plot_kind`` says whether it is a scatter or, past
-  200,000 rows, the density view; with a density view ``add_scatter_ms`` is the toolbar's Add plot of
-  a scatter of the same columns, from the click to its points drawn;
+  200,000 rows, the density view; then ``density_to_scatter_ms`` is a plot of the same columns
+  switched from the density view to a scatter in its menu, from the choice to the points drawn
+  (the columns fetched, uploaded and drawn);
 - ``lasso_to_1_plot_ms_p50``: from the mouse released at the end of a lasso to the plot having drawn
   the highlight, with only that plot on the page;
 - ``lasso_to_4_plots_and_table_ms_p50`` / ``_max``: the same until all 4 plots have drawn it and the
@@ -44,6 +45,7 @@ PLOTS = "document.querySelectorAll('toyz-plot')"
 WATCH = """() => {
   document.addEventListener('click', () => { window.__clickAt = performance.now(); }, true);
   window.addEventListener('pointerup', () => { window.__upAt = performance.now(); }, true);
+  document.addEventListener('change', () => { window.__changeAt = performance.now(); }, true);
 }"""
 DRAWN_AFTER = """([at, table]) => [...document.querySelectorAll('toyz-plot')].every(p => p.lastDrawnAt >= at)
   && (!table || document.querySelector('toyz-table').selectionShownAt >= at)"""
@@ -94,14 +96,24 @@ def lassos(page: Any, plot: Any, rounds: int, table: bool) -> tuple[list[float],
 
 def set_plot(plot: Any, kind: str, x: str, y: str | None) -> None:
     """Chooses a plot's kind and columns in its own toolbar, and waits for it to draw them."""
+    drawn = plot.evaluate("p => p.renderCount")
     plot.locator("[data-testid=plot-kind]").select_option(kind)
     plot.locator("[data-testid=plot-x]").select_option(x)
     if y:
         plot.locator("[data-testid=plot-y]").select_option(y)
     plot.page.wait_for_function(
-        "([p, x]) => p.state.x === x && !p._busy && p.lastDrawnAt !== null", arg=[plot.element_handle(), x],
-        timeout=600_000,
+        "([p, kind, x, n]) => p.state.kind === kind && p.state.x === x && !p._busy && p.renderCount > n",
+        arg=[plot.element_handle(), kind, x, drawn], timeout=600_000,
     )  # fmt: skip
+
+
+def add_plot(page: Any) -> Any:
+    """The toolbar's Add plot; the new plot (tiles are not in the page's order of adding)."""
+    before = page.evaluate(f"[...{PLOTS}].map(p => p.tileId)")
+    page.locator("[data-testid=add-plot]").click()
+    page.wait_for_function(f"n => {PLOTS}.length === n", arg=len(before) + 1)
+    (new,) = set(page.evaluate(f"[...{PLOTS}].map(p => p.tileId)")) - set(before)
+    return page.locator(f'[data-testid=tile][data-tile-id="{new}"] toyz-plot')
 
 
 def close_tile(page: Any, tile_id: str) -> None:
@@ -129,16 +141,18 @@ def run(browser: Any, base: str, name: str, rounds: int, suffix: str) -> None:
     print(f"first_plot_kind{suffix}: {kind}")
     if kind != "scatter":
         # A density view first: the scatter the user asks for next, of the same columns.
-        page.locator("[data-testid=add-plot]").click()
-        page.wait_for_function(f"() => {PLOTS}.length === 2")
-        added = page.locator("toyz-plot").nth(1)
-        set_plot(added, "scatter", "RA", "DEC")
-        print(
-            f"add_scatter_ms{suffix}: {added.evaluate('p => p.firstDrawnAt') - page.evaluate('window.__clickAt'):.0f}"
-        )
-        close_tile(page, str(page.evaluate(f"{PLOTS}[0].tileId")))
-        page.wait_for_function(f"() => {PLOTS}.length === 1")
-        page.wait_for_function(f"() => {PLOTS}[0].state.kind === 'scatter'")
+        added = add_plot(page)
+        page.wait_for_function("p => p.renderCount > 0 && !p._busy", arg=added.element_handle(), timeout=600_000)
+        drawn = added.evaluate("p => p.renderCount")
+        added.locator("[data-testid=plot-kind]").select_option("scatter")
+        page.wait_for_function(
+            "([p, n]) => p.state.kind === 'scatter' && !p._busy && p.renderCount > n",
+            arg=[added.element_handle(), drawn], timeout=600_000,
+        )  # fmt: skip
+        scatter = added.evaluate("p => p.lastDrawnAt") - page.evaluate("window.__changeAt")
+        print(f"density_to_scatter_ms{suffix}: {scatter:.0f}")
+        close_tile(page, str(page.evaluate(f"[...{PLOTS}].find(p => p.state.kind === 'density').tileId")))
+        page.wait_for_function(f"() => {PLOTS}.length === 1 && {PLOTS}[0].state.kind === 'scatter'")
 
     # The baseline: the lassoed plot alone on the page.
     close_tile(page, str(page.evaluate("document.querySelector('toyz-table').tileId")))
@@ -149,8 +163,7 @@ def run(browser: Any, base: str, name: str, rounds: int, suffix: str) -> None:
     # 4 plots and the table.
     page.locator("[data-testid=add-table]").click()
     for kind, x, y in (("scatter", "g_r", "mag"), ("histogram", "mag", None), ("scatter", "x", "y")):
-        page.locator("[data-testid=add-plot]").click()
-        set_plot(page.locator("toyz-plot").last, kind, x, y)
+        set_plot(add_plot(page), kind, x, y)
     page.wait_for_function(f"() => {PLOTS}.length === 4 && document.querySelector('toyz-table')")
     linked, selected = lassos(page, sky, rounds, table=True)
     page.close()
