@@ -19,7 +19,8 @@ software here (SwiftShader): the figures are an upper bound of what a GPU does. 
 - ``lasso_to_4_plots_and_table_ms_p50`` / ``_max``: the same until all 4 plots have drawn it and the
   table shows it;
 - ``ratio_4_plots_and_table_to_1_plot``: the medians' ratio, in the same run;
-- ``selected_rows_p50``: how many rows those lassos held.
+- ``selected_rows_p50``: how many rows those lassos held;
+- ``lasso_to_<kind>_<x>_ms_p50``, ``lasso_to_table_ms_p50``: the same to each view of the 4 and the table.
 ``--million`` also runs 10^6 rows (lines ending ``_1e6``).
 """
 
@@ -47,6 +48,10 @@ WATCH = """() => {
   window.addEventListener('pointerup', () => { window.__upAt = performance.now(); }, true);
   document.addEventListener('change', () => { window.__changeAt = performance.now(); }, true);
 }"""
+# When each view last showed a selection, by a name saying what it shows.
+EACH_VIEW = """() => Object.fromEntries([
+  ...[...document.querySelectorAll('toyz-plot')].map(p => [`${p.state.kind}_${p.state.x}`, p.lastDrawnAt]),
+  ...[...document.querySelectorAll('toyz-table')].map(t => ['table', t.selectionShownAt])])"""
 DRAWN_AFTER = """([at, table]) => [...document.querySelectorAll('toyz-plot')].every(p => p.lastDrawnAt >= at)
   && (!table || document.querySelector('toyz-table').selectionShownAt >= at)"""
 
@@ -78,20 +83,22 @@ def lasso(page: Any, plot: Any, size: float) -> None:
     page.mouse.up()
 
 
-def lassos(page: Any, plot: Any, rounds: int, table: bool) -> tuple[list[float], list[int]]:
-    """Milliseconds from each lasso's mouse release on `plot` to every plot (and the table) showing it; rows selected."""
+def lassos(page: Any, plot: Any, rounds: int, table: bool) -> tuple[list[float], list[int], dict[str, list[float]]]:
+    """Milliseconds from each lasso's mouse release on `plot` to every plot (and the table) showing it;
+    the rows selected; and the milliseconds to each view by name."""
     plot.locator("[data-testid=plot-lasso]").click()
     latencies, selected = [], []
+    each: dict[str, list[float]] = {}
     for i in range(rounds):
         lasso(page, plot, 0.05 + 0.15 * (i % 3) / 2)
         at = page.evaluate("window.__upAt")
         page.wait_for_function(DRAWN_AFTER, arg=[at, table], timeout=600_000)
-        last = page.evaluate(f"Math.max(...[...{PLOTS}].map(p => p.lastDrawnAt))")
-        if table:
-            last = max(last, page.evaluate("document.querySelector('toyz-table').selectionShownAt"))
-        latencies.append(last - at)
+        views = page.evaluate(EACH_VIEW)
+        for name, when in views.items():
+            each.setdefault(name, []).append(when - at)
+        latencies.append(max(views.values()) - at)
         selected.append(int(plot.evaluate("p => p._selected ?? 0")))
-    return latencies, selected
+    return latencies, selected, each
 
 
 def set_plot(plot: Any, kind: str, x: str, y: str | None) -> None:
@@ -158,20 +165,22 @@ def run(browser: Any, base: str, name: str, rounds: int, suffix: str) -> None:
     close_tile(page, str(page.evaluate("document.querySelector('toyz-table').tileId")))
     page.wait_for_function("() => !document.querySelector('toyz-table')")
     sky = page.locator(f'[data-testid=tile][data-tile-id="{page.evaluate(f"{PLOTS}[0].tileId")}"] toyz-plot')
-    alone, _ = lassos(page, sky, rounds, table=False)
+    alone, _, _ = lassos(page, sky, rounds, table=False)
 
     # 4 plots and the table.
     page.locator("[data-testid=add-table]").click()
     for kind, x, y in (("scatter", "g_r", "mag"), ("histogram", "mag", None), ("scatter", "x", "y")):
         set_plot(add_plot(page), kind, x, y)
     page.wait_for_function(f"() => {PLOTS}.length === 4 && document.querySelector('toyz-table')")
-    linked, selected = lassos(page, sky, rounds, table=True)
+    linked, selected, each = lassos(page, sky, rounds, table=True)
     page.close()
     print(f"lasso_to_1_plot_ms_p50{suffix}: {statistics.median(alone):.0f}")
     print(f"lasso_to_4_plots_and_table_ms_p50{suffix}: {statistics.median(linked):.0f}")
     print(f"lasso_to_4_plots_and_table_ms_max{suffix}: {max(linked):.0f}")
     print(f"ratio_4_plots_and_table_to_1_plot{suffix}: {statistics.median(linked) / statistics.median(alone):.2f}")
     print(f"selected_rows_p50{suffix}: {statistics.median(selected):.0f}")
+    for name, values in sorted(each.items()):
+        print(f"lasso_to_{name}_ms_p50{suffix}: {statistics.median(values):.0f}")
 
 
 def main() -> None:
