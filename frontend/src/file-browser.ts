@@ -506,10 +506,13 @@ export class ToyzFileBrowser extends LitElement {
           this.openTable(entry);
           return;
         }
-      } catch {
-        // Not an image the server can describe: it may still be a table.
-        this.openTable(entry);
-        return;
+      } catch (error) {
+        // No image in it (a FITS file of tables): open it as a table. A broken file goes to the viewer,
+        // which says what is wrong with it.
+        if (error instanceof ApiError && error.code === "not_an_image") {
+          this.openTable(entry);
+          return;
+        }
       }
     }
     if (entry.openable) {
