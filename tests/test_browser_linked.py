@@ -82,7 +82,6 @@ def page(site: dict[str, Any], browser: Any, stars: dict[str, np.ndarray]) -> It
     page.wait_for_url("**/workspaces/*/")
     page.wait_for_selector("[data-testid=connection][data-state=open]")
     yield page
-    shot(page, "last")
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
     assert not csp, f"Content-Security-Policy violations: {csp}"
@@ -186,10 +185,6 @@ def lit_rows(page: Any) -> dict[int, bool]:
     return {int(r): bool(lit) for r, lit in got}
 
 
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=f"/tmp/e2e-{name}.png")
-
-
 def open_catalogue(page: Any) -> tuple[Any, str]:
     """Double-click the catalogue in the file browser; its entry in the sources panel and its id."""
     page.locator('[data-testid=entry][data-name="catalogues"]').click()
@@ -249,7 +244,6 @@ def test_a_student_links_two_plots_a_table_and_the_image_and_exports_the_selecti
     )
 
     open_image_with_overlay(page, sid)
-    shot(page, "2-built")
 
     # A lasso drawn with the mouse in the sky plot.
     sky_plot.locator("[data-testid=plot-lasso]").click()
@@ -278,7 +272,6 @@ def test_a_student_links_two_plots_a_table_and_the_image_and_exports_the_selecti
     page.wait_for_selector(f'[data-testid=table-row][data-row="{first}"][aria-selected=true]', timeout=30_000)
     shown = lit_rows(page)
     assert shown and all(lit == bool(expected[row]) for row, lit in shown.items()), shown
-    shot(page, "3-lasso")
     # The image draws the selected rows' markers filled in yellow, the others not.
     positions = marker_positions(page, sid, n)
     scale = float(page.evaluate(f"{VIEWER}.view.map.getView().getResolution()"))  # viewer pixels per screen pixel
@@ -319,7 +312,6 @@ def test_a_student_links_two_plots_a_table_and_the_image_and_exports_the_selecti
     page.wait_for_selector(f'[data-testid=table-row][data-row="{first}"][aria-selected=true]', timeout=30_000)
     shown = lit_rows(page)
     assert shown and all(lit == bool(got[row]) for row, lit in shown.items()), shown
-    shot(page, "4-box")
 
     # The selection, exported from the sources panel as a VOTable into the home folder (the form's default).
     source.locator(".source-export > summary").click()
