@@ -139,6 +139,12 @@ bench-sources: install-dev
 bench-plots: install-dev
 	$(BIN)/python benchmarks/plots_browser.py $(ARGS)
 
+# Linked views in the real app (real server, Chromium): a 10^5-row table opened to its first plot, a lasso
+# reaching 4 plots and the table against the same lasso on 1 plot (ARGS=--million adds 10^6 rows).
+.PHONY: bench-linked
+bench-linked: install-dev frontend chromium
+	$(BIN)/python benchmarks/linked_browser.py $(ARGS)
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.plots_harness import CHROMIUM_ARGS, build, serve
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.plots_harness import build, serve
 
-CHROMIUM = "/usr/bin/chromium"
 KINDS = "scatter,colour,histogram,line"
 READY = "() => window.harness && window.harness.plots.every(p => p.dataset.ready === '1')"
 DRAWN_AFTER = """([at]) => window.harness.plots.every(p => p.lastDrawnAt !== null && p.lastDrawnAt >= at)"""

@@ -28,6 +28,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: Every browser test and benchmark drives Debian's Chromium with these arguments.
+CHROMIUM = "/usr/bin/chromium"
+# WebGL (the plots, the overlay's markers) is drawn by SwiftShader (software): there is no GPU here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -19,17 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import CHROMIUM_ARGS, ROOT
+
+__all__ = ["CHROMIUM_ARGS", "build", "serve", "site_csp"]
+
 FRONTEND = ROOT / "frontend"
-# Chromium draws WebGL with SwiftShader (software) here: the site's pages need nothing else.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def site_csp() -> str:

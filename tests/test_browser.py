@@ -6,19 +6,21 @@ var folder, in the embedded mode, so this also proves the first-run path: sample
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "browser-test-password"
 
 
@@ -30,21 +32,19 @@ def _up(url: str) -> bool:
         return False
 
 
-# An ordinary user, as an admin would add one.
-CREATE_CAROL = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
-#: The first run of `make run` (its migrate and toyz_setup), then carol.
-FIRST_RUN = (["migrate", "--noinput", "-v0"], ["toyz_setup"], ["shell", "-c", CREATE_CAROL])
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[dict[str, Any]]:
+@contextmanager
+def running_site(var: Path, setup: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """Start Toyz as `make run` does (migrate, toyz_setup, uvicorn) in the var folder `var`, in the
+    embedded mode; each of `setup` is run first with `manage.py shell -c`. Yields ``{base, data, log}``."""
     if not (ROOT / "frontend/dist/.vite/manifest.json").exists():
-        pytest.fail("The front end is not built: run `make frontend` (make test does).")
-    # Each module gets its own copy of a var folder fresh from the first run (made once per session).
-    var = lay_var(tmp_path_factory.mktemp("site-var"), FIRST_RUN, TOYZ_ADMIN_PASSWORD=PASSWORD)
-    env = embedded_env(var, TOYZ_ADMIN_PASSWORD=PASSWORD)
-    data = var / "data"
-    (data / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
+        raise RuntimeError("The front end is not built: run `make frontend` (make test does).")
+    env = {k: v for k, v in os.environ.items() if k not in ("TOYZ_REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(TOYZ_VAR_DIR=str(var), TOYZ_ADMIN_PASSWORD=PASSWORD)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "toyz_setup"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for script in setup:
+        subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = (var / "server.log").open("wb")
     server = subprocess.Popen(
@@ -56,7 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[
     try:
         wait_for(lambda: server.poll() is not None or _up(f"{base}/accounts/login/"), 60, "the server")
         assert server.poll() is None, (var / "server.log").read_text()
-        yield {"base": base, "data": data, "log": var / "server.log"}
+        yield {"base": base, "data": var / "data", "log": var / "server.log"}
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -64,20 +64,23 @@ def site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> Iterator[
 
 
 @pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not (ROOT / "frontend/dist/.vite/manifest.json").exists():
+        pytest.fail("The front end is not built: run `make frontend` (make test does).")
+    var = tmp_path_factory.mktemp("site-var")
+    # An ordinary user, as an admin would add one.
+    carol = f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user('carol', password='{PASSWORD}')"
+    with running_site(var, [carol]) as site:
+        (site["data"] / "samples" / "broken.fits").write_bytes(b"SIMPLE  =                    T / truncated right here")
+        yield site
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

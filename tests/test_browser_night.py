@@ -16,8 +16,8 @@ import pytest
 from astropy.io import fits
 from astropy.time import Time
 
-from tests.plots_harness import CHROMIUM_ARGS
-from tests.test_browser import CHROMIUM, PASSWORD, site, wait_for_pyramid_tiles, watch_csp
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import PASSWORD, site, wait_for_pyramid_tiles, watch_csp
 from tests.test_browser_places import log_in, manage, wait_for_folder
 
 pytestmark = pytest.mark.browser

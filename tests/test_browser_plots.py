@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.plots_harness import CHROMIUM_ARGS, build, serve
-from tests.test_browser import CHROMIUM, watch_csp
+from tests.plots_harness import build, serve
+from tests.test_browser import browser, watch_csp
 
 pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the module-scoped Chromium of tests/test_browser.py, used here by name
 
 SIDE = 100
 ROWS = SIDE * SIDE
@@ -74,16 +75,6 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     dist = build(tmp_path_factory.mktemp("plots-harness") / "dist")
     with serve(dist) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -237,3 +228,13 @@ def test_the_wheel_zooms_and_the_view_is_saved(open_harness: Any) -> None:
     # Zoomed in about the pointer: a narrower view that still holds it.
     assert view["x1"] - view["x0"] < 80 and view["x0"] < 50 < view["x1"]
     assert view["y1"] - view["y0"] < 80 and view["y0"] < 50 < view["y1"]
+
+
+def test_a_plot_moved_in_the_page_draws_its_points_again(open_harness: Any) -> None:
+    # gridstack moves a tile's element when tiles are added: the plot is disconnected and connected again.
+    page = open_harness("rows=10000&kinds=scatter,scatter")
+    before = page.evaluate("window.harness.plots[0].renderCount")
+    page.evaluate("() => { const p = window.harness.plots[0]; p.parentElement.append(p); }")
+    page.wait_for_function(f"() => window.harness.plots[0].renderCount > {before}", timeout=20_000)
+    assert page.evaluate(POINT_PIXELS, [0])["drawn"] > 20_000
+    assert page.evaluate("window.harness.plots[0].clientPoint(50, 50)") is not None

@@ -199,6 +199,7 @@ def test_a_selection_is_named_counted_and_exported_and_a_derived_column_added(
     source.locator(".source-export > summary").click()
     export = source.locator("[data-testid=export-form]")
     export.locator("select[name=which]").select_option("three")
+    export.locator("[data-testid=export-folder]").fill("catalogues")  # the home folder by default
     export.locator("[data-testid=export-name]").fill("three-stars")
     export.locator("button[type=submit]").click()
     alice.wait_for_selector("[data-testid=notice]:has-text('Wrote 3 rows')", timeout=30_000)

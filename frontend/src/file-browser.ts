@@ -658,7 +658,8 @@ export class ToyzFileBrowser extends LitElement {
           return;
         }
       } catch (error) {
-        // No image HDU at all: a table file. Anything else (a damaged file): the viewer says why.
+        // No image in it (a FITS file of tables): open it as a table. A broken file goes to the viewer,
+        // which says what is wrong with it.
         if (error instanceof ApiError && error.code === "not_an_image") {
           this.openTable(entry);
           return;
@@ -961,7 +962,10 @@ export class ToyzFileBrowser extends LitElement {
         data-table=${table ? "true" : "false"}
         title=${title}
         aria-disabled=${usable ? "false" : "true"}
-        @click=${() => void this.enter(entry)}
+        @click=${(event: MouseEvent) => {
+          // A double click (the desktop's habit) opens once: its second click is not another open.
+          if (event.detail < 2) void this.enter(entry);
+        }}
       >
         ${icon(isDir ? folderIcon : entry.openable ? imageIcon : table ? tableIcon : fileIcon)}
         <span class="entry-name">${entry.name}</span>

@@ -518,6 +518,15 @@ describe("the first plot of a source", () => {
     expect(firstPlot("s1", d)).toMatchObject({ kind: "scatter", x: "g", y: "r", xreverse: false });
   });
 
+  it("the density view past DENSITY_ROWS rows, where points saturate", () => {
+    const d = {
+      ...DESCRIPTION,
+      rows: 1_000_000,
+      columns: [column("index"), column("g"), column("r")],
+    };
+    expect(firstPlot("s1", d)).toMatchObject({ kind: "density", x: "g", y: "r" });
+  });
+
   it("a histogram when there is a single numeric column", () => {
     const d = { ...DESCRIPTION, columns: [column("index"), column("flux")] };
     expect(firstPlot("s1", d)).toMatchObject({ kind: "histogram", x: "flux", y: null });

@@ -139,6 +139,8 @@ export class ToyzPlot extends LitElement {
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private rebinTimer: ReturnType<typeof setTimeout> | null = null;
   private paintedBar: Colorbar | null = null;
+  /** dispose() ran: a plot moved in the page (disconnected, then connected again) draws anew. */
+  private released = false;
 
   constructor() {
     super();
@@ -172,6 +174,16 @@ export class ToyzPlot extends LitElement {
     this.chart = null;
     if (this.viewTimer) clearTimeout(this.viewTimer);
     if (this.rebinTimer) clearTimeout(this.rebinTimer);
+    this.released = true;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.released) return;
+    // gridstack moves a tile's element when tiles are added: load and draw again what dispose() released.
+    this.released = false;
+    this.loadedKey = "";
+    this.requestUpdate("sources");
   }
 
   override disconnectedCallback(): void {
@@ -240,6 +252,14 @@ export class ToyzPlot extends LitElement {
   private change(patch: Partial<PlotState>): void {
     this.state = normalisePlotState({ ...this.state, ...patch });
     this.emitState();
+  }
+
+  /** A new x column. RA runs to the left as on the sky: the reversal comes and goes with the source's RA. */
+  private changeX(x: string): void {
+    const ra = this._description?.sky?.ra;
+    const s = this.state;
+    const xreverse = x === ra ? true : s.x === ra ? false : s.xreverse;
+    this.change({ x, xreverse, view: null });
   }
 
   private emitState(): void {
@@ -851,7 +871,7 @@ export class ToyzPlot extends LitElement {
         ><span>x</span
         ><select
           data-testid="plot-x"
-          @change=${(e: Event) => this.change({ x: (e.target as HTMLSelectElement).value, view: null })}
+          @change=${(e: Event) => this.changeX((e.target as HTMLSelectElement).value)}
         >
           ${this.columnOptions(s.x)}
         </select></label

@@ -4,8 +4,11 @@
 // selection into a folder. "Plot" and "Table" fire `toyz-open-source`; the app adds the tile.
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 
+import "./panel.css";
 import { apiRequest } from "../api";
+import { DENSITY_ROWS } from "../plots/state";
 import { errorText } from "../socket";
+import type { Shared } from "../protocol";
 import type { NoticeDetail } from "../workspace-title";
 import { countMask } from "./local";
 import type { WorkspaceSources } from "./registry";
@@ -24,7 +27,10 @@ export function plottable(column: ColumnInfo): boolean {
   return NUMERIC.has(column.kind) && column.shape.length === 0;
 }
 
-/** A first plot of a source: its sky columns, else its pixel columns, else its first two numeric ones. */
+/**
+ * A first plot of a source: its sky columns, else its pixel columns, else its first two numeric ones;
+ * the density view for more than DENSITY_ROWS rows.
+ */
 export function firstPlot(source: string, d: SourceDescription): Record<string, unknown> {
   // The first column is the row number ("index"): a plot against it says little.
   const numeric = d.columns
@@ -37,8 +43,10 @@ export function firstPlot(source: string, d: SourceDescription): Record<string, 
     x = numeric[0] ?? x;
     y = null;
   }
+  // Past DENSITY_ROWS points saturate a scatter: the first view of two columns is the density view.
+  const kind = !y ? "histogram" : d.rows > DENSITY_ROWS ? "density" : "scatter";
   // RA grows to the east, drawn to the left as on the sky.
-  return { source, kind: y ? "scatter" : "histogram", x, y, xreverse: Boolean(d.sky) };
+  return { source, kind, x, y, xreverse: Boolean(d.sky) };
 }
 
 interface Described {
@@ -52,6 +60,7 @@ export class ToyzSourcesPanel extends LitElement {
     _described: { state: true },
     _counts: { state: true },
     _busy: { state: true },
+    _home: { state: true },
   };
 
   declare mayChange: boolean;
@@ -59,6 +68,8 @@ export class ToyzSourcesPanel extends LitElement {
   /** Selected rows of each source's live selection (null while counting). */
   declare private _counts: Map<string, number | null>;
   declare private _busy: string | null;
+  /** The user's home folder: where an export goes unless they name another (a catalogue's folder is often read-only). */
+  declare private _home: string | null;
 
   private _sources: WorkspaceSources | null = null;
   private offChange: (() => void) | null = null;
@@ -70,6 +81,15 @@ export class ToyzSourcesPanel extends LitElement {
     this._described = new Map();
     this._counts = new Map();
     this._busy = null;
+    this._home = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    apiRequest<Shared>("GET", "/api/files/shared").then(
+      (shared) => (this._home = shared.home),
+      () => undefined, // no home known: exports default to the table's own folder
+    );
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -274,7 +294,7 @@ export class ToyzSourcesPanel extends LitElement {
     const described = this._described.get(spec.id);
     const d = described?.description ?? null;
     const count = this._counts.get(spec.id);
-    const folder = spec.path.split("/").slice(0, -1).join("/");
+    const folder = this._home ?? spec.path.split("/").slice(0, -1).join("/");
     const stem = (spec.path.split("/").pop() ?? "table").replace(/\.[^.]*$/, "");
     return html`<li class="source" data-testid="source" data-source=${spec.id} data-path=${spec.path}>
       <div class="source-head">

@@ -148,6 +148,9 @@ export class ToyzTable extends LitElement implements TileElement {
   private attached: SourceStore | null = null;
   private pager: RowPager | null = null;
   private mask: Uint8Array | null = null;
+  private shownMask: Uint8Array | null = null;
+  /** When (performance.now()) the rows on screen last showed a new selection (benchmarks wait on it). */
+  selectionShownAt: number | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Virtual offset (pixels down the table at full height) of the view's top edge. */
   private offset = 0;
@@ -247,6 +250,10 @@ export class ToyzTable extends LitElement implements TileElement {
     const scroller = this.scroller.value;
     if (scroller && this.resize) this.resize.observe(scroller);
     this.place();
+    if (this.mask !== this.shownMask) {
+      this.shownMask = this.mask;
+      this.selectionShownAt = performance.now();
+    }
   }
 
   /** Releases the store's listener, the pages and the timers (the tile was closed). */
