@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from apps import http
+from apps.analysis.api import router as analysis_router
 from apps.files.api import router as files_router
 from apps.headers.api import router as headers_router
 from apps.imaging.api import router as imaging_router
@@ -30,6 +31,7 @@ api = NinjaAPI(
 )
 
 # Each app's router, at the URL its endpoints have always had.
+api.add_router("/api/analysis/", analysis_router)
 api.add_router("/api/files/", files_router)
 api.add_router("/api/headers/", headers_router)
 api.add_router("/api/imaging/", imaging_router)

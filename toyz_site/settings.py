@@ -62,7 +62,7 @@ TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, min
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 # Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
 # the others run only for the groups and users granted them (README, "Module grants").
-TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["files", "headers", "imaging", "prerender", "sources"])
+TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["analysis", "files", "headers", "imaging", "prerender", "sources"])
 # Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
 TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
 
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     # django-ninja: the API docs page's template and its swagger-ui files (no CDN).
     "ninja",
     "apps.accounts",
+    "apps.analysis",
     "apps.files",
     "apps.headers",
     "apps.imaging",

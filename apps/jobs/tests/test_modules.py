@@ -119,7 +119,7 @@ def test_files_imaging_prerendering_sources_and_headers_are_open_by_default_and_
     make_user, settings
 ):
     alice = make_user("alice")
-    assert settings.TOYZ_OPEN_MODULES == ["files", "headers", "imaging", "prerender", "sources"]
+    assert settings.TOYZ_OPEN_MODULES == ["analysis", "files", "headers", "imaging", "prerender", "sources"]
     assert {spec.name for spec in registry.runnable(alice)} == {
         "files.list",
         "headers.index",

@@ -1,0 +1,1 @@
+"""Analysis jobs: detect."""
