@@ -9,6 +9,9 @@ import { basename } from "../util";
 import { ColorbarPainter, colorbarTemplate } from "./colorbar";
 import { ContrastDrag, ContrastSketch } from "./contrast";
 import { DEFAULT_FPS, PlanePlayer, clampFps } from "./cube";
+import type OlMap from "ol/Map";
+
+import type { ImageRef } from "./catalogue-layer";
 import type { PyramidSource } from "./layers";
 import { HoverReadout } from "./probe";
 import { PrerenderPanel } from "./prerender";
@@ -104,13 +107,8 @@ export class ToyzImageViewer extends LitElement {
   });
   private readonly readout = new HoverReadout(this);
   private readonly overlays = new ViewerOverlays(this, {
-    map: () => this.view?.map ?? null,
-    image: () => {
-      const d = this._description;
-      return d && this._path === d.path && this.pyramidSource
-        ? { path: d.path, hdu: d.hdu, plane: d.plane }
-        : null;
-    },
+    map: () => this.olMap,
+    image: () => this.imageRef,
     sources: () => this._sources,
     tileId: () => this.tileId,
     changed: () => this.emitState(),
@@ -239,6 +237,19 @@ export class ToyzImageViewer extends LitElement {
     const render = await this.rendering.clientRender();
     if (!url || !render) return null;
     return Array.from(paintToImageData(await fetchRaw(url), render).data);
+  }
+
+  /** The picture shown (file, HDU, plane; HDU -1 is the focal-plane mosaic), null while none is. */
+  get imageRef(): ImageRef | null {
+    const d = this._description;
+    return d && this._path === d.path && this.pyramidSource
+      ? { path: d.path, hdu: d.hdu, plane: d.plane }
+      : null;
+  }
+
+  /** The OpenLayers map (viewer coordinates: see docs/architecture.md), null before the first picture. */
+  get olMap(): OlMap | null {
+    return this.view?.map ?? null;
   }
 
   /** The catalogues drawn on the image, and how many rows of each landed on it. */
