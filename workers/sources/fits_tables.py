@@ -410,8 +410,6 @@ class FitsTable:
         self.file_name = file_name
         self.notes: list[str] = []
         self._fd = fd
-        # The descriptor closes when the last user of this table lets it go.
-        self._finalizer = weakref.finalize(self, _close_fd, fd)
         nfields = count(header, "TFIELDS", 0)
         names = unique_names([str(header.get(f"TTYPE{j}", "")) for j in range(1, nfields + 1)], self.notes)
         ascii_table = entry.table == "TABLE"
@@ -429,6 +427,10 @@ class FitsTable:
         self._cols = {c.info.name: c for c in cols}
         self.columns = [c.info for c in cols]
         self._ascii = ascii_table
+        # The descriptor closes when the last user of this table lets it go. Registered last: a header that
+        # fails above leaves the descriptor to the caller, which closes it; a finalizer registered before would
+        # close the same number again at some later collection, by then another file's (or socket's).
+        self._finalizer = weakref.finalize(self, _close_fd, fd)
 
     def close(self) -> None:
         """Close the descriptor now (it also closes when the table is collected)."""

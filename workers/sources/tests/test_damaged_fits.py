@@ -71,3 +71,23 @@ def test_a_text_column_of_no_characters_reads_as_empty_and_the_rest_still_reads(
     table = open_table(_with_card(tmp_path, "TFORM2", "'0A'"), 0, cache_dir=cache)
     assert table.take("s", np.array([0, 4])).tolist() == ["", ""]
     assert table.column("a").tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_a_refused_table_closes_its_descriptor_once_and_never_anothers(tmp_path, cache):
+    # A column that fails after the table began to build: its descriptor is closed by the caller, and must not be
+    # closed again when the half-built table is collected, by then the number of another open file.
+    import gc
+    import os
+
+    path = _with_card(tmp_path, "TSCAL1", "'abc'")
+    with pytest.raises(ToyzError) as err:
+        open_table(path, 0, cache_dir=cache)
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"x")
+    fd = os.open(other, os.O_RDONLY)  # most likely the number just freed
+    try:
+        del err  # the traceback held the half-built table
+        gc.collect()
+        assert os.fstat(fd).st_size == 1
+    finally:
+        os.close(fd)
