@@ -42,11 +42,13 @@ def write_stars(path: Path) -> None:
 
 SETUP = """
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from guardian.shortcuts import assign_perm
 from apps.workspaces.models import Workspace
 users = get_user_model().objects
 alice = users.filter(username='alice').first() or users.create_superuser('alice', password='{password}')
-bob = users.filter(username='bob').first() or users.create_superuser('bob', password='{password}')
+bob = users.filter(username='bob').first() or users.create_user('bob', password='{password}')
+call_command('toyz_grant', 'catalogues', user='bob', rights='list,read')
 workspace = Workspace.objects.create(owner=alice, name='M31 catalogue')
 assign_perm('workspaces.view_workspace', bob, workspace)
 print(workspace.pk)
@@ -55,7 +57,7 @@ print(workspace.pk)
 
 @pytest.fixture
 def workspace_url(site: dict[str, Any]) -> str:
-    """A workspace of alice's that bob may only view (both admins here, so both read the data)."""
+    """A workspace of alice's (an admin) that bob may only view; bob may read the catalogues folder."""
     catalogues = site["data"] / "catalogues"
     catalogues.mkdir(exist_ok=True)
     shutil.copyfile(M31, catalogues / "m31.vot")
