@@ -265,3 +265,51 @@ def image_wcs(path: Path, *, hdu: int, plane: int) -> Any | None:
         if isinstance(view, Mosaic) or view.format != "fits":
             return None
         return _copy_wcs(f, hdu)
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The pixels of a whole box, CCDs pasted in place and NaN elsewhere (gaps, off the image).
+
+    ``data[j, i]`` is centred on the viewer point ``(x0 + i + 0.5, y0 + j + 0.5)``; ``parts`` are the
+    cut-outs it was pasted from (their WCS give sky positions, :func:`part_at` finds one).
+    """
+
+    data: npt.NDArray[np.float32]
+    x0: int
+    y0: int
+    parts: tuple[Cutout, ...]
+
+    def to_local(self, x: float, y: float) -> tuple[float, float]:
+        """0-based array position of the viewer point ``(x, y)``."""
+        return x - self.x0 - 0.5, y - self.y0 - 0.5
+
+    def part_at(self, x: float, y: float) -> Cutout | None:
+        """The cut-out under the viewer point ``(x, y)``, else the one whose centre is nearest."""
+        for part in self.parts:
+            if part.contains(x, y):
+                return part
+        if not self.parts:
+            return None
+        return min(
+            self.parts,
+            key=lambda p: math.hypot(x - p.x0 - p.width / 2, y - p.y0 - p.height / 2),
+        )
+
+
+def canvas(
+    path: Path, *, hdu: int, plane: int, box: Box, max_pixels: int = MAX_PIXELS, cache_dir: Path | None = None
+) -> Canvas:
+    """Read a box as one array: the :func:`cutouts` pasted into a NaN array of the box's pixel range.
+
+    For stamps around a point (profiles, fits, surfaces) whose pixels may run off the image or into
+    a gap. Same errors as :func:`cutouts`.
+    """
+    i0, i1, j0, j1 = pixel_range(box)
+    if (i1 - i0) * (j1 - j0) > max_pixels:
+        raise _too_large((i1 - i0) * (j1 - j0), max_pixels)
+    parts = cutouts(path, hdu=hdu, plane=plane, box=box, max_pixels=max_pixels, cache_dir=cache_dir)
+    data = np.full((j1 - j0, i1 - i0), np.nan, dtype=np.float32)
+    for part in parts:
+        data[part.y0 - j0 : part.y0 - j0 + part.height, part.x0 - i0 : part.x0 - i0 + part.width] = part.data
+    return Canvas(data, i0, j0, tuple(parts))
