@@ -127,13 +127,14 @@ def test_all_nan_off_image_and_empty_regions_are_refused_with_a_sentence(write_f
     with pytest.raises(ToyzError) as empty:
         region_stats(path, hdu=0, plane=0, region=tiny)
     assert empty.value.code == "bad_region" and "no pixel centre" in empty.value.message
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: photometry(path, hdu=0, plane=0, x=5, y=5, radius=2, annulus=(3, 4), recentre_star=False),
         lambda: radial_profile(path, hdu=0, plane=0, x=5, y=5, radius=3, recentre_star=False),
         lambda: surface(path, hdu=0, plane=0, x=3, y=3, half=2),
         lambda: line_profile(path, hdu=0, plane=0, start=(1, 1), end=(10, 1)),
         lambda: histogram(path, hdu=0, plane=0, region=_box(2, 2, 8, 8)),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(ToyzError) as err:
             call()
         assert err.value.code == "no_data"
