@@ -357,6 +357,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/imaging/sky-transform": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sky Transform
+     * @description The image's WCS as grids of ICRS positions at viewer points, one per CCD on a mosaic (none
+     *     without a WCS): the browser interpolates them to within 0.05 px instead of asking per point.
+     */
+    get: operations["apps_imaging_api_sky_transform"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/thumbnail": {
     parameters: {
       query?: never;
@@ -2105,6 +2126,39 @@ export interface components {
       ra: string;
     };
     /**
+     * SkyGridOut
+     * @description ICRS positions of an nx × ny grid of viewer points over [x0, x1] × [y0, y1] (sample (i, j) at index j·nx + i).
+     */
+    SkyGridOut: {
+      /**
+       * Ccd
+       * @description The CCD's HDU index on the mosaic (left out for a plain HDU).
+       */
+      ccd?: number | null;
+      /**
+       * Dec
+       * @description Declination, degrees ICRS (null: no position).
+       */
+      dec: (number | null)[];
+      /** Nx */
+      nx: number;
+      /** Ny */
+      ny: number;
+      /**
+       * Ra
+       * @description Right ascension, degrees ICRS (null: no position).
+       */
+      ra: (number | null)[];
+      /** X0 */
+      x0: number;
+      /** X1 */
+      x1: number;
+      /** Y0 */
+      y0: number;
+      /** Y1 */
+      y1: number;
+    };
+    /**
      * SkyPixel
      * @description Where a sky position lies on an image (the inverse of ``Pixel``'s ``ra``/``dec``).
      *
@@ -2149,6 +2203,41 @@ export interface components {
        * @description ICRS right ascension in degrees.
        */
       ra: number;
+    };
+    /**
+     * SkyTransformOut
+     * @description The image's WCS as grids to interpolate (bilinearly, as unit vectors): none without a WCS.
+     */
+    SkyTransformOut: {
+      /** Grids */
+      grids: components["schemas"]["SkyGridOut"][];
+      /**
+       * System
+       * @default icrs
+       * @constant
+       */
+      system: "icrs";
+    };
+    /** SkyTransformQuery */
+    SkyTransformQuery: {
+      /**
+       * Hdu
+       * @description The image's HDU (-1: the focal-plane mosaic).
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
+      plane: number;
     };
     /**
      * SourceDescription
@@ -4828,6 +4917,147 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["Pixel"];
         };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_sky_transform: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The image's HDU (-1: the focal-plane mosaic). */
+        hdu?: number;
+        /** @description The plane of a cube, 0-based. */
+        plane?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SkyTransformOut"];
+        };
+      };
+      /** @description Not modified: the ETag sent in If-None-Match still holds. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Bad Request */
       400: {
