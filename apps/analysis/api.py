@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from apps.analysis.api_regions import router as regions_router
+
 router = Router(tags=["analysis"])
+router.add_router("", regions_router)

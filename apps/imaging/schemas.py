@@ -140,3 +140,30 @@ class OverlayIn(BaseModel):
         if (self.x is None) != (self.y is None):
             raise ValueError("x and y go together: give both or neither")
         return self
+
+
+class SkyTransformQuery(QueryModel):
+    path: ReadClientPath = ""
+    hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
+    plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
+
+
+class SkyGridOut(BaseModel):
+    """ICRS positions of an nx × ny grid of viewer points over [x0, x1] × [y0, y1] (sample (i, j) at index j·nx + i)."""
+
+    ccd: int | None = Field(None, description="The CCD's HDU index on the mosaic (left out for a plain HDU).")
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    nx: int
+    ny: int
+    ra: list[float | None] = Field(description="Right ascension, degrees ICRS (null: no position).")
+    dec: list[float | None] = Field(description="Declination, degrees ICRS (null: no position).")
+
+
+class SkyTransformOut(BaseModel):
+    """The image's WCS as grids to interpolate (bilinearly, as unit vectors): none without a WCS."""
+
+    system: Literal["icrs"] = "icrs"
+    grids: list[SkyGridOut]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,7 @@ from workers.imaging import (
 )
 from workers.imaging.cache import examined
 from workers.imaging.project import Placed, pixels_to_viewer, world_to_viewer
+from workers.imaging.skygrid import sky_grids
 from workers.imaging.thumbnail import Thumbnail
 from workers.imaging.thumbnail import thumbnail as core_thumbnail
 
@@ -63,6 +65,18 @@ def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict
 
 def sky_pixel(image: ResolvedPath, hdu: int, plane: int, ra: float, dec: float) -> dict[str, Any]:
     return dict(sky_to_pixel(image.real, hdu=hdu, plane=plane, ra=ra, dec=dec))
+
+
+def sky_transform(image: ResolvedPath, hdu: int, plane: int) -> tuple[str, dict[str, Any]]:
+    """The image's WCS sampled for the client (``workers.imaging.skygrid``) and the file's identity."""
+    identity = file_identity(image.real)
+    return identity, _sky_transform(str(image.real), identity, hdu, plane)
+
+
+@functools.lru_cache(maxsize=64)
+def _sky_transform(real: str, identity: str, hdu: int, plane: int) -> dict[str, Any]:
+    # Keyed by the file's identity: a rewritten file is sampled again.
+    return {"system": "icrs", "grids": [g.as_json() for g in sky_grids(Path(real), hdu=hdu, plane=plane)]}
 
 
 def tile(

@@ -2,6 +2,7 @@
 // (src/generated/, `make types`): nothing the server defines is written out by hand. What stays
 // here is what a schema cannot give: the client's names, unions, constants, type guards, and the
 // image viewer's state, which the server stores without looking inside.
+import type { Region } from "./analysis/types";
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
 import type {
@@ -97,6 +98,8 @@ export type ImageTileState = {
   resolution?: number;
   /** Catalogues drawn on the image (frontend/src/viewer/overlays.ts). */
   overlays?: OverlayState[];
+  /** Regions drawn on the image (frontend/src/viewer/regions.ts). */
+  regions?: Region[];
 };
 
 /**

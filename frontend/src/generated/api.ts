@@ -1,6 +1,46 @@
 // Generated from frontend/schema/openapi.json by frontend/scripts/gen-types.mjs: do not edit.
 // Regenerate with `make types` (the server writes the schema, then `npm run gen:types`).
 export interface paths {
+  "/api/analysis/regions/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Export
+     * @description Write regions as a ds9 or CRTF text, in image pixels or ICRS; saved as a new file when a folder is given.
+     */
+    post: operations["apps_analysis_api_regions_export"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/analysis/regions/parse": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Parse
+     * @description Read a ds9 or CRTF region text (or a region file the user may read) into the viewer's regions.
+     */
+    post: operations["apps_analysis_api_regions_parse"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/files/delete": {
     parameters: {
       query?: never;
@@ -309,6 +349,27 @@ export interface paths {
      * @description The value and sky position of the pixel under a point (level-0 pixel units).
      */
     get: operations["apps_imaging_api_pixel"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/imaging/sky-transform": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sky Transform
+     * @description The image's WCS as grids of ICRS positions at viewer points, one per CCD on a mosaic (none
+     *     without a WCS): the browser interpolates them to within 0.05 px instead of asking per point.
+     */
+    get: operations["apps_imaging_api_sky_transform"];
     put?: never;
     post?: never;
     delete?: never;
@@ -1529,6 +1590,37 @@ export interface components {
        */
       y?: string | null;
     };
+    /** ParseIn */
+    ParseIn: {
+      /**
+       * Format
+       * @default auto
+       * @enum {string}
+       */
+      format: "ds9" | "crtf" | "auto";
+      /** @description Report the regions that fall off this image. */
+      image?: components["schemas"]["RegionImage"] | null;
+      /**
+       * Path
+       * @description Or a region file in the data roots the user may read.
+       */
+      path?: string | null;
+      /**
+       * Text
+       * @description The region file's text (pasted, or uploaded from the browser).
+       */
+      text?: string | null;
+    };
+    /** ParseOut */
+    ParseOut: {
+      /**
+       * Notes
+       * @description A sentence per line or region skipped, or lying off the image.
+       */
+      notes: string[];
+      /** Regions */
+      regions: components["schemas"]["Region"][];
+    };
     /**
      * Pixel
      * @description One pixel under the cursor (``Pixel`` in ``docs/architecture.md``).
@@ -1623,6 +1715,77 @@ export interface components {
       kind: "range";
       /** Lo */
       lo?: number | null;
+    };
+    /**
+     * Region
+     * @description One region drawn on a viewer (or read from a region file).
+     */
+    Region: {
+      /**
+       * Angle
+       * @description Degrees counter-clockwise (ellipse, box).
+       * @default 0
+       */
+      angle: number;
+      /**
+       * Color
+       * @description A CSS colour; empty: the default.
+       * @default
+       */
+      color: string;
+      /**
+       * Frame
+       * @description image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+       * @enum {string}
+       */
+      frame: "image" | "sky";
+      /**
+       * Id
+       * @description Unique within its viewer.
+       */
+      id: string;
+      /**
+       * Points
+       * @description The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+       */
+      points: [number, number][];
+      /**
+       * Shape
+       * @enum {string}
+       */
+      shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+      /**
+       * Size
+       * @description circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+       */
+      size?: [number, number] | null;
+      /**
+       * Text
+       * @description A label, or a text region's text.
+       * @default
+       */
+      text: string;
+    };
+    /**
+     * RegionImage
+     * @description The image regions are read against or written for (``ImageRef``'s shape; the view resolves the path).
+     */
+    RegionImage: {
+      /**
+       * Hdu
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       */
+      path: string;
+      /**
+       * Plane
+       * @default 0
+       */
+      plane: number;
     };
     /** RenameIn */
     RenameIn: {
@@ -1963,6 +2126,39 @@ export interface components {
       ra: string;
     };
     /**
+     * SkyGridOut
+     * @description ICRS positions of an nx × ny grid of viewer points over [x0, x1] × [y0, y1] (sample (i, j) at index j·nx + i).
+     */
+    SkyGridOut: {
+      /**
+       * Ccd
+       * @description The CCD's HDU index on the mosaic (left out for a plain HDU).
+       */
+      ccd?: number | null;
+      /**
+       * Dec
+       * @description Declination, degrees ICRS (null: no position).
+       */
+      dec: (number | null)[];
+      /** Nx */
+      nx: number;
+      /** Ny */
+      ny: number;
+      /**
+       * Ra
+       * @description Right ascension, degrees ICRS (null: no position).
+       */
+      ra: (number | null)[];
+      /** X0 */
+      x0: number;
+      /** X1 */
+      x1: number;
+      /** Y0 */
+      y0: number;
+      /** Y1 */
+      y1: number;
+    };
+    /**
      * SkyPixel
      * @description Where a sky position lies on an image (the inverse of ``Pixel``'s ``ra``/``dec``).
      *
@@ -2007,6 +2203,41 @@ export interface components {
        * @description ICRS right ascension in degrees.
        */
       ra: number;
+    };
+    /**
+     * SkyTransformOut
+     * @description The image's WCS as grids to interpolate (bilinearly, as unit vectors): none without a WCS.
+     */
+    SkyTransformOut: {
+      /** Grids */
+      grids: components["schemas"]["SkyGridOut"][];
+      /**
+       * System
+       * @default icrs
+       * @constant
+       */
+      system: "icrs";
+    };
+    /** SkyTransformQuery */
+    SkyTransformQuery: {
+      /**
+       * Hdu
+       * @description The image's HDU (-1: the focal-plane mosaic).
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
+      plane: number;
     };
     /**
      * SourceDescription
@@ -2279,6 +2510,270 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  apps_analysis_api_regions_export: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExportIn"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExportOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_analysis_api_regions_parse: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ParseIn"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ParseOut"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_files_api_delete: {
     parameters: {
       query?: never;
@@ -4422,6 +4917,147 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["Pixel"];
         };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_sky_transform: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The image's HDU (-1: the focal-plane mosaic). */
+        hdu?: number;
+        /** @description The plane of a cube, 0-based. */
+        plane?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SkyTransformOut"];
+        };
+      };
+      /** @description Not modified: the ETag sent in If-None-Match still holds. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Bad Request */
       400: {

@@ -46,6 +46,7 @@ import {
 } from "./templates";
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
+import { ViewerRegions, parseRegions, type RegionsApi } from "./regions";
 import type { SourceRegistry } from "../sources/types";
 
 let instances = 0;
@@ -111,6 +112,11 @@ export class ToyzImageViewer extends LitElement {
     image: () => this.imageRef,
     sources: () => this._sources,
     tileId: () => this.tileId,
+    changed: () => this.emitState(),
+  });
+  private readonly regionsCtl = new ViewerRegions(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
     changed: () => this.emitState(),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
@@ -257,6 +263,11 @@ export class ToyzImageViewer extends LitElement {
     return this.overlays;
   }
 
+  /** The regions drawn on the image (list, add, selected; event `toyz-regions-changed`). */
+  get regions(): RegionsApi & ViewerRegions {
+    return this.regionsCtl;
+  }
+
   /** Plays or pauses the planes of a cube. */
   togglePlay(): void {
     this.player.toggle();
@@ -267,6 +278,8 @@ export class ToyzImageViewer extends LitElement {
     const state = savedSettings(this._settings);
     const overlays = this.overlays.overlays;
     if (overlays.length) state.overlays = overlays;
+    const regions = this.regionsCtl.list();
+    if (regions.length) state.regions = regions;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -343,6 +356,9 @@ export class ToyzImageViewer extends LitElement {
     const overlays = parseOverlays(state.overlays);
     if (JSON.stringify(overlays) !== JSON.stringify(this.overlays.overlays))
       this.overlays.set(overlays);
+    const regions = parseRegions(state.regions);
+    if (JSON.stringify(regions) !== JSON.stringify(this.regionsCtl.list()))
+      this.regionsCtl.set(regions);
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -386,6 +402,7 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.resetCounts();
     this.rendering.drop();
     this.overlays.refresh();
+    void this.regionsCtl.refresh();
     this.emitState();
   }
 
@@ -407,6 +424,7 @@ export class ToyzImageViewer extends LitElement {
     this.view = view;
     this.rendering.attach(view.map);
     this.overlays.attach(view.map);
+    this.regionsCtl.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -496,6 +514,7 @@ export class ToyzImageViewer extends LitElement {
     this.describeSeq += 1;
     this.readout.stop();
     this.overlays.dispose();
+    this.regionsCtl.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -556,6 +575,7 @@ export class ToyzImageViewer extends LitElement {
     if (view) this.view.setView(view);
     else this.fit();
     this.overlays.refresh();
+    void this.regionsCtl.refresh();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -694,7 +714,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
