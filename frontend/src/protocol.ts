@@ -4,6 +4,7 @@
 // image viewer's state, which the server stores without looking inside.
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
+import type { LockSettings } from "./viewer/lock";
 import type {
   ClientMessage,
   ErrorBody,
@@ -97,6 +98,8 @@ export type ImageTileState = {
   resolution?: number;
   /** Catalogues drawn on the image (frontend/src/viewer/overlays.ts). */
   overlays?: OverlayState[];
+  /** Frame lock among the page's viewers (frontend/src/viewer/lock.ts). */
+  lock?: LockSettings;
 };
 
 /**

@@ -46,6 +46,7 @@ import {
 } from "./templates";
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
+import { ViewerLock, parseLock } from "./lock";
 import type { SourceRegistry } from "../sources/types";
 
 let instances = 0;
@@ -111,6 +112,16 @@ export class ToyzImageViewer extends LitElement {
     image: () => this.imageRef,
     sources: () => this._sources,
     tileId: () => this.tileId,
+    changed: () => this.emitState(),
+  });
+  readonly lock = new ViewerLock({
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    settings: () => this._settings,
+    applySettings: (s) => {
+      this._settings = { ...this._settings, ...s };
+      this.updateRender();
+    },
     changed: () => this.emitState(),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
@@ -267,6 +278,7 @@ export class ToyzImageViewer extends LitElement {
     const state = savedSettings(this._settings);
     const overlays = this.overlays.overlays;
     if (overlays.length) state.overlays = overlays;
+    if (this.lock.lock.by !== "none") state.lock = this.lock.lock;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -343,6 +355,7 @@ export class ToyzImageViewer extends LitElement {
     const overlays = parseOverlays(state.overlays);
     if (JSON.stringify(overlays) !== JSON.stringify(this.overlays.overlays))
       this.overlays.set(overlays);
+    this.lock.restore(parseLock(state.lock));
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -407,6 +420,7 @@ export class ToyzImageViewer extends LitElement {
     this.view = view;
     this.rendering.attach(view.map);
     this.overlays.attach(view.map);
+    this.lock.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -496,6 +510,7 @@ export class ToyzImageViewer extends LitElement {
     this.describeSeq += 1;
     this.readout.stop();
     this.overlays.dispose();
+    this.lock.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -556,11 +571,13 @@ export class ToyzImageViewer extends LitElement {
     if (view) this.view.setView(view);
     else this.fit();
     this.overlays.refresh();
+    void this.lock.loadSky();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
   private updateRender(): void {
     this.rendering.update();
+    this.lock.settingsChanged();
     this.emitState();
   }
 
@@ -694,7 +711,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
