@@ -5,6 +5,7 @@
 import type { Region } from "./analysis/types";
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
+import type { LockSettings } from "./viewer/lock";
 import type {
   ClientMessage,
   ErrorBody,
@@ -100,6 +101,8 @@ export type ImageTileState = {
   overlays?: OverlayState[];
   /** Regions drawn on the image (frontend/src/viewer/regions.ts). */
   regions?: Region[];
+  /** Frame lock among the page's viewers (frontend/src/viewer/lock.ts). */
+  lock?: LockSettings;
 };
 
 /**

@@ -47,6 +47,7 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import { ViewerRegions, parseRegions, type RegionsApi } from "./regions";
+import { ViewerLock, parseLock } from "./lock";
 import type { SourceRegistry } from "../sources/types";
 
 let instances = 0;
@@ -117,6 +118,16 @@ export class ToyzImageViewer extends LitElement {
   private readonly regionsCtl = new ViewerRegions(this, {
     map: () => this.olMap,
     image: () => this.imageRef,
+    changed: () => this.emitState(),
+  });
+  readonly lock = new ViewerLock({
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    settings: () => this._settings,
+    applySettings: (s) => {
+      this._settings = { ...this._settings, ...s };
+      this.updateRender();
+    },
     changed: () => this.emitState(),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
@@ -280,6 +291,7 @@ export class ToyzImageViewer extends LitElement {
     if (overlays.length) state.overlays = overlays;
     const regions = this.regionsCtl.list();
     if (regions.length) state.regions = regions;
+    if (this.lock.lock.by !== "none") state.lock = this.lock.lock;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -359,6 +371,7 @@ export class ToyzImageViewer extends LitElement {
     const regions = parseRegions(state.regions);
     if (JSON.stringify(regions) !== JSON.stringify(this.regionsCtl.list()))
       this.regionsCtl.set(regions);
+    this.lock.restore(parseLock(state.lock));
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -425,6 +438,7 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.attach(view.map);
     this.overlays.attach(view.map);
     this.regionsCtl.attach(view.map);
+    this.lock.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -515,6 +529,7 @@ export class ToyzImageViewer extends LitElement {
     this.readout.stop();
     this.overlays.dispose();
     this.regionsCtl.dispose();
+    this.lock.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -576,11 +591,13 @@ export class ToyzImageViewer extends LitElement {
     else this.fit();
     this.overlays.refresh();
     void this.regionsCtl.refresh();
+    void this.lock.loadSky();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
   private updateRender(): void {
     this.rendering.update();
+    this.lock.settingsChanged();
     this.emitState();
   }
 
@@ -714,7 +731,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;

@@ -31,10 +31,11 @@ export class GrabPan extends PointerInteraction {
     }
     const x = event.pixel[0] ?? last[0];
     const y = event.pixel[1] ?? last[1];
-    const resolution = view.getResolution();
-    // Map y grows downwards on screen and upwards in the image.
-    if (resolution !== undefined) {
-      view.adjustCenterInternal([(last[0] - x) * resolution, (y - last[1]) * resolution]);
+    // Through the map's own transform: right when a locked view is rotated (or mirrored).
+    const from = event.map.getCoordinateFromPixelInternal(last);
+    const to = event.map.getCoordinateFromPixelInternal([x, y]);
+    if (from && to) {
+      view.adjustCenterInternal([(from[0] ?? 0) - (to[0] ?? 0), (from[1] ?? 0) - (to[1] ?? 0)]);
     }
     this.last = [x, y];
     event.originalEvent.preventDefault();

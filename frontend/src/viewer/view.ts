@@ -89,7 +89,8 @@ export class ViewerMap {
         extent: [0, 0, width, height],
         constrainOnlyCenter: true,
         showFullExtent: true,
-        enableRotation: false,
+        // Only a lock by WCS rotates the view (no rotating interaction is installed).
+        enableRotation: true,
       }),
     );
   }
