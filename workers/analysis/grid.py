@@ -60,9 +60,9 @@ _DMS_STEPS: Final = tuple(
 #: Nice steps, degrees: right ascension in sexagesimal (seconds of time to hours; 1 s = 15″).
 _HMS_STEPS: Final = tuple(
     s * 15.0 * _ARCSEC
-    for s in [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900]
-    + [1200, 1800, 3600, 7200, 10800, 14400, 21600]
-)
+    for s in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1200,
+              1800, 3600, 7200, 10800, 14400, 21600)
+)  # fmt: skip
 #: Nice steps, degrees, in decimal degrees.
 _DEG_STEPS: Final = tuple([m * 10.0**k for k in range(-6, 1) for m in (1, 2, 5)] + [10.0, 20.0, 30.0, 45.0, 90.0])
 
@@ -103,7 +103,7 @@ class Grid(TypedDict):
 
 
 @dataclass(frozen=True)
-class _Section:
+class WcsSection:
     """One WCS's part of the view: the viewer rectangle it covers and how viewer points map to its pixels."""
 
     wcs: Any
@@ -127,7 +127,7 @@ class _Section:
         return self.rect[0] + u, self.rect[1] + v
 
 
-class _Frame:
+class SkyFrame:
     """Conversions between a WCS's own celestial frame and the grid's system, in degrees."""
 
     def __init__(self, wcs: Any, system: GridSystem) -> None:
@@ -192,8 +192,8 @@ class _Frame:
 
 @dataclass
 class _Sampled:
-    section: _Section
-    frame: _Frame
+    section: WcsSection
+    frame: SkyFrame
     box: tuple[float, float, float, float]
     vx: Float64Array  # (nx,) viewer x of the sample columns
     vy: Float64Array  # (ny,) viewer y of the sample rows
@@ -202,7 +202,11 @@ class _Sampled:
     cell: float  # sample spacing, viewer pixels
 
 
-def _sections(path: Path, hdu: int, plane: int) -> tuple[str, str, list[_Section]]:
+def wcs_sections(path: Path, hdu: int, plane: int) -> tuple[str, str, list[WcsSection]]:
+    """(identity, name, the parts of the image with a celestial WCS: the HDU, or each CCD of a mosaic).
+
+    Raises ToyzError ``unsupported`` when no part has one.
+    """
     with opened(path) as f:
         view = select_view(f, hdu, plane)
         if isinstance(view, Mosaic):
@@ -221,7 +225,7 @@ def _sections(path: Path, hdu: int, plane: int) -> tuple[str, str, list[_Section
             wcss = [None if w is None else w.deepcopy() for w in wcss]
         identity, name = f.identity, f.name
     sections = [
-        _Section(w, rect, data, fx, fy)
+        WcsSection(w, rect, data, fx, fy)
         for w, (_, rect, data, fx, fy) in zip(wcss, placed, strict=True)
         if w is not None
     ]
@@ -230,7 +234,7 @@ def _sections(path: Path, hdu: int, plane: int) -> tuple[str, str, list[_Section
     return identity, name, sections
 
 
-def _sample(section: _Section, box: tuple[float, float, float, float], system: GridSystem) -> _Sampled | None:
+def _sample(section: WcsSection, box: tuple[float, float, float, float], system: GridSystem) -> _Sampled | None:
     rx0, ry0, rx1, ry1 = section.rect
     bx0, by0, bx1, by1 = max(box[0], rx0), max(box[1], ry0), min(box[2], rx1), min(box[3], ry1)
     if bx1 <= bx0 or by1 <= by0:
@@ -240,7 +244,7 @@ def _sample(section: _Section, box: tuple[float, float, float, float], system: G
     ny = max(8, round(SAMPLES * (by1 - by0) / longer))
     vx, vy = np.linspace(bx0, bx1, nx), np.linspace(by0, by1, ny)
     gx, gy = np.meshgrid(vx, vy)
-    frame = _Frame(section.wcs, system)
+    frame = SkyFrame(section.wcs, system)
     lon, lat = frame.pix2sky(*section.to_pixel(gx, gy))
     if not np.any(np.isfinite(lat)):
         return None
@@ -448,7 +452,7 @@ def coordinate_grid(
     """
     if not all(math.isfinite(v) for v in box) or box[2] <= box[0] or box[3] <= box[1]:
         raise ToyzError("bad_params", "The box must be finite, with x1 > x0 and y1 > y0 (viewer coordinates).")
-    identity, _, sections = _sections(path, hdu, plane)
+    identity, _, sections = wcs_sections(path, hdu, plane)
     samples = [s for s in (_sample(section, box, system) for section in sections) if s is not None]
     grid = Grid(identity=identity, system=system, format=fmt, lon_step=0.0, lat_step=0.0, lines=[])
     if not samples:
