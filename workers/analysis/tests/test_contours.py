@@ -6,31 +6,33 @@ import math
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
 from astropy.wcs import WCS
 
 from workers.analysis import contours as core
-from workers.analysis.contours import contour_levels, contours
+from workers.analysis.contours import ContourPath, contour_levels, contours
 from workers.errors import ToyzError
 from workers.imaging.synthetic import tan_header, write_decam_like
 
 AMPLITUDE, SIGMA = 100.0, 8.0
 
 
-def _gaussian(shape: tuple[int, int], centre: tuple[float, float], sigma: float = SIGMA) -> np.ndarray:
+def _gaussian(shape: tuple[int, int], centre: tuple[float, float], sigma: float = SIGMA) -> npt.NDArray[np.float32]:
     """A Gaussian of AMPLITUDE peaked at the 0-based array position centre = (x, y)."""
     yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]]
-    return (AMPLITUDE * np.exp(-((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2) / (2 * sigma**2))).astype(np.float32)
+    squared = (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2
+    return np.asarray(AMPLITUDE * np.exp(-squared / (2 * sigma**2)), dtype=np.float32)
 
 
 def _radius(level: float, sigma: float = SIGMA) -> float:
     return sigma * math.sqrt(2 * math.log(AMPLITUDE / level))
 
 
-def _points(path: dict) -> np.ndarray:  # type: ignore[type-arg]
-    return np.asarray(path["xy"]).reshape(-1, 2)
+def _points(path: ContourPath) -> npt.NDArray[np.float64]:
+    return np.asarray(path["xy"], dtype=np.float64).reshape(-1, 2)
 
 
 def test_it_draws_a_gaussian_as_circles_at_the_right_radii(tmp_path: Path) -> None:
