@@ -4,6 +4,8 @@
 // image viewer's state, which the server stores without looking inside.
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
+import type { GridState } from "./viewer/grid-layer";
+import type { ContourState } from "./viewer/contour-layer";
 import type {
   ClientMessage,
   ErrorBody,
@@ -97,6 +99,10 @@ export type ImageTileState = {
   resolution?: number;
   /** Catalogues drawn on the image (frontend/src/viewer/overlays.ts). */
   overlays?: OverlayState[];
+  /** The coordinate grid (frontend/src/viewer/grid-layer.ts). */
+  grid?: GridState;
+  /** Contours drawn on the image (frontend/src/viewer/contour-layer.ts). */
+  contours?: ContourState;
 };
 
 /**

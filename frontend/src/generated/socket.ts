@@ -50,6 +50,9 @@ export interface SocketSchema {
   CcdRef: CcdRef;
   ColumnOut: ColumnOut;
   CombinedSelection: CombinedSelection;
+  ContourPathOut: ContourPathOut;
+  ContoursParams: ContoursParams;
+  ContoursResult: ContoursResult;
   DerivedColumn: DerivedColumn;
   DescriptionOut: DescriptionOut;
   EntryOut: EntryOut;
@@ -63,6 +66,7 @@ export interface SocketSchema {
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
+  ImageRef: ImageRef1;
   IndexParams: IndexParams;
   IndexProblem: IndexProblem;
   IndexResult: IndexResult;
@@ -579,6 +583,103 @@ export interface ColumnOut {
   unit: string | null;
 }
 /**
+ * One contour line: flat viewer coordinates [x0, y0, x1, y1, ...] of the image.
+ */
+export interface ContourPathOut {
+  closed: boolean;
+  level: number;
+  xy: number[];
+}
+export interface ContoursParams {
+  /**
+   * Only within (xmin, ymin, xmax, ymax), viewer coordinates of `image`.
+   */
+  box?: [number, number, number, number] | null;
+  /**
+   * How many levels.
+   */
+  count?: number;
+  image: ImageRef;
+  /**
+   * The levels in pixel units; by default `count` levels between `limits`.
+   */
+  levels?: [number, ...number[]] | null;
+  /**
+   * Lowest and highest level; by default the contoured image's zscale cut levels.
+   */
+  limits?: [number, number] | null;
+  /**
+   * Contour this other image instead, placed on `image` through both WCSs.
+   */
+  of?: ImageRef1 | null;
+  /**
+   * How the levels are spaced between the limits (as the display's stretch).
+   */
+  scale?: "linear" | "log" | "sqrt";
+  /**
+   * Gaussian smoothing sigma in pixels (0: none).
+   */
+  smooth?: number;
+}
+/**
+ * The image the contours are drawn on.
+ */
+export interface ImageRef {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
+ */
+export interface ImageRef1 {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * The levels and the paths, with what was done to keep the work bounded.
+ */
+export interface ContoursResult {
+  /**
+   * The binning factor the contours were computed at (1: full resolution).
+   */
+  binned: number;
+  /**
+   * Small paths left out to stay under the point limit.
+   */
+  dropped: number;
+  levels: number[];
+  /**
+   * What was binned or left out, in a sentence; empty when nothing was.
+   */
+  note: string;
+  paths: ContourPathOut[];
+  /**
+   * Vertices in all (at most 100000).
+   */
+  points: number;
+  smooth: number;
+}
+/**
  * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
  */
 export interface DescriptionOut {
@@ -754,6 +855,13 @@ export interface IndexResult {
  * Every job function by name: the parameters it takes and the result it returns.
  */
 export interface JobFunctions {
+  /**
+   * Contour lines of an image (or of another image aligned to it by WCS), in the image's viewer coordinates.
+   */
+  "analysis.contours": {
+    params: ContoursParams;
+    result: ContoursResult;
+  };
   /**
    * List a folder.
    */

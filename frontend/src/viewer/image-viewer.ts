@@ -46,6 +46,8 @@ import {
 } from "./templates";
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
+import { GridLayer } from "./grid-layer";
+import { ContourLayer } from "./contour-layer";
 import type { SourceRegistry } from "../sources/types";
 
 let instances = 0;
@@ -111,6 +113,22 @@ export class ToyzImageViewer extends LitElement {
     image: () => this.imageRef,
     sources: () => this._sources,
     tileId: () => this.tileId,
+    changed: () => this.emitState(),
+  });
+  private readonly grid = new GridLayer(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    changed: () => this.emitState(),
+  });
+  private readonly contours = new ContourLayer(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    socket: () => this.socket,
+    limits: () =>
+      this._description ? settingsModel(this._settings, this._description).shownLimits : null,
+    // helper C's regions API, when the viewer has one.
+    regions: () => (this as { regions?: { add(r: unknown[]): void } }).regions ?? null,
+    self: () => this,
     changed: () => this.emitState(),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
@@ -257,6 +275,16 @@ export class ToyzImageViewer extends LitElement {
     return this.overlays;
   }
 
+  /** The coordinate grid drawn over the image (its state's `grid`). */
+  get gridLayer(): GridLayer {
+    return this.grid;
+  }
+
+  /** The contours drawn over the image (its state's `contours`). */
+  get contourLayer(): ContourLayer {
+    return this.contours;
+  }
+
   /** Plays or pauses the planes of a cube. */
   togglePlay(): void {
     this.player.toggle();
@@ -267,6 +295,8 @@ export class ToyzImageViewer extends LitElement {
     const state = savedSettings(this._settings);
     const overlays = this.overlays.overlays;
     if (overlays.length) state.overlays = overlays;
+    if (this.grid.state.on) state.grid = this.grid.state;
+    if (this.contours.state.on) state.contours = this.contours.state;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -343,6 +373,8 @@ export class ToyzImageViewer extends LitElement {
     const overlays = parseOverlays(state.overlays);
     if (JSON.stringify(overlays) !== JSON.stringify(this.overlays.overlays))
       this.overlays.set(overlays);
+    this.grid.restore(state.grid);
+    this.contours.restore(state.contours);
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -386,6 +418,8 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.resetCounts();
     this.rendering.drop();
     this.overlays.refresh();
+    this.grid.refresh();
+    this.contours.refresh();
     this.emitState();
   }
 
@@ -407,6 +441,8 @@ export class ToyzImageViewer extends LitElement {
     this.view = view;
     this.rendering.attach(view.map);
     this.overlays.attach(view.map);
+    this.grid.attach(view.map);
+    this.contours.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -496,6 +532,8 @@ export class ToyzImageViewer extends LitElement {
     this.describeSeq += 1;
     this.readout.stop();
     this.overlays.dispose();
+    this.grid.dispose();
+    this.contours.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -556,6 +594,8 @@ export class ToyzImageViewer extends LitElement {
     if (view) this.view.setView(view);
     else this.fit();
     this.overlays.refresh();
+    this.grid.refresh();
+    this.contours.refresh();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -694,7 +734,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
