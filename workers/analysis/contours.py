@@ -195,7 +195,7 @@ def _read(path: Path, hdu: int, plane: int, box: Box | None, cache_dir: Path | N
     return pieces, factor
 
 
-def _trace(piece: _Piece, levels: list[float], tolerance: float) -> list[tuple[float, bool, Float64Array]]:
+def _trace(piece: _Piece, levels: list[float]) -> list[tuple[float, bool, Float64Array]]:
     """Paths of one piece at each level: (level, closed, (n, 2) viewer points of its image)."""
     z = np.ma.masked_invalid(piece.data)
     if z.count() < 4:
@@ -210,8 +210,8 @@ def _trace(piece: _Piece, levels: list[float], tolerance: float) -> list[tuple[f
             xy = np.asarray(line, dtype=np.float64)
             if len(xy) < 2:
                 continue
-            closed = bool(len(xy) > 2 and np.array_equal(xy[0], xy[-1]))
-            out.append((level, closed, simplify(xy, tolerance * piece.step)))
+            closed = bool(len(xy) > 2 and xy[0, 0] == xy[-1, 0] and xy[0, 1] == xy[-1, 1])
+            out.append((level, closed, xy))
     return out
 
 
@@ -316,7 +316,7 @@ def contours(
     traced: list[tuple[float, bool, Float64Array]] = []
     for piece in pieces:
         smoothed = _Piece(smooth_nan(piece.data, sigma), piece.x0, piece.y0, piece.step, piece.wcs, piece.ox, piece.oy)
-        found = _trace(smoothed, levels, SIMPLIFY_TOLERANCE)
+        found = _trace(smoothed, levels)
         if of is None:
             traced.extend(found)
             continue
@@ -334,11 +334,18 @@ def contours(
             runs = _split(part)
             whole = len(runs) == 1 and len(runs[0]) == len(xy)
             traced.extend((level, closed and whole, run) for run in runs)
-    # The biggest paths first, so that a cap leaves out the smallest (noise, single pixels).
+    # The biggest paths first, so that a cap leaves out the smallest (noise, single pixels); only the
+    # paths kept are simplified (a noise-level contour can have 10^5 paths).
     traced.sort(key=lambda item: -len(item[2]))
+    tolerance = SIMPLIFY_TOLERANCE * factor
     paths: list[ContourPath] = []
     points = dropped = 0
     for level, closed, xy in traced:
+        if points >= max_points:
+            dropped += 1
+            continue
+        if len(xy) > 8:
+            xy = simplify(xy, tolerance)
         if points + len(xy) > max_points:
             dropped += 1
             continue
