@@ -150,6 +150,11 @@ bench-linked: install-dev frontend chromium
 bench-profile: install-dev
 	$(BIN)/python benchmarks/analysis_profile.py $(ARGS)
 
+# Contours of one 2k x 4k CCD (7 levels): the server's core p50 against contourpy alone on the same array.
+.PHONY: bench-contours
+bench-contours: install-dev
+	$(BIN)/python benchmarks/analysis_contours.py
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

@@ -6,6 +6,8 @@ import type { Region } from "./analysis/types";
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
 import type { LockSettings } from "./viewer/lock";
+import type { GridState } from "./viewer/grid-layer";
+import type { ContourState } from "./viewer/contour-layer";
 import type {
   ClientMessage,
   ErrorBody,
@@ -103,6 +105,10 @@ export type ImageTileState = {
   regions?: Region[];
   /** Frame lock among the page's viewers (frontend/src/viewer/lock.ts). */
   lock?: LockSettings;
+  /** The coordinate grid (frontend/src/viewer/grid-layer.ts). */
+  grid?: GridState;
+  /** Contours drawn on the image (frontend/src/viewer/contour-layer.ts). */
+  contours?: ContourState;
 };
 
 /**

@@ -1,6 +1,26 @@
 // Generated from frontend/schema/openapi.json by frontend/scripts/gen-types.mjs: do not edit.
 // Regenerate with `make types` (the server writes the schema, then `npm run gen:types`).
 export interface paths {
+  "/api/analysis/grid": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Grid
+     * @description RA/Dec (or galactic) grid lines over a box of the image, each with its label and where it goes.
+     */
+    get: operations["apps_analysis_api_grid_grid"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/analysis/regions/export": {
     parameters: {
       query?: never;
@@ -1268,6 +1288,123 @@ export interface components {
       problem: string;
     };
     /**
+     * GridLabelOut
+     * @description Where a line's label goes: a viewer point, the box edge it meets (or ``inside``), the line's direction there.
+     */
+    GridLabelOut: {
+      /**
+       * Angle
+       * @description Degrees counter-clockwise from +x, pointing into the box.
+       */
+      angle: number;
+      /** Edge */
+      edge: string;
+      /** X */
+      x: number;
+      /** Y */
+      y: number;
+    };
+    /**
+     * GridLineOut
+     * @description A meridian (``lon``) or parallel (``lat``): its pieces as flat viewer coordinates [x0, y0, x1, y1, ...].
+     */
+    GridLineOut: {
+      /**
+       * Axis
+       * @enum {string}
+       */
+      axis: "lon" | "lat";
+      /** Label */
+      label: string;
+      label_at: components["schemas"]["GridLabelOut"] | null;
+      /** Paths */
+      paths: number[][];
+      /**
+       * Value
+       * @description Degrees.
+       */
+      value: number;
+    };
+    /**
+     * GridOut
+     * @description The grid over a view box: its system, format, steps (degrees) and lines.
+     */
+    GridOut: {
+      /**
+       * Format
+       * @enum {string}
+       */
+      format: "sexagesimal" | "degrees";
+      /** Identity */
+      identity: string;
+      /** Lat Step */
+      lat_step: number;
+      /** Lines */
+      lines: components["schemas"]["GridLineOut"][];
+      /** Lon Step */
+      lon_step: number;
+      /**
+       * System
+       * @enum {string}
+       */
+      system: "icrs" | "galactic";
+    };
+    /** GridQuery */
+    GridQuery: {
+      /**
+       * Format
+       * @description How labels and steps read.
+       * @default sexagesimal
+       * @enum {string}
+       */
+      format: "sexagesimal" | "degrees";
+      /**
+       * Hdu
+       * @description The HDU, 0-based; -1 the focal-plane mosaic.
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Path
+       * Format: path
+       * @description The image file.
+       */
+      path: string;
+      /**
+       * Plane
+       * @description The plane of a cube.
+       * @default 0
+       */
+      plane: number;
+      /**
+       * System
+       * @description RA/Dec (ICRS) or galactic l/b.
+       * @default icrs
+       * @enum {string}
+       */
+      system: "icrs" | "galactic";
+      /**
+       * X0
+       * @description The view box's left edge, viewer coordinates.
+       */
+      x0: number;
+      /**
+       * X1
+       * @description Its right edge.
+       */
+      x1: number;
+      /**
+       * Y0
+       * @description Its bottom edge.
+       */
+      y0: number;
+      /**
+       * Y1
+       * @description Its top edge.
+       */
+      y1: number;
+    };
+    /**
      * HduInfo
      * @description One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).
      *
@@ -2510,6 +2647,160 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  apps_analysis_api_grid_grid: {
+    parameters: {
+      query: {
+        /** @description The image file. */
+        path: string;
+        /** @description The HDU, 0-based; -1 the focal-plane mosaic. */
+        hdu?: number;
+        /** @description The plane of a cube. */
+        plane?: number;
+        /** @description The view box's left edge, viewer coordinates. */
+        x0: number;
+        /** @description Its bottom edge. */
+        y0: number;
+        /** @description Its right edge. */
+        x1: number;
+        /** @description Its top edge. */
+        y1: number;
+        /** @description RA/Dec (ICRS) or galactic l/b. */
+        system?: "icrs" | "galactic";
+        /** @description How labels and steps read. */
+        format?: "sexagesimal" | "degrees";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["GridOut"];
+        };
+      };
+      /** @description Not Modified */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
   apps_analysis_api_regions_export: {
     parameters: {
       query?: never;

@@ -52,6 +52,9 @@ export interface SocketSchema {
   Centroid: Centroid;
   ColumnOut: ColumnOut;
   CombinedSelection: CombinedSelection;
+  ContourPathOut: ContourPathOut;
+  ContoursParams: ContoursParams;
+  ContoursResult: ContoursResult;
   DerivedColumn: DerivedColumn;
   DescriptionOut: DescriptionOut;
   EntryOut: EntryOut;
@@ -68,7 +71,7 @@ export interface SocketSchema {
   HistogramParams: HistogramParams;
   HistogramResult: HistogramResult;
   ImageParams: ImageParams;
-  ImageRef: ImageRef;
+  ImageRef: ImageRef1;
   IndexParams: IndexParams;
   IndexProblem: IndexProblem;
   IndexResult: IndexResult;
@@ -625,6 +628,103 @@ export interface ColumnOut {
   unit: string | null;
 }
 /**
+ * One contour line: flat viewer coordinates [x0, y0, x1, y1, ...] of the image.
+ */
+export interface ContourPathOut {
+  closed: boolean;
+  level: number;
+  xy: number[];
+}
+export interface ContoursParams {
+  /**
+   * Only within (xmin, ymin, xmax, ymax), viewer coordinates of `image`.
+   */
+  box?: [number, number, number, number] | null;
+  /**
+   * How many levels.
+   */
+  count?: number;
+  image: ImageRef;
+  /**
+   * The levels in pixel units; by default `count` levels between `limits`.
+   */
+  levels?: [number, ...number[]] | null;
+  /**
+   * Lowest and highest level; by default the contoured image's zscale cut levels.
+   */
+  limits?: [number, number] | null;
+  /**
+   * Contour this other image instead, placed on `image` through both WCSs.
+   */
+  of?: ImageRef1 | null;
+  /**
+   * How the levels are spaced between the limits (as the display's stretch).
+   */
+  scale?: "linear" | "log" | "sqrt";
+  /**
+   * Gaussian smoothing sigma in pixels (0: none).
+   */
+  smooth?: number;
+}
+/**
+ * The image the contours are drawn on.
+ */
+export interface ImageRef {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
+ */
+export interface ImageRef1 {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * The levels and the paths, with what was done to keep the work bounded.
+ */
+export interface ContoursResult {
+  /**
+   * The binning factor the contours were computed at (1: full resolution).
+   */
+  binned: number;
+  /**
+   * Small paths left out to stay under the point limit.
+   */
+  dropped: number;
+  levels: number[];
+  /**
+   * What was binned or left out, in a sentence; empty when nothing was.
+   */
+  note: string;
+  paths: ContourPathOut[];
+  /**
+   * Vertices in all (at most 100000).
+   */
+  points: number;
+  smooth: number;
+}
+/**
  * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
  */
 export interface DescriptionOut {
@@ -773,25 +873,8 @@ export interface HistogramParams {
    * Equal bins from the minimum to the maximum.
    */
   bins?: number;
-  image: ImageRef;
+  image: ImageRef1;
   region: Region;
-}
-/**
- * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
- */
-export interface ImageRef {
-  /**
-   * The image HDU, 0-based; -1 the focal-plane mosaic.
-   */
-  hdu?: number;
-  /**
-   * The image file, inside the data roots.
-   */
-  path: string;
-  /**
-   * The plane of a cube, 0-based.
-   */
-  plane?: number;
 }
 /**
  * A circle, ellipse, box, polygon or point region.
@@ -890,6 +973,13 @@ export interface IndexResult {
  * Every job function by name: the parameters it takes and the result it returns.
  */
 export interface JobFunctions {
+  /**
+   * Contour lines of an image (or of another image aligned to it by WCS), in the image's viewer coordinates.
+   */
+  "analysis.contours": {
+    params: ContoursParams;
+    result: ContoursResult;
+  };
   /**
    * Histogram of the values in a region.
    */
@@ -1004,7 +1094,7 @@ export interface LineParams {
    * @maxItems 2
    */
   end: [number, number];
-  image: ImageRef;
+  image: ImageRef1;
   /**
    * nearest: the value of the pixel under each sample; bilinear: interpolated.
    */
@@ -1036,7 +1126,7 @@ export interface PhotometryParams {
    * @maxItems 2
    */
   annulus?: [number, number];
-  image: ImageRef;
+  image: ImageRef1;
   /**
    * Aperture radius, pixels.
    */
@@ -1123,7 +1213,7 @@ export interface PhotometryResult {
   y: number;
 }
 export interface ProfileParams {
-  image: ImageRef;
+  image: ImageRef1;
   /**
    * Profile radius, pixels.
    */
@@ -1194,7 +1284,7 @@ export interface Stamp {
   y0: number;
 }
 export interface PointParams {
-  image: ImageRef;
+  image: ImageRef1;
   /**
    * Viewer x (level-0 pixels, 0 at the left edge).
    */
@@ -1219,7 +1309,7 @@ export interface SpectralAxis {
   values: number[];
 }
 export interface RegionParams {
-  image: ImageRef;
+  image: ImageRef1;
   region: Region2;
 }
 /**
@@ -1286,7 +1376,7 @@ export interface SurfaceParams {
    * Half-size of the square, pixels.
    */
   half?: number;
-  image: ImageRef;
+  image: ImageRef1;
   /**
    * Viewer x (level-0 pixels, 0 at the left edge).
    */

@@ -48,6 +48,8 @@ import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import { ViewerRegions, parseRegions, type RegionsApi } from "./regions";
 import { ViewerLock, parseLock } from "./lock";
+import { GridLayer } from "./grid-layer";
+import { ContourLayer } from "./contour-layer";
 import type { SourceRegistry } from "../sources/types";
 
 let instances = 0;
@@ -120,6 +122,11 @@ export class ToyzImageViewer extends LitElement {
     image: () => this.imageRef,
     changed: () => this.emitState(),
   });
+  private readonly grid = new GridLayer(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    changed: () => this.emitState(),
+  });
   readonly lock = new ViewerLock({
     map: () => this.olMap,
     image: () => this.imageRef,
@@ -128,6 +135,17 @@ export class ToyzImageViewer extends LitElement {
       this._settings = { ...this._settings, ...s };
       this.updateRender();
     },
+    changed: () => this.emitState(),
+  });
+  private readonly contours = new ContourLayer(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    socket: () => this.socket,
+    limits: () =>
+      this._description ? settingsModel(this._settings, this._description).shownLimits : null,
+    // helper C's regions API, when the viewer has one.
+    regions: () => this.regionsCtl,
+    self: () => this,
     changed: () => this.emitState(),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
@@ -279,6 +297,16 @@ export class ToyzImageViewer extends LitElement {
     return this.regionsCtl;
   }
 
+  /** The coordinate grid drawn over the image (its state's `grid`). */
+  get gridLayer(): GridLayer {
+    return this.grid;
+  }
+
+  /** The contours drawn over the image (its state's `contours`). */
+  get contourLayer(): ContourLayer {
+    return this.contours;
+  }
+
   /** Plays or pauses the planes of a cube. */
   togglePlay(): void {
     this.player.toggle();
@@ -292,6 +320,8 @@ export class ToyzImageViewer extends LitElement {
     const regions = this.regionsCtl.list();
     if (regions.length) state.regions = regions;
     if (this.lock.lock.by !== "none") state.lock = this.lock.lock;
+    if (this.grid.state.on) state.grid = this.grid.state;
+    if (this.contours.state.on) state.contours = this.contours.state;
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -372,6 +402,8 @@ export class ToyzImageViewer extends LitElement {
     if (JSON.stringify(regions) !== JSON.stringify(this.regionsCtl.list()))
       this.regionsCtl.set(regions);
     this.lock.restore(parseLock(state.lock));
+    this.grid.restore(state.grid);
+    this.contours.restore(state.contours);
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -416,6 +448,8 @@ export class ToyzImageViewer extends LitElement {
     this.rendering.drop();
     this.overlays.refresh();
     void this.regionsCtl.refresh();
+    this.grid.refresh();
+    this.contours.refresh();
     this.emitState();
   }
 
@@ -439,6 +473,8 @@ export class ToyzImageViewer extends LitElement {
     this.overlays.attach(view.map);
     this.regionsCtl.attach(view.map);
     this.lock.attach(view.map);
+    this.grid.attach(view.map);
+    this.contours.attach(view.map);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -530,6 +566,8 @@ export class ToyzImageViewer extends LitElement {
     this.overlays.dispose();
     this.regionsCtl.dispose();
     this.lock.dispose();
+    this.grid.dispose();
+    this.contours.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -592,6 +630,8 @@ export class ToyzImageViewer extends LitElement {
     this.overlays.refresh();
     void this.regionsCtl.refresh();
     void this.lock.loadSky();
+    this.grid.refresh();
+    this.contours.refresh();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -731,7 +771,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
