@@ -46,12 +46,12 @@ def cursors(image: np.ndarray, count: int, seed: int = 0) -> list[tuple[float, f
     """Viewer positions near stars: the brightest pixel of random blocks, jittered by up to 2 px."""
     rng = np.random.default_rng(seed)
     height, width = image.shape
-    out = []
+    out: list[tuple[float, float]] = []
     while len(out) < count:
         bx, by = int(rng.integers(32, width - 96)), int(rng.integers(32, height - 96))
         block = image[by : by + 64, bx : bx + 64]
         j, i = np.unravel_index(int(np.argmax(block)), block.shape)
-        out.append((bx + i + 0.5 + rng.uniform(-2, 2), by + j + 0.5 + rng.uniform(-2, 2)))
+        out.append((float(bx + i + 0.5 + rng.uniform(-2, 2)), float(by + j + 0.5 + rng.uniform(-2, 2))))
     return out
 
 
