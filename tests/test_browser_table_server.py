@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from tests.test_browser import PASSWORD, browser, site, watch_csp
+from tests.test_browser import browser, logged_in_page, site
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -35,23 +35,8 @@ def catalogue(site: dict[str, Any]) -> str:
 
 @pytest.fixture
 def page(site: dict[str, Any], browser: Any, catalogue: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1500, "height": 950})
-    violations = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if "/workspaces/" not in page.url:
-        page.locator("ul.list a").first.click()
-    page.wait_for_url("**/workspaces/*/")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with logged_in_page(browser, site["base"], "admin", viewport=(1500, 950)) as page:
+        yield page
 
 
 def test_a_fits_table_opened_from_the_file_browser_scrolls_sorts_and_selects(page: Any, catalogue: str) -> None:
