@@ -3,14 +3,16 @@ the file browser shows its rows, sorts on the server, selects by clicking, and l
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from astropy.io import fits
 
-from tests.test_browser import browser, logged_in_page, site
+from tests.test_browser import browser, logged_in_page, open_file, site
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -76,3 +78,22 @@ def test_a_fits_table_opened_from_the_file_browser_scrolls_sorts_and_selects(pag
         timeout=60_000,
     )
     assert page.locator("toyz-table [data-testid=table-selected-count]").inner_text() == "4 selected"
+
+
+ASTROPY_DATA = Path(fits.__file__).parent / "tests" / "data"
+
+
+def test_a_fits_file_of_tables_only_opens_as_a_table_without_a_refused_request(page: Any, site: dict[str, Any]) -> None:
+    # astropy's tb.fits: an empty primary HDU and one binary table of 2 rows.
+    shutil.copy(ASTROPY_DATA / "tb.fits", site["data"] / "samples" / "tb.fits")
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.locator("[data-testid=places]").wait_for()
+    page.locator('[data-testid=breadcrumb] .crumb[data-path=""]').click()
+    open_file(page, "samples", "tb.fits")
+    page.locator(f"{ROW}[data-row='1']").wait_for(timeout=60_000)
+    assert page.locator("toyz-table [data-testid=table-count]").inner_text() == "2 rows"
+    assert not refused, f"Refused requests: {refused}"
+    assert not console, f"Errors in the console: {console}"

@@ -5,6 +5,7 @@ Plain Python and numpy (no Django): ``apps.sources`` serves it over REST. See
 """
 
 from .expressions import Expression, evaluate, parse_expression
+from .fits_tables import holds_only_tables
 from .guess import guess_pixel, guess_sky, pixel_origin
 from .model import (
     MAX_PARSED_BYTES,
@@ -37,6 +38,7 @@ __all__ = [
     "evaluate_selection",
     "guess_pixel",
     "guess_sky",
+    "holds_only_tables",
     "is_identifier",
     "is_table_file",
     "list_tables",
