@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from astropy.io import fits
 
 from apps.files.services import list_folder
 
@@ -88,7 +89,6 @@ def test_the_listing_marks_openable_exactly_the_files_the_viewer_opens(client, t
     import shutil
 
     import astropy
-    from astropy.io import fits
 
     home = data_root / "home/alice"
     source = Path(astropy.__file__).parent / "wcs/tests/data/dss.14.29.56-62.41.05.fits.gz"
@@ -125,12 +125,10 @@ def test_the_listing_marks_table_files_by_name(client, tree, data_root: Path):
     }
 
 
-ASTROPY_DATA = Path(__import__("astropy.io.fits.tests", fromlist=["x"]).__file__).parent / "data"
+ASTROPY_DATA = Path(fits.__file__).parent / "tests" / "data"
 
 
 def test_a_fits_file_of_tables_only_is_listed_as_a_table_and_not_as_an_image(tree, data_root: Path):
-    from astropy.io import fits
-
     home = data_root / "home/alice"
     shutil.copy(ASTROPY_DATA / "tb.fits", home / "tb.fits")  # an empty primary HDU and a binary table
     shutil.copy(ASTROPY_DATA / "comp.fits", home / "comp.fits")  # a tile-compressed image (a BINTABLE inside)
@@ -145,8 +143,6 @@ def test_a_fits_file_of_tables_only_is_listed_as_a_table_and_not_as_an_image(tre
 
 
 def test_a_fits_file_rewritten_with_an_image_is_listed_as_an_image_again(tree, data_root: Path):
-    from astropy.io import fits
-
     path = data_root / "home/alice/tb.fits"
     shutil.copy(ASTROPY_DATA / "tb.fits", path)
     assert {e["name"]: e["openable"] for e in list_folder(tree, "home/alice")["entries"]}["tb.fits"] is False
