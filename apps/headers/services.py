@@ -23,6 +23,7 @@ from django.utils import timezone
 from apps.files.services import ResolvedPath, User, data_root, read_test
 from apps.headers.models import MAX_PATH_CHARS, HeaderEntry
 from apps.headers.table import DEFAULT_KEYWORDS, folder_table
+from apps.headers.versions import bump_index_version
 from workers.errors import ToyzError
 from workers.headers import Query, Term, is_fits_name, parse_query, read_header, typed_fields
 from workers.headers import matches as core_matches
@@ -137,6 +138,7 @@ def _store(found: _Found, real: Path) -> HeaderEntry:
     try:
         with transaction.atomic():
             entry, _ = HeaderEntry.objects.update_or_create(path=found.client, defaults=values)
+            bump_index_version()
     except IntegrityError:
         # Another run stored the same file meanwhile: theirs is as fresh as ours.
         entry = HeaderEntry.objects.get(path=found.client)
@@ -194,7 +196,8 @@ def index_folder(
     for start in range(0, len(vanished), 1000):
         chunk = vanished[start : start + 1000]
         summary.removed += sum(map(may_read, chunk))
-        HeaderEntry.objects.filter(path__in=chunk).delete()
+        if HeaderEntry.objects.filter(path__in=chunk).delete()[0]:
+            bump_index_version()
     if progress is not None:
         progress(total, total, "done")
     return summary
