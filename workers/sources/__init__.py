@@ -20,7 +20,7 @@ from .model import (
 from .registry import OPEN_TABLES_MAX, clear_open_tables, list_tables, open_table
 from .selection import Selection, evaluate_selection, parse_selection
 from .views import density, order
-from .writing import write_table
+from .writing import estimated_size, write_table
 
 __all__ = [
     "MAX_PARSED_BYTES",
@@ -34,6 +34,7 @@ __all__ = [
     "TableInfo",
     "clear_open_tables",
     "density",
+    "estimated_size",
     "evaluate",
     "evaluate_selection",
     "guess_pixel",
