@@ -60,10 +60,13 @@ def _isolated_storage(tmp_path: Path, settings: Any) -> None:
     settings.TOYZ_CACHE_DIR = tmp_path / "cache"
     settings.TOYZ_DATA_ROOT.mkdir()
     settings.TOYZ_CACHE_DIR.mkdir()
-    # Each test's database starts again from grants version 0: rights cached by an earlier test must go.
+    # Each test's database starts again from grants version 0: rights cached by an earlier test must go,
+    # and so must the header tables (index version 0 again).
     from apps.files.permissions import forget_cached_rights
+    from apps.headers.table import forget_cached_tables
 
     forget_cached_rights()
+    forget_cached_tables()
 
 
 @pytest.fixture

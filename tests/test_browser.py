@@ -100,26 +100,71 @@ def watch_csp(context: Any) -> list[str]:
     return violations
 
 
-@pytest.fixture
-def page(site: dict[str, Any], browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    csp_violations = watch_csp(context)
+@contextmanager
+def browser_page(browser: Any, viewport: tuple[int, int] | None = (1400, 900)) -> Iterator[Any]:
+    """A page in a new browser context (its own cookies, so its own session), not logged in.
+
+    The context's Content-Security-Policy violations and the page's JavaScript errors are collected; on
+    leaving the block the context is closed and, unless the block raised, the test fails if there were any.
+    `viewport` is (width, height) in CSS pixels, or None for Playwright's default.
+    """
+    size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
+    context = browser.new_context(**size)
+    violations = watch_csp(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if "/workspaces/" not in page.url:
-        # Not the first login: the home page lists the workspaces.
-        page.locator("ul.list a").first.click()
-    page.wait_for_url("**/workspaces/*/")
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+#: `log_in(..., land=WORKSPACE)`: wait until a workspace is open (the first, when the home page lists them).
+WORKSPACE = "workspace"
+
+
+def log_in(page: Any, base: str, username: str, password: str = PASSWORD, *, path: str = "/",
+           land: str | None = WORKSPACE) -> None:  # fmt: skip
+    """Log `page` in as `username` through the login form that `base + path` shows (the app's or the admin's).
+
+    `land` is where the login must lead before this returns: `WORKSPACE` (a workspace page, opening the
+    first listed one if the home page lists them), a URL pattern for ``page.wait_for_url``, or None (the
+    next page has loaded, wherever it is).
+    """
+    page.goto(f"{base}{path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+    if land == WORKSPACE:
+        if "/workspaces/" not in page.url:
+            # Not the first login: the home page lists the workspaces.
+            page.locator("ul.list a").first.click()
+        page.wait_for_url("**/workspaces/*/")
+    elif land is not None:
+        page.wait_for_url(land)
+
+
+@contextmanager
+def logged_in_page(browser: Any, base: str, username: str, password: str = PASSWORD, *, path: str = "/",
+                   land: str | None = WORKSPACE, viewport: tuple[int, int] | None = (1400, 900)) -> Iterator[Any]:  # fmt: skip
+    """`browser_page` logged in with `log_in` (see both): a new context's page, as `username`, checked on leaving.
+
+    >>> with logged_in_page(browser, site["base"], "carol") as page:
+    ...     page.locator("[data-testid=entry]").first.wait_for()
+    """
+    with browser_page(browser, viewport) as page:
+        log_in(page, base, username, password, path=path, land=land)
+        yield page
+
+
+@pytest.fixture
+def page(site: dict[str, Any], browser: Any) -> Iterator[Any]:
+    with logged_in_page(browser, site["base"], "admin") as page:
+        yield page
 
 
 def open_file(page: Any, *names: str) -> None:
@@ -385,23 +430,16 @@ def test_contrast_and_bias_drag_live_and_persist(page: Any) -> None:
 
 
 def test_a_new_user_sees_only_their_home_and_cannot_reach_other_files(site: dict[str, Any], browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workspaces/*/")
-    entries = page.locator("[data-testid=entry]")
-    entries.first.wait_for()
-    assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["home"]
-    open_file(page, "home")
-    page.locator('[data-testid=entry][data-name="carol"]').wait_for()
-    assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["carol"]
-    # The samples the admin sees are out of reach, even by asking for them directly.
-    response = page.request.get(f"{site['base']}/api/imaging/describe?path=samples/starfield.fits")
-    assert response.status == 403 and response.json()["error"]["code"] == "forbidden"
-    context.close()
+    with logged_in_page(browser, site["base"], "carol", viewport=(1200, 800)) as page:
+        entries = page.locator("[data-testid=entry]")
+        entries.first.wait_for()
+        assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["home"]
+        open_file(page, "home")
+        page.locator('[data-testid=entry][data-name="carol"]').wait_for()
+        assert entries.evaluate_all("els => els.map(e => e.dataset.name)") == ["carol"]
+        # The samples the admin sees are out of reach, even by asking for them directly.
+        response = page.request.get(f"{site['base']}/api/imaging/describe?path=samples/starfield.fits")
+        assert response.status == 403 and response.json()["error"]["code"] == "forbidden"
 
 
 def test_a_folder_is_prerendered_from_the_file_browser_with_progress(page: Any, site: dict[str, Any]) -> None:

@@ -9,12 +9,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, open_file, site, wait_for_render, watch_csp
+from tests.test_browser import PASSWORD, browser, logged_in_page, open_file, site, wait_for_render
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -50,24 +51,14 @@ def shared_workspace(site: dict[str, Any]) -> str:
 @pytest.fixture
 def pages(site: dict[str, Any], browser: Any, shared_workspace: str) -> Iterator[dict[str, Any]]:
     """Alice's and bob's pages of the shared workspace, in two browser contexts."""
-    opened: dict[str, Any] = {}
-    contexts, problems = [], []
-    for name in ("alice", "bob"):
-        context = browser.new_context(viewport={"width": 1200, "height": 800})
-        problems.append(watch_csp(context))
-        page = context.new_page()
-        page.on("pageerror", lambda exc, errors=problems[-1]: errors.append(str(exc)))
-        page.goto(f"{site['base']}/accounts/login/?next={shared_workspace}")
-        page.fill("#id_username", name)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(shared_workspace)
-        contexts.append(context)
-        opened[name] = page
-    yield opened
-    for context in contexts:
-        context.close()
-    assert not [p for p in problems if p], f"JavaScript errors or CSP violations: {problems}"
+    login = f"/accounts/login/?next={shared_workspace}"
+    with ExitStack() as stack:
+        yield {
+            name: stack.enter_context(
+                logged_in_page(browser, site["base"], name, path=login, land=shared_workspace, viewport=(1200, 800))
+            )
+            for name in ("alice", "bob")
+        }
 
 
 def viewer_state(page: Any) -> dict[str, Any]:

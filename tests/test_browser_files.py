@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import PASSWORD, browser, open_file, page, site
+from tests.test_browser import browser, logged_in_page, open_file, page, site
 
 __all__ = ["browser", "page", "site"]  # fixtures of tests/test_browser.py, used here by name
 pytestmark = pytest.mark.browser
@@ -132,23 +132,16 @@ def test_a_new_folder_is_made_and_a_restore_that_meets_the_same_name_asks_for_an
 
 
 def test_no_writing_controls_where_the_user_may_not_write(site: dict[str, Any], browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workspaces/*/")
-    entry(page, "home").wait_for()
-    shown(page, "", writable=False)
-    assert page.locator("[data-testid=upload-button]").count() == 0
-    assert page.locator("[data-testid=new-folder]").count() == 0
-    assert page.locator("[data-testid=entry-delete]").count() == 0
-    # A drop where she may not write uploads nothing.
-    data = page.evaluate_handle(DRAGGED_FILE, ["x.fits", 10, 1])
-    page.locator("[data-testid=file-browser] ul.entries").dispatch_event("drop", {"dataTransfer": data})
-    assert page.locator("[data-testid=upload]").count() == 0
-    open_file(page, "home", "carol")
-    shown(page, "home/carol", writable=True)
-    assert page.locator("[data-testid=upload-button]").is_visible()
-    context.close()
+    with logged_in_page(browser, site["base"], "carol", viewport=(1200, 800)) as page:
+        entry(page, "home").wait_for()
+        shown(page, "", writable=False)
+        assert page.locator("[data-testid=upload-button]").count() == 0
+        assert page.locator("[data-testid=new-folder]").count() == 0
+        assert page.locator("[data-testid=entry-delete]").count() == 0
+        # A drop where she may not write uploads nothing.
+        data = page.evaluate_handle(DRAGGED_FILE, ["x.fits", 10, 1])
+        page.locator("[data-testid=file-browser] ul.entries").dispatch_event("drop", {"dataTransfer": data})
+        assert page.locator("[data-testid=upload]").count() == 0
+        open_file(page, "home", "carol")
+        shown(page, "home/carol", writable=True)
+        assert page.locator("[data-testid=upload-button]").is_visible()

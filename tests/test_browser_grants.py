@@ -15,7 +15,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, open_file, site, viewer_stats, wait_for_pyramid_tiles, watch_csp
+from tests.test_browser import (
+    PASSWORD,
+    browser,
+    browser_page,
+    log_in,
+    logged_in_page,
+    open_file,
+    site,
+    viewer_stats,
+    wait_for_pyramid_tiles,
+)
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -43,51 +53,21 @@ def night(site: dict[str, Any]) -> Path:
     return folder
 
 
-class Session:
-    """One person's browser context, failing the test on a JavaScript error or a CSP violation."""
-
-    def __init__(self, browser: Any) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.violations = watch_csp(self.context)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def close(self) -> None:
-        self.context.close()
-        assert not self.errors, f"JavaScript errors on the page: {self.errors}"
-        assert not self.violations, f"Content-Security-Policy violations: {self.violations}"
-
-
 @pytest.fixture
 def admin(site: dict[str, Any], browser: Any) -> Iterator[Any]:
-    session = Session(browser)
-    page = session.page
-    page.goto(f"{site['base']}/admin/login/?next=/admin/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url("**/admin/")
-    yield page
-    session.close()
+    with logged_in_page(browser, site["base"], "admin", path="/admin/login/?next=/admin/", land="**/admin/") as page:
+        yield page
 
 
 @pytest.fixture
 def member(site: dict[str, Any], browser: Any) -> Iterator[Any]:
-    session = Session(browser)
-    yield session.page
-    session.close()
+    """The member's page, not logged in yet (`log_in_to_the_app`)."""
+    with browser_page(browser) as page:
+        yield page
 
 
 def log_in_to_the_app(page: Any, base: str) -> None:
-    page.goto(f"{base}/")
-    page.fill("#id_username", MEMBER)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if "/workspaces/" not in page.url:
-        page.locator("ul.list a").first.click()
-    page.wait_for_url("**/workspaces/*/")
+    log_in(page, base, MEMBER)
 
 
 def entries(page: Any) -> list[str]:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from tests.test_browser import browser, site, wait_for_pyramid_tiles, watch_csp
+from tests.test_browser import browser, browser_page, site, wait_for_pyramid_tiles
 from tests.test_browser_places import log_in, wait_for_folder
 
 pytestmark = pytest.mark.browser
@@ -30,16 +30,9 @@ def carol(site: dict[str, Any], browser: Any) -> Iterator[Any]:
         fits.PrimaryHDU(rng.normal(100, 5, (64, 96)).astype(np.float32), header).writeto(
             night / f"c4d_{n}.fits", overwrite=True
         )
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    violations = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page, site)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with browser_page(browser) as page:
+        log_in(page, site)
+        yield page
 
 
 def test_a_night_is_indexed_searched_and_a_match_opened(carol: Any) -> None:

@@ -20,7 +20,7 @@ import pytest
 from astropy.io.votable import from_table, writeto
 from astropy.table import Table
 
-from tests.test_browser import PASSWORD, browser, site, watch_csp
+from tests.test_browser import browser, logged_in_page, site
 from workers.imaging.synthetic import _mosaic_layout, decam_like_stars
 from workers.sources import evaluate_selection, open_table, parse_selection
 
@@ -66,25 +66,13 @@ def stars(site: dict[str, Any]) -> dict[str, np.ndarray]:
 @pytest.fixture
 def page(site: dict[str, Any], browser: Any, stars: dict[str, np.ndarray]) -> Iterator[Any]:
     """The admin's page on a new workspace of their own, 1600 x 1100 so that four tiles show whole."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1100})
-    csp = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{site['base']}/workspaces/")
-    page.fill("#id_name", "linked")
-    page.locator("form:has(#id_name) button[type=submit]").click()
-    page.wait_for_url("**/workspaces/*/")
-    page.wait_for_selector("[data-testid=connection][data-state=open]")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not csp, f"Content-Security-Policy violations: {csp}"
+    with logged_in_page(browser, site["base"], "admin", land=None, viewport=(1600, 1100)) as page:
+        page.goto(f"{site['base']}/workspaces/")
+        page.fill("#id_name", "linked")
+        page.locator("form:has(#id_name) button[type=submit]").click()
+        page.wait_for_url("**/workspaces/*/")
+        page.wait_for_selector("[data-testid=connection][data-state=open]")
+        yield page
 
 
 # The plot's points canvas: how many pixels are drawn, and how many are the selected rows' warm yellow.

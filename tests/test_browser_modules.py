@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
-from tests.test_browser import PASSWORD, _up, browser, watch_csp
+from tests.test_browser import PASSWORD, _up, browser, logged_in_page
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # a module-scoped fixture, used here by name
@@ -54,18 +54,6 @@ def closed_site(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> It
         log.close()
 
 
-def log_in(browser: Any, base: str, username: str, path: str) -> tuple[Any, Any, list[str]]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    violations = watch_csp(context)
-    page = context.new_page()
-    page.goto(f"{base}{path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_load_state()
-    return context, page, violations
-
-
 def runnable(page: Any, base: str) -> dict[str, str]:
     response = page.request.get(f"{base}/api/jobs")
     assert response.status == 200
@@ -74,40 +62,39 @@ def runnable(page: Any, base: str) -> dict[str, str]:
 
 def test_an_admin_grants_imaging_to_a_group_and_its_member_may_run_it(closed_site: str, browser: Any) -> None:
     base = closed_site
-    alice_context, alice, _ = log_in(browser, base, "alice", "/accounts/login/")
-    assert runnable(alice, base) == {"files.list": "files"}
-    refused = alice.request.post(
-        f"{base}/api/jobs/imaging.describe",
-        data={"path": "home/alice/x.fits"},
-        headers={"X-CSRFToken": next(c["value"] for c in alice_context.cookies() if c["name"] == "csrftoken")},
-    )
-    assert refused.status == 403
-    assert json.loads(refused.text())["error"]["message"] == (
-        "imaging.describe needs the module “Imaging” (imaging), which is not granted to you or your groups: "
-        "ask an admin (root <root@example.org>) to grant it to you or to one of your groups."
-    )
+    with (
+        logged_in_page(browser, base, "alice", path="/accounts/login/", land=None) as alice,
+        logged_in_page(browser, base, "root", path="/admin/login/?next=/admin/", land=None) as page,
+    ):
+        assert runnable(alice, base) == {"files.list": "files"}
+        refused = alice.request.post(
+            f"{base}/api/jobs/imaging.describe",
+            data={"path": "home/alice/x.fits"},
+            headers={"X-CSRFToken": next(c["value"] for c in alice.context.cookies() if c["name"] == "csrftoken")},
+        )
+        assert refused.status == 403
+        assert json.loads(refused.text())["error"]["message"] == (
+            "imaging.describe needs the module “Imaging” (imaging), which is not granted to you or your groups: "
+            "ask an admin (root <root@example.org>) to grant it to you or to one of your groups."
+        )
 
-    context, page, violations = log_in(browser, base, "root", "/admin/login/?next=/admin/")
-    page.get_by_role("link", name="Modules").click()
-    row = page.locator("#result_list tr", has_text="imaging.describe")
-    assert "those granted (as TOYZ_OPEN_MODULES says)" in row.inner_text() and "nobody" in row.inner_text()
-    row.get_by_role("link", name="imaging").click()
-    # Django's two-box picker: pick the group on the left, move it right with the arrow, save.
-    page.select_option("#id_groups_from", label="observers")
-    page.click("#id_groups_add")
-    assert page.locator("#id_groups_to option").all_inner_texts() == ["observers"]
-    page.click("[name=_save]")
-    page.wait_for_load_state()
-    assert "was changed successfully" in page.locator(".messagelist").inner_text()
-    assert "group observers" in page.locator("#result_list tr", has_text="imaging.describe").inner_text()
+        page.get_by_role("link", name="Modules").click()
+        row = page.locator("#result_list tr", has_text="imaging.describe")
+        assert "those granted (as TOYZ_OPEN_MODULES says)" in row.inner_text() and "nobody" in row.inner_text()
+        row.get_by_role("link", name="imaging").click()
+        # Django's two-box picker: pick the group on the left, move it right with the arrow, save.
+        page.select_option("#id_groups_from", label="observers")
+        page.click("#id_groups_add")
+        assert page.locator("#id_groups_to option").all_inner_texts() == ["observers"]
+        page.click("[name=_save]")
+        page.wait_for_load_state()
+        assert "was changed successfully" in page.locator(".messagelist").inner_text()
+        assert "group observers" in page.locator("#result_list tr", has_text="imaging.describe").inner_text()
 
-    # From alice's very next request on, without logging in again.
-    assert {"imaging.describe", "imaging.pixel"} <= set(runnable(alice, base))
-    assert "imaging.prerender" not in runnable(alice, base)  # pre-rendering is a module of its own
+        # From alice's very next request on, without logging in again.
+        assert {"imaging.describe", "imaging.pixel"} <= set(runnable(alice, base))
+        assert "imaging.prerender" not in runnable(alice, base)  # pre-rendering is a module of its own
 
-    page.locator("#result_list tr", has_text="imaging.describe").get_by_role("link", name="imaging").click()
-    page.get_by_role("link", name="History").click()
-    assert "Added grant to group “observers”." in page.locator("#change-history").inner_text()
-    context.close()
-    alice_context.close()
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+        page.locator("#result_list tr", has_text="imaging.describe").get_by_role("link", name="imaging").click()
+        page.get_by_role("link", name="History").click()
+        assert "Added grant to group “observers”." in page.locator("#change-history").inner_text()

@@ -17,7 +17,7 @@ from astropy.io import fits
 from astropy.time import Time
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.test_browser import PASSWORD, site, wait_for_pyramid_tiles, watch_csp
+from tests.test_browser import browser_page, logged_in_page, site, wait_for_pyramid_tiles
 from tests.test_browser_places import log_in, manage, wait_for_folder
 
 pytestmark = pytest.mark.browser
@@ -75,41 +75,18 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def new_page(browser: Any) -> tuple[Any, Any, list[str], list[str]]:
-    context = browser.new_context(viewport={"width": 1500, "height": 950})
-    violations = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page, errors, violations
-
-
 @pytest.fixture
 def carol(site: dict[str, Any], browser: Any, night: dict[str, Any]) -> Iterator[Any]:
-    context, page, errors, violations = new_page(browser)
-    log_in(page, site)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with browser_page(browser, (1500, 950)) as page:
+        log_in(page, site)
+        yield page
 
 
 @pytest.fixture
 def admin(site: dict[str, Any], browser: Any, night: dict[str, Any]) -> Iterator[Any]:
-    context, page, errors, violations = new_page(browser)
-    page.goto(f"{site['base']}/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if "/workspaces/" not in page.url:
-        page.locator("ul.list a").first.click()
-    page.wait_for_url("**/workspaces/*/")
-    page.locator("[data-testid=places]").wait_for()
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with logged_in_page(browser, site["base"], "admin", path="/accounts/login/", viewport=(1500, 950)) as page:
+        page.locator("[data-testid=places]").wait_for()
+        yield page
 
 
 def shown_rows(page: Any) -> list[int]:

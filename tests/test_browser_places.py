@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, open_file, site, wait_for_pyramid_tiles, watch_csp
+from tests.test_browser import browser, browser_page, open_file, site, wait_for_pyramid_tiles
+from tests.test_browser import log_in as log_in_as
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -49,24 +50,14 @@ def shared_night(site: dict[str, Any]) -> str:
 @pytest.fixture
 def carol(site: dict[str, Any], browser: Any, shared_night: str) -> Iterator[Any]:
     """Carol's first workspace page, in a context of her own."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    violations = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page, site)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with browser_page(browser) as page:
+        log_in(page, site)
+        yield page
 
 
 def log_in(page: Any, site: dict[str, Any]) -> None:
-    page.goto(f"{site['base']}/accounts/login/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workspaces/*/")
+    """Log `page` in as carol, up to her workspace's places."""
+    log_in_as(page, site["base"], "carol", path="/accounts/login/")
     page.locator("[data-testid=places]").wait_for()
 
 
@@ -116,11 +107,9 @@ def test_a_pinned_folder_survives_a_reload_and_a_new_session_and_can_be_removed(
     wait_for_folder(page, "nights/n1")
 
     # Another browser, another session: the shortcut is kept on the server.
-    other = browser.new_context(viewport={"width": 1400, "height": 900})
-    elsewhere = other.new_page()
-    log_in(elsewhere, site)
-    elsewhere.locator("[data-testid=shortcut][data-path='nights/n1']").wait_for()
-    other.close()
+    with browser_page(browser) as elsewhere:
+        log_in(elsewhere, site)
+        elsewhere.locator("[data-testid=shortcut][data-path='nights/n1']").wait_for()
 
     page.locator("[data-testid=shortcut-remove]").click()
     shortcut.wait_for(state="detached")

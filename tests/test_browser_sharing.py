@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, site, watch_csp
+from tests.test_browser import PASSWORD, browser, logged_in_page, site
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -37,25 +37,16 @@ class Person:
     """One person's own browser context (their session) and page."""
 
     def __init__(self, browser: Any, base: str, name: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1300, "height": 800})
-        self.csp = watch_csp(self.context)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.base = base
-        self.page.goto(f"{base}/")
-        self.page.fill("#id_username", name)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state()
+        self._session = logged_in_page(browser, base, name, land=None, viewport=(1300, 800))
+        self.page = self._session.__enter__()
 
     def connected(self) -> None:
         self.page.locator("[data-testid=connection][data-state=open]").wait_for()
 
     def close(self) -> None:
-        self.context.close()
-        assert not self.errors, f"JavaScript errors on the page: {self.errors}"
-        assert not self.csp, f"Content-Security-Policy violations: {self.csp}"
+        """Close the context; fail on the page's JavaScript errors or CSP violations."""
+        self._session.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -94,7 +85,7 @@ def test_alice_shares_with_bob_who_views_copies_edits_and_is_shut_out(two: tuple
     expect(share_row(a, "bob").locator("[data-testid=share-right]")).to_have_value("view")
 
     # Copy link puts the workspace's address on the clipboard.
-    alice.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=alice.base)
+    alice.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=alice.base)
     dialog.locator("[data-testid=copy-link]").click()
     expect(dialog.locator("[data-testid=link-copied]")).to_be_visible()
     assert a.evaluate("navigator.clipboard.readText()") == night_url

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pytest
 from astropy.io import fits
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, site, watch_csp
+from tests.test_browser import PASSWORD, browser, logged_in_page, site
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -75,26 +76,17 @@ def workspace_url(site: dict[str, Any]) -> str:
 @pytest.fixture
 def pages(site: dict[str, Any], browser: Any, workspace_url: str) -> Iterator[dict[str, Any]]:
     opened: dict[str, Any] = {}
-    contexts, problems = [], []
-    for name in ("alice", "bob"):
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        problems.append(watch_csp(context))
-        page = context.new_page()
-        page.on("pageerror", lambda exc, errors=problems[-1]: errors.append(str(exc)))
-        page.goto(f"{site['base']}/accounts/login/?next={workspace_url}")
-        page.fill("#id_username", name)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{workspace_url}*")
-        page.wait_for_selector("[data-testid=connection][data-state=open]")
-        page.locator('[data-testid=breadcrumb] .crumb[data-path=""]').click()
-        page.locator('[data-testid=entry][data-name="catalogues"]').click()
-        contexts.append(context)
-        opened[name] = page
-    yield opened
-    for context in contexts:
-        context.close()
-    assert not [p for p in problems if p], f"JavaScript errors or CSP violations: {problems}"
+    with ExitStack() as stack:
+        for name in ("alice", "bob"):
+            page = stack.enter_context(
+                logged_in_page(browser, site["base"], name, path=f"/accounts/login/?next={workspace_url}",
+                               land=f"{workspace_url}*")
+            )  # fmt: skip
+            page.wait_for_selector("[data-testid=connection][data-state=open]")
+            page.locator('[data-testid=breadcrumb] .crumb[data-path=""]').click()
+            page.locator('[data-testid=entry][data-name="catalogues"]').click()
+            opened[name] = page
+        yield opened
 
 
 def source_id(page: Any) -> str:

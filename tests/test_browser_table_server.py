@@ -3,14 +3,17 @@ the file browser shows its rows, sorts on the server, selects by clicking, and l
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from astropy.io import fits
 
-from tests.test_browser import PASSWORD, browser, site, watch_csp
+from tests.test_browser import browser, logged_in_page, open_file, site
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -35,23 +38,8 @@ def catalogue(site: dict[str, Any]) -> str:
 
 @pytest.fixture
 def page(site: dict[str, Any], browser: Any, catalogue: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1500, "height": 950})
-    violations = watch_csp(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{site['base']}/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if "/workspaces/" not in page.url:
-        page.locator("ul.list a").first.click()
-    page.wait_for_url("**/workspaces/*/")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-    assert not violations, f"Content-Security-Policy violations: {violations}"
+    with logged_in_page(browser, site["base"], "admin", viewport=(1500, 950)) as page:
+        yield page
 
 
 def test_a_fits_table_opened_from_the_file_browser_scrolls_sorts_and_selects(page: Any, catalogue: str) -> None:
@@ -91,3 +79,22 @@ def test_a_fits_table_opened_from_the_file_browser_scrolls_sorts_and_selects(pag
         timeout=60_000,
     )
     assert page.locator("toyz-table [data-testid=table-selected-count]").inner_text() == "4 selected"
+
+
+ASTROPY_DATA = Path(fits.__file__).parent / "tests" / "data"
+
+
+def test_a_fits_file_of_tables_only_opens_as_a_table_without_a_refused_request(page: Any, site: dict[str, Any]) -> None:
+    # astropy's tb.fits: an empty primary HDU and one binary table of 2 rows.
+    shutil.copy(ASTROPY_DATA / "tb.fits", site["data"] / "samples" / "tb.fits")
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.locator("[data-testid=places]").wait_for()
+    page.locator('[data-testid=breadcrumb] .crumb[data-path=""]').click()
+    open_file(page, "samples", "tb.fits")
+    # Its table view beside the earlier test's (the workspace is the admin's first, kept).
+    page.locator("toyz-table [data-testid=table-count]", has_text=re.compile(r"^2 rows$")).wait_for(timeout=60_000)
+    assert not refused, f"Refused requests: {refused}"
+    assert not console, f"Errors in the console: {console}"

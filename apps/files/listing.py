@@ -6,9 +6,10 @@ Apart from `apps.files.services` (which re-exports what other apps use) so that 
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TypedDict
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from apps.files.permissions import Right, User, has_right, readers, visible_chil
 from apps.files.resolver import ResolvedPath, resolve
 from workers.errors import ToyzError
 from workers.imaging import is_openable
-from workers.sources import is_table_file
+from workers.sources import holds_only_tables, is_table_file
 
 MAX_ENTRIES = 5000
 
@@ -30,7 +31,7 @@ class Entry(TypedDict):
     kind: str
     size: int
     mtime: float
-    openable: bool
+    openable: bool  # opens in the image viewer: false for a FITS file that holds only tables
     table: bool  # a table file by its name (CSV, VOTable...; a FITS file may hold tables and an image)
 
 
@@ -41,6 +42,17 @@ class Listing(TypedDict):
     truncated: bool
     writable: bool
     max_upload_bytes: int
+
+
+def _only_tables(real: Path, info: os.stat_result) -> bool:
+    """Whether the FITS file `real` holds only tables (so the browser opens it as one, never as an image)."""
+    return _only_tables_cached(str(real), info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+# A folder is listed again on every change: its FITS files' headers are read once per version of each.
+@functools.lru_cache(maxsize=4096)
+def _only_tables_cached(real: str, inode: int, size: int, mtime_ns: int) -> bool:
+    return holds_only_tables(real)
 
 
 def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
@@ -64,6 +76,7 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
         except (ToyzError, OSError):
             continue  # a dangling or escaping symlink, or a file that vanished meanwhile
         is_dir = stat.S_ISDIR(info.st_mode)
+        table = not is_dir and is_table_file(name)
         entries.append(
             Entry(
                 name=name,
@@ -71,8 +84,8 @@ def list_folder(user: User, raw_path: object | ResolvedPath) -> Listing:
                 kind="dir" if is_dir else "file",
                 size=0 if is_dir else info.st_size,
                 mtime=info.st_mtime,
-                openable=not is_dir and is_openable(name),
-                table=not is_dir and is_table_file(name),
+                openable=not is_dir and is_openable(name) and not (table and _only_tables(target, info)),
+                table=table,
             )
         )
     entries.sort(key=lambda e: (e["kind"] != "dir", e["name"].lower()))

@@ -9,7 +9,17 @@ from typing import Annotated
 from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 
 from apps.files.listing import Entry, Listing, folder_changed, list_folder, to_readers
-from apps.files.permissions import Audience, Right, User, access_of, has_right, is_active_user, key_of, readers
+from apps.files.permissions import (
+    Audience,
+    Right,
+    User,
+    access_of,
+    grants_version,
+    has_right,
+    is_active_user,
+    key_of,
+    readers,
+)
 from apps.files.resolver import ResolvedPath, data_root, resolve
 from apps.files.writing import create_file
 
@@ -30,6 +40,7 @@ __all__ = [
     "create_file",
     "data_root",
     "folder_changed",
+    "grants_version",
     "has_right",
     "list_folder",
     "read_test",

@@ -20,6 +20,7 @@ from django.conf import settings
 from apps.files import fsops, grants
 from apps.files.listing import Entry
 from apps.files.permissions import User
+from apps.files.resolver import ResolvedPath
 from workers.errors import ToyzError
 
 CHUNK_BYTES = 1024 * 1024
@@ -57,28 +58,7 @@ def upload(user: User, raw_folder: object, raw_name: object, body: Readable, *, 
         _refuse_existing(fd, name, replace=replace)
         if length is not None and _free_bytes(fd) < length:
             raise ToyzError("no_space", "There is not enough room on the disk for that file; ask an admin.")
-        temp = TEMP_PREFIX + secrets.token_hex(8)
-        try:
-            out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
-        except OSError as exc:
-            raise fsops.os_error(exc, name) from None
-        try:
-            _copy(body, out, length)
-            if replace:
-                os.rename(temp, name, src_dir_fd=fd, dst_dir_fd=fd)
-            else:
-                fsops.rename_noreplace(fd, temp, fd, name)
-        except OSError as exc:
-            fsops.unlink_quietly(fd, temp)
-            raise fsops.os_error(exc, name) from None
-        except BaseException:
-            fsops.unlink_quietly(fd, temp)
-            raise
-        if not fsops.still_in_place(fd, folder):
-            # The folder was moved away (out of the root, perhaps) while the file was written: take it back.
-            fsops.unlink_quietly(fd, name)
-            raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
-        entry = fsops.entry_in(folder, fd, name)
+        entry = _write_into_place(folder, fd, name, lambda out: _copy(body, out, length), replace=replace)
     fsops.announce(folder)
     return entry
 
@@ -96,29 +76,48 @@ def create_file(user: User, raw_folder: object, raw_name: object, write: Callabl
     fsops.require_write(user, folder, name)
     with fsops.open_folder(folder) as fd:
         _refuse_existing(fd, name, replace=False)
-        temp = TEMP_PREFIX + secrets.token_hex(8)
-        try:
-            out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
-        except OSError as exc:
-            raise fsops.os_error(exc, name) from None
-        try:
-            with os.fdopen(out, "wb", closefd=True) as file:
-                write(file)
-                file.flush()
-                os.fsync(file.fileno())
-            fsops.rename_noreplace(fd, temp, fd, name)
-        except OSError as exc:
-            fsops.unlink_quietly(fd, temp)
-            raise fsops.os_error(exc, name) from None
-        except BaseException:
-            fsops.unlink_quietly(fd, temp)
-            raise
-        if not fsops.still_in_place(fd, folder):
-            fsops.unlink_quietly(fd, name)
-            raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
-        entry = fsops.entry_in(folder, fd, name)
+        entry = _write_into_place(folder, fd, name, lambda out: _fill(out, write), replace=False)
     fsops.announce(folder)
     return entry
+
+
+def _write_into_place(folder: ResolvedPath, fd: int, name: str, fill: Callable[[int], None], *,
+                      replace: bool) -> Entry:  # fmt: skip
+    """Fill a hidden temporary file of the open folder `fd` with `fill(out)`, then rename it to `name`.
+
+    `fill` receives the open file descriptor and owns it (closes it). The rename never overwrites unless
+    `replace`; whatever fails leaves nothing behind, and a folder that moved away meanwhile (out of the
+    root, perhaps) gets the new file taken back. Returns the new entry; the caller announces the folder.
+    """
+    temp = TEMP_PREFIX + secrets.token_hex(8)
+    try:
+        out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
+    except OSError as exc:
+        raise fsops.os_error(exc, name) from None
+    try:
+        fill(out)
+        if replace:
+            os.rename(temp, name, src_dir_fd=fd, dst_dir_fd=fd)
+        else:
+            fsops.rename_noreplace(fd, temp, fd, name)
+    except OSError as exc:
+        fsops.unlink_quietly(fd, temp)
+        raise fsops.os_error(exc, name) from None
+    except BaseException:
+        fsops.unlink_quietly(fd, temp)
+        raise
+    if not fsops.still_in_place(fd, folder):
+        fsops.unlink_quietly(fd, name)
+        raise ToyzError("bad_path", "That folder moved while the file was written; try again.")
+    return fsops.entry_in(folder, fd, name)
+
+
+def _fill(out: int, write: Callable[[BinaryIO], None]) -> None:
+    """Let `write` fill the open file `out`, then fsync it."""
+    with os.fdopen(out, "wb", closefd=True) as file:
+        write(file)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _refuse_existing(fd: int, name: str, *, replace: bool) -> None:

@@ -45,3 +45,16 @@ class HeaderEntry(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class IndexVersion(models.Model):
+    """One row whose counter grows with every change to the index (a row stored or dropped).
+
+    Every process keeps the folder tables it built (`apps.headers.table`) tagged with this version: one
+    primary-key read tells whether they still hold, in every process, with no cache server needed.
+    """
+
+    counter = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"header index version {self.counter}"

@@ -23,6 +23,7 @@ from django.utils import timezone
 from apps.files.services import ResolvedPath, User, data_root, read_test
 from apps.headers.models import MAX_PATH_CHARS, HeaderEntry
 from apps.headers.table import DEFAULT_KEYWORDS, folder_table
+from apps.headers.versions import bump_index_version
 from workers.errors import ToyzError
 from workers.headers import Query, Term, is_fits_name, parse_query, read_header, typed_fields
 from workers.headers import matches as core_matches
@@ -137,6 +138,7 @@ def _store(found: _Found, real: Path) -> HeaderEntry:
     try:
         with transaction.atomic():
             entry, _ = HeaderEntry.objects.update_or_create(path=found.client, defaults=values)
+            bump_index_version()
     except IntegrityError:
         # Another run stored the same file meanwhile: theirs is as fresh as ours.
         entry = HeaderEntry.objects.get(path=found.client)
@@ -194,7 +196,8 @@ def index_folder(
     for start in range(0, len(vanished), 1000):
         chunk = vanished[start : start + 1000]
         summary.removed += sum(map(may_read, chunk))
-        HeaderEntry.objects.filter(path__in=chunk).delete()
+        if HeaderEntry.objects.filter(path__in=chunk).delete()[0]:
+            bump_index_version()
     if progress is not None:
         progress(total, total, "done")
     return summary
@@ -312,17 +315,25 @@ def search(user: User, folder: ResolvedPath, text: str, limit: int = 100) -> Sea
     base = _client_of(folder.real, data_root())
     may_read = read_test(user)
     rows = _candidates(base, query)
-    if rows.count() > MAX_SCANNED:
-        raise ToyzError(
-            "too_large", f"That folder holds more than {MAX_SCANNED} indexed files; search a folder inside it."
-        )
+    # The cap counts what the user may read: many files of others beside a few of theirs are no reason
+    # to refuse. The paths alone are read first (narrow); the headers only of the readable ones.
+    readable: list[str] = []
+    for path in rows.order_by("path").values_list("path", flat=True).iterator(chunk_size=5000):
+        if may_read(path):
+            readable.append(path)
+            if len(readable) > MAX_SCANNED:
+                raise ToyzError(
+                    "too_large", f"That folder holds more than {MAX_SCANNED} indexed files; search a folder inside it."
+                )
     fields = ("path", "name", "header", "date_obs", "mjd", "exptime", "filter", "object", "problem")
     total = 0
     results: list[Found] = []
-    for row in rows.order_by("path").values(*fields).iterator(chunk_size=2000):
-        if not may_read(row["path"]) or not core_matches(query, row["name"], row["header"]):
-            continue
-        total += 1
-        if len(results) < limit:
-            results.append(_found(row, query))
+    for start in range(0, len(readable), 1000):
+        chunk = readable[start : start + 1000]
+        for row in HeaderEntry.objects.filter(path__in=chunk).order_by("path").values(*fields):
+            if not core_matches(query, row["name"], row["header"]):
+                continue
+            total += 1
+            if len(results) < limit:
+                results.append(_found(row, query))
     return SearchResult(path=folder.client, query=text, total=total, results=results)

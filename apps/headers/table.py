@@ -3,23 +3,37 @@
 Columns: ``path``, ``name``, the chosen keywords (numbers as float64 with NaN where a file lacks one,
 text as strings), ``DATE-OBS_MJD`` beside ``DATE-OBS`` (its Modified Julian Date, for plotting) and
 ``thumbnail`` (the URL of a small rendering of the exposure). The table is built from the database in
-one query and held in memory: a night is thousands of rows, not millions.
+one query and held in memory: a night is thousands of rows, not millions. Each process keeps the last
+:data:`CACHED_TABLES` tables it built, per user, folder and keywords, while the index version
+(`apps.headers.versions`) and the grants version are those it was built with.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections.abc import Sequence
 from typing import Any, Final
 from urllib.parse import urlencode
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 from django.db.models import F, Q
 
-from apps.files.services import ListClientPath, ResolvedPath, Right, User, data_root, read_test, resolve
+from apps.files.services import (
+    ListClientPath,
+    ResolvedPath,
+    Right,
+    User,
+    data_root,
+    grants_version,
+    read_test,
+    resolve,
+)
 from apps.headers.models import HeaderEntry
+from apps.headers.versions import index_version
 from workers.errors import ToyzError
 from workers.headers import number, parse_datetime, to_mjd
 from workers.sources import ColumnInfo
@@ -43,10 +57,15 @@ MAX_KEYWORDS: Final = 100
 MAX_TABLE_ROWS: Final = 200_000
 #: The side of the thumbnails the table's ``thumbnail`` column points to (pixels).
 THUMBNAIL_SIZE: Final = 128
+#: The folder tables a process keeps (the most recently used), to serve a source's requests without the database.
+CACHED_TABLES: Final = 32
 #: The name of the column holding DATE-OBS as a Modified Julian Date.
 MJD_COLUMN: Final = "DATE-OBS_MJD"
 
-__all__ = ["DEFAULT_KEYWORDS", "HeaderTable", "folder_table"]
+__all__ = ["DEFAULT_KEYWORDS", "HeaderTable", "folder_table", "forget_cached_tables"]
+
+_tables_lock = threading.Lock()
+_tables: LRUCache[tuple[Any, ...], HeaderTable] = LRUCache(maxsize=CACHED_TABLES)
 
 _UCDS: Final = {
     "DATE-OBS": "time.start;obs",
@@ -166,6 +185,25 @@ def folder_table(user: User, folder: ResolvedPath | ListClientPath, keywords: li
     if not folder.is_dir:
         raise ToyzError("bad_path", "That is a file; a header table is made of a folder.")
     real_client = folder.real.relative_to(data_root()).as_posix() if folder.real != data_root() else ""
+    # A source's every request (rows, a column, a sort) asks for its table: build it once per version.
+    key = (user.pk, real_client, None if keywords is None else tuple(keywords), index_version(), grants_version())
+    with _tables_lock:
+        cached = _tables.get(key)
+    if cached is not None:
+        return cached
+    table = _build(user, folder, real_client, keywords)
+    with _tables_lock:
+        _tables[key] = table
+    return table
+
+
+def forget_cached_tables() -> None:
+    """Drop every cached folder table (tests, whose databases roll back to earlier versions)."""
+    with _tables_lock:
+        _tables.clear()
+
+
+def _build(user: User, folder: ResolvedPath, real_client: str, keywords: list[str] | None) -> HeaderTable:
     scope = Q() if not real_client else Q(folder=real_client) | Q(folder__startswith=real_client + "/")
     may_read = read_test(user)
     rows = (

@@ -8,7 +8,6 @@ resolver's own error for a path). The model's JSON Schema is what ``GET /api/job
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -21,6 +20,7 @@ from pydantic import (
 )
 from pydantic import Strict as _Strict
 
+from apps import shapes
 from apps.accounts.services import User
 from workers.errors import ToyzError
 
@@ -39,50 +39,24 @@ class NoParams(JobParams):
     """For job functions that take no parameter."""
 
 
-def _whole(value: object) -> object:
-    # bool is an int in Python, and "1" is no number: both are refused where a whole number is expected.
-    if value is None:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a whole number")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("must be a whole number")
-        return int(value)
-    return value
-
-
-def _finite(value: object) -> object:
-    if value is None:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return float(value)
-
-
-# Bounds go inside, before the validator, so that the JSON Schema shows them as minimum/maximum:
-# ``Annotated[int, Field(ge=0, le=10), BeforeValidator(whole_number)]``.
-whole_number = _whole
-finite_number = _finite
-#: A whole number (JSON integer, or a float with no fraction), unbounded.
-Whole = Annotated[int, BeforeValidator(_whole)]
-#: A finite number, unbounded.
-Number = Annotated[float, BeforeValidator(_finite)]
+# The number shapes are shared with the other apps' models (`apps.shapes`); kept here under their names.
+whole_number = shapes.whole_number
+finite_number = shapes.finite_number
+Whole = shapes.Whole
+Number = shapes.Number
 #: true or false, nothing else.
 Flag = Annotated[bool, _Strict()]
 #: A string of at most MAX_STRING characters.
 Text = Annotated[str, _Strict(), StringConstraints(max_length=MAX_STRING)]
 
 #: An HDU number, -1 for the focal-plane mosaic of a multi-extension file.
-Hdu = Annotated[int, Field(ge=-1, le=10_000), BeforeValidator(_whole)]
+Hdu = Annotated[int, Field(ge=-1, le=10_000), BeforeValidator(whole_number)]
 #: An HDU number or null (the file's default HDU).
-OptionalHdu = Annotated[Annotated[int, Field(ge=-1, le=10_000)] | None, BeforeValidator(_whole)]
+OptionalHdu = Annotated[Annotated[int, Field(ge=-1, le=10_000)] | None, BeforeValidator(whole_number)]
 #: A plane of a cube (0 for 2-D images).
-Plane = Annotated[int, Field(ge=0, le=10**9), BeforeValidator(_whole)]
+Plane = Annotated[int, Field(ge=0, le=10**9), BeforeValidator(whole_number)]
 #: A level-0 pixel coordinate.
-Coordinate = Annotated[float, Field(ge=-1e9, le=1e9), BeforeValidator(_finite)]
+Coordinate = Annotated[float, Field(ge=-1e9, le=1e9), BeforeValidator(finite_number)]
 
 
 def _sentence(fn: str, error: Any) -> str:
@@ -90,6 +64,8 @@ def _sentence(fn: str, error: Any) -> str:
     loc = [str(part) for part in error["loc"]]
     name = ".".join(loc)[:100] or "params"
     kind, ctx = error["type"], error.get("ctx") or {}
+    if (shared := shapes.shape_sentence(name, error)) is not None:
+        return shared
     if kind == "model_type" and not loc:
         return "params must be an object."
     if kind == "missing":
@@ -102,10 +78,6 @@ def _sentence(fn: str, error: Any) -> str:
         return f"{name} must be true or false."
     if kind in ("string_type", "string_too_long"):
         return f"{name} must be a string of at most {MAX_STRING} characters."
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"{name} must be at least {ctx.get('ge', ctx.get('gt'))}."
-    if kind in ("less_than_equal", "less_than"):
-        return f"{name} must be at most {ctx.get('le', ctx.get('lt'))}."
     return f"{name}: {error['msg']}."
 
 

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, RootModel, Strict, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+
+from apps.shapes import Number, shape_sentence, whole_number
 
 MAX_EXPRESSION = 1000
 MAX_LASSO_POINTS = 2000
@@ -19,11 +31,11 @@ MAX_SELECTION_DEPTH = 16
 MAX_SELECTION_NODES = 200  # as the core (workers.sources.selection)
 MAX_ROW_NUMBER = 2**53 - 1  # the largest integer a JavaScript number holds exactly
 
-_Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+_Finite = Number
 #: A column name or an expression (the core tells which).
 ColumnOrExpression = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=MAX_EXPRESSION)]
 Scale = Literal["linear", "log"]
-_Row = Annotated[int, Strict(), Field(ge=0, le=MAX_ROW_NUMBER)]
+_Row = Annotated[int, Field(ge=0, le=MAX_ROW_NUMBER), BeforeValidator(whole_number)]
 _Point = tuple[_Finite, _Finite]
 
 
@@ -175,10 +187,8 @@ def selection_sentence(error: Any, what: str = "selection") -> str:
         return f"{where} is missing."
     if kind == "extra_forbidden":
         return f"{where} is not part of a selection state."
-    if kind in ("float_type", "finite_number", "float_parsing"):
-        return f"{where} must be a finite number."
-    if kind in ("int_type", "int_from_float", "int_parsing"):
-        return f"{where} must be a whole number."
+    if (shared := shape_sentence(where, error)) is not None:
+        return shared
     if kind == "too_short":
         return f"{where} must hold at least {ctx.get('min_length')} items."
     if kind == "too_long":
@@ -189,9 +199,6 @@ def selection_sentence(error: Any, what: str = "selection") -> str:
         return f"{where} must not be empty."
     if kind == "value_error":
         return f"{where}: {ctx.get('error', 'is not valid')}."
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("le"))
-        return f"{where} must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound}."
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{where} must be an object."
     if kind == "list_type":

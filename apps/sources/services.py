@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from workers.sources import (
     Table,
     TableInfo,
     density,
+    estimated_size,
     evaluate,
     evaluate_selection,
     guess_pixel,
@@ -443,6 +445,27 @@ def export_name(name: str, fmt: Literal["csv", "fits", "votable"]) -> str:
     return name if name.lower().endswith(suffixes) else name + suffixes[0]
 
 
+def _check_room(folder: ResolvedPath, needed: int) -> None:
+    """Refuse an export that the disk of `folder` has no room for (`needed`: the estimated bytes)."""
+    info = os.statvfs(folder.real)
+    free = info.f_bavail * info.f_frsize
+    if free < needed:
+        where = folder.client or "the data root"
+        raise ToyzError(
+            "no_space",
+            f"The export would take about {_megabytes(needed)} and the disk of {where} has {_megabytes(free)} "
+            "free: export fewer rows or columns, choose another folder, or ask an admin to make room.",
+        )
+
+
+def _megabytes(n: int) -> str:
+    """A size for people: KB below a megabyte, MB below a gigabyte, then GB."""
+    for unit, power in (("GB", 3), ("MB", 2)):
+        if n >= 1024**power:
+            return f"{n / 1024**power:,.1f} {unit}"
+    return f"{max(n, 0) / 1024:,.0f} KB"
+
+
 def export(
     user: User,
     source: Source,
@@ -473,6 +496,7 @@ def export(
 
     # The row number is a column of ours, not of the file: written only when asked for.
     table = source.table if columns is not None else source.table.inner
+    _check_room(check_folder(user, folder), estimated_size(table, len(rows), columns, fmt))
 
     def write(out: IO[bytes]) -> None:
         write_table(table, rows, columns, fmt, out)  # type: ignore[arg-type]

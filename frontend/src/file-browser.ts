@@ -1,8 +1,8 @@
 // <toyz-file-browser>: the folders of the data root the user may see, through `files.list`.
 // Clicking an image fires `toyz-open-file` (detail: {path}); the workspace decides where.
 // Clicking a table file (the listing's `table`) fires `toyz-open-table` (detail: {path}); a FITS
-// file is a table when it has table HDUs and no image to show, and offers "Open as table" when it
-// has both.
+// file is a table when the listing says it holds tables and no image (`openable` false), and offers
+// "Open as table" when it has both.
 // A folder's "Night table" (the head's button for the folder shown, each folder's ☾, the header
 // search's button) fires `toyz-open-night` (detail: {path}) when the folder's header index has rows;
 // when it has none, it offers to index the folder first (the `headers.index` job, with progress).
@@ -24,7 +24,7 @@ import {
 import "./header-search";
 import "./places";
 import type { GoDetail } from "./places";
-import type { Description, Entry, Listing } from "./protocol";
+import type { Entry, Listing } from "./protocol";
 import { JobError, errorText, type WorkspaceSocket } from "./socket";
 import "./trash-view";
 import type { RestoredDetail } from "./trash-view";
@@ -48,12 +48,6 @@ export interface OpenTableDetail {
 /** Whether the listing says the entry is a table file (a FITS file may be an image as well). */
 export function isTableEntry(entry: Entry): boolean {
   return entry.table === true;
-}
-
-/** Whether a FITS description has no image to show but tables: then the file opens as a table. */
-export function onlyTables(d: Description): boolean {
-  const shown = d.hdus.some((h) => h.is_image && !h.problem);
-  return !shown && d.hdus.some((h) => h.kind === "table");
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
@@ -636,35 +630,15 @@ export class ToyzFileBrowser extends LitElement {
     );
   }
 
-  private async enter(entry: Entry): Promise<void> {
+  private enter(entry: Entry): void {
     if (entry.kind === "dir") {
       void this.load(entry.path);
       return;
     }
-    const table = isTableEntry(entry);
-    if (table && !entry.openable) {
+    // The listing tells a FITS file of tables only (`table`, not `openable`) from one with an image.
+    if (isTableEntry(entry) && !entry.openable) {
       this.openTable(entry);
       return;
-    }
-    if (table) {
-      // A FITS file may hold only tables: ask what it holds before opening it as an image.
-      try {
-        const d = await apiRequest<Description>(
-          "GET",
-          `/api/imaging/describe?${new URLSearchParams({ path: entry.path }).toString()}`,
-        );
-        if (onlyTables(d)) {
-          this.openTable(entry);
-          return;
-        }
-      } catch (error) {
-        // No image in it (a FITS file of tables): open it as a table. A broken file goes to the viewer,
-        // which says what is wrong with it.
-        if (error instanceof ApiError && error.code === "not_an_image") {
-          this.openTable(entry);
-          return;
-        }
-      }
     }
     if (entry.openable) {
       this.selected = entry.path;
@@ -964,7 +938,7 @@ export class ToyzFileBrowser extends LitElement {
         aria-disabled=${usable ? "false" : "true"}
         @click=${(event: MouseEvent) => {
           // A double click (the desktop's habit) opens once: its second click is not another open.
-          if (event.detail < 2) void this.enter(entry);
+          if (event.detail < 2) this.enter(entry);
         }}
       >
         ${icon(isDir ? folderIcon : entry.openable ? imageIcon : table ? tableIcon : fileIcon)}

@@ -5,6 +5,7 @@ Plain Python and numpy (no Django): ``apps.sources`` serves it over REST. See
 """
 
 from .expressions import Expression, evaluate, parse_expression
+from .fits_tables import holds_only_tables
 from .guess import guess_pixel, guess_sky, pixel_origin
 from .model import (
     MAX_PARSED_BYTES,
@@ -19,7 +20,7 @@ from .model import (
 from .registry import OPEN_TABLES_MAX, clear_open_tables, list_tables, open_table
 from .selection import Selection, evaluate_selection, parse_selection
 from .views import density, order
-from .writing import write_table
+from .writing import estimated_size, write_table
 
 __all__ = [
     "MAX_PARSED_BYTES",
@@ -33,10 +34,12 @@ __all__ = [
     "TableInfo",
     "clear_open_tables",
     "density",
+    "estimated_size",
     "evaluate",
     "evaluate_selection",
     "guess_pixel",
     "guess_sky",
+    "holds_only_tables",
     "is_identifier",
     "is_table_file",
     "list_tables",

@@ -74,6 +74,29 @@ def _astropy_meta(schema: pa.Schema) -> dict[str, dict[str, Any]]:
     return out
 
 
+def refuse_external_chunks(meta: Any, file_name: str) -> None:
+    """Refuse a Parquet file whose column chunks live in another file (``ColumnChunk.file_path``).
+
+    The format lets a file's metadata point its data at other files (a dataset's ``_metadata``): the
+    server would then read a file the user named nowhere, perhaps one they may not read.
+
+    Raises
+    ------
+    ToyzError
+        ``unreadable``, naming the column and the file it points at.
+    """
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            if chunk.file_path:
+                raise ToyzError(
+                    "unreadable",
+                    f"{file_name} keeps its column {chunk.path_in_schema} in another file "
+                    f"({str(chunk.file_path)[:200]}); Toyz reads only Parquet files that hold their own data.",
+                )
+
+
 class ArrowTable:
     """A Parquet or Feather file's table; columns are read one at a time (see the module)."""
 
@@ -88,6 +111,7 @@ class ArrowTable:
         try:
             if fmt == "parquet":
                 self._parquet: Any = pq.ParquetFile(st.real, memory_map=False)
+                refuse_external_chunks(self._parquet.metadata, st.name)
                 schema = self._parquet.schema_arrow
                 self.rows = int(self._parquet.metadata.num_rows)
             else:

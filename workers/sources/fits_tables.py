@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -140,7 +141,12 @@ def walk_hdus(fd: int, size: int) -> list[HduEntry]:
     The walk stops at the end of the file or at an HDU whose data runs past it (that HDU is
     still listed: opening it says the file is truncated).
     """
-    out: list[HduEntry] = []
+    return list(_hdus(fd, size))
+
+
+def _hdus(fd: int, size: int) -> Iterator[HduEntry]:
+    """The HDUs of `walk_hdus`, one header read at a time (a caller may stop early)."""
+    index = 0
     offset = 0
     while offset < size:
         found = _read_header(fd, offset, size)
@@ -150,16 +156,43 @@ def walk_hdus(fd: int, size: int) -> list[HduEntry]:
         try:
             nbytes = _data_bytes(header)
         except DamagedHeader as exc:
-            raise ToyzError("unreadable", f"HDU {len(out)} has a damaged header: {exc}.") from None
-        xt = str(header.get("XTENSION", "")).strip().upper() if len(out) else ""
+            raise ToyzError("unreadable", f"HDU {index} has a damaged header: {exc}.") from None
+        xt = str(header.get("XTENSION", "")).strip().upper() if index else ""
         table = None
         if xt in ("BINTABLE", "A3DTABLE") and not header.get("ZIMAGE", False):
             table = "BINTABLE"
         elif xt == "TABLE":
             table = "TABLE"
-        out.append(HduEntry(len(out), header, data_offset, nbytes, table))
+        yield HduEntry(index, header, data_offset, nbytes, table)
+        index += 1
         offset = data_offset + (nbytes + BLOCK - 1) // BLOCK * BLOCK
-    return out
+
+
+def holds_only_tables(real: str) -> bool:
+    """Whether the FITS file `real` holds tables and no image data (no HDU but tables has data).
+
+    Reads headers only, and stops at the first image with data: an exposure of many CCDs costs two
+    headers. False for anything that is not a plain FITS file (gzipped, damaged, unreadable): the
+    viewer then opens it and says what it holds or what is wrong with it.
+    """
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not is_fits(fd):
+            return False
+        tables = False
+        for entry in _hdus(fd, os.fstat(fd).st_size):
+            if entry.table is not None:
+                tables = True
+            elif entry.data_bytes > 0:
+                return False
+        return tables
+    except (ToyzError, OSError, ValueError):
+        return False
+    finally:
+        os.close(fd)
 
 
 def is_fits(fd: int) -> bool:

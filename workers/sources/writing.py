@@ -94,6 +94,31 @@ def _write_votable(table: Table, rows: npt.NDArray[np.int64], infos: list[Column
     vot.to_xml(out)
 
 
+def estimated_size(table: Table, rows: int, columns: list[str] | None, fmt: str) -> int:
+    """Roughly how many bytes `write_table` writes for `rows` rows of `columns` (None: all) in `fmt`.
+
+    FITS stores the values' bytes; CSV and VOTable (TABLEDATA) write each value as text, estimated at
+    two characters per byte of a number (a float64 as about 17 digits with sign, point and exponent),
+    a character per character of a string, plus the separators (and tags). A guide for refusing early
+    when the disk is too full, not a promise.
+    """
+    names = columns if columns is not None else [c.name for c in table.columns]
+    infos = [column_info(table.columns, n, table.name) for n in names]
+    binary = text = 0
+    for c in infos:
+        dtype = np.dtype(c.dtype)
+        values = math.prod(c.shape)
+        size = dtype.itemsize if dtype.kind != "O" else 16
+        binary += size * values
+        width = size // 4 if dtype.kind == "U" else size if dtype.kind in "SO" else 2 * size + 2
+        text += (width + 1) * values
+    if fmt == "fits":
+        return 2 * 2880 + rows * binary
+    if fmt == "votable":
+        return 4096 + rows * (text + len(infos) * len("<TD></TD>") + len("<TR></TR>\n"))
+    return 1024 + rows * (text + 1)
+
+
 def write_table(
     table: Table,
     rows: npt.NDArray[np.integer[Any]],

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from astropy.io import fits
 
 from apps.files.services import list_folder
 
@@ -87,7 +89,6 @@ def test_the_listing_marks_openable_exactly_the_files_the_viewer_opens(client, t
     import shutil
 
     import astropy
-    from astropy.io import fits
 
     home = data_root / "home/alice"
     source = Path(astropy.__file__).parent / "wcs/tests/data/dss.14.29.56-62.41.05.fits.gz"
@@ -122,3 +123,28 @@ def test_the_listing_marks_table_files_by_name(client, tree, data_root: Path):
         "stars.CSV": True,
         "x.ecsv": True,
     }
+
+
+ASTROPY_DATA = Path(fits.__file__).parent / "tests" / "data"
+
+
+def test_a_fits_file_of_tables_only_is_listed_as_a_table_and_not_as_an_image(tree, data_root: Path):
+    home = data_root / "home/alice"
+    shutil.copy(ASTROPY_DATA / "tb.fits", home / "tb.fits")  # an empty primary HDU and a binary table
+    shutil.copy(ASTROPY_DATA / "comp.fits", home / "comp.fits")  # a tile-compressed image (a BINTABLE inside)
+    fits.HDUList([fits.PrimaryHDU(np.zeros((4, 5), np.float32)), fits.BinTableHDU.from_columns(
+        [fits.Column("x", "E", array=np.arange(3.0))])]).writeto(home / "both.fits")  # fmt: skip
+    entries = {e["name"]: e for e in list_folder(tree, "home/alice")["entries"]}
+    assert (entries["tb.fits"]["table"], entries["tb.fits"]["openable"]) == (True, False)
+    assert (entries["comp.fits"]["table"], entries["comp.fits"]["openable"]) == (True, True)
+    assert (entries["both.fits"]["table"], entries["both.fits"]["openable"]) == (True, True)
+    # A broken file stays openable: the viewer says what is wrong with it.
+    assert entries["m13.fits"]["openable"] is True
+
+
+def test_a_fits_file_rewritten_with_an_image_is_listed_as_an_image_again(tree, data_root: Path):
+    path = data_root / "home/alice/tb.fits"
+    shutil.copy(ASTROPY_DATA / "tb.fits", path)
+    assert {e["name"]: e["openable"] for e in list_folder(tree, "home/alice")["entries"]}["tb.fits"] is False
+    fits.PrimaryHDU(np.zeros((4, 5), np.float32)).writeto(path, overwrite=True)
+    assert {e["name"]: e["openable"] for e in list_folder(tree, "home/alice")["entries"]}["tb.fits"] is True

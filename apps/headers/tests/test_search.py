@@ -90,3 +90,15 @@ def test_a_bad_query_answers_its_sentence(indexed):
 def test_a_file_is_not_a_folder_to_search(indexed):
     response = search(indexed, "nights/n1/c4d_001.fits", "")
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_path"
+
+
+def test_the_cap_counts_only_the_files_the_user_may_read(indexed, make_user, monkeypatch):
+    from apps.headers import services
+
+    monkeypatch.setattr(services, "MAX_SCANNED", 2)
+    alice = make_user("alice")
+    grant("nights/n1/secret", alice, [Right.READ])  # one file among the night's six
+    assert names(search(alice, "nights", "")) == ["c4d_005.fits"]
+    # The admin may read them all: too many for one search.
+    refused = search(indexed, "nights", "")
+    assert refused.status_code == 413 and refused.json()["error"]["code"] == "too_large"

@@ -98,3 +98,36 @@ def test_a_file_is_no_folder_table(root):
     with pytest.raises(ToyzError) as refused:
         folder_table(root, "nights/n1/take", ["x"] * 0)
     assert refused.value.code == "not_found"
+
+
+def test_a_second_request_is_served_without_reading_the_index_again(root, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = folder_table(root, "nights")
+    # The index's version and the grants' version, one primary-key read each; no row of the index.
+    with django_assert_num_queries(2), CaptureQueriesContext(connection) as queries:
+        again = folder_table(root, "nights")
+    assert again is first
+    assert not [q["sql"] for q in queries.captured_queries if "headerentry" in q["sql"].lower()]
+
+
+def test_a_newly_indexed_file_shows_up_in_the_next_table(root, exposure, as_folder):
+    assert "nights/n1/c4d_009.fits" not in set(folder_table(root, "nights").column("path"))
+    exposure("nights/n1/c4d_009.fits", FILTER="Y")
+    index_folder(as_folder(root, "nights/n1"), recursive=False)
+    assert "nights/n1/c4d_009.fits" in set(folder_table(root, "nights").column("path"))
+
+
+def test_a_file_dropped_from_the_index_leaves_the_next_table(root, night, as_folder):
+    assert "nights/n1/c4d_002.fits" in set(folder_table(root, "nights").column("path"))
+    (night / "c4d_002.fits").unlink()
+    index_folder(as_folder(root, "nights/n1"), recursive=False)
+    assert "nights/n1/c4d_002.fits" not in set(folder_table(root, "nights").column("path"))
+
+
+def test_a_new_grant_changes_what_the_next_table_holds(root, make_user):
+    alice = make_user("alice")
+    assert folder_table(alice, "").rows == 0
+    grant("nights", alice, [Right.READ])
+    assert folder_table(alice, "").rows > 0

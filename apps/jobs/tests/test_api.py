@@ -106,7 +106,7 @@ def test_a_job_that_fails_gives_its_error_in_the_run(make_user, data_root):
 @pytest.mark.parametrize(
     ("fn", "body", "status", "code", "sentence"),
     [
-        ("imaging.pixel", {"path": "home/alice", "x": "1", "y": 2}, 400, "bad_params", "x must be a number."),
+        ("imaging.pixel", {"path": "home/alice", "x": "1", "y": 2}, 400, "bad_params", "x must be a finite number."),
         ("imaging.pixel", {"path": "home/alice", "y": 2}, 400, "bad_params", "imaging.pixel needs the parameter x."),
         ("imaging.describe", {"path": "home/alice", "hdu": 1.5}, 400, "bad_params", "hdu must be a whole number."),
         ("imaging.describe", {"path": "home/alice", "plane": -1}, 400, "bad_params", "plane must be at least 0."),

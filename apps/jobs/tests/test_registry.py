@@ -53,7 +53,7 @@ def test_bad_parameters_are_refused(make_user, raw):
         ({"n": 11}, "n must be at most 10."),
         ({"n": -1}, "n must be at least 0."),
         ({"f": float("inf")}, "f must be a finite number."),
-        ({"f": "2"}, "f must be a number."),
+        ({"f": "2"}, "f must be a finite number."),  # as a selection says it (apps.shapes)
         ({"extra": 1}, "t.fn takes no parameter extra."),
         ([], "params must be an object."),
     ],

@@ -92,3 +92,29 @@ def test_a_votable_selection_exports_as_a_votable(alice_client, astropy_table, d
     assert response.json() == {"path": "home/alice/one.vot", "rows": 1}, response.content
     written = Table.read(data_root / "home/alice/one.vot", format="votable")
     assert len(written) == 1 and str(written["RAdeg"].unit) == "deg"
+
+
+def test_an_export_larger_than_the_free_space_is_refused_with_a_sentence(
+    alice_client, catalogue, data_root, monkeypatch
+):
+    import os
+
+    real = os.statvfs
+
+    def nearly_full(path: Any) -> Any:
+        info = real(path)
+        # 10 free blocks of 4 KiB: 40 KiB, less than 1000 rows of every column as CSV (about 120 KB).
+        return os.statvfs_result((4096, 4096, info.f_blocks, 10, 10, info.f_files, info.f_ffree,
+                                  info.f_favail, info.f_flag, info.f_namemax))  # fmt: skip
+
+    monkeypatch.setattr(os, "statvfs", nearly_full)
+    response = export(alice_client, format="csv", folder="home/alice", name="all")
+    assert response.status_code == 507
+    error = response.json()["error"]
+    assert error["code"] == "no_space" and "40 KB free" in error["message"] and "home/alice" in error["message"]
+    assert not (data_root / "home/alice/all.csv").exists()
+    # A few rows fit.
+    few = export(
+        alice_client, selection={"kind": "rows", "rows": [1, 2]}, format="csv", folder="home/alice", name="few"
+    )
+    assert few.status_code == 200, few.content

@@ -140,3 +140,26 @@ def test_it_refuses_an_hdf5_table_of_too_many_rows_before_reading_them(tmp_path,
     with pytest.raises(ToyzError) as err:
         open_table(path, 0, cache_dir=cache, max_rows=1000)
     assert err.value.code == "too_large"
+
+
+def test_a_parquet_file_whose_columns_live_in_another_file_is_refused(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # A dataset's _metadata: row groups whose column chunks point at data.parquet (ColumnChunk.file_path).
+    table = pa.table({"x": [1.0, 2.0, 3.0]})
+    collected: list[pq.FileMetaData] = []
+    pq.write_table(table, tmp_path / "data.parquet", metadata_collector=collected)
+    collected[0].set_file_path("data.parquet")
+    pq.write_metadata(table.schema, tmp_path / "pointer.parquet", metadata_collector=collected)
+    assert pq.ParquetFile(tmp_path / "pointer.parquet").metadata.row_group(0).column(0).file_path == "data.parquet"
+
+    with pytest.raises(ToyzError) as caught:
+        open_table(tmp_path / "pointer.parquet", 0, cache_dir=None)
+    assert caught.value.code == "unreadable"
+    assert caught.value.message == (
+        "pointer.parquet keeps its column x in another file (data.parquet); "
+        "Toyz reads only Parquet files that hold their own data."
+    )
+    # The file that holds its own data opens.
+    assert open_table(tmp_path / "data.parquet", 0, cache_dir=None).rows == 3
