@@ -12,8 +12,8 @@ from django.conf import settings
 from pydantic import BaseModel, BeforeValidator, Field
 
 from apps.analysis.schemas import ImageRef, Region
-from apps.shapes import finite_number, whole_number
 from apps.jobs.services import Coordinate, Flag, JobContext, JobParams, Number, register
+from apps.shapes import finite_number, whole_number
 from workers.analysis import measure as core
 from workers.analysis.profiles import radial_profile
 
