@@ -11,7 +11,7 @@ from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 from apps.files.listing import Entry, Listing, folder_changed, list_folder, to_readers
 from apps.files.permissions import Audience, Right, User, access_of, has_right, is_active_user, key_of, readers
 from apps.files.resolver import ResolvedPath, data_root, resolve
-from apps.files.writing import create_file
+from apps.files.writing import create_file, make_folder, upload
 
 # What other apps use of this one: the resolver, the rights, and the path types of job parameters.
 __all__ = [
@@ -32,10 +32,12 @@ __all__ = [
     "folder_changed",
     "has_right",
     "list_folder",
+    "make_folder",
     "read_test",
     "readers",
     "resolve",
     "to_readers",
+    "upload",
 ]
 
 MAX_PATH_LENGTH = 4096

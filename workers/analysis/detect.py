@@ -128,7 +128,9 @@ def _with_sep(
             clean=True,
         )
     except Exception as exc:  # sep raises plain Exception for its buffer limits
-        raise ToyzError("too_large", f"Too many connected pixels for the detector ({exc}); raise the threshold.") from None
+        raise ToyzError(
+            "too_large", f"Too many connected pixels for the detector ({exc}); raise the threshold."
+        ) from None
     if len(objects) == 0:
         return _empty()
     x, y = objects["x"].astype(np.float64), objects["y"].astype(np.float64)
@@ -168,9 +170,7 @@ def _with_photutils(
         if segm is None:
             return _empty()
         if s.deblend:
-            segm = deblend_sources(
-                convolved, segm, npixels=s.min_area, nlevels=32, contrast=0.005, progress_bar=False
-            )
+            segm = deblend_sources(convolved, segm, npixels=s.min_area, nlevels=32, contrast=0.005, progress_bar=False)
         cat = SourceCatalog(
             sub, segm, convolved_data=convolved, error=rms, mask=mask, background=bkg, progress_bar=False
         )
@@ -318,9 +318,7 @@ def pieces(path: Path, *, hdu: int, plane: int, box: tuple[float, float, float, 
     with opened(path) as f:
         view = select_view(f, hdu, plane)
         if isinstance(view, Mosaic):
-            placed = [
-                (c.hdu, c.name, c.hdu, c.data, c.x0, c.y0, c.flip_x, c.flip_y) for c in view.ccds
-            ]
+            placed = [(c.hdu, c.name, c.hdu, c.data, c.x0, c.y0, c.flip_x, c.flip_y) for c in view.ccds]
         else:
             placed = [(hdu, "", -1, (0, view.width, 0, view.height), 0, 0, False, False)]
         width, height = view.width, view.height
@@ -403,7 +401,9 @@ def merge(parts: list[tuple[Piece, dict[str, FloatArray]]]) -> dict[str, npt.NDA
     """Join per-piece rows into one table (columns :data:`COLUMNS`), numbered from 1 in piece order,
     labelled ``<CCD name>-<n>`` on a mosaic and ``<n>`` otherwise."""
     keys = [c for c in COLUMNS if c not in ("id", "label")]
-    merged: dict[str, npt.NDArray[Any]] = {k: np.concatenate([rows[k] for _, rows in parts] or [np.zeros(0)]) for k in keys}
+    merged: dict[str, npt.NDArray[Any]] = {
+        k: np.concatenate([rows[k] for _, rows in parts] or [np.zeros(0)]) for k in keys
+    }
     n = merged["x"].size
     merged["id"] = np.arange(1, n + 1, dtype=np.int64)
     labels: list[str] = []
@@ -444,3 +444,98 @@ def detect_image(
 def piece_summary(piece: Piece, rows: dict[str, FloatArray], seconds: float) -> dict[str, Any]:
     """What the job reports of one piece."""
     return {"ccd": piece.ccd, "name": piece.name, "rows": int(rows["x"].size), "seconds": round(seconds, 3)}
+
+
+# --- regions ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """A region in viewer coordinates: shape, points (pixels), size (pixels: radii, semi-axes, or box width and
+    height) and angle (degrees CCW from +x)."""
+
+    shape: str
+    points: FloatArray  # (n, 2)
+    size: tuple[float, float] | None
+    angle: float
+
+    def box(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` holding the area."""
+        if self.shape == "polygon":
+            return (*self.points.min(axis=0), *self.points.max(axis=0))  # type: ignore[return-value]
+        cx, cy = self.points[0]
+        w, h = self.size or (0.0, 0.0)
+        if self.shape == "box":
+            w, h = w / 2, h / 2
+        t = math.radians(self.angle)
+        c, s = abs(math.cos(t)), abs(math.sin(t))
+        if self.shape == "box":
+            dx, dy = w * c + h * s, w * s + h * c
+        else:  # an ellipse's exact extent along x and y
+            dx = math.hypot(w * math.cos(t), h * math.sin(t))
+            dy = math.hypot(w * math.sin(t), h * math.cos(t))
+        return float(cx - dx), float(cy - dy), float(cx + dx), float(cy + dy)
+
+    def contains(self, x: FloatArray, y: FloatArray) -> npt.NDArray[np.bool_]:
+        """Which viewer points lie inside the area."""
+        if self.shape == "polygon":
+            from matplotlib.path import Path as Polygon
+
+            return np.asarray(Polygon(self.points).contains_points(np.c_[x, y]), dtype=bool)
+        cx, cy = self.points[0]
+        w, h = self.size or (1.0, 1.0)
+        t = math.radians(self.angle)
+        u = (x - cx) * math.cos(t) + (y - cy) * math.sin(t)
+        v = -(x - cx) * math.sin(t) + (y - cy) * math.cos(t)
+        if self.shape == "box":
+            return np.asarray((np.abs(u) <= w / 2) & (np.abs(v) <= h / 2))
+        return np.asarray((u / w) ** 2 + (v / h) ** 2 <= 1.0)
+
+
+def area_of(
+    path: Path,
+    *,
+    hdu: int,
+    plane: int,
+    shape: str,
+    frame: str,
+    points: list[tuple[float, float]],
+    size: tuple[float, float] | None,
+    angle: float,
+) -> Area:
+    """A region (the contract's ``Region`` fields) in viewer coordinates of the image.
+
+    Sky regions (points ICRS degrees, sizes arcsec, angle from East) are placed with the image's WCS; sizes use
+    the local pixel scale at the centre.
+
+    Raises
+    ------
+    ToyzError
+        ``bad_region`` for a shape with no area (line, point, text) or a sky region that falls off the image;
+        ``unsupported`` for a sky region on an image without WCS.
+    """
+    if shape not in ("circle", "ellipse", "box", "polygon"):
+        raise ToyzError(
+            "bad_region", f"Detection needs a region with an area (circle, ellipse, box, polygon), not a {shape}."
+        )
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if frame == "image":
+        return Area(shape, pts, size, angle)
+    from workers.imaging.project import world_to_viewer
+
+    step = 1.0 / 3600.0  # 1 arcsec: the local scale and the direction of East, by finite differences
+    ra0, dec0 = pts[0]
+    cos_dec = max(math.cos(math.radians(dec0)), 1e-6)
+    probe_ra = np.r_[pts[:, 0], ra0 + step / cos_dec, ra0]
+    probe_dec = np.r_[pts[:, 1], dec0, dec0 + step]
+    placed = world_to_viewer(path, hdu=hdu, plane=plane, ra=probe_ra, dec=probe_dec)
+    vx, vy = placed.x, placed.y
+    if not np.isfinite(vx).all():
+        raise ToyzError("bad_region", "That region lies (partly) off the image or in a gap between CCDs.")
+    n = pts.shape[0]
+    east = (vx[n] - vx[0], vy[n] - vy[0])
+    north = (vx[n + 1] - vx[0], vy[n + 1] - vy[0])
+    scale = (math.hypot(*east) + math.hypot(*north)) / 2  # pixels per arcsec
+    image_angle = angle + math.degrees(math.atan2(east[1], east[0]))
+    image_size = None if size is None else (size[0] * scale, size[1] * scale)
+    return Area(shape, np.c_[vx[:n], vy[:n]], image_size, image_angle)
