@@ -129,7 +129,7 @@ def _write_new(ctx: JobContext, folder: ResolvedPath, name: str, data: bytes) ->
             if exc.code == "exists":
                 continue
             raise
-        return str(PurePosixPath(folder.client) / entry.name)
+        return str(PurePosixPath(folder.client) / entry["name"])
     raise ToyzError("exists", f"Too many files named {stem}-N.{ending} here; choose another name.")
 
 
