@@ -8,6 +8,8 @@ source and overlays it on the image.
 from __future__ import annotations
 
 import io
+import os
+import socket
 import time
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
@@ -63,6 +65,7 @@ class CcdSummary(BaseModel):
     name: str
     rows: int
     seconds: float
+    worker: str = Field(default="", description="The host and process that ran it.")
 
 
 class DetectResult(BaseModel):
@@ -87,7 +90,9 @@ def _detect_one(args: dict[str, Any], index: int) -> tuple[dict[str, Any], dict[
             rows["x"], rows["y"]
         )
         rows = {k: v[inside] for k, v in rows.items()}
-    return rows, core.piece_summary(piece, rows, time.perf_counter() - start)
+    # Which process ran it: the distributed mode's pieces spread over the workers.
+    where = f"{socket.gethostname()}:{os.getpid()}"
+    return rows, {**core.piece_summary(piece, rows, time.perf_counter() - start), "worker": where}
 
 
 def _output_folder(ctx: JobContext, folder: ResolvedPath | None) -> ResolvedPath:
