@@ -21,7 +21,9 @@ from scipy.spatial import cKDTree
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def completeness(found: dict[str, np.ndarray], truth: dict[str, np.ndarray], shape: tuple[int, int], snr: float) -> float:
+def completeness(
+    found: dict[str, np.ndarray], truth: dict[str, np.ndarray], shape: tuple[int, int], snr: float
+) -> float:
     """Fraction of isolated stars (none within 8 px, 5 px from the edge) with a peak above `snr` noise sigma
     that have a detection within 1 px."""
     xy = np.c_[truth["x"], truth["y"]]
@@ -80,7 +82,13 @@ def exposure(n_ccds: int, ccd_shape: tuple[int, int], folder: Path) -> None:
     print(f"exposure_direct_seconds: {direct:.2f}")
     print(f"exposure_sources: {table['x'].size}")
     parts = pieces(path, hdu=-1, plane=0)
-    args = {"path": str(path), "plane": 0, "settings": asdict(settings), "pieces": [asdict(p) for p in parts], "area": None}
+    args = {
+        "path": str(path),
+        "plane": 0,
+        "settings": asdict(settings),
+        "pieces": [asdict(p) for p in parts],
+        "area": None,
+    }
     for workers in (1, 2):
         start = time.perf_counter()
         fanout._run_threads(_detect_one, args, len(parts), lambda d, t: None, workers)

@@ -21,6 +21,8 @@ from workers.errors import ToyzError
 
 from .detect import COLUMNS
 
+__all__ = ["COLUMNS", "FLAG_UNMEASURED", "MAX_LABEL", "UNITS", "edit", "fits_bytes", "read_table", "to_table"]
+
 UNITS: Final = {
     "x": "pix", "y": "pix", "x_image": "pix", "y_image": "pix", "ra": "deg", "dec": "deg", "area": "pix",
     "fwhm": "pix", "a": "pix", "b": "pix", "theta": "deg",
@@ -96,17 +98,17 @@ def edit(
         out.remove_rows(sorted(set(delete)))
     next_id = int(np.max(table["id"])) + 1 if n else 1
     for offset, values in enumerate(add):
-        row: dict[str, Any] = {}
+        new: dict[str, Any] = {}
         for name in out.colnames:
             kind = out[name].dtype.kind
             default: Any = "" if kind in "US" else (0 if kind in "iu" else np.nan)
-            row[name] = values.get(name, default)
-        row["id"] = next_id + offset
-        label = str(row.get("label") or row["id"])
+            new[name] = values.get(name, default)
+        new["id"] = next_id + offset
+        label = str(new.get("label") or new["id"])
         if len(label) > _width(out["label"]):
             out["label"] = np.asarray(out["label"]).astype(f"<U{len(label)}")
-        row["label"] = label
-        out.add_row(row)
+        new["label"] = label
+        out.add_row(new)
     return out
 
 

@@ -163,6 +163,15 @@ def _with_photutils(
     from astropy.convolution import convolve
     from photutils.segmentation import SourceCatalog, deblend_sources, detect_sources
 
+    if s.deblend:
+        try:
+            import skimage  # noqa: F401  (photutils' deblending uses its watershed)
+        except ImportError:
+            raise ToyzError(
+                "unsupported",
+                "photutils' deblending needs scikit-image, which is not installed: use sep, or no deblending.",
+            ) from None
+
     convolved = convolve(sub, _kernel(min(sub.shape)), mask=mask, normalize_kernel=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "no sources found" is an answer, not a warning
@@ -462,7 +471,8 @@ class Area:
     def box(self) -> tuple[float, float, float, float]:
         """``(xmin, ymin, xmax, ymax)`` holding the area."""
         if self.shape == "polygon":
-            return (*self.points.min(axis=0), *self.points.max(axis=0))  # type: ignore[return-value]
+            lo, hi = self.points.min(axis=0), self.points.max(axis=0)
+            return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
         cx, cy = self.points[0]
         w, h = self.size or (0.0, 0.0)
         if self.shape == "box":

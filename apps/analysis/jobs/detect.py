@@ -13,7 +13,7 @@ import socket
 import time
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
 import numpy as np
 from astropy.table import Table
@@ -121,6 +121,10 @@ def _new_name(image: ResolvedPath, hdu: int) -> str:
     return f"{stem}-{where}-sources-{timezone.now():%Y%m%dT%H%M%S}.fits"
 
 
+def _write(out: BinaryIO, data: bytes) -> None:
+    out.write(data)
+
+
 def _write_new(ctx: JobContext, folder: ResolvedPath, name: str, data: bytes) -> str:
     """Write `data` as a new file; a taken name gets ``-2``, ``-3``... (never an overwrite)."""
     stem, dot, ending = name.rpartition(".")
@@ -129,7 +133,7 @@ def _write_new(ctx: JobContext, folder: ResolvedPath, name: str, data: bytes) ->
     for attempt in range(1, 100):
         candidate = f"{stem}.{ending}" if attempt == 1 else f"{stem}-{attempt}.{ending}"
         try:
-            entry = create_file(ctx.user, folder.client, candidate, lambda out: out.write(data))
+            entry = create_file(ctx.user, folder.client, candidate, lambda out: _write(out, data))
         except ToyzError as exc:
             if exc.code == "exists":
                 continue

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 class Ctx:
     def __init__(self, user: Any) -> None:
-        self.user, self.workspace_id, self.seen = user, None, []
+        self.user, self.workspace_id = user, None
+        self.seen: list[tuple[int, int]] = []
 
     def progress(self, done: int, total: int, message: str = "") -> None:
         self.seen.append((done, total))
