@@ -45,13 +45,22 @@ export interface SocketSchema {
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
   AccessChanged: AccessChanged;
+  AddSource: AddSource;
   BoxSelection: BoxSelection;
   CancelRequest: CancelRequest;
+  CatalogEditParams: CatalogEditParams;
+  CatalogEditResult: CatalogEditResult;
+  CatalogRef: CatalogRef;
   CcdRef: CcdRef;
+  CcdSummary: CcdSummary;
   ColumnOut: ColumnOut;
   CombinedSelection: CombinedSelection;
+  CrossmatchParams: CrossmatchParams;
+  CrossmatchResult: CrossmatchResult;
   DerivedColumn: DerivedColumn;
   DescriptionOut: DescriptionOut;
+  DetectParams: DetectParams;
+  DetectResult: DetectResult;
   EntryOut: EntryOut;
   ErrorBody: ErrorBody;
   ErrorMessage: ErrorMessage;
@@ -63,6 +72,7 @@ export interface SocketSchema {
   FolderParams: FolderParams;
   HduInfo: HduInfo;
   ImageParams: ImageParams;
+  ImageRef: ImageRef1;
   IndexParams: IndexParams;
   IndexProblem: IndexProblem;
   IndexResult: IndexResult;
@@ -90,6 +100,8 @@ export interface SocketSchema {
   PresenceMessage: PresenceMessage;
   Progress: Progress;
   RangeSelection: RangeSelection;
+  Region: Region;
+  Relabel: Relabel;
   RowsSelection: RowsSelection;
   SelectionEvent: SelectionEvent;
   SelectionMessage: SelectionMessage;
@@ -555,6 +567,58 @@ export interface WorkspaceRenamed {
   type: "event";
 }
 /**
+ * A source to add: at a viewer position (x, y) or a sky position (ra, dec, degrees).
+ */
+export interface AddSource {
+  dec?: number | null;
+  label?: string;
+  ra?: number | null;
+  x?: number | null;
+  y?: number | null;
+}
+export interface CatalogEditParams {
+  /**
+   * @maxItems 1000
+   */
+  add?: AddSource[];
+  /**
+   * @maxItems 100000
+   */
+  delete?: number[];
+  /**
+   * The detection table (a FITS file); the folder needs the write right.
+   */
+  path: string;
+  /**
+   * @maxItems 10000
+   */
+  relabel?: Relabel[];
+  /**
+   * The table's index in the file.
+   */
+  table?: number;
+}
+export interface Relabel {
+  label: string;
+  row: number;
+}
+/**
+ * The edited table (the same path, a new version) and its row count.
+ */
+export interface CatalogEditResult {
+  path: string;
+  rows: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
  * Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
  */
 export interface CcdRef {
@@ -562,6 +626,19 @@ export interface CcdRef {
   hdu: number;
   name: string;
   row: number;
+}
+/**
+ * What detection found on one CCD (the whole image: ccd -1).
+ */
+export interface CcdSummary {
+  ccd: number;
+  name: string;
+  rows: number;
+  seconds: number;
+  /**
+   * The host and process that ran it.
+   */
+  worker?: string;
 }
 /**
  * A column as served: its kind, numpy dtype, unit, UCD, description and per-row shape.
@@ -577,6 +654,44 @@ export interface ColumnOut {
   shape: number[];
   ucd: string | null;
   unit: string | null;
+}
+export interface CrossmatchParams {
+  a: CatalogRef1;
+  b: CatalogRef2;
+  /**
+   * Where the result goes; default: ~/detections.
+   */
+  folder?: string | null;
+  /**
+   * The largest separation of a match, arcseconds.
+   */
+  max_sep?: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef1 {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef2 {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
+ * How many rows of A matched, the result table (rows of both and separations), the median separation (arcsec).
+ */
+export interface CrossmatchResult {
+  matched: number;
+  median_sep: number | null;
+  path: string;
 }
 /**
  * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
@@ -634,6 +749,109 @@ export interface HduInfo {
   problem: string | null;
   shape: number[];
   width: number;
+}
+export interface DetectParams {
+  /**
+   * Side of the background mesh's boxes, pixels.
+   */
+  box_size?: number;
+  /**
+   * On a mosaic: only this CCD (its HDU number).
+   */
+  ccd?: number | null;
+  /**
+   * Split blended sources.
+   */
+  deblend?: boolean;
+  /**
+   * Where the table goes; default: ~/detections.
+   */
+  folder?: string | null;
+  image: ImageRef;
+  /**
+   * The detector.
+   */
+  method?: "sep" | "photutils";
+  /**
+   * Minimum number of connected pixels of a source.
+   */
+  min_area?: number;
+  /**
+   * The table's file name; default: the image's name and time.
+   */
+  name?: string | null;
+  /**
+   * Only inside this region (circle, ellipse, box, polygon).
+   */
+  region?: Region | null;
+  /**
+   * Detection threshold, in sigma of the background noise (> 0).
+   */
+  threshold?: number;
+}
+/**
+ * The image to detect sources in.
+ */
+export interface ImageRef {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * One region drawn on a viewer (or read from a region file).
+ */
+export interface Region {
+  /**
+   * Degrees counter-clockwise (ellipse, box).
+   */
+  angle?: number;
+  /**
+   * A CSS colour; empty: the default.
+   */
+  color?: string;
+  /**
+   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+   */
+  frame: "image" | "sky";
+  /**
+   * Unique within its viewer.
+   */
+  id: string;
+  /**
+   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  points: [[number, number], ...[number, number][]];
+  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+  /**
+   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+   */
+  size?: [number, number] | null;
+  /**
+   * A label, or a text region's text.
+   */
+  text?: string;
+}
+/**
+ * A detection: the new table (path, table index 0), its row count, per CCD counts, and the wall time.
+ */
+export interface DetectResult {
+  path: string;
+  per_ccd: CcdSummary[];
+  rows: number;
+  seconds: number;
+  table: number;
 }
 /**
  * One file or folder of a listing; ``mtime`` in seconds since the epoch, ``size`` 0 for folders.
@@ -718,6 +936,23 @@ export interface ImageParams {
    */
   plane?: number;
 }
+/**
+ * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
+ */
+export interface ImageRef1 {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
 export interface IndexParams {
   /**
    * The folder; the data root by default.
@@ -754,6 +989,27 @@ export interface IndexResult {
  * Every job function by name: the parameters it takes and the result it returns.
  */
 export interface JobFunctions {
+  /**
+   * Edit a detection table: add a source measured where it was clicked, delete rows, relabel rows.
+   */
+  "analysis.catalog_edit": {
+    params: CatalogEditParams;
+    result: CatalogEditResult;
+  };
+  /**
+   * Cross-match two catalogues on the sky and write the matched pairs as a new table.
+   */
+  "analysis.crossmatch": {
+    params: CrossmatchParams;
+    result: CrossmatchResult;
+  };
+  /**
+   * Detect sources in an image (a CCD, the focal plane or a region) and write them as a new FITS table.
+   */
+  "analysis.detect": {
+    params: DetectParams;
+    result: DetectResult;
+  };
   /**
    * List a folder.
    */
