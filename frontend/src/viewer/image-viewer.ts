@@ -47,6 +47,7 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import type { SourceRegistry } from "../sources/types";
+import { DetectionPanel, type Region } from "../analysis/detection";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -112,6 +113,19 @@ export class ToyzImageViewer extends LitElement {
     sources: () => this._sources,
     tileId: () => this.tileId,
     changed: () => this.emitState(),
+    rowActions: (source, row, page) => this.detection.rowActions(source, row, page),
+  });
+  private readonly detection: DetectionPanel = new DetectionPanel(this, {
+    socket: () => this.socket,
+    image: () => this.imageRef,
+    description: () => this._description,
+    map: () => this.olMap,
+    // Helper C's regions controller, when this build has it.
+    selectedRegion: () =>
+      (this as { regions?: { selected?(): Region | null } }).regions?.selected?.() ?? null,
+    overlays: () => this.overlays,
+    sources: () => this._sources,
+    element: () => this,
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
@@ -255,6 +269,11 @@ export class ToyzImageViewer extends LitElement {
   /** The catalogues drawn on the image, and how many rows of each landed on it. */
   get catalogueOverlays(): ViewerOverlays {
     return this.overlays;
+  }
+
+  /** The "Detect sources" panel (its toolbar button opens it). */
+  get sourceDetection(): DetectionPanel {
+    return this.detection;
   }
 
   /** Plays or pauses the planes of a cube. */
@@ -495,6 +514,7 @@ export class ToyzImageViewer extends LitElement {
     this.player.stop();
     this.describeSeq += 1;
     this.readout.stop();
+    this.detection.dispose();
     this.overlays.dispose();
     this.view?.dispose();
     this.view = null;
@@ -694,7 +714,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.detection.buttonTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
@@ -711,7 +731,7 @@ export class ToyzImageViewer extends LitElement {
             : nothing
         }
         ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
-        ${this.contrastSketch.template(this.contrastBias)}
+        ${this.contrastSketch.template(this.contrastBias)}${this.detection.template()}
       </div>
       ${hasImage ? colorbarTemplate(this.rendering.colorbarModel()) : nothing}
       ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.pyramidTilesLoading)}
