@@ -417,8 +417,9 @@ def merge(parts: list[tuple[Piece, dict[str, FloatArray]]]) -> dict[str, npt.NDA
     merged["id"] = np.arange(1, n + 1, dtype=np.int64)
     labels: list[str] = []
     for piece, rows in parts:
-        count = rows["x"].size
-        labels.extend(f"{piece.name}-{i + 1}" if piece.name else str(len(labels) + i + 1) for i in range(count))
+        count, start = rows["x"].size, len(labels)
+        # `start` taken first: extend() grows the list while it consumes the generator.
+        labels.extend(f"{piece.name}-{i + 1}" if piece.name else str(start + i + 1) for i in range(count))
     merged["label"] = np.array(labels, dtype=str) if labels else np.zeros(0, dtype="<U1")
     merged["ccd"] = merged["ccd"].astype(np.int64)
     merged["flags"] = merged["flags"].astype(np.int64)

@@ -136,3 +136,13 @@ def test_it_matches_a_catalogue_with_itself_shifted_by_half_an_arcsecond() -> No
     found = crossmatch(ra, dec, ra, dec + 0.5 / 3600, 1.0)
     assert found.rows_a.size == 500
     assert found.median == pytest.approx(0.5, abs=1e-6)
+
+
+def test_it_labels_the_rows_of_a_plain_image_1_2_3_like_their_ids(tmp_path: Path) -> None:
+    from astropy.io import fits
+
+    path = tmp_path / "field.fits"
+    fits.PrimaryHDU(star_field((256, 256), n_stars=40, seed=5)).writeto(path)
+    rows, _ = detect_image(path, hdu=0, plane=0, settings=Settings())
+    assert rows["id"].size > 10
+    assert rows["label"].tolist() == [str(i) for i in rows["id"]]
