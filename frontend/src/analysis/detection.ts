@@ -499,6 +499,7 @@ export class DetectionPanel {
 
   template(): TemplateResult | typeof nothing {
     if (!this.open) return nothing;
+    if (this.editing) return this.editingTemplate(this.editing);
     const scopes = this.scopes();
     const scope = scopes.some((s) => s.value === this.scope) ? this.scope : "image";
     const run = this.run;
@@ -590,17 +591,7 @@ export class DetectionPanel {
               </button>
             </div>`
       }
-      ${
-        this.editMessage
-          ? html`<p
-              class="detect-message ${this.editMessage.error ? "error" : ""}"
-              data-testid="edit-status"
-              role=${this.editMessage.error ? "alert" : "status"}
-            >
-              ${this.editMessage.text}
-            </p>`
-          : nothing
-      }
+      ${this.editMessageTemplate()}
       <h4>Cross-match</h4>
       ${
         specs.length < 2
@@ -668,6 +659,45 @@ export class DetectionPanel {
             </div>`
       }
     </section>`;
+  }
+
+  /** While editing, the panel shrinks to a bar: the image is what the user works on. */
+  private editingTemplate(source: string): TemplateResult {
+    const name = this.deps.sources()?.get(source)?.spec.name ?? source;
+    return html`<section
+      class="detect-panel editing"
+      data-testid="detect-panel"
+      aria-label="Catalogue editing"
+    >
+      <div class="detect-actions">
+        <span class="detect-editing-name" title=${name}>Editing ${name}</span>
+        <button
+          type="button"
+          data-testid="edit-toggle"
+          aria-pressed="true"
+          @click=${() => {
+            this.stopEditing();
+            this.editMessage = null;
+          }}
+        >
+          Stop editing
+        </button>
+      </div>
+      ${this.editMessageTemplate()}
+    </section>`;
+  }
+
+  private editMessageTemplate(): TemplateResult | typeof nothing {
+    const m = this.editMessage;
+    return m
+      ? html`<p
+          class="detect-message ${m.error ? "error" : ""}"
+          data-testid="edit-status"
+          role=${m.error ? "alert" : "status"}
+        >
+          ${m.text}
+        </p>`
+      : nothing;
   }
 
   private runTemplate(run: Run): TemplateResult {

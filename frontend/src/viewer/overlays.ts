@@ -357,9 +357,10 @@ export class ViewerOverlays {
       return;
     }
     const { source, row } = best;
-    const position = this.rowPosition(source, row);
+    const position = this.rowPosition(source, row) ?? [x, y];
     this.popup = { source, row, page: null, error: null };
-    this.popupOverlay?.setPosition(position ?? [x, y]);
+    this.placePopup(position);
+    this.popupOverlay?.setPosition(position);
     this.renderPopup();
     const store = this.deps.sources()?.get(source);
     try {
@@ -370,6 +371,20 @@ export class ViewerOverlays {
         this.popup.error = errorText(error);
     }
     this.renderPopup();
+  }
+
+  /** The popup opens towards the middle of the map, so that it stays inside the viewer. */
+  private placePopup(position: number[]): void {
+    const map = this.deps.map();
+    const size = map?.getSize();
+    const pixel = map?.getPixelFromCoordinate(position);
+    if (!this.popupOverlay || !size || !pixel) return;
+    const [width = 0, height = 0] = size;
+    const [px = 0, py = 0] = pixel;
+    const side = px < width / 3 ? "left" : px > (2 * width) / 3 ? "right" : "center";
+    const below = py < height / 2;
+    this.popupOverlay.setPositioning(`${below ? "top" : "bottom"}-${side}`);
+    this.popupOverlay.setOffset([0, below ? 12 : -12]);
   }
 
   /** Draws the popup again (what its row actions depend on changed). */
@@ -397,6 +412,7 @@ export class ViewerOverlays {
           <strong>${name}</strong> row ${p.row}
           <button type="button" title="Close" @click=${() => this.closePopup()}>×</button>
         </div>
+        ${this.deps.rowActions?.(p.source, p.row, page) ?? nothing}
         ${p.error ? html`<div class="overlay-popup-error">${p.error}</div>` : nothing}
         ${
           page
@@ -412,8 +428,7 @@ export class ViewerOverlays {
             : p.error
               ? nothing
               : html`<div>Loading…</div>`
-        }
-        ${this.deps.rowActions?.(p.source, p.row, page) ?? nothing}`,
+        }`,
       this.popupElement,
     );
   }
