@@ -134,6 +134,11 @@ bench-coview: install-dev
 bench-sources: install-dev
 	$(BIN)/python benchmarks/sources.py
 
+# Source detection: sep against photutils on a 2048x4096 CCD, a generated exposure through the job's pool (1, 2 workers); ARGS=--full for 62 CCDs.
+.PHONY: bench-detect
+bench-detect: install-dev
+	$(BIN)/python benchmarks/analysis_detect.py $(ARGS)
+
 # Plots in headless Chromium (software WebGL): first scatter, lasso to 4 linked plots; ARGS=--million for 10^6 rows.
 .PHONY: bench-plots
 bench-plots: install-dev

@@ -55,3 +55,12 @@ def prerender_file(job_id: str) -> None:
     """The bulk task's name before issue 8: a task an older version queued is handed on, so it still runs
     after an upgrade (drop this once no deployment can hold such a queue)."""
     run_bulk_job.apply_async(args=(job_id,), task_id=job_id)
+
+
+@shared_task(name="toyz.run_piece", acks_late=True, reject_on_worker_lost=True)
+def run_piece(run: str, index: int) -> None:
+    """Run one piece of a job that fans out (a mosaic's CCD in `analysis.detect`), unless the job or another
+    worker already took it; the result goes back through the cache (`apps.analysis.fanout`)."""
+    from apps.analysis.fanout import run_piece as run_one
+
+    run_one(run, index)

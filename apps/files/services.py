@@ -21,7 +21,7 @@ from apps.files.permissions import (
     readers,
 )
 from apps.files.resolver import ResolvedPath, data_root, resolve
-from apps.files.writing import create_file
+from apps.files.writing import create_file, make_folder, upload
 
 # What other apps use of this one: the resolver, the rights, and the path types of job parameters.
 __all__ = [
@@ -43,10 +43,12 @@ __all__ = [
     "grants_version",
     "has_right",
     "list_folder",
+    "make_folder",
     "read_test",
     "readers",
     "resolve",
     "to_readers",
+    "upload",
 ]
 
 MAX_PATH_LENGTH = 4096

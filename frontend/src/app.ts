@@ -451,6 +451,11 @@ export class ToyzApp extends LitElement {
       event.stopPropagation();
       this.openFile(event.detail.path);
     });
+    // A tile's tool made a table (a detection, a cross-match): opened as the file browser opens one.
+    gridEl.addEventListener("toyz-open-table", (event) => {
+      event.stopPropagation();
+      void this.openTable(event.detail.path, event.detail.table ?? 0);
+    });
     gridEl.addEventListener("toyz-locate", (event) => {
       event.stopPropagation();
       this.locate(event.detail);

@@ -466,6 +466,28 @@ describe("the workspace's sources", () => {
     expect(transport.sent).toEqual([]);
   });
 
+  it("reloads an edited source as a new store under the same id, keeping a selection by values", () => {
+    const transport = new FakeTransport();
+    const registry = new WorkspaceSources(transport, {
+      mayChange: () => true,
+      fetch: fakeServer().fetch,
+    });
+    transport.push("workspace", { sources: [SPEC, { ...SPEC, id: "s2", table: 1 }] });
+    const range: SelectionState = { kind: "range", column: "x", lo: 1, hi: 2 };
+    registry.get("s1")?.select(range, "plot-1");
+    registry.get("s2")?.select({ kind: "rows", rows: [0] }, "plot-1");
+    const before = [registry.get("s1"), registry.get("s2")];
+    const changes: number[] = [];
+    registry.onChange((specs) => changes.push(specs.length));
+    registry.reload("s1");
+    registry.reload("s2");
+    expect(registry.get("s1")).not.toBe(before[0]);
+    expect(registry.get("s1")?.selection).toEqual(range);
+    expect(registry.get("s2")?.selection).toBeNull(); // row numbers changed with the file
+    expect(registry.specs.map((s) => s.id)).toEqual(["s1", "s2"]);
+    expect(changes).toEqual([2, 2]);
+  });
+
   it("ignores malformed entries of a list from the server", () => {
     const transport = new FakeTransport();
     const registry = new WorkspaceSources(transport, { mayChange: () => true });

@@ -17,7 +17,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from astropy.stats import SigmaClip
-from photutils.aperture import ApertureStats, CircularAnnulus, CircularAperture, aperture_photometry  # type: ignore[import-untyped]  # photutils ships no type information
+from photutils.aperture import ApertureStats, CircularAnnulus, CircularAperture, aperture_photometry
 
 from workers.errors import ToyzError
 from workers.imaging.describe import select_view

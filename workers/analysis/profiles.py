@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 from astropy.stats import sigma_clipped_stats
-from photutils.aperture import CircularAperture, aperture_photometry  # type: ignore[import-untyped]  # photutils ships no type information
+from photutils.aperture import CircularAperture, aperture_photometry
 
 from workers.errors import ToyzError
 

@@ -33,7 +33,7 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 
 # astropy's regions ships no type information (no py.typed).
-from regions import (  # type: ignore[import-untyped]
+from regions import (
     CirclePixelRegion,
     CircleSkyRegion,
     EllipsePixelRegion,

@@ -117,6 +117,31 @@ def star_field(
     return image
 
 
+def star_field_stars(
+    shape: tuple[int, int],
+    *,
+    n_stars: int,
+    seed: int,
+    noise: float = 5.0,
+    offset: tuple[float, float] = (0, 0),
+    psf_sigma: float = 1.5,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Return the stars :func:`star_field` draws with the same arguments: its truth catalogue.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``x``, ``y``: each star's centre in the window's 0-based array pixels (numpy's convention: the
+        centre of ``data[j, i]`` is ``(i, j)``), only stars whose centre lies in the window; ``peak``
+        (counts above the sky) and ``flux`` (the Gaussian's total, ``2 pi psf_sigma**2 peak``).
+    """
+    height, width = shape
+    ox, oy = float(offset[0]), float(offset[1])
+    density = n_stars / max(1, height * width)
+    x, y, peak = _stars_in(ox, oy, ox + width, oy + height, density, seed, noise)
+    return {"x": x - ox, "y": y - oy, "peak": peak, "flux": 2.0 * math.pi * psf_sigma**2 * peak}
+
+
 def tan_header(crpix: tuple[float, float], crval: tuple[float, float], cdelt_deg: float) -> fits.Header:
     """Return a gnomonic (TAN) celestial WCS header, north up and east left.
 

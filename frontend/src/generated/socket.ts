@@ -45,18 +45,27 @@ export interface SocketSchema {
   ClientMessage: ClientMessage;
   ServerMessage: ServerMessage;
   AccessChanged: AccessChanged;
+  AddSource: AddSource;
   BoxSelection: BoxSelection;
   CancelRequest: CancelRequest;
+  CatalogEditParams: CatalogEditParams;
+  CatalogEditResult: CatalogEditResult;
+  CatalogRef: CatalogRef;
   CcdRef: CcdRef;
   CcdStats: CcdStats;
+  CcdSummary: CcdSummary;
   Centroid: Centroid;
   ColumnOut: ColumnOut;
   CombinedSelection: CombinedSelection;
   ContourPathOut: ContourPathOut;
   ContoursParams: ContoursParams;
   ContoursResult: ContoursResult;
+  CrossmatchParams: CrossmatchParams;
+  CrossmatchResult: CrossmatchResult;
   DerivedColumn: DerivedColumn;
   DescriptionOut: DescriptionOut;
+  DetectParams: DetectParams;
+  DetectResult: DetectResult;
   EntryOut: EntryOut;
   ErrorBody: ErrorBody;
   ErrorMessage: ErrorMessage;
@@ -107,8 +116,9 @@ export interface SocketSchema {
   ProfileResult: ProfileResult;
   Progress: Progress;
   RangeSelection: RangeSelection;
-  Region: Region1;
+  Region: Region;
   RegionParams: RegionParams;
+  Relabel: Relabel;
   RowsSelection: RowsSelection;
   SelectionEvent: SelectionEvent;
   SelectionMessage: SelectionMessage;
@@ -580,6 +590,58 @@ export interface WorkspaceRenamed {
   type: "event";
 }
 /**
+ * A source to add: at a viewer position (x, y) or a sky position (ra, dec, degrees).
+ */
+export interface AddSource {
+  dec?: number | null;
+  label?: string;
+  ra?: number | null;
+  x?: number | null;
+  y?: number | null;
+}
+export interface CatalogEditParams {
+  /**
+   * @maxItems 1000
+   */
+  add?: AddSource[];
+  /**
+   * @maxItems 100000
+   */
+  delete?: number[];
+  /**
+   * The detection table (a FITS file); the folder needs the write right.
+   */
+  path: string;
+  /**
+   * @maxItems 10000
+   */
+  relabel?: Relabel[];
+  /**
+   * The table's index in the file.
+   */
+  table?: number;
+}
+export interface Relabel {
+  label: string;
+  row: number;
+}
+/**
+ * The edited table (the same path, a new version) and its row count.
+ */
+export interface CatalogEditResult {
+  path: string;
+  rows: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
  * Which CCD a mosaic pixel falls on, and which pixel of it (0-based HDU column and row).
  */
 export interface CcdRef {
@@ -602,6 +664,19 @@ export interface CcdStats {
   nan: number;
   std?: number | null;
   sum?: number | null;
+}
+/**
+ * What detection found on one CCD (the whole image: ccd -1).
+ */
+export interface CcdSummary {
+  ccd: number;
+  name: string;
+  rows: number;
+  seconds: number;
+  /**
+   * The host and process that ran it.
+   */
+  worker?: string;
 }
 /**
  * Flux-weighted centre of the values above the region's median, viewer coordinates (and ICRS degrees).
@@ -724,6 +799,44 @@ export interface ContoursResult {
   points: number;
   smooth: number;
 }
+export interface CrossmatchParams {
+  a: CatalogRef1;
+  b: CatalogRef2;
+  /**
+   * Where the result goes; default: ~/detections.
+   */
+  folder?: string | null;
+  /**
+   * The largest separation of a match, arcseconds.
+   */
+  max_sep?: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef1 {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
+ * A table and, optionally, its RA/Dec columns (guessed when left out).
+ */
+export interface CatalogRef2 {
+  dec?: string | null;
+  path: string;
+  ra?: string | null;
+  table?: number;
+}
+/**
+ * How many rows of A matched, the result table (rows of both and separations), the median separation (arcsec).
+ */
+export interface CrossmatchResult {
+  matched: number;
+  median_sep: number | null;
+  path: string;
+}
 /**
  * What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``.
  */
@@ -780,6 +893,109 @@ export interface HduInfo {
   problem: string | null;
   shape: number[];
   width: number;
+}
+export interface DetectParams {
+  /**
+   * Side of the background mesh's boxes, pixels.
+   */
+  box_size?: number;
+  /**
+   * On a mosaic: only this CCD (its HDU number).
+   */
+  ccd?: number | null;
+  /**
+   * Split blended sources.
+   */
+  deblend?: boolean;
+  /**
+   * Where the table goes; default: ~/detections.
+   */
+  folder?: string | null;
+  image: ImageRef2;
+  /**
+   * The detector.
+   */
+  method?: "sep" | "photutils";
+  /**
+   * Minimum number of connected pixels of a source.
+   */
+  min_area?: number;
+  /**
+   * The table's file name; default: the image's name and time.
+   */
+  name?: string | null;
+  /**
+   * Only inside this region (circle, ellipse, box, polygon).
+   */
+  region?: Region | null;
+  /**
+   * Detection threshold, in sigma of the background noise (> 0).
+   */
+  threshold?: number;
+}
+/**
+ * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
+ */
+export interface ImageRef2 {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * One region drawn on a viewer (or read from a region file).
+ */
+export interface Region {
+  /**
+   * Degrees counter-clockwise (ellipse, box).
+   */
+  angle?: number;
+  /**
+   * A CSS colour; empty: the default.
+   */
+  color?: string;
+  /**
+   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+   */
+  frame: "image" | "sky";
+  /**
+   * Unique within its viewer.
+   */
+  id: string;
+  /**
+   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  points: [[number, number], ...[number, number][]];
+  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+  /**
+   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+   */
+  size?: [number, number] | null;
+  /**
+   * A label, or a text region's text.
+   */
+  text?: string;
+}
+/**
+ * A detection: the new table (path, table index 0), its row count, per CCD counts, and the wall time.
+ */
+export interface DetectResult {
+  path: string;
+  per_ccd: CcdSummary[];
+  rows: number;
+  seconds: number;
+  table: number;
 }
 /**
  * One file or folder of a listing; ``mtime`` in seconds since the epoch, ``size`` 0 for folders.
@@ -874,12 +1090,12 @@ export interface HistogramParams {
    */
   bins?: number;
   image: ImageRef1;
-  region: Region;
+  region: Region1;
 }
 /**
- * A circle, ellipse, box, polygon or point region.
+ * One region drawn on a viewer (or read from a region file).
  */
-export interface Region {
+export interface Region1 {
   /**
    * Degrees counter-clockwise (ellipse, box).
    */
@@ -974,11 +1190,32 @@ export interface IndexResult {
  */
 export interface JobFunctions {
   /**
+   * Edit a detection table: add a source measured where it was clicked, delete rows, relabel rows.
+   */
+  "analysis.catalog_edit": {
+    params: CatalogEditParams;
+    result: CatalogEditResult;
+  };
+  /**
    * Contour lines of an image (or of another image aligned to it by WCS), in the image's viewer coordinates.
    */
   "analysis.contours": {
     params: ContoursParams;
     result: ContoursResult;
+  };
+  /**
+   * Cross-match two catalogues on the sky and write the matched pairs as a new table.
+   */
+  "analysis.crossmatch": {
+    params: CrossmatchParams;
+    result: CrossmatchResult;
+  };
+  /**
+   * Detect sources in an image (a CCD, the focal plane or a region) and write them as a new FITS table.
+   */
+  "analysis.detect": {
+    params: DetectParams;
+    result: DetectResult;
   };
   /**
    * Histogram of the values in a region.
@@ -1138,7 +1375,7 @@ export interface PhotometryParams {
   /**
    * A circle, ellipse, box or polygon as the aperture.
    */
-  region?: Region1 | null;
+  region?: Region | null;
   /**
    * Aperture centre, viewer x (or give a region).
    */
@@ -1147,43 +1384,6 @@ export interface PhotometryParams {
    * Aperture centre, viewer y.
    */
   y?: number | null;
-}
-/**
- * One region drawn on a viewer (or read from a region file).
- */
-export interface Region1 {
-  /**
-   * Degrees counter-clockwise (ellipse, box).
-   */
-  angle?: number;
-  /**
-   * A CSS colour; empty: the default.
-   */
-  color?: string;
-  /**
-   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
-   */
-  frame: "image" | "sky";
-  /**
-   * Unique within its viewer.
-   */
-  id: string;
-  /**
-   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
-   *
-   * @minItems 1
-   * @maxItems 1000
-   */
-  points: [[number, number], ...[number, number][]];
-  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
-  /**
-   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
-   */
-  size?: [number, number] | null;
-  /**
-   * A label, or a text region's text.
-   */
-  text?: string;
 }
 /**
  * Aperture photometry: flux above the sigma-clipped median background, its error from the background scatter.

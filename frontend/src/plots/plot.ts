@@ -214,7 +214,11 @@ export class ToyzPlot extends LitElement {
       // The workspace's sources arrive after the layout: look the store up again when they change.
       this.unwatchSources = this.sources?.onChange(() => this.requestUpdate("sources")) ?? null;
     }
-    if (this.activeStore !== this.subscribedTo) this.subscribe();
+    if (this.activeStore !== this.subscribedTo) {
+      this.subscribe();
+      // Another store under the same id (its file was edited and reloaded): read the data again.
+      this.loadedKey = "";
+    }
     if (!changed.has("store") && !changed.has("state") && !changed.has("sources")) return;
     const key = this.dataKey();
     if (key !== this.loadedKey) {

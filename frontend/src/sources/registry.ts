@@ -135,6 +135,20 @@ export class WorkspaceSources implements SourceRegistry {
     this.changed();
   }
 
+  /**
+   * The source's file changed (a catalogue edit): a fresh store for the same spec, so that every
+   * plot, table and overlay of it reads the file again. A selection of row numbers is dropped (the
+   * rows were renumbered); a selection by values stays.
+   */
+  reload(id: string): void {
+    const old = this.stores.get(id);
+    if (!old) return;
+    const current = old.selection;
+    const store = this.makeStore({ ...old.spec, current: null });
+    if (current && current.kind !== "rows") store.applyRemote(current, "reload");
+    this.emitChange();
+  }
+
   onChange(listener: (specs: readonly SourceSpec[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -257,6 +257,8 @@ export interface SourceRegistry {
   /** Changes a source's spec (name, derived columns, named selections) and saves the list. */
   update(id: string, change: Partial<Omit<SourceSpec, "id">>): void;
   remove(id: string): void;
+  /** The source's file changed: every view of it reads it again (a new store under the same id). */
+  reload?(id: string): void;
   /** Every change of the list (added, removed, renamed, derived columns, named selections). */
   onChange(listener: (specs: readonly SourceSpec[]) => void): () => void;
 }

@@ -152,6 +152,7 @@ export class ToyzTable extends LitElement implements TileElement {
   /** When (performance.now()) the rows on screen last showed a new selection (benchmarks wait on it). */
   selectionShownAt: number | null = null;
   private unsubscribe: (() => void) | null = null;
+  private unwatchSources: (() => void) | null = null;
   /** Virtual offset (pixels down the table at full height) of the view's top edge. */
   private offset = 0;
   /** The scrollTop we set ourselves, so that its scroll event does not round the offset. */
@@ -244,6 +245,11 @@ export class ToyzTable extends LitElement implements TileElement {
   }
 
   override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has("sources")) {
+      this.unwatchSources?.();
+      // A source reloaded (its file was edited) comes as a new store under the same id.
+      this.unwatchSources = this.sources?.onChange(() => this.requestUpdate("sources")) ?? null;
+    }
     if ((changed.has("store") || changed.has("sources")) && this.resolveStore() !== this.attached) {
       void this.attach();
     }
@@ -259,6 +265,8 @@ export class ToyzTable extends LitElement implements TileElement {
   /** Releases the store's listener, the pages and the timers (the tile was closed). */
   dispose(): void {
     this.attaching++;
+    this.unwatchSources?.();
+    this.unwatchSources = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.pager?.close();

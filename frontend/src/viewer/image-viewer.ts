@@ -51,6 +51,7 @@ import { ViewerLock, parseLock } from "./lock";
 import { GridLayer } from "./grid-layer";
 import { ContourLayer } from "./contour-layer";
 import type { SourceRegistry } from "../sources/types";
+import { DetectionPanel, type Region } from "../analysis/detection";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -116,6 +117,19 @@ export class ToyzImageViewer extends LitElement {
     sources: () => this._sources,
     tileId: () => this.tileId,
     changed: () => this.emitState(),
+    rowActions: (source, row, page) => this.detection.rowActions(source, row, page),
+  });
+  private readonly detection: DetectionPanel = new DetectionPanel(this, {
+    socket: () => this.socket,
+    image: () => this.imageRef,
+    description: () => this._description,
+    map: () => this.olMap,
+    // Helper C's regions controller, when this build has it.
+    selectedRegion: () =>
+      (this as { regions?: { selected?(): Region | null } }).regions?.selected?.() ?? null,
+    overlays: () => this.overlays,
+    sources: () => this._sources,
+    element: () => this,
   });
   private readonly regionsCtl = new ViewerRegions(this, {
     map: () => this.olMap,
@@ -305,6 +319,11 @@ export class ToyzImageViewer extends LitElement {
   /** The contours drawn over the image (its state's `contours`). */
   get contourLayer(): ContourLayer {
     return this.contours;
+  }
+
+  /** The "Detect sources" panel (its toolbar button opens it). */
+  get sourceDetection(): DetectionPanel {
+    return this.detection;
   }
 
   /** Plays or pauses the planes of a cube. */
@@ -563,6 +582,7 @@ export class ToyzImageViewer extends LitElement {
     this.player.stop();
     this.describeSeq += 1;
     this.readout.stop();
+    this.detection.dispose();
     this.overlays.dispose();
     this.regionsCtl.dispose();
     this.lock.dispose();
@@ -771,7 +791,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}${this.detection.buttonTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
@@ -788,7 +808,7 @@ export class ToyzImageViewer extends LitElement {
             : nothing
         }
         ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
-        ${this.contrastSketch.template(this.contrastBias)}
+        ${this.contrastSketch.template(this.contrastBias)}${this.detection.template()}
       </div>
       ${hasImage ? colorbarTemplate(this.rendering.colorbarModel()) : nothing}
       ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.pyramidTilesLoading)}

@@ -65,6 +65,8 @@ interface Shown {
   /** What the placement was fetched for: the image and the columns. */
   key: string;
   layer: CatalogueLayer | null;
+  /** The store it was fetched from: a reloaded source (an edited file) comes as a new one. */
+  store: SourceStore;
   error: string | null;
   abort: AbortController;
   unsubscribe: () => void;
@@ -84,6 +86,8 @@ export interface OverlayHost {
   tileId(): string;
   /** The overlays changed by this user: the viewer's state changed. */
   changed(): void;
+  /** Buttons under a marker's row in its popup (e.g. a detection's Delete and Relabel). */
+  rowActions?(source: string, row: number, page: RowsPage | null): TemplateResult | typeof nothing;
 }
 
 export class ViewerOverlays {
@@ -236,7 +240,7 @@ export class ViewerOverlays {
             ])
           : "";
       const current = this.shown.get(overlay.source);
-      if (current && current.key === key) {
+      if (current && current.key === key && current.store === store) {
         current.overlay = overlay;
         current.layer?.restyle(overlay);
         return;
@@ -269,6 +273,7 @@ export class ViewerOverlays {
       overlay,
       key,
       layer: null,
+      store,
       error: null,
       abort,
       unsubscribe: store.onSelection((_state, mask) => shown.layer?.setMask(mask)),
@@ -328,8 +333,8 @@ export class ViewerOverlays {
     this.host.requestUpdate();
   }
 
-  /** A click: the nearest marker within its size shows its row in a popup. */
-  private async showRowAt(x: number, y: number): Promise<void> {
+  /** The nearest marker of a visible overlay within its size of viewer point (x, y), or null. */
+  markerAt(x: number, y: number): { source: string; row: number } | null {
     const map = this.deps.map();
     const resolution = map?.getView().getResolution() ?? 1;
     let best: { source: string; row: number; distance: number } | null = null;
@@ -341,14 +346,21 @@ export class ViewerOverlays {
         best = { source: shown.overlay.source, ...found };
       }
     }
+    return best ? { source: best.source, row: best.row } : null;
+  }
+
+  /** A click: the nearest marker within its size shows its row in a popup. */
+  private async showRowAt(x: number, y: number): Promise<void> {
+    const best = this.markerAt(x, y);
     if (!best) {
       this.closePopup();
       return;
     }
     const { source, row } = best;
-    const position = this.rowPosition(source, row);
+    const position = this.rowPosition(source, row) ?? [x, y];
     this.popup = { source, row, page: null, error: null };
-    this.popupOverlay?.setPosition(position ?? [x, y]);
+    this.placePopup(position);
+    this.popupOverlay?.setPosition(position);
     this.renderPopup();
     const store = this.deps.sources()?.get(source);
     try {
@@ -358,6 +370,25 @@ export class ViewerOverlays {
       if (this.popup?.row === row && this.popup.source === source)
         this.popup.error = errorText(error);
     }
+    this.renderPopup();
+  }
+
+  /** The popup opens towards the middle of the map, so that it stays inside the viewer. */
+  private placePopup(position: number[]): void {
+    const map = this.deps.map();
+    const size = map?.getSize();
+    const pixel = map?.getPixelFromCoordinate(position);
+    if (!this.popupOverlay || !size || !pixel) return;
+    const [width = 0, height = 0] = size;
+    const [px = 0, py = 0] = pixel;
+    const side = px < width / 3 ? "left" : px > (2 * width) / 3 ? "right" : "center";
+    const below = py < height / 2;
+    this.popupOverlay.setPositioning(`${below ? "top" : "bottom"}-${side}`);
+    this.popupOverlay.setOffset([0, below ? 12 : -12]);
+  }
+
+  /** Draws the popup again (what its row actions depend on changed). */
+  redrawPopup(): void {
     this.renderPopup();
   }
 
@@ -381,6 +412,7 @@ export class ViewerOverlays {
           <strong>${name}</strong> row ${p.row}
           <button type="button" title="Close" @click=${() => this.closePopup()}>×</button>
         </div>
+        ${this.deps.rowActions?.(p.source, p.row, page) ?? nothing}
         ${p.error ? html`<div class="overlay-popup-error">${p.error}</div>` : nothing}
         ${
           page
