@@ -5,6 +5,7 @@
 import type { components } from "./generated/api";
 import type { OverlayState } from "./sources/types";
 import type { LockSettings } from "./viewer/lock";
+import type { BlinkSettings, FrameState } from "./viewer/blink";
 import type {
   ClientMessage,
   ErrorBody,
@@ -100,6 +101,9 @@ export type ImageTileState = {
   overlays?: OverlayState[];
   /** Frame lock among the page's viewers (frontend/src/viewer/lock.ts). */
   lock?: LockSettings;
+  /** Blink frames and the blink's settings (frontend/src/viewer/blink.ts). */
+  frames?: FrameState[];
+  blink?: BlinkSettings;
 };
 
 /**
