@@ -506,6 +506,11 @@ export class ViewerBlink {
     }
   }
 
+  /** The view moved (pan, zoom): the neighbours' tiles are loaded for the new view. */
+  viewMoved(): void {
+    if (this.frames.length >= 2) void this.preloadNeighbours();
+  }
+
   // -------------------------------------------------------------------------------------------
   // Restoring
 

@@ -453,6 +453,7 @@ export class ToyzImageViewer extends LitElement {
     this.blink.attach(target);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
+      this.blink.viewMoved();
     });
     // A drag reaches the other pages of the workspace while it goes on, not only when it ends.
     let dragEmitted = 0;
