@@ -8,6 +8,7 @@ import type { OverlayState } from "./sources/types";
 import type { LockSettings } from "./viewer/lock";
 import type { GridState } from "./viewer/grid-layer";
 import type { ContourState } from "./viewer/contour-layer";
+import type { BlinkSettings, FrameState } from "./viewer/blink";
 import type {
   ClientMessage,
   ErrorBody,
@@ -109,6 +110,9 @@ export type ImageTileState = {
   grid?: GridState;
   /** Contours drawn on the image (frontend/src/viewer/contour-layer.ts). */
   contours?: ContourState;
+  /** Blink frames and the blink's settings (frontend/src/viewer/blink.ts). */
+  frames?: FrameState[];
+  blink?: BlinkSettings;
 };
 
 /**

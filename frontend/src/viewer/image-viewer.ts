@@ -47,9 +47,10 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import { ViewerRegions, parseRegions, type RegionsApi } from "./regions";
-import { ViewerLock, parseLock } from "./lock";
+import { ViewerLock, parseLock, type LockView } from "./lock";
 import { GridLayer } from "./grid-layer";
 import { ContourLayer } from "./contour-layer";
+import { ViewerBlink, type ShownFrame } from "./blink";
 import type { SourceRegistry } from "../sources/types";
 import { DetectionPanel, type Region } from "../analysis/detection";
 
@@ -161,6 +162,30 @@ export class ToyzImageViewer extends LitElement {
     regions: () => this.regionsCtl,
     self: () => this,
     changed: () => this.emitState(),
+  });
+  readonly blink = new ViewerBlink(this, {
+    socket: () => this.socket,
+    lock: this.lock,
+    current: () => {
+      const ref = this.imageRef;
+      const description = this._description;
+      const source = this.pyramidSource;
+      return ref && description && source
+        ? { ref, description, settings: this._settings, source }
+        : null;
+    },
+    makeSource: (hdu, d, s) => this.rendering.makeFrameSource(hdu, d, s),
+    preload: (source, d, s, view) => this.rendering.preload(source, d, s, view),
+    forget: (source) => this.rendering.forget(source),
+    show: (frame, view) => this.showFrame(frame, view),
+    changed: () => this.emitState(),
+    others: () =>
+      [...document.querySelectorAll("toyz-image-viewer")].flatMap((v, i) => {
+        const image = v.imageRef;
+        return v === this || !image
+          ? []
+          : [{ label: `viewer ${i + 1} (${basename(image.path)})`, image, settings: v._settings }];
+      }),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
@@ -341,6 +366,8 @@ export class ToyzImageViewer extends LitElement {
     if (this.lock.lock.by !== "none") state.lock = this.lock.lock;
     if (this.grid.state.on) state.grid = this.grid.state;
     if (this.contours.state.on) state.contours = this.contours.state;
+    const blink = this.blink.saved();
+    if (blink) Object.assign(state, blink);
     if (this._path) {
       state.path = this._path;
       const d = this._description;
@@ -423,6 +450,8 @@ export class ToyzImageViewer extends LitElement {
     this.lock.restore(parseLock(state.lock));
     this.grid.restore(state.grid);
     this.contours.restore(state.contours);
+    // Another frame of the blink set shown here: the blink shows it (no new opening).
+    if (await this.blink.restore(state)) return;
     const previous = this._settings;
     this._settings = restoredSettings(previous, state);
     const view =
@@ -494,8 +523,10 @@ export class ToyzImageViewer extends LitElement {
     this.lock.attach(view.map);
     this.grid.attach(view.map);
     this.contours.attach(view.map);
+    this.blink.attach(target);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
+      this.blink.viewMoved();
     });
     // A drag reaches the other pages of the workspace while it goes on, not only when it ends.
     let dragEmitted = 0;
@@ -588,6 +619,7 @@ export class ToyzImageViewer extends LitElement {
     this.lock.dispose();
     this.grid.dispose();
     this.contours.dispose();
+    this.blink.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -636,22 +668,53 @@ export class ToyzImageViewer extends LitElement {
     this.updateRender();
   }
 
-  /** A new pyramid source and a new view for `hdu`, fitted unless `view` says where to look. */
-  private showImage(hdu: HduInfo, view: SavedView | null): void {
-    const pyramidSource = this.rendering.makePyramidSource(hdu);
+  /**
+   * A new pyramid source and a new view for `hdu`, fitted unless `view` says where to look; or a
+   * blink frame's (`frame`): its kept pyramid source at the view the blink aligned.
+   */
+  private showImage(
+    hdu: HduInfo,
+    view: SavedView | null,
+    frame?: { source: PyramidSource; ref: ImageRef; at: LockView | null; sky: ShownFrame["sky"] },
+  ): void {
+    const pyramidSource = frame?.source ?? this.rendering.makePyramidSource(hdu);
     if (!this.view || !pyramidSource) return;
-    this.view.showImage(
-      hdu,
-      pyramidSource.getProjection() ?? pixelProjection(hdu.width, hdu.height),
-    );
-    this.rendering.install(pyramidSource);
-    if (view) this.view.setView(view);
+    // The lock maps this view's moves through the frame's own WCS from the start.
+    if (frame) this.lock.preset(frame.ref, frame.sky);
+    // Blink frames share the map's projection object: OpenLayers keeps each layer's drawn tiles
+    // only while it stays the same.
+    const projection = frame
+      ? this.view.map.getView().getProjection()
+      : (pyramidSource.getProjection() ?? pixelProjection(hdu.width, hdu.height));
+    this.view.showImage(hdu, projection);
+    if (frame) this.rendering.showKept(pyramidSource);
+    else this.rendering.install(pyramidSource);
+    if (frame?.at) this.lock.showView(frame.at);
+    else if (view) this.view.setView(view);
     else this.fit();
     this.overlays.refresh();
     void this.regionsCtl.refresh();
     void this.lock.loadSky();
     this.grid.refresh();
     this.contours.refresh();
+  }
+
+  /** Shows a blink frame (viewer/blink.ts): its picture, settings and kept pyramid source. */
+  private showFrame(f: ShownFrame, at: LockView | null): void {
+    const hdu = f.description.hdus.find((h) => h.index === f.description.hdu);
+    if (!this.view || !hdu) return;
+    this.player.stop();
+    this.describeSeq += 1;
+    this._path = f.ref.path;
+    this._description = f.description;
+    this._settings = f.settings;
+    this.wanted = {};
+    this._busy = false;
+    this._error = null;
+    this.rendering.resetErrors();
+    this.showImage(hdu, null, { source: f.source, ref: f.ref, at, sky: f.sky });
+    // The frame's own settings (or the locked limits/colormap) on its pyramid source.
+    this.rendering.update();
   }
 
   /** New rendering parameters or plane (see ImageRendering.update). */
@@ -791,7 +854,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}${this.detection.buttonTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.blink.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}${this.detection.buttonTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
@@ -800,6 +863,7 @@ export class ToyzImageViewer extends LitElement {
       ${this.prerender.template()}
       <div class="viewer-body">
         <div class="viewer-map" data-testid="viewer-map"></div>
+        ${this.blink.labelTemplate()}
         ${
           this._path === null
             ? html`<div class="viewer-empty">

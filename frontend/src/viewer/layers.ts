@@ -21,6 +21,8 @@ export class ImageLayers {
   loaded = 0;
   failed = 0;
   private layer: TileLayer<PyramidSource> | null = null;
+  // Blink frames' layers, by pyramid source (see showKept).
+  private readonly kept = new Map<PyramidSource, TileLayer<PyramidSource>>();
   private readonly loading = new Set<Tile>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -66,10 +68,20 @@ export class ImageLayers {
     this.loading.clear();
     this.onLoading(0);
     const old = this.layer;
-    if (old && !crossfade) {
+    const oldKept = old !== null && this.isKept(old);
+    if (old && !crossfade && !oldKept) {
       old.setSource(pyramidSource);
       return;
     }
+    const layer = this.newLayer(pyramidSource);
+    this.layer = layer;
+    this.map.addLayer(layer);
+    // A blink frame's layer is kept for later, only hidden.
+    if (oldKept) old.setVisible(false);
+    else if (old) void this.drawn().then(() => this.map.removeLayer(old));
+  }
+
+  private newLayer(pyramidSource: PyramidSource): TileLayer<PyramidSource> {
     const layer = new TileLayer({ source: pyramidSource, preload: 1 });
     // Client rendering repaints the pyramid tiles of the frame about to be drawn, only those.
     layer.on("prerender", (event: RenderEvent) => {
@@ -77,15 +89,68 @@ export class ImageLayers {
       const extent = event.frameState?.extent;
       if (src instanceof RawPyramidSource && extent) src.repaint(extent);
     });
+    return layer;
+  }
+
+  private isKept(layer: TileLayer<PyramidSource>): boolean {
+    return [...this.kept.values()].includes(layer);
+  }
+
+  /**
+   * Shows a blink frame's pyramid source in a layer of its own, kept (hidden) while another frame
+   * is shown: its drawn pyramid tiles stay in its renderer, so showing it again draws at once.
+   * The layer shown now becomes the frame's when it draws the same source (no reload).
+   */
+  showKept(pyramidSource: PyramidSource): void {
+    const old = this.layer;
+    let layer = this.kept.get(pyramidSource);
+    if (!layer) {
+      layer = old?.getSource() === pyramidSource ? old : this.newLayer(pyramidSource);
+      this.kept.set(pyramidSource, layer);
+    }
+    // Under the catalogue and region layers (those have a z-index; tile layers come first).
+    if (!this.map.getLayers().getArray().includes(layer)) this.map.getLayers().insertAt(0, layer);
+    layer.setVisible(true);
+    for (const other of this.kept.values()) if (other !== layer) other.setVisible(false);
+    if (old && old !== layer && !this.isKept(old)) this.map.removeLayer(old);
     this.layer = layer;
-    this.map.addLayer(layer);
-    if (old) void this.drawn().then(() => this.map.removeLayer(old));
+    if (this.pyramidSource !== pyramidSource) {
+      this.pyramidSource = pyramidSource;
+      this.loading.clear();
+      this.onLoading(0);
+    }
+  }
+
+  /** The layer kept for a blink frame's pyramid source (to pre-load its tiles), if any. */
+  keptLayer(pyramidSource: PyramidSource): TileLayer<PyramidSource> | null {
+    return this.kept.get(pyramidSource) ?? null;
+  }
+
+  /** Keeps a layer for a frame not shown yet (hidden, to pre-load its tiles). */
+  keep(pyramidSource: PyramidSource): TileLayer<PyramidSource> {
+    let layer = this.kept.get(pyramidSource);
+    if (!layer) {
+      layer = this.newLayer(pyramidSource);
+      layer.setVisible(false);
+      this.kept.set(pyramidSource, layer);
+      this.map.getLayers().insertAt(0, layer);
+    }
+    return layer;
+  }
+
+  /** A frame left the blink set: its layer goes (unless it is the one shown). */
+  forget(pyramidSource: PyramidSource): void {
+    const layer = this.kept.get(pyramidSource);
+    if (!layer) return;
+    this.kept.delete(pyramidSource);
+    if (layer !== this.layer) this.map.removeLayer(layer);
   }
 
   /** No image: every layer goes, a fading one too. */
   drop(): void {
     this.pyramidSource = null;
     this.layer = null;
+    this.kept.clear();
     this.loading.clear();
     this.onLoading(0);
     this.map.getLayers().clear();

@@ -217,6 +217,15 @@ export class ViewerLock {
     void this.loadSky();
   }
 
+  /**
+   * The SkyTransform of a picture about to be shown, known already (a blink frame): set before
+   * the view moves, so that the group is moved through the right transform, not the last one's.
+   */
+  preset(image: ImageRef, sky: SkyTransform | null): void {
+    this.skyKey = `${image.path}\n${image.hdu}\n${image.plane}`;
+    this.sky = sky;
+  }
+
   /** Loads the picture's SkyTransform when it changed, then follows the group. */
   async loadSky(): Promise<void> {
     const image = this.deps.image();

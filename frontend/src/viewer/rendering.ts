@@ -3,6 +3,9 @@
 // says about pyramid tiles that fail.
 import type { ReactiveControllerHost } from "lit";
 import type OlMap from "ol/Map";
+import { getForViewAndSize } from "ol/extent";
+import type Tile from "ol/Tile";
+import TileState from "ol/TileState";
 
 import type { Description, HduInfo } from "../protocol";
 import { isHttpErrorBody } from "../protocol";
@@ -18,7 +21,13 @@ import {
   type PyramidTileFailure,
 } from "./pyramid";
 import { RawPyramidSource } from "./raw-pyramid-source";
-import { contrastBiasOf, shownLimits, type DisplaySettings } from "./settings";
+import {
+  contrastBiasOf,
+  dataParamsOf,
+  renderParamsOf,
+  shownLimits,
+  type DisplaySettings,
+} from "./settings";
 import {
   NEUTRAL_CONTRAST_BIAS,
   clientRender,
@@ -147,6 +156,80 @@ export class ImageRendering {
       ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
       : new RenderedPyramidSource({ projection, width, height, levels, params, onFailure });
     return this.layers?.watch(pyramidSource) ?? null;
+  }
+
+  /**
+   * A pyramid source for a blink frame (its own description and settings, not the picture shown
+   * now), counted as the viewer's while it is the one shown.
+   */
+  makeFrameSource(hdu: HduInfo, d: Description, s: DisplaySettings): PyramidSource | null {
+    const { width, height, levels } = hdu;
+    const projection = pixelProjection(width, height);
+    const onFailure = (failure: PyramidTileFailure): void => this.onPyramidTileFailure(failure);
+    const client =
+      clientRenderBlocked(hdu) === null && (s.clientRender ?? true) && isClientStretch(s.stretch);
+    let pyramidSource: PyramidSource;
+    if (client) {
+      const data = dataParamsOf(d);
+      pyramidSource = new RawPyramidSource({ projection, width, height, levels, data, onFailure });
+    } else {
+      const params = renderParamsOf(d, s);
+      const [lo, hi] = effectiveLimits(params.lo, params.hi, params.stretch, contrastBiasOf(s));
+      pyramidSource = new RenderedPyramidSource({
+        projection,
+        width,
+        height,
+        levels,
+        params: { ...params, lo, hi },
+        onFailure,
+      });
+    }
+    return this.layers?.watch(pyramidSource) ?? null;
+  }
+
+  /** Shows a blink frame's pyramid source in its kept layer (ImageLayers.showKept; then `update`). */
+  showKept(pyramidSource: PyramidSource): void {
+    this.layers?.showKept(pyramidSource);
+  }
+
+  /** A blink frame left the set: its kept layer goes. */
+  forget(pyramidSource: PyramidSource): void {
+    this.layers?.forget(pyramidSource);
+  }
+
+  /**
+   * Loads the pyramid tiles a blink frame will need at `view` (its own viewer coordinates) into
+   * its kept (hidden) layer, painted with the frame's settings, so that showing it draws at once.
+   */
+  async preload(
+    pyramidSource: PyramidSource,
+    d: Description,
+    s: DisplaySettings,
+    view: { center: [number, number]; resolution: number; rotation: number },
+  ): Promise<void> {
+    const map = this.map;
+    const size = map?.getSize();
+    const projection = map?.getView().getProjection();
+    if (!map || !this.layers || !size || !projection) return;
+    if (pyramidSource instanceof RawPyramidSource && isClientStretch(s.stretch)) {
+      const [lo, hi] = shownLimits(s, d);
+      const palette = packPalette(await fetchColormap(s.cmap), s.invert);
+      pyramidSource.setRenderer(clientRender(lo, hi, s.stretch, contrastBiasOf(s), palette));
+    }
+    const layer = this.layers.keep(pyramidSource);
+    const grid = pyramidSource.getTileGrid();
+    // OpenLayers' own tile cache of the layer's renderer: a tile put there is drawn when shown.
+    const renderer = layer.getRenderer() as unknown as {
+      getOrCreateTile?: (z: number, x: number, y: number, frameState: unknown) => Tile | null;
+    };
+    if (!grid || typeof renderer.getOrCreateTile !== "function") return;
+    const frameState = { pixelRatio: window.devicePixelRatio || 1, viewState: { projection } };
+    const extent = getForViewAndSize(view.center, view.resolution, view.rotation, size);
+    const z = grid.getZForResolution(view.resolution, pyramidSource.zDirection ?? 0);
+    grid.forEachTileCoord(extent, z, (coord) => {
+      const tile = renderer.getOrCreateTile?.(z, coord[1] ?? 0, coord[2] ?? 0, frameState);
+      if (tile && tile.getState() === TileState.IDLE) tile.load();
+    });
   }
 
   /** Shows `pyramidSource` (see ImageLayers.install), then gets its colours ready. */
