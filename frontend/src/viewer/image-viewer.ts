@@ -47,6 +47,7 @@ import {
 import { ViewerMap, type SavedView } from "./view";
 import { ViewerOverlays, parseOverlays } from "./overlays";
 import type { SourceRegistry } from "../sources/types";
+import { AnalysisPanel, selectedRegionOf } from "../analysis/panel";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -112,6 +113,13 @@ export class ToyzImageViewer extends LitElement {
     sources: () => this._sources,
     tileId: () => this.tileId,
     changed: () => this.emitState(),
+  });
+  private readonly analysis = new AnalysisPanel(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    socket: () => this.socket,
+    hdu: () => (this.pyramidSource ? this.hduInfo : null),
+    selectedRegion: () => selectedRegionOf(this),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
@@ -255,6 +263,11 @@ export class ToyzImageViewer extends LitElement {
   /** The catalogues drawn on the image, and how many rows of each landed on it. */
   get catalogueOverlays(): ViewerOverlays {
     return this.overlays;
+  }
+
+  /** The analysis panel and keys (imexam's a, r, s, h, m, l, c, j; frontend/src/analysis/). */
+  get analysisPanel(): AnalysisPanel {
+    return this.analysis;
   }
 
   /** Plays or pauses the planes of a cube. */
@@ -407,6 +420,7 @@ export class ToyzImageViewer extends LitElement {
     this.view = view;
     this.rendering.attach(view.map);
     this.overlays.attach(view.map);
+    this.analysis.attach(view.map, target);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
     });
@@ -496,6 +510,7 @@ export class ToyzImageViewer extends LitElement {
     this.describeSeq += 1;
     this.readout.stop();
     this.overlays.dispose();
+    this.analysis.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -694,7 +709,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.analysis.menuTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
@@ -711,7 +726,7 @@ export class ToyzImageViewer extends LitElement {
             : nothing
         }
         ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
-        ${this.contrastSketch.template(this.contrastBias)}
+        ${this.contrastSketch.template(this.contrastBias)}${this.analysis.element}
       </div>
       ${hasImage ? colorbarTemplate(this.rendering.colorbarModel()) : nothing}
       ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.pyramidTilesLoading)}
