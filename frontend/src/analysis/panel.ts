@@ -96,6 +96,7 @@ export class AnalysisPanel {
   private marks: VectorLayer | null = null;
   private readonly marksSource = new VectorSource();
   private surfaceView: SurfaceView = DEFAULT_VIEW;
+  private histogramLog = false;
   private readonly disposers = new Map<string, () => void>();
 
   constructor(
@@ -580,8 +581,10 @@ export class AnalysisPanel {
     switch (tool) {
       case "stats":
         return this.statsTemplate(result as ResultOf["stats"]);
-      case "photometry":
-        return rowsTable(photometryRows(result as ResultOf["photometry"]), "photometry");
+      case "photometry": {
+        const r = result as ResultOf["photometry"];
+        return html`${rowsTable(photometryRows(r), "photometry")}${r.note ? html`<p class="analysis-note">${r.note}</p>` : nothing}`;
+      }
       case "profile":
         return this.profileTemplate(result as ResultOf["profile"]);
       case "histogram":
@@ -659,7 +662,7 @@ export class AnalysisPanel {
                 (which) =>
                   html`<figure>
                     <canvas ${ref((el) => el instanceof HTMLCanvasElement && drawStamp(el, stamp, which))}></canvas>
-                    <figcaption>${which === "data" ? "star" : which === "model" ? "Gaussian fit" : "residual"}</figcaption>
+                    <figcaption>${which === "data" ? "star" : which === "model" ? `${stamp.fit === "moffat" ? "Moffat" : "Gaussian"} fit` : "residual"}</figcaption>
                   </figure>`,
               )}
             </div>`
@@ -670,25 +673,40 @@ export class AnalysisPanel {
   private histogramTemplate(h: ResultOf["histogram"]): TemplateResult {
     const { centres, counts } = histogramBars(h);
     const total = counts.reduce((a, b) => a + b, 0);
-    return html`<p class="analysis-note">${total} pixels in ${counts.length} bins${h.log_counts ? " (counts on a log scale)" : ""}.</p>
+    const log = this.histogramLog;
+    const logs = h.log_counts ?? counts.map((c) => Math.log10(1 + c));
+    return html`<p class="analysis-note">
+        ${total} pixels in ${counts.length} bins.
+        <label
+          ><input
+            type="checkbox"
+            data-testid="histogram-log"
+            .checked=${log}
+            @change=${(e: Event) => {
+              this.histogramLog = (e.target as HTMLInputElement).checked;
+              this.update();
+            }}
+          />log counts</label
+        >
+      </p>
       ${h.note ? html`<p class="analysis-note">${h.note}</p>` : nothing}
-      <div
+      ${keyed(
+        log,
+        html`<div
         class="analysis-plot"
         data-testid="histogram-plot"
         ${ref((el) =>
           this.mount("histogram", el, (host) =>
             linePlot(host, {
               xlabel: "value",
-              ylabel: h.log_counts ? "log10 pixels" : "pixels",
-              data: [
-                centres,
-                h.log_counts ? counts.map((c) => (c > 0 ? Math.log10(c) : null)) : counts,
-              ],
+              ylabel: log ? "log10(1 + pixels)" : "pixels",
+              data: [centres, log ? logs.slice(0, counts.length) : counts],
               series: [{ label: "pixels", color: ANNULUS, bars: true }],
             }),
           ),
         )}
-      ></div>`;
+      ></div>`,
+      )}`;
   }
 
   private surfaceTemplate(s: ResultOf["surface"]): TemplateResult {

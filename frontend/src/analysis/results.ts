@@ -46,7 +46,7 @@ export const PLACED_PARAMS = ["image", "x", "y", "region", "start", "end"] as co
 type N = number | null;
 
 export interface StatsCcd {
-  ccd: number;
+  ccd: number | null;
   name: string;
   count: number;
   sum?: N;
@@ -82,6 +82,7 @@ export interface PhotometryResult {
   annulus_area: N;
   snr: N;
   mag_inst: N;
+  background_std?: N;
   ra?: N;
   dec?: N;
   note?: string | null;
@@ -117,6 +118,8 @@ export interface Stamp {
   data: N[];
   model: N[];
   residual: N[];
+  /** Which fit `model` is. */
+  fit?: "gaussian" | "moffat";
 }
 
 export interface ProfileResult {
@@ -137,7 +140,8 @@ export interface ProfileResult {
 export interface HistogramResult {
   edges: number[];
   counts: number[];
-  log_counts?: boolean | null;
+  /** log10(1 + count) of each bin. */
+  log_counts?: number[] | null;
   note?: string | null;
 }
 
@@ -219,7 +223,7 @@ export const CCD_COLUMNS = ["CCD", "Pixels", "Mean", "Median", "Std dev", "Min",
 
 export function ccdRows(r: StatsResult): string[][] {
   return (r.per_ccd ?? []).map((c) => [
-    c.name || String(c.ccd),
+    c.name || (c.ccd === null ? "—" : String(c.ccd)),
     fmt(c.count),
     fmt(c.mean),
     fmt(c.median),
@@ -238,7 +242,12 @@ export function photometryRows(r: PhotometryResult): Row[] {
     ["Centre", `${fitsPixel(r.x)}, ${fitsPixel(r.y)}`],
     ...skyRows(r.ra, r.dec),
     ["Flux", flux],
-    ["Background / px", fmt(r.background)],
+    [
+      "Background / px",
+      r.background_std != null
+        ? `${fmt(r.background)} ± ${fmt(r.background_std)}`
+        : fmt(r.background),
+    ],
     ["Aperture area", `${fmt(r.area, 1)} px`],
     ["Annulus area", `${fmt(r.annulus_area, 1)} px`],
     ["S/N", fmt(r.snr, 1)],
