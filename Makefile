@@ -145,6 +145,11 @@ bench-plots: install-dev
 bench-linked: install-dev frontend chromium
 	$(BIN)/python benchmarks/linked_browser.py $(ARGS)
 
+# Server time of analysis.profile (radial profile + Gaussian/Moffat fits) at the cursor on a 2k x 4k image, p50/p95, against reading its stamp alone.
+.PHONY: bench-profile
+bench-profile: install-dev
+	$(BIN)/python benchmarks/analysis_profile.py $(ARGS)
+
 # A whole synthetic DECam exposure (62 CCDs, 2 GB; generated once into var/bench): P1-P7 of issue 3.
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py

@@ -48,6 +48,8 @@ export interface SocketSchema {
   BoxSelection: BoxSelection;
   CancelRequest: CancelRequest;
   CcdRef: CcdRef;
+  CcdStats: CcdStats;
+  Centroid: Centroid;
   ColumnOut: ColumnOut;
   CombinedSelection: CombinedSelection;
   DerivedColumn: DerivedColumn;
@@ -61,8 +63,12 @@ export interface SocketSchema {
   ExprSelection: ExprSelection;
   FolderChanged: FolderChanged;
   FolderParams: FolderParams;
+  GaussianOut: GaussianOut;
   HduInfo: HduInfo;
+  HistogramParams: HistogramParams;
+  HistogramResult: HistogramResult;
   ImageParams: ImageParams;
+  ImageRef: ImageRef;
   IndexParams: IndexParams;
   IndexProblem: IndexProblem;
   IndexResult: IndexResult;
@@ -72,24 +78,34 @@ export interface SocketSchema {
   LayoutEvent: LayoutEvent;
   LayoutMessage: LayoutMessage;
   LayoutSaved: LayoutSaved;
+  LineParams: LineParams;
+  LineResult: LineResult;
   ListParams: ListParams;
   ListingOut: ListingOut;
+  MoffatOut: MoffatOut;
   NamedSelection: NamedSelection;
   NotSelection: NotSelection;
   OkResult: OkResult;
   Person: Person;
+  PhotometryParams: PhotometryParams;
+  PhotometryResult: PhotometryResult;
   Pixel: Pixel;
   PixelColumns: PixelColumns;
   PixelParams: PixelParams;
   PixelResult: PixelResult;
+  PointParams: PointParams;
   PrerenderFailure: PrerenderFailure;
   PrerenderFolderResult: PrerenderFolderResult;
   PrerenderReady: PrerenderReady;
   PrerenderResult: PrerenderResult;
   PresenceEvent: PresenceEvent;
   PresenceMessage: PresenceMessage;
+  ProfileParams: ProfileParams;
+  ProfileResult: ProfileResult;
   Progress: Progress;
   RangeSelection: RangeSelection;
+  Region: Region1;
+  RegionParams: RegionParams;
   RowsSelection: RowsSelection;
   SelectionEvent: SelectionEvent;
   SelectionMessage: SelectionMessage;
@@ -101,6 +117,12 @@ export interface SocketSchema {
   SourcesEvent: SourcesEvent;
   SourcesMessage: SourcesMessage;
   SourcesSaved: SourcesSaved;
+  SpectralAxis: SpectralAxis;
+  SpectrumResult: SpectrumResult;
+  Stamp: Stamp;
+  StatsResult: StatsResult;
+  SurfaceParams: SurfaceParams;
+  SurfaceResult: SurfaceResult;
   TableOut: TableOut;
   Tile: Tile;
   ViewEvent: ViewEvent;
@@ -564,6 +586,30 @@ export interface CcdRef {
   row: number;
 }
 /**
+ * One CCD's share of a region that spans a gap (count 0 and no values when all of it is blank).
+ */
+export interface CcdStats {
+  ccd: number | null;
+  count: number;
+  max?: number | null;
+  mean?: number | null;
+  median?: number | null;
+  min?: number | null;
+  name: string;
+  nan: number;
+  std?: number | null;
+  sum?: number | null;
+}
+/**
+ * Flux-weighted centre of the values above the region's median, viewer coordinates (and ICRS degrees).
+ */
+export interface Centroid {
+  dec?: number | null;
+  ra?: number | null;
+  x: number;
+  y: number;
+}
+/**
  * A column as served: its kind, numpy dtype, unit, UCD, description and per-row shape.
  */
 export interface ColumnOut {
@@ -704,6 +750,96 @@ export interface FolderParams {
    */
   recursive?: boolean;
 }
+/**
+ * Elliptical Gaussian fit: FWHM in pixels (arcsec with a WCS), theta degrees CCW from +x.
+ */
+export interface GaussianOut {
+  amplitude: number | null;
+  background: number | null;
+  ellipticity: number | null;
+  flux: number | null;
+  fwhm: number | null;
+  fwhm_arcsec: number | null;
+  fwhm_major: number | null;
+  fwhm_minor: number | null;
+  ok: boolean;
+  residual_rms: number | null;
+  theta: number | null;
+  x: number | null;
+  y: number | null;
+}
+export interface HistogramParams {
+  /**
+   * Equal bins from the minimum to the maximum.
+   */
+  bins?: number;
+  image: ImageRef;
+  region: Region;
+}
+/**
+ * An image as the viewer shows it: a file, its HDU (-1: the focal-plane mosaic) and a cube's plane.
+ */
+export interface ImageRef {
+  /**
+   * The image HDU, 0-based; -1 the focal-plane mosaic.
+   */
+  hdu?: number;
+  /**
+   * The image file, inside the data roots.
+   */
+  path: string;
+  /**
+   * The plane of a cube, 0-based.
+   */
+  plane?: number;
+}
+/**
+ * A circle, ellipse, box, polygon or point region.
+ */
+export interface Region {
+  /**
+   * Degrees counter-clockwise (ellipse, box).
+   */
+  angle?: number;
+  /**
+   * A CSS colour; empty: the default.
+   */
+  color?: string;
+  /**
+   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+   */
+  frame: "image" | "sky";
+  /**
+   * Unique within its viewer.
+   */
+  id: string;
+  /**
+   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  points: [[number, number], ...[number, number][]];
+  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+  /**
+   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+   */
+  size?: [number, number] | null;
+  /**
+   * A label, or a text region's text.
+   */
+  text?: string;
+}
+export interface HistogramResult {
+  counts: number[];
+  edges: number[];
+  /**
+   * log10(1 + count).
+   */
+  log_counts: number[];
+  nan: number;
+  note: string;
+}
 export interface ImageParams {
   /**
    * The HDU, -1 for the mosaic; the file's default if null.
@@ -754,6 +890,55 @@ export interface IndexResult {
  * Every job function by name: the parameters it takes and the result it returns.
  */
 export interface JobFunctions {
+  /**
+   * Histogram of the values in a region.
+   */
+  "analysis.histogram": {
+    params: HistogramParams;
+    result: HistogramResult;
+  };
+  /**
+   * Values along a segment (a row or column cut, or a line region).
+   */
+  "analysis.line": {
+    params: LineParams;
+    result: LineResult;
+  };
+  /**
+   * Aperture photometry at (x, y) or in a region, with a background annulus.
+   */
+  "analysis.photometry": {
+    params: PhotometryParams;
+    result: PhotometryResult;
+  };
+  /**
+   * Radial profile, curve of growth and Gaussian/Moffat fits of the star at (x, y).
+   */
+  "analysis.profile": {
+    params: ProfileParams;
+    result: ProfileResult;
+  };
+  /**
+   * The values of the pixel at (x, y) through every plane of a cube, with the spectral axis from the WCS.
+   */
+  "analysis.spectrum": {
+    params: PointParams;
+    result: SpectrumResult;
+  };
+  /**
+   * Statistics of a region: count, sum, mean, median, std, min, max, blank pixels, centroid; per CCD on a mosaic.
+   */
+  "analysis.stats": {
+    params: RegionParams;
+    result: StatsResult;
+  };
+  /**
+   * The pixels of a square around (x, y), for a surface plot.
+   */
+  "analysis.surface": {
+    params: SurfaceParams;
+    result: SurfaceResult;
+  };
   /**
    * List a folder.
    */
@@ -810,6 +995,316 @@ export interface JobFunctions {
     params: ExportParams;
     result: ExportOut;
   };
+}
+export interface LineParams {
+  /**
+   * Viewer (x, y) of the second end.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  end: [number, number];
+  image: ImageRef;
+  /**
+   * nearest: the value of the pixel under each sample; bilinear: interpolated.
+   */
+  method?: "nearest" | "bilinear";
+  /**
+   * Samples, ends included; by default one per pixel of length.
+   */
+  samples?: number | null;
+  /**
+   * Viewer (x, y) of the first end.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  start: [number, number];
+}
+export interface LineResult {
+  distance: number[];
+  method: "nearest" | "bilinear";
+  values: (number | null)[];
+  x: number[];
+  y: number[];
+}
+export interface PhotometryParams {
+  /**
+   * Background annulus radii, pixels (added to the region's radius for a region aperture).
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  annulus?: [number, number];
+  image: ImageRef;
+  /**
+   * Aperture radius, pixels.
+   */
+  radius?: number;
+  /**
+   * Move to the star's centroid first (circular aperture).
+   */
+  recentre?: boolean;
+  /**
+   * A circle, ellipse, box or polygon as the aperture.
+   */
+  region?: Region1 | null;
+  /**
+   * Aperture centre, viewer x (or give a region).
+   */
+  x?: number | null;
+  /**
+   * Aperture centre, viewer y.
+   */
+  y?: number | null;
+}
+/**
+ * One region drawn on a viewer (or read from a region file).
+ */
+export interface Region1 {
+  /**
+   * Degrees counter-clockwise (ellipse, box).
+   */
+  angle?: number;
+  /**
+   * A CSS colour; empty: the default.
+   */
+  color?: string;
+  /**
+   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+   */
+  frame: "image" | "sky";
+  /**
+   * Unique within its viewer.
+   */
+  id: string;
+  /**
+   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  points: [[number, number], ...[number, number][]];
+  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+  /**
+   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+   */
+  size?: [number, number] | null;
+  /**
+   * A label, or a text region's text.
+   */
+  text?: string;
+}
+/**
+ * Aperture photometry: flux above the sigma-clipped median background, its error from the background scatter.
+ */
+export interface PhotometryResult {
+  annulus_area: number;
+  /**
+   * Pixels in the aperture.
+   */
+  area: number;
+  /**
+   * Per pixel.
+   */
+  background: number;
+  background_std: number;
+  dec: number | null;
+  flux: number;
+  flux_err: number;
+  /**
+   * -2.5 log10(flux); null for flux <= 0.
+   */
+  mag_inst: number | null;
+  note: string;
+  ra: number | null;
+  snr: number | null;
+  x: number;
+  y: number;
+}
+export interface ProfileParams {
+  image: ImageRef;
+  /**
+   * Profile radius, pixels.
+   */
+  radius?: number;
+  /**
+   * Move to the star's centroid first.
+   */
+  recentre?: boolean;
+  /**
+   * Viewer x (level-0 pixels, 0 at the left edge).
+   */
+  x: number;
+  /**
+   * Viewer y (level-0 pixels, 0 at the bottom edge).
+   */
+  y: number;
+}
+/**
+ * Radial profile (one point per pixel), curve of growth and PSF fits of the star at (x, y).
+ */
+export interface ProfileResult {
+  background: number | null;
+  dec: number | null;
+  gaussian: GaussianOut;
+  growth_flux: (number | null)[];
+  growth_radii: number[];
+  moffat: MoffatOut;
+  /**
+   * Arcseconds per pixel; null without WCS.
+   */
+  pixel_scale: number | null;
+  ra: number | null;
+  radii: number[];
+  stamp: Stamp;
+  values: number[];
+  x: number;
+  y: number;
+}
+/**
+ * Circular Moffat fit: alpha the core width (pixels), beta the power index.
+ */
+export interface MoffatOut {
+  alpha: number | null;
+  amplitude: number | null;
+  background: number | null;
+  beta: number | null;
+  ellipticity: number | null;
+  flux: number | null;
+  fwhm: number | null;
+  fwhm_arcsec: number | null;
+  ok: boolean;
+  residual_rms: number | null;
+  theta: number | null;
+  x: number | null;
+  y: number | null;
+}
+/**
+ * The fitted square, row-major from the bottom row; null for blank pixels.
+ */
+export interface Stamp {
+  data: (number | null)[];
+  fit: "gaussian" | "moffat";
+  height: number;
+  model: (number | null)[];
+  residual: (number | null)[];
+  width: number;
+  x0: number;
+  y0: number;
+}
+export interface PointParams {
+  image: ImageRef;
+  /**
+   * Viewer x (level-0 pixels, 0 at the left edge).
+   */
+  x: number;
+  /**
+   * Viewer y (level-0 pixels, 0 at the bottom edge).
+   */
+  y: number;
+}
+export interface SpectrumResult {
+  axis: SpectralAxis | null;
+  dec: number | null;
+  planes: number[];
+  ra: number | null;
+  values: (number | null)[];
+  x: number;
+  y: number;
+}
+export interface SpectralAxis {
+  name: string;
+  unit: string;
+  values: number[];
+}
+export interface RegionParams {
+  image: ImageRef;
+  region: Region2;
+}
+/**
+ * One region drawn on a viewer (or read from a region file).
+ */
+export interface Region2 {
+  /**
+   * Degrees counter-clockwise (ellipse, box).
+   */
+  angle?: number;
+  /**
+   * A CSS colour; empty: the default.
+   */
+  color?: string;
+  /**
+   * image: viewer coordinates (pixels); sky: ICRS right ascension and declination in degrees.
+   */
+  frame: "image" | "sky";
+  /**
+   * Unique within its viewer.
+   */
+  id: string;
+  /**
+   * The centre (circle, ellipse, box, point, text), the vertices (polygon) or the two ends (line).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  points: [[number, number], ...[number, number][]];
+  shape: "circle" | "ellipse" | "box" | "polygon" | "line" | "point" | "text";
+  /**
+   * circle: (radius, radius); ellipse: the semi-axes; box: the full width and height. Pixels in the image frame, arcseconds in the sky frame.
+   */
+  size?: [number, number] | null;
+  /**
+   * A label, or a text region's text.
+   */
+  text?: string;
+}
+/**
+ * Statistics of the finite pixels whose centres the region holds (std: population).
+ */
+export interface StatsResult {
+  centroid: Centroid;
+  count: number;
+  max: number;
+  mean: number;
+  median: number;
+  min: number;
+  /**
+   * Blank (NaN/BLANK) pixels inside, left out.
+   */
+  nan: number;
+  note: string;
+  /**
+   * On a mosaic, when the region spans CCDs; else empty.
+   */
+  per_ccd: CcdStats[];
+  std: number;
+  sum: number;
+}
+export interface SurfaceParams {
+  /**
+   * Half-size of the square, pixels.
+   */
+  half?: number;
+  image: ImageRef;
+  /**
+   * Viewer x (level-0 pixels, 0 at the left edge).
+   */
+  x: number;
+  /**
+   * Viewer y (level-0 pixels, 0 at the bottom edge).
+   */
+  y: number;
+}
+export interface SurfaceResult {
+  height: number;
+  /**
+   * Row-major from the bottom row; null for blank or off the image.
+   */
+  values: (number | null)[];
+  width: number;
+  x0: number;
+  y0: number;
 }
 export interface ListParams {
   /**
