@@ -29,8 +29,18 @@ const STATS: StatsResult = {
   nan: 3,
   centroid: { x: 100.0, y: 50.5, ra: 150.123456789, dec: -2.5 },
   per_ccd: [
-    { ccd: 4, name: "N4", count: 200, mean: 2.1, median: 2, std: 0.1, min: 1, max: 3 },
-    { ccd: 5, name: "N5", count: 241, mean: null, median: null, std: null, min: null, max: null },
+    { ccd: 4, name: "N4", count: 200, nan: 0, mean: 2.1, median: 2, std: 0.1, min: 1, max: 3 },
+    {
+      ccd: 5,
+      name: "N5",
+      count: 241,
+      nan: 3,
+      mean: null,
+      median: null,
+      std: null,
+      min: null,
+      max: null,
+    },
   ],
   note: "The region spans the gap between N4 and N5: measured per CCD.",
 };
@@ -57,9 +67,10 @@ describe("the statistics table", () => {
     ]);
   });
 
-  it("has no centroid row when there is none", () => {
-    const rows = statsRows({ ...STATS, centroid: null });
-    expect(row(rows, "Centroid")).toBeUndefined();
+  it("has no sky rows without a WCS", () => {
+    const rows = statsRows({ ...STATS, centroid: { x: 1, y: 2, ra: null, dec: null } });
+    expect(row(rows, "Centroid")).toBe("1.50, 2.50");
+    expect(row(rows, "RA")).toBeUndefined();
   });
 });
 
@@ -75,9 +86,14 @@ describe("the photometry table", () => {
       annulus_area: 392.7,
       snr: 800.04,
       mag_inst: -10.00001,
+      background_std: 1.25,
+      ra: null,
+      dec: null,
+      note: "",
     });
     expect(row(rows, "Centre")).toBe("50.00, 60.00");
     expect(row(rows, "Flux")).toBe("10000.1 ± 12.5");
+    expect(row(rows, "Background / px")).toBe("100 ± 1.25");
     expect(row(rows, "S/N")).toBe("800.0");
     expect(row(rows, "Instrumental mag")).toBe("-10.000");
   });
@@ -86,8 +102,12 @@ describe("the photometry table", () => {
 const PROFILE: ProfileResult = {
   x: 50,
   y: 60,
+  ra: null,
+  dec: null,
+  background: 10,
+  pixel_scale: 0.26,
   radii: [0.5, 1.5, 2.5, 3.5],
-  values: [1000, 800, null, 200],
+  values: [1000, 800, 500, 200],
   growth_radii: [1, 2],
   growth_flux: [10, 20],
   gaussian: {
@@ -99,9 +119,28 @@ const PROFILE: ProfileResult = {
     theta: 30,
     residual_rms: 1.5,
     ok: true,
+    flux: 1e4,
+    fwhm_major: 3.1,
+    fwhm_minor: 2.9,
+    x: 50,
+    y: 60,
   },
-  moffat: { fwhm: 3.1, alpha: 2, beta: 2.5, ok: true },
-  stamp: null,
+  moffat: {
+    fwhm: 3.1,
+    fwhm_arcsec: null,
+    alpha: 2,
+    beta: 2.5,
+    ok: true,
+    amplitude: null,
+    background: null,
+    ellipticity: null,
+    theta: null,
+    flux: null,
+    residual_rms: null,
+    x: null,
+    y: null,
+  },
+  stamp: { x0: 0, y0: 0, width: 0, height: 0, data: [], model: [], residual: [], fit: "gaussian" },
 };
 
 describe("the radial profile", () => {
@@ -113,19 +152,19 @@ describe("the radial profile", () => {
   });
 
   it("says when a fit failed", () => {
-    const rows = profileRows({ ...PROFILE, gaussian: { ...PROFILE.gaussian!, ok: false } });
+    const rows = profileRows({ ...PROFILE, gaussian: { ...PROFILE.gaussian, ok: false } });
     expect(row(rows, "FWHM (Gaussian)")).toBe("no fit");
     expect(row(rows, "Ellipticity")).toBeUndefined();
   });
 
   it("draws a Gaussian that is half its peak at half the FWHM", () => {
-    const g = PROFILE.gaussian!;
+    const g = PROFILE.gaussian;
     expect(gaussianAt(g, 0)).toBeCloseTo(1010, 9);
     expect(gaussianAt(g, 1.5) - 10).toBeCloseTo(500, 9);
   });
 
   it("draws a Moffat with the Gaussian's peak and background when it has none of its own", () => {
-    const m = PROFILE.moffat!;
+    const m = PROFILE.moffat;
     expect(moffatAt(m, 0, PROFILE.gaussian)).toBeCloseTo(1010, 9);
     expect(moffatAt(m, 2, PROFILE.gaussian)).toBeCloseTo(10 + 1000 * 2 ** -2.5, 9);
   });
@@ -133,7 +172,7 @@ describe("the radial profile", () => {
   it("aligns the measured points with the fit curves on one x axis", () => {
     const [xs, measured, gauss, moffat] = profileSeries(PROFILE, 7);
     expect(xs).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
-    expect(measured).toEqual([null, 1000, null, 800, null, null, null, 200]);
+    expect(measured).toEqual([null, 1000, null, 800, null, 500, null, 200]);
     expect(gauss?.[0]).toBeCloseTo(1010, 9);
     expect(moffat?.every((v) => v !== null)).toBe(true);
   });
@@ -141,7 +180,8 @@ describe("the radial profile", () => {
 
 describe("the histogram", () => {
   it("puts each bar at its bin's centre", () => {
-    expect(histogramBars({ edges: [0, 1, 2, 4], counts: [5, 6, 7] })).toEqual({
+    const h = { edges: [0, 1, 2, 4], counts: [5, 6, 7], log_counts: [], nan: 0, note: "" };
+    expect(histogramBars(h)).toEqual({
       centres: [0.5, 1.5, 3],
       counts: [5, 6, 7],
     });

@@ -621,7 +621,6 @@ export class AnalysisPanel {
         data-value=${fwhm === null ? "" : String(fwhm)}
       ></div>
       ${rowsTable(profileRows(r), "profile")}
-      ${r.note ? html`<p class="analysis-note">${r.note}</p>` : nothing}
       <div
         class="analysis-plot"
         data-testid="profile-plot"

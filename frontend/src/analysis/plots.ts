@@ -93,7 +93,7 @@ export function linePlot(host: HTMLElement, spec: LinePlotSpec): () => void {
   };
 }
 
-/** Paints a stamp's `which` image into `canvas`: data and model on one scale, the residual symmetric about 0. */
+/** Paints a stamp's `which` image into `canvas`: data and model on one square-root scale, the residual linear and symmetric about 0. */
 export function drawStamp(
   canvas: HTMLCanvasElement,
   stamp: Stamp,
@@ -133,7 +133,9 @@ export function drawStamp(
         image.data[o + 1] = 20;
         image.data[o + 2] = 20;
       } else {
-        const g = Math.round(255 * Math.min(1, Math.max(0, (v - lo) / (hi - lo))));
+        const t = Math.min(1, Math.max(0, (v - lo) / (hi - lo)));
+        // A square-root stretch shows a star's wings beside its peak; the residual stays linear.
+        const g = Math.round(255 * (which === "residual" ? t : Math.sqrt(t)));
         image.data[o] = g;
         image.data[o + 1] = g;
         image.data[o + 2] = g;

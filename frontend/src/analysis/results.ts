@@ -2,6 +2,7 @@
 // the pure parts of showing them: the tables' rows, the fit curves of a radial profile, the bars of
 // a histogram. Coordinates are viewer coordinates (level-0 pixels, y up; FITS pixel p centred at
 // p - 0.5); the tables show 1-based FITS pixels, as the hover readout does.
+import type { JobFunctions } from "../protocol";
 import { formatValue } from "../util";
 import type { Region } from "./types";
 
@@ -44,127 +45,20 @@ export const TOOL_TITLE: Record<Tool, string> = {
 export const PLACED_PARAMS = ["image", "x", "y", "region", "start", "end"] as const;
 
 type N = number | null;
+type ResultOfJob<F extends keyof JobFunctions> = JobFunctions[F]["result"];
 
-export interface StatsCcd {
-  ccd: number | null;
-  name: string;
-  count: number;
-  sum?: N;
-  mean?: N;
-  median?: N;
-  std?: N;
-  min?: N;
-  max?: N;
-  nan?: number;
-}
-
-export interface StatsResult {
-  count: number;
-  sum: N;
-  mean: N;
-  median: N;
-  std: N;
-  min: N;
-  max: N;
-  nan: number;
-  centroid: { x: N; y: N; ra?: N; dec?: N } | null;
-  per_ccd?: StatsCcd[] | null;
-  note?: string | null;
-}
-
-export interface PhotometryResult {
-  x: number;
-  y: number;
-  flux: N;
-  flux_err: N;
-  background: N;
-  area: N;
-  annulus_area: N;
-  snr: N;
-  mag_inst: N;
-  background_std?: N;
-  ra?: N;
-  dec?: N;
-  note?: string | null;
-}
-
-export interface GaussianFit {
-  fwhm: N;
-  fwhm_arcsec?: N;
-  amplitude: N;
-  background: N;
-  ellipticity?: N;
-  theta?: N;
-  residual_rms?: N;
-  ok: boolean;
-}
-
-export interface MoffatFit {
-  fwhm: N;
-  fwhm_arcsec?: N;
-  alpha: N;
-  beta: N;
-  amplitude?: N;
-  background?: N;
-  residual_rms?: N;
-  ok?: boolean;
-}
-
-export interface Stamp {
-  x0: number;
-  y0: number;
-  width: number;
-  height: number;
-  data: N[];
-  model: N[];
-  residual: N[];
-  /** Which fit `model` is. */
-  fit?: "gaussian" | "moffat";
-}
-
-export interface ProfileResult {
-  x: number;
-  y: number;
-  ra?: N;
-  dec?: N;
-  radii: number[];
-  values: N[];
-  growth_radii: number[];
-  growth_flux: N[];
-  gaussian: GaussianFit | null;
-  moffat: MoffatFit | null;
-  stamp: Stamp | null;
-  note?: string | null;
-}
-
-export interface HistogramResult {
-  edges: number[];
-  counts: number[];
-  /** log10(1 + count) of each bin. */
-  log_counts?: number[] | null;
-  note?: string | null;
-}
-
-export interface SurfaceResult {
-  x0: number;
-  y0: number;
-  width: number;
-  height: number;
-  values: N[];
-}
-
-export interface LineResult {
-  distance: number[];
-  values: N[];
-  x: number[];
-  y: number[];
-}
-
-export interface SpectrumResult {
-  planes: number[];
-  values: N[];
-  axis?: { name: string; unit: string; values: number[] } | null;
-}
+// The results as the server's models publish them (frontend/src/generated/socket.ts).
+export type StatsResult = ResultOfJob<"analysis.stats">;
+export type StatsCcd = StatsResult["per_ccd"][number];
+export type PhotometryResult = ResultOfJob<"analysis.photometry">;
+export type ProfileResult = ResultOfJob<"analysis.profile">;
+export type GaussianFit = ProfileResult["gaussian"];
+export type MoffatFit = ProfileResult["moffat"];
+export type Stamp = ProfileResult["stamp"];
+export type HistogramResult = ResultOfJob<"analysis.histogram">;
+export type SurfaceResult = ResultOfJob<"analysis.surface">;
+export type LineResult = ResultOfJob<"analysis.line">;
+export type SpectrumResult = ResultOfJob<"analysis.spectrum">;
 
 export interface ResultOf {
   photometry: PhotometryResult;

@@ -57,7 +57,8 @@ export function projectSurface(
   const ce = Math.cos(view.elevation);
   const se = Math.sin(view.elevation);
   const zScale = 0.45;
-  const scale = Math.min(width, height) * 0.62;
+  // The unit plane turned about its centre spans up to √2 across; the height adds below the top.
+  const scale = Math.min(width * 0.68, height * 0.85);
   const point = (
     i: number,
     j: number,
