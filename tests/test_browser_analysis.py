@@ -117,3 +117,84 @@ def test_the_analyse_menu_runs_a_tool_at_the_view_centre(page: Any, site: dict[s
     counts = page.evaluate(f"{VIEWER}.analysisPanel.last('histogram').counts")
     assert sum(counts) == 21 * 21
     assert page.locator("[data-testid=histogram-plot] canvas").count() > 0
+
+
+def wait_for_tool(page: Any, tool: str) -> Any:
+    page.wait_for_function(
+        f"() => {{ const p = {VIEWER}.analysisPanel; return p.last('{tool}') || p.lastError('{tool}'); }}",
+        timeout=30_000,
+    )
+    error = page.evaluate(f"{VIEWER}.analysisPanel.lastError('{tool}')")
+    assert error is None, f"{tool}: {error}"
+    return page.evaluate(f"{VIEWER}.analysisPanel.last('{tool}')")
+
+
+def test_the_settings_form_checks_a_value_and_measures_again(page: Any, site: dict[str, Any]) -> None:
+    path = site["data"] / "samples" / NAME
+    if not path.exists():
+        write_star(path)
+    open_file(page, "samples")
+    open_and_wait(page, NAME)
+    page.evaluate(f"{VIEWER}.centreOnPixel({STAR_X}, {STAR_Y})")
+    wait_for_render(page)
+    page.locator("[data-testid=viewer-map]").first.click()
+    press_on_star(page, "a", "photometry")
+    tab = page.locator("[data-testid=analysis-photometry]").first
+    tab.locator(".analysis-controls > summary").click()
+    radius = tab.locator("toyz-job-form input[name=radius]")
+    assert radius.input_value() == "5"  # the job's default, from its schema
+    radius.fill("0")
+    radius.dispatch_event("change")
+    assert tab.locator("[data-testid=job-form-error]").inner_text() == "Radius must be more than 0."
+    radius.fill("3")
+    radius.dispatch_event("change")
+    assert tab.locator("[data-testid=job-form-error]").count() == 0
+    tab.locator("[data-testid=analysis-rerun]").click()
+    page.wait_for_function(f"() => {VIEWER}.analysisPanel.last('photometry')?.area < 40", timeout=30_000)
+    area = page.evaluate(f"{VIEWER}.analysisPanel.last('photometry').area")
+    assert abs(area - np.pi * 9) < 0.5, area
+    # The aperture drawn follows the new radius.
+    drawn = page.evaluate(
+        f"{VIEWER}.olMap.getLayers().getArray().filter(l => l.getZIndex() === 50)[0].getSource()"
+        ".getFeatures().map(f => f.getGeometry().getRadius()).sort((a, b) => a - b)"
+    )
+    assert drawn == [3, 10, 15]
+
+
+def test_surface_cuts_and_a_cube_spectrum(page: Any, site: dict[str, Any]) -> None:
+    path = site["data"] / "samples" / NAME
+    if not path.exists():
+        write_star(path)
+    open_file(page, "samples")
+    open_and_wait(page, NAME)
+    page.evaluate(f"{VIEWER}.centreOnPixel({STAR_X}, {STAR_Y})")
+    wait_for_render(page)
+    page.locator("[data-testid=viewer-map]").first.click()
+
+    surface = press_on_star(page, "s", "surface")
+    assert surface["width"] == surface["height"] == 51
+    assert len(surface["values"]) == 51 * 51
+    page.wait_for_function(f"() => {VIEWER}.querySelector('[data-testid=surface-canvas]')?.width > 0")
+
+    column = press_on_star(page, "c", "line")
+    assert len(column["values"]) >= 150
+    assert {round(x, 3) for x in column["x"]} == {81.5}  # the centre of the column under the pointer
+    row = press_on_star(page, "l", "line")
+    assert {round(y, 3) for y in row["y"]} == {59.5}
+    assert max(v for v in row["values"] if v is not None) > BACKGROUND + 500
+
+    # j on a plain image: a sentence, no request.
+    page.keyboard.press("j")
+    page.wait_for_function(f"() => {VIEWER}.analysisPanel.lastError('spectrum')")
+    assert "not a cube" in page.locator("[data-testid=analysis-error]").first.inner_text()
+
+    open_and_wait(page, "cube.fits")
+    planes = page.evaluate(f"{VIEWER}.hduInfo.planes")
+    assert planes > 1
+    page.locator("[data-testid=viewer-map]").first.click()
+    box = page.locator("[data-testid=viewer-map]").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.press("j")
+    spectrum = wait_for_tool(page, "spectrum")
+    assert len(spectrum["values"]) == planes
+    assert page.locator("[data-testid=spectrum-plot] canvas").count() > 0
