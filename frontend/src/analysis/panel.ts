@@ -75,6 +75,11 @@ interface Entry {
 const APERTURE = "#ffd54f";
 const ANNULUS = "#4dd0e1";
 const DEFAULT_BOX = 21;
+/** Where keys are typed: the focus stays there when the pointer crosses an image. */
+const TEXT_FIELDS =
+  "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=color]), select, textarea, [contenteditable]";
+/** The most samples `analysis.line` takes (workers/analysis/measure.py MAX_SAMPLES). */
+const MAX_CUT_SAMPLES = 20_000;
 
 /** The region selected on a viewer that has helper C's region controller (absent: null). */
 export function selectedRegionOf(viewer: object): Region | null {
@@ -97,6 +102,7 @@ export class AnalysisPanel {
   private readonly marksSource = new VectorSource();
   private surfaceView: SurfaceView = DEFAULT_VIEW;
   private histogramLog = false;
+  private shownImage = "null";
   private readonly disposers = new Map<string, () => void>();
 
   constructor(
@@ -152,6 +158,13 @@ export class AnalysisPanel {
       this.pointer = this.onImage(x, y) ? [x, y] : null;
     });
     target.addEventListener("pointerleave", () => (this.pointer = null));
+    // As in DS9, pointing at an image is enough for its keys: the map takes the focus, except from a
+    // field being typed in (its text and caret stay where they are).
+    target.addEventListener("pointerenter", () => {
+      const active = document.activeElement;
+      const typing = active?.matches(TEXT_FIELDS) === true;
+      if (!typing && active !== target) target.focus({ preventScroll: true });
+    });
     target.addEventListener("keydown", (event) => {
       const action = keyAction(event);
       if (!action || !this.pointer || !this.deps.image()) return;
@@ -299,9 +312,14 @@ export class AnalysisPanel {
             where: `along region ${region.text || region.id}`,
           };
         }
-        if (cut === "column")
-          return { params: columnCut(x, hdu.height), where: `column ${Math.floor(x) + 1}` };
-        return { params: rowCut(y, hdu.width), where: `row ${Math.floor(y) + 1}` };
+        const params = cut === "column" ? columnCut(x, hdu.height) : rowCut(y, hdu.width);
+        const where = cut === "column" ? `column ${Math.floor(x) + 1}` : `row ${Math.floor(y) + 1}`;
+        // Across a whole mosaic a cut is longer than the job samples by default: at most MAX_CUT_SAMPLES.
+        const length = cut === "column" ? hdu.height : hdu.width;
+        const asked = this.values.get("line")?.["samples"];
+        if (length + 1 > MAX_CUT_SAMPLES && (asked === null || asked === undefined))
+          return { params: { ...params, samples: MAX_CUT_SAMPLES }, where };
+        return { params, where };
       }
       case "spectrum":
         if (hdu.planes <= 1)
@@ -348,6 +366,18 @@ export class AnalysisPanel {
       this.schemas.delete(tool);
     }
     this.update();
+  }
+
+  /** The viewer shows another picture: the marks of the old one go, the results say where they were measured. */
+  private imageShown(): void {
+    const key = JSON.stringify(this.deps.image());
+    if (key === this.shownImage) return;
+    this.shownImage = key;
+    // Not during the viewer's render: the panel draws itself once that is over.
+    queueMicrotask(() => {
+      this.drawMarks();
+      this.update();
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -458,6 +488,7 @@ export class AnalysisPanel {
 
   /** The toolbar's "Analyse" menu: the tools (as their keys do, at the cursor or the view's centre). */
   menuTemplate(hasImage: boolean): TemplateResult {
+    this.imageShown();
     const cube = (this.deps.hdu()?.planes ?? 1) > 1;
     const item = (
       label: string,
@@ -530,7 +561,7 @@ export class AnalysisPanel {
     if (!e) return html``;
     const schema = this.schemas.get(tool);
     return html`<section class="analysis-entry" data-tool=${tool} data-testid=${`analysis-${tool}`}>
-      <div class="analysis-where">${TOOL_TITLE[tool]} ${e.where}</div>
+      <div class="analysis-where">${TOOL_TITLE[tool]} ${e.where}${this.otherImage(e)}</div>
       ${e.running ? html`<div class="analysis-progress" data-testid="analysis-progress">${e.progress || "Measuring…"}</div>` : nothing}
       ${e.error ? html`<div class="analysis-error" role="alert" data-testid="analysis-error">${e.error}</div>` : nothing}
       ${!e.running && !e.error && e.result ? keyed(e.seq, this.resultTemplate(tool, e.result)) : nothing}
@@ -559,6 +590,15 @@ export class AnalysisPanel {
             : nothing
       }
     </section>`;
+  }
+
+  /** " on other.fits" when the entry was measured on another picture than the one shown. */
+  private otherImage(e: Entry): string {
+    const now = this.deps.image();
+    if (now && JSON.stringify(e.image) === JSON.stringify(now)) return "";
+    const name = e.image.path.split("/").pop() ?? e.image.path;
+    const hdu = e.image.hdu === -1 ? "mosaic" : `HDU ${e.image.hdu}`;
+    return ` on ${name} (${hdu}${e.image.plane ? `, plane ${e.image.plane}` : ""})`;
   }
 
   private boxControl(): TemplateResult {
