@@ -146,6 +146,8 @@ def test_the_settings_form_checks_a_value_and_measures_again(page: Any, site: di
     radius.fill("0")
     radius.dispatch_event("change")
     assert tab.locator("[data-testid=job-form-error]").inner_text() == "Radius must be more than 0."
+    tab.locator("[data-testid=analysis-rerun]").click()  # refused: nothing runs
+    assert page.evaluate(f"{VIEWER}.analysisPanel.last('photometry').area") > 70
     radius.fill("3")
     radius.dispatch_event("change")
     assert tab.locator("[data-testid=job-form-error]").count() == 0

@@ -583,7 +583,13 @@ export class AnalysisPanel {
                 }}
               ></toyz-job-form>
               ${tool === "stats" || tool === "histogram" ? this.boxControl() : nothing}
-              <button type="button" data-testid="analysis-rerun" @click=${() => this.rerun(tool)}>Measure again</button>
+              <button type="button" data-testid="analysis-rerun" @click=${(e: Event) => {
+                const form = (e.target as HTMLElement).parentElement?.querySelector(
+                  "toyz-job-form",
+                );
+                // A value that does not parse is shown, not silently replaced by the last good one.
+                if (!form || form.check()) this.rerun(tool);
+              }}>Measure again</button>
             </details>`
           : tool === "stats" || tool === "histogram"
             ? html`<details class="analysis-controls"><summary>Settings</summary>${this.boxControl()}</details>`
