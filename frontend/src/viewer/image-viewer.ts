@@ -53,6 +53,7 @@ import { ContourLayer } from "./contour-layer";
 import { ViewerBlink, type ShownFrame } from "./blink";
 import type { SourceRegistry } from "../sources/types";
 import { DetectionPanel, type Region } from "../analysis/detection";
+import { AnalysisPanel, selectedRegionOf } from "../analysis/panel";
 
 let instances = 0;
 // How often a drag in progress emits the viewer's state (which co-viewing sends to the others).
@@ -186,6 +187,13 @@ export class ToyzImageViewer extends LitElement {
           ? []
           : [{ label: `viewer ${i + 1} (${basename(image.path)})`, image, settings: v._settings }];
       }),
+  });
+  private readonly analysis = new AnalysisPanel(this, {
+    map: () => this.olMap,
+    image: () => this.imageRef,
+    socket: () => this.socket,
+    hdu: () => (this.pyramidSource ? this.hduInfo : null),
+    selectedRegion: () => selectedRegionOf(this),
   });
   private readonly prerender = new PrerenderPanel(this, (path, hdu) => this.onBuilt(path, hdu));
   private readonly contrastSketch = new ContrastSketch(this, () => this.rendering.clientRender());
@@ -349,6 +357,11 @@ export class ToyzImageViewer extends LitElement {
   /** The "Detect sources" panel (its toolbar button opens it). */
   get sourceDetection(): DetectionPanel {
     return this.detection;
+  }
+
+  /** The analysis panel and keys (imexam's a, r, s, h, m, l, c, j; frontend/src/analysis/). */
+  get analysisPanel(): AnalysisPanel {
+    return this.analysis;
   }
 
   /** Plays or pauses the planes of a cube. */
@@ -524,6 +537,7 @@ export class ToyzImageViewer extends LitElement {
     this.grid.attach(view.map);
     this.contours.attach(view.map);
     this.blink.attach(target);
+    this.analysis.attach(view.map, target);
     view.map.on("moveend", () => {
       if (this.pyramidSource) this.emitState();
       this.blink.viewMoved();
@@ -620,6 +634,7 @@ export class ToyzImageViewer extends LitElement {
     this.grid.dispose();
     this.contours.dispose();
     this.blink.dispose();
+    this.analysis.dispose();
     this.view?.dispose();
     this.view = null;
   }
@@ -854,7 +869,7 @@ export class ToyzImageViewer extends LitElement {
     };
     return html`
       <div class="viewer-toolbar">
-        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.blink.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}${this.detection.buttonTemplate(hasImage)}
+        ${toolbarTemplate(model, this.toolbarHandlers)}${this.overlays.menuTemplate(hasImage)}${this.analysis.menuTemplate(hasImage)}${this.regionsCtl.menuTemplate(hasImage)}${this.lock.menuTemplate(hasImage)}${this.blink.menuTemplate(hasImage)}${this.grid.template(hasImage)}${this.contours.template(hasImage)}${this.detection.buttonTemplate(hasImage)}
       </div>
       ${errorBannerTemplate(error, () => {
         this._error = null;
@@ -872,7 +887,7 @@ export class ToyzImageViewer extends LitElement {
             : nothing
         }
         ${this._busy && !(hasImage && d?.path === this._path) ? html`<div class="viewer-busy">Opening ${basename(this._path ?? "")}…</div>` : nothing}
-        ${this.contrastSketch.template(this.contrastBias)}${this.detection.template()}
+        ${this.contrastSketch.template(this.contrastBias)}${this.detection.template()}${this.analysis.element}
       </div>
       ${hasImage ? colorbarTemplate(this.rendering.colorbarModel()) : nothing}
       ${statusTemplate(this.readout.readout, hasImage ? hdu : null, this.rendering.pyramidTilesLoading)}
