@@ -218,29 +218,54 @@ def to_viewer(path: Path, *, hdu: int, plane: int, region: Mapping[str, Any]) ->
     return Shape(kind, xy, size, angle)
 
 
+#: Scan cells (rows × edges, rows × columns) handled at once by :func:`_inside_polygon`: its memory bound.
+_SCAN_CELLS: Final = 1 << 21
+
+
 def _inside_polygon(
-    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], vertices: npt.NDArray[np.float64]
+    xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64], vertices: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.bool_]:
-    """Even-odd rule; points on an edge count as inside."""
-    inside = np.zeros(x.shape, dtype=bool)
-    on_edge = np.zeros(x.shape, dtype=bool)
-    n = len(vertices)
-    for k in range(n):
-        (xa, ya), (xb, yb) = vertices[k], vertices[(k + 1) % n]
-        crosses = (ya > y) != (yb > y)
+    """Which points of the grid ``(xs[i], ys[j])`` (both ascending) a polygon holds: ``out[j, i]``.
+
+    Even-odd rule; points on an edge (within 1e-9 of its length) count as inside. A scan line per row
+    (or per column, whichever are fewer): its crossings toggle the parity of the columns left of them,
+    so the work is rows × vertices + pixels, not vertices × pixels (a 1000-vertex polygon over
+    16 million pixels took minutes that way).
+    """
+    if ys.size > xs.size:
+        return _inside_polygon(ys, xs, vertices[:, ::-1]).T
+    xa, ya = vertices[:, 0], vertices[:, 1]
+    xb, yb = np.roll(xa, -1), np.roll(ya, -1)
+    dx, dy = xb - xa, yb - ya
+    tol = 1e-9 * np.maximum(1.0, np.hypot(dx, dy))
+    lo_x, hi_x, lo_y, hi_y = np.minimum(xa, xb), np.maximum(xa, xb), np.minimum(ya, yb), np.maximum(ya, yb)
+    rows, cols = ys.size, xs.size
+    out = np.empty((rows, cols), dtype=bool)
+    step = max(1, min(_SCAN_CELLS // len(vertices), _SCAN_CELLS // max(1, cols)))
+    for start in range(0, rows, step):
+        y = ys[start : start + step, None]
+        r = y.shape[0]
+        # Parity: a crossing at x_at toggles every column whose centre lies left of it (x < x_at).
+        ri, ei = np.nonzero((ya > y) != (yb > y))
+        x_at = xa[ei] + (y[ri, 0] - ya[ei]) * dx[ei] / dy[ei]
+        toggles = np.zeros((r, cols + 1), dtype=np.int32)
+        np.add.at(toggles, (ri, np.searchsorted(xs, x_at, side="left")), 1)
+        inside = (np.cumsum(toggles[:, ::-1], axis=1)[:, ::-1][:, 1:] & 1).astype(bool)
+        # On an edge: within its bounding box and collinear, |dy| * |x - x_line| <= tol (a flat edge: its span).
+        ri, ei = np.nonzero((lo_y <= y) & (y <= hi_y))
+        flat = dy[ei] == 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            x_at = xa + (y - ya) * (xb - xa) / (yb - ya)
-        inside ^= crosses & (x < x_at)
-        # On the segment: collinear and between its ends.
-        cross = (xb - xa) * (y - ya) - (yb - ya) * (x - xa)
-        within = (
-            (np.minimum(xa, xb) <= x)
-            & (x <= np.maximum(xa, xb))
-            & (np.minimum(ya, yb) <= y)
-            & (y <= np.maximum(ya, yb))
-        )
-        on_edge |= (np.abs(cross) <= 1e-9 * max(1.0, math.hypot(xb - xa, yb - ya))) & within
-    return inside | on_edge
+            x_line = xa[ei] + (y[ri, 0] - ya[ei]) * dx[ei] / dy[ei]
+            d = tol[ei] / np.abs(dy[ei])
+        lo = np.where(flat, lo_x[ei], np.maximum(lo_x[ei], x_line - d))
+        hi = np.where(flat, hi_x[ei], np.minimum(hi_x[ei], x_line + d))
+        a0, a1 = np.searchsorted(xs, lo, side="left"), np.searchsorted(xs, hi, side="right")
+        ok = a1 > a0
+        marks = np.zeros((r, cols + 1), dtype=np.int32)
+        np.add.at(marks, (ri[ok], a0[ok]), 1)
+        np.add.at(marks, (ri[ok], a1[ok]), -1)
+        out[start : start + r] = inside | (np.cumsum(marks, axis=1)[:, :cols] > 0)
+    return out
 
 
 def mask(shape: Shape, cut: Cutout) -> npt.NDArray[np.bool_]:
@@ -265,7 +290,7 @@ def mask(shape: Shape, cut: Cutout) -> npt.NDArray[np.bool_]:
         holds: npt.NDArray[np.bool_] = (np.floor(x) == math.floor(cx)) & (np.floor(y) == math.floor(cy))
         return holds
     if shape.kind == "polygon":
-        return _inside_polygon(x, y, shape.points)
+        return _inside_polygon(x[0], y[:, 0], shape.points)
     if shape.kind not in ("circle", "ellipse", "box") or shape.size is None:
         raise ToyzError("bad_params", f"A {shape.kind} region has no area to measure; use the line profile.")
     t = math.radians(shape.angle)
