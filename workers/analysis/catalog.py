@@ -60,11 +60,13 @@ def read_table(data: bytes, table: int = 0) -> Table:
             if table >= len(tables):
                 raise ToyzError("bad_table", f"The file has {len(tables)} table(s); there is no table {table}.")
             out = Table.read(tables[table])
-    except OSError:
+    except (OSError, ValueError, TypeError, KeyError, IndexError):  # a corrupt or lying file: no traceback
         raise ToyzError("bad_table", "That file is not a FITS table; only detection tables can be edited.") from None
     missing = [c for c in ("id", "label", "x", "y") if c not in out.colnames]
     if missing:
         raise ToyzError("bad_table", f"That table has no {missing[0]!r} column: it is not a detection table.")
+    if out["id"].dtype.kind not in "iu" or out["x"].dtype.kind not in "iuf" or out["y"].dtype.kind not in "iuf":
+        raise ToyzError("bad_table", "That table's id, x and y columns are not numbers: it is not a detection table.")
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+import stat
 import time
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
@@ -241,13 +242,34 @@ ADD_HALF = 16
 ADD_RADIUS = 5.0
 
 
+def _made_by(table: Table, user: Any) -> tuple[ResolvedPath, int, int, core.Settings]:
+    """The image and detection settings a table's header names (cards the file may lie in: checked)."""
+    meta = table.meta
+    try:
+        hdu, plane = int(meta.get("TOYZHDU", 0)), int(meta.get("TOYZPLN", 0))
+        settings = core.Settings(
+            float(meta.get("DETTHRSH", 3.0)), int(meta.get("DETMAREA", 5)), True, int(meta.get("DETBOX", 64)),
+            str(meta.get("DETMETH", "sep")),  # type: ignore[arg-type]
+        )  # fmt: skip
+        settings.check()
+    except (TypeError, ValueError, OverflowError, ToyzError):
+        raise ToyzError(
+            "bad_table", "The table's header cards TOYZHDU, TOYZPLN and DET* are not a detection's."
+        ) from None
+    if not meta.get("TOYZIMG") or not isinstance(meta["TOYZIMG"], str):
+        raise ToyzError(
+            "bad_table",
+            "The table does not name its image (TOYZIMG): its rows can be deleted and relabelled, not added.",
+        )
+    return resolve(user, meta["TOYZIMG"], Right.READ), hdu, plane, settings
+
+
 def _measure_at(
     table: Table, user: Any, x: float | None, y: float | None, ra: float | None, dec: float | None
 ) -> dict[str, Any]:
     """Detect around a position on the table's image and return the nearest source's row (NaN measurements,
     flag FLAG_UNMEASURED, when there is none)."""
-    image = resolve(user, str(table.meta.get("TOYZIMG", "")), Right.READ)
-    hdu, plane = int(table.meta.get("TOYZHDU", 0)), int(table.meta.get("TOYZPLN", 0))
+    image, hdu, plane, settings = _made_by(table, user)
     real = Path(image.real)
     if x is None or y is None:
         if ra is None or dec is None:
@@ -258,10 +280,6 @@ def _measure_at(
         x, y = float(placed.x[0]), float(placed.y[0])
         if not np.isfinite(x):
             raise ToyzError("bad_region", "That sky position is off the image.")
-    settings = core.Settings(
-        float(table.meta.get("DETTHRSH", 3.0)), int(table.meta.get("DETMAREA", 5)), True,
-        int(table.meta.get("DETBOX", 64)), str(table.meta.get("DETMETH", "sep")),  # type: ignore[arg-type]
-    )  # fmt: skip
     box = (x - ADD_HALF, y - ADD_HALF, x + ADD_HALF, y + ADD_HALF)
     pieces = core.pieces(real, hdu=hdu, plane=plane, box=box)
     best: dict[str, Any] | None = None
@@ -281,6 +299,30 @@ def _measure_at(
     return best
 
 
+#: The largest table file an edit reads whole (it is held a few times over in memory).
+MAX_EDIT_BYTES = 256 * 1024**2
+
+
+def _read_whole(path: ResolvedPath) -> bytes:
+    """The bytes of the very file the resolver checked: a link or another file swapped in since is refused."""
+    try:
+        fd = os.open(path.real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        raise ToyzError("bad_path", "That file changed while the server was opening it; try again.") from None
+    try:
+        st, seen = os.fstat(fd), path.stat_result
+        if seen is None or (st.st_dev, st.st_ino) != (seen.st_dev, seen.st_ino):
+            raise ToyzError("bad_path", "That file changed while the server was opening it; try again.")
+        if not stat.S_ISREG(st.st_mode):
+            raise ToyzError("bad_table", "That is a folder, not a table file.")
+        if st.st_size > MAX_EDIT_BYTES:
+            raise ToyzError("too_large", f"Tables larger than {MAX_EDIT_BYTES // 1024**2} MB cannot be edited here.")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read(MAX_EDIT_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 @register(
     "analysis.catalog_edit",
     "Edit a detection table: add a source measured where it was clicked, delete rows, relabel rows.",
@@ -291,8 +333,8 @@ def catalog_edit(ctx: JobContext, params: CatalogEditParams) -> dict[str, Any]:
     path = params.path
     folder = str(PurePosixPath(path.client).parent)
     # The write right on the file's folder is checked before anything is read or measured.
-    resolve(ctx.user, path.client, Right.WRITE)
-    table = catalog.read_table(Path(path.real).read_bytes(), params.table)
+    checked = resolve(ctx.user, path.client, Right.WRITE)
+    table = catalog.read_table(_read_whole(checked), params.table)
     added = [
         {**_measure_at(table, ctx.user, a.x, a.y, a.ra, a.dec), **({"label": a.label} if a.label else {})}
         for a in params.add
@@ -333,6 +375,10 @@ class CrossmatchResult(BaseModel):
     median_sep: float | None
 
 
+#: The most rows of one catalogue a cross-match reads (2 M x 2 M: about 10 s and 1 GB; 10^7 would be minutes and GBs).
+MAX_MATCH_ROWS = 2_000_000
+
+
 def _sky_columns(
     user: Any, ref: CatalogRef
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any] | None]:
@@ -348,8 +394,17 @@ def _sky_columns(
     for name in (ra, dec):
         if name not in names:
             raise ToyzError("not_found", f"{ref.path.name} has no column {name!r}.")
+    if table.rows > MAX_MATCH_ROWS:
+        raise ToyzError(
+            "too_large",
+            f"{ref.path.name} has {table.rows:,} rows; a cross-match takes at most {MAX_MATCH_ROWS:,} per catalogue.",
+        )
+    try:  # a column of text (sexagesimal, say) is no column of degrees
+        sky = np.asarray(table.column(ra), dtype=float), np.asarray(table.column(dec), dtype=float)
+    except (TypeError, ValueError):
+        raise ToyzError("bad_table", f"The columns {ra!r} and {dec!r} of {ref.path.name} are not degrees.") from None
     ids = table.column("id") if "id" in names else None
-    return np.asarray(table.column(ra), dtype=float), np.asarray(table.column(dec), dtype=float), ids
+    return sky[0], sky[1], ids
 
 
 @register(
