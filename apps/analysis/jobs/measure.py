@@ -12,13 +12,15 @@ from django.conf import settings
 from pydantic import BaseModel, BeforeValidator, Field
 
 from apps.analysis.schemas import ImageRef, Region
-from apps.jobs.services import Coordinate, Flag, JobContext, JobParams, Number, register
+from apps.jobs.services import Coordinate, Flag, JobContext, JobParams, register
 from apps.shapes import finite_number, whole_number
 from workers.analysis import measure as core
 from workers.analysis.profiles import radial_profile
 
 # Bounds inside, before the validator, so that the JSON Schema shows them as minimum/maximum.
 Radius = Annotated[float, Field(gt=0, le=500), BeforeValidator(finite_number)]
+# An annulus of 10^308 pixels is refused as a parameter, not as a region of a 300-digit pixel count.
+AnnulusRadius = Annotated[float, Field(ge=0, le=1000), BeforeValidator(finite_number)]
 ProfileRadius = Annotated[float, Field(ge=2, le=100), BeforeValidator(finite_number)]
 Bins = Annotated[int, Field(ge=1, le=1000), BeforeValidator(whole_number)]
 Half = Annotated[int, Field(ge=1, le=100), BeforeValidator(whole_number)]
@@ -66,7 +68,7 @@ class PhotometryParams(JobParams):
     x: Coordinate | None = Field(default=None, description="Aperture centre, viewer x (or give a region).")
     y: Coordinate | None = Field(default=None, description="Aperture centre, viewer y.")
     radius: Radius = Field(default=5.0, description="Aperture radius, pixels.")
-    annulus: tuple[Number, Number] = Field(
+    annulus: tuple[AnnulusRadius, AnnulusRadius] = Field(
         default=(10.0, 15.0),
         description="Background annulus radii, pixels (added to the region's radius for a region aperture).",
     )

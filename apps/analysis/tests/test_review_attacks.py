@@ -94,3 +94,8 @@ def test_it_refuses_a_cross_match_of_text_columns_or_of_too_many_rows(
     monkeypatch.setattr(detect_jobs, "MAX_MATCH_ROWS", len(table) - 1)
     refused = _refused(alice, "analysis.crossmatch", {"a": {"path": path}, "b": {"path": path}})
     assert refused.code == "too_large" and f"{len(table) - 1:,}" in refused.message
+
+
+def test_it_refuses_an_annulus_of_absurd_size_as_a_parameter(alice: Any) -> None:  # noqa: F811
+    refused = _refused(alice, "analysis.photometry", {"image": IMAGE, "x": 50, "y": 50, "annulus": [1e300, 1e308]})
+    assert refused.code == "bad_params" and len(refused.message) < 200, refused.message
