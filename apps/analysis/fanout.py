@@ -4,14 +4,15 @@ a thread pool in the embedded one.
 Distributed: the job stores its plan in the cache, sends one ``toyz.run_piece`` task per piece and, while it
 waits, runs unclaimed pieces itself. A piece is *claimed* (``cache.add``, atomic in Redis) by whoever starts it
 first, so each runs once, and the job never deadlocks when every worker slot is busy — its own included: with
-one worker process the job simply does every piece. A claim expires after :data:`CLAIM_SECONDS`; a piece whose
-claimant died without answering is run again by the job. Results come back through the cache (pickled arrays),
+one worker process the job simply does every piece. A claim is a lease of :data:`CLAIM_SECONDS` that its holder
+renews while the piece runs; a piece whose claimant died without answering is run again by the job within a lease. Results come back through the cache (pickled arrays),
 errors as ``(code, message)``. Cancelling the job stops the pieces not yet started.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -29,8 +30,10 @@ logger = logging.getLogger(__name__)
 
 #: The Celery task of one piece: `workers.tasks.run_piece`.
 RUN_PIECE_TASK: Final = "toyz.run_piece"
-#: How long a claim holds (a piece's longest run); then the job takes the piece over.
-CLAIM_SECONDS: Final = 1800
+#: How long a claim holds unless renewed (every quarter of it, while the piece runs); then the job takes the
+#: piece over. Short, so that a worker lost mid-piece (killed, its node gone) delays the job by a minute, not
+#: by a piece's longest run.
+CLAIM_SECONDS: Final = 60
 #: How long plans and results stay in the cache when nobody collects them (a job that died).
 KEEP_SECONDS: Final = 3 * 3600
 POLL_SECONDS: Final = 0.1
@@ -67,8 +70,19 @@ def run_piece(run: str, index: int) -> None:
     _store(run, index, plan)
 
 
+def _renew(key: str, done: threading.Event) -> None:
+    """Keep the claim `key` alive until `done` (a thread beside the piece's work)."""
+    while not done.wait(CLAIM_SECONDS / 4):
+        try:
+            cache.touch(key, CLAIM_SECONDS)
+        except Exception:  # a cache hiccup: the next renewal tries again
+            logger.warning("Could not renew the claim %s", key, exc_info=True)
+
+
 def _store(run: str, index: int, plan: dict[str, Any]) -> None:
     outcome: tuple[str, Any]
+    done = threading.Event()
+    threading.Thread(target=_renew, args=(_key(run, "claim", index), done), daemon=True).start()
     try:
         outcome = ("ok", _WORKERS[plan["kind"]](plan["args"], index))
     except ToyzError as exc:
@@ -76,6 +90,8 @@ def _store(run: str, index: int, plan: dict[str, Any]) -> None:
     except Exception:
         logger.exception("Piece %s of %s (%s) failed", index, run, plan["kind"])
         outcome = ("error", ("job_failed", "Detection failed unexpectedly on one piece; it is in the server log."))
+    finally:
+        done.set()
     cache.set(_key(run, "result", index), outcome, timeout=KEEP_SECONDS)
 
 
@@ -112,6 +128,8 @@ def run_all(
 def _collect(run: str, count: int, progress: Callable[[int, int], None]) -> list[Any]:
     results: dict[int, Any] = {}
     plan = cache.get(_key(run, "plan"))
+    if plan is None:  # evicted at once (a cache out of memory): nobody could run the pieces
+        raise ToyzError("job_failed", "The job's plan could not be kept in the cache; try again or tell an admin.")
     while len(results) < count:
         pending = [i for i in range(count) if i not in results]
         found = cache.get_many([_key(run, "result", i) for i in pending])
