@@ -11,12 +11,22 @@ from astropy.io import fits
 from astropy.table import Table
 
 from apps.analysis.jobs import detect as detect_jobs
-from apps.analysis.tests.test_detect_jobs import alice, run  # noqa: F401  (the fixture)
+from apps.analysis.tests.test_detect_jobs import run
+from apps.files.services import resolve
 from workers.errors import ToyzError
+from workers.imaging.synthetic import write_decam_like
 
 pytestmark = pytest.mark.django_db
 
 IMAGE = {"path": "home/alice/decam.fits", "hdu": 1}
+
+
+@pytest.fixture
+def alice(make_user: Any, data_root: Path) -> Any:
+    user = make_user("alice")
+    (data_root / "home/alice").mkdir(parents=True, exist_ok=True)
+    write_decam_like(data_root / "home/alice/decam.fits", n_ccds=2, ccd_shape=(384, 256), seed=4)
+    return user
 
 
 def _detected(user: Any) -> str:
@@ -30,7 +40,7 @@ def _refused(user: Any, fn: str, params: dict[str, Any]) -> ToyzError:
     return refused.value
 
 
-def test_it_refuses_to_edit_a_table_whose_header_cards_lie(alice: Any, data_root: Path) -> None:  # noqa: F811
+def test_it_refuses_to_edit_a_table_whose_header_cards_lie(alice: Any, data_root: Path) -> None:
     real = data_root / _detected(alice)
     for card, value in (("TOYZHDU", "abc"), ("DETMETH", "rm -rf"), ("DETBOX", -3), ("TOYZIMG", "")):
         with fits.open(real) as hdul:
@@ -45,7 +55,7 @@ def test_it_refuses_to_edit_a_table_whose_header_cards_lie(alice: Any, data_root
     assert done["rows"] == len(Table.read(real)) - 1
 
 
-def test_it_refuses_to_edit_a_table_of_text_ids_a_folder_or_a_truncated_file(alice: Any, data_root: Path) -> None:  # noqa: F811
+def test_it_refuses_to_edit_a_table_of_text_ids_a_folder_or_a_truncated_file(alice: Any, data_root: Path) -> None:
     path = _detected(alice)
     table = Table.read(data_root / path)
     table["id"] = table["id"].astype(str)
@@ -59,13 +69,13 @@ def test_it_refuses_to_edit_a_table_of_text_ids_a_folder_or_a_truncated_file(ali
 def test_it_refuses_to_edit_a_table_swapped_for_a_link_after_the_check(
     alice: Any,
     data_root: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _detected(alice)
     secret = data_root / "home/bob/secret.fits"
     secret.parent.mkdir(parents=True)
     Table.read(data_root / path).write(secret)  # a table alice may not read
-    checked = detect_jobs.resolve
+    checked = resolve
 
     def resolve_then_swap(*args: Any, **kwargs: Any) -> Any:
         found = checked(*args, **kwargs)
@@ -82,7 +92,7 @@ def test_it_refuses_to_edit_a_table_swapped_for_a_link_after_the_check(
 def test_it_refuses_a_cross_match_of_text_columns_or_of_too_many_rows(
     alice: Any,
     data_root: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _detected(alice)
     table = Table.read(data_root / path)
@@ -96,6 +106,6 @@ def test_it_refuses_a_cross_match_of_text_columns_or_of_too_many_rows(
     assert refused.code == "too_large" and f"{len(table) - 1:,}" in refused.message
 
 
-def test_it_refuses_an_annulus_of_absurd_size_as_a_parameter(alice: Any) -> None:  # noqa: F811
+def test_it_refuses_an_annulus_of_absurd_size_as_a_parameter(alice: Any) -> None:
     refused = _refused(alice, "analysis.photometry", {"image": IMAGE, "x": 50, "y": 50, "annulus": [1e300, 1e308]})
     assert refused.code == "bad_params" and len(refused.message) < 200, refused.message

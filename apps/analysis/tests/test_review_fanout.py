@@ -8,6 +8,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from celery import current_app
+from django.core.cache import cache
 
 from apps.analysis import fanout
 
@@ -27,7 +29,7 @@ def _slow(args: dict[str, Any], index: int) -> int:
 def distributed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     sent: list[tuple[str, int]] = []
     monkeypatch.setattr(fanout, "distributed", lambda: True)
-    monkeypatch.setattr(fanout.current_app, "send_task", lambda name, args: sent.append(tuple(args)))
+    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append(tuple(args)))
     monkeypatch.setattr(fanout, "CLAIM_SECONDS", 0.4)
     CALLS.clear()
     return sent
@@ -43,9 +45,9 @@ def test_it_refuses_to_wait_on_a_dead_claimant_longer_than_a_lease(
 
     def claim_and_die(name: str, args: tuple[str, int]) -> None:
         # A worker took the piece, then was killed: its claim stays, no result ever comes.
-        fanout.cache.add(fanout._key(args[0], "claim", args[1]), "task", timeout=fanout.CLAIM_SECONDS)
+        cache.add(fanout._key(args[0], "claim", args[1]), "task", timeout=fanout.CLAIM_SECONDS)
 
-    monkeypatch.setattr(fanout.current_app, "send_task", claim_and_die)
+    monkeypatch.setattr(current_app, "send_task", claim_and_die)
     start = time.perf_counter()
     assert fanout.run_all("review-slow", {"seconds": 0.0}, 3, progress=lambda d, t: None) == [0, 2, 4]
     assert time.perf_counter() - start < 5  # a lease, not the half hour a claim held before
@@ -57,6 +59,6 @@ def test_a_live_claimant_renews_its_lease_so_no_piece_runs_twice(
     def worker(name: str, args: tuple[str, int]) -> None:
         threading.Thread(target=fanout.run_piece, args=args, daemon=True).start()
 
-    monkeypatch.setattr(fanout.current_app, "send_task", worker)
+    monkeypatch.setattr(current_app, "send_task", worker)
     assert fanout.run_all("review-slow", {"seconds": 1.2}, 2, progress=lambda d, t: None) == [0, 2]
     assert CALLS == {0: 1, 1: 1}
