@@ -61,10 +61,14 @@ class ParseOut(BaseModel):
     notes: list[str] = Field(description="A sentence per line or region skipped, or lying off the image.")
 
 
-class ExportIn(BaseModel):
+class RegionsExportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    regions: list[Region] = Field(min_length=1, max_length=MAX_REGIONS)
+    regions: list[Region] = Field(
+        min_length=1,
+        max_length=MAX_REGIONS,
+        examples=[[{"id": "r1", "shape": "point", "frame": "image", "points": [[10.5, 10.5]]}]],
+    )
     format: Literal["ds9", "crtf"] = "ds9"
     frame: Literal["image", "sky"] = "sky"
     image: RegionImage | None = Field(None, description="Needed when a region must change frame.")
@@ -72,7 +76,7 @@ class ExportIn(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=255, description="The new file's name.")
 
 
-class ExportOut(BaseModel):
+class RegionsExportOut(BaseModel):
     text: str
     notes: list[str]
     path: str | None = Field(None, description="Where the file was saved, when a folder was given.")
@@ -122,7 +126,7 @@ def parse_regions(body: ParseIn, region_file: Path | None, image_path: Path | No
     return {"regions": parsed.regions, "notes": notes}
 
 
-def check_export(user: User, body: ExportIn) -> Path | None:
+def check_export(user: User, body: RegionsExportIn) -> Path | None:
     """The rights an export needs, checked before any work; returns the image's real path."""
     if body.folder is not None:
         # apps.files checks again where it makes the file.
@@ -132,13 +136,13 @@ def check_export(user: User, body: ExportIn) -> Path | None:
     return _resolved_image(user, body.image)
 
 
-def export_text(body: ExportIn, image_path: Path | None) -> tuple[str, list[str]]:
+def export_text(body: RegionsExportIn, image_path: Path | None) -> tuple[str, list[str]]:
     """The work of ``export`` (runs in the pool)."""
     regions = [region.model_dump() for region in body.regions]
     return regionfiles.serialize(regions, body.format, body.frame, _frame(image_path, body.image))
 
 
-def save_text(user: User, body: ExportIn, text: str) -> str:
+def save_text(user: User, body: RegionsExportIn, text: str) -> str:
     """Save the text as a new file of the body's folder; its client path."""
     ending = ".reg" if body.format == "ds9" else ".crtf"
     name = body.name or f"regions{ending}"
@@ -166,8 +170,8 @@ async def parse(request: HttpRequest, body: ParseIn) -> dict[str, Any]:
     return await sync_to_async(parse_regions, thread_sensitive=False)(body, region_file, image_path)
 
 
-@router.post("/regions/export", response={200: ExportOut, **ERROR_RESPONSES}, url_name="analysis-regions-export")
-async def export(request: HttpRequest, body: ExportIn) -> dict[str, Any]:
+@router.post("/regions/export", response={200: RegionsExportOut, **ERROR_RESPONSES}, url_name="analysis-regions-export")
+async def export(request: HttpRequest, body: RegionsExportIn) -> dict[str, Any]:
     """Write regions as a ds9 or CRTF text, in image pixels or ICRS; saved as a new file when a folder is given."""
     user = request.auth  # type: ignore[attr-defined]
     image_path = await sync_to_async(check_export)(user, body)

@@ -39,7 +39,11 @@ class Field:
     def item_schema(self) -> dict[str, Any]:
         """The schema of one value: the field's own, or its items' for a list of paths."""
         items = self.schema.get("items")
-        return items if self.is_array and isinstance(items, dict) else self.schema
+        if self.is_array and isinstance(items, dict):
+            return items
+        # An optional path (``WritePath | None``) is still a path: its schema is the non-null option.
+        options = [o for o in self.schema.get("anyOf", []) if isinstance(o, dict) and o.get("type") != "null"]
+        return options[0] if len(options) == 1 else self.schema
 
     @property
     def is_path(self) -> bool:

@@ -25,8 +25,8 @@ from apps.accounts.services import home_of
 from apps.analysis import fanout
 from apps.analysis.schemas import ImageRef, Region
 from apps.files.services import ReadPath, ResolvedPath, Right, WritePath, create_file, make_folder, resolve, upload
-from apps.jobs.params import finite_number, whole_number
 from apps.jobs.services import Coordinate, Flag, JobContext, JobParams, register
+from apps.shapes import finite_number, whole_number
 from apps.sources.services import open_source
 from workers.analysis import catalog
 from workers.analysis import detect as core
@@ -222,7 +222,7 @@ class Relabel(BaseModel):
 
 
 class CatalogEditParams(JobParams):
-    path: ReadPath = Field(description="The detection table (a FITS file); the folder needs the write right.")
+    path: WritePath = Field(description="The detection table (a FITS file), rewritten in place: the write right.")
     table: _Table = Field(default=0, description="The table's index in the file.")
     add: Annotated[list[AddSource], Field(max_length=1000)] = Field(default_factory=list)
     delete: Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=100_000)] = Field(default_factory=list)

@@ -115,12 +115,14 @@ def test_admins_run_everything_and_inactive_users_nothing(make_user):
     assert registry.runnable(alice) == []
 
 
-def test_files_imaging_prerendering_sources_and_headers_are_open_by_default_and_the_setting_decides_unflagged_modules(
+def test_analysis_files_imaging_prerendering_sources_and_headers_are_open_by_default_and_the_setting_decides_unflagged_modules(
     make_user, settings
 ):
     alice = make_user("alice")
     assert settings.TOYZ_OPEN_MODULES == ["analysis", "files", "headers", "imaging", "prerender", "sources"]
+    analysis = ("catalog_edit", "contours", "crossmatch", "detect", "histogram", "line", "photometry", "profile")
     assert {spec.name for spec in registry.runnable(alice)} == {
+        *(f"analysis.{name}" for name in (*analysis, "spectrum", "stats", "surface")),
         "files.list",
         "headers.index",
         "imaging.describe",

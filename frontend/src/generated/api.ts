@@ -1924,6 +1924,62 @@ export interface components {
        */
       plane: number;
     };
+    /** RegionsExportIn */
+    RegionsExportIn: {
+      /**
+       * Folder
+       * @description Also save the file in this folder.
+       */
+      folder?: string | null;
+      /**
+       * Format
+       * @default ds9
+       * @enum {string}
+       */
+      format: "ds9" | "crtf";
+      /**
+       * Frame
+       * @default sky
+       * @enum {string}
+       */
+      frame: "image" | "sky";
+      /** @description Needed when a region must change frame. */
+      image?: components["schemas"]["RegionImage"] | null;
+      /**
+       * Name
+       * @description The new file's name.
+       */
+      name?: string | null;
+      /**
+       * Regions
+       * @example [
+       *       {
+       *         "frame": "image",
+       *         "id": "r1",
+       *         "points": [
+       *           [
+       *             10.5,
+       *             10.5
+       *           ]
+       *         ],
+       *         "shape": "point"
+       *       }
+       *     ]
+       */
+      regions: components["schemas"]["Region"][];
+    };
+    /** RegionsExportOut */
+    RegionsExportOut: {
+      /** Notes */
+      notes: string[];
+      /**
+       * Path
+       * @description Where the file was saved, when a folder was given.
+       */
+      path?: string | null;
+      /** Text */
+      text: string;
+    };
     /** RenameIn */
     RenameIn: {
       /** Name */
@@ -2810,7 +2866,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["ExportIn"];
+        "application/json": components["schemas"]["RegionsExportIn"];
       };
     };
     responses: {
@@ -2820,7 +2876,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ExportOut"];
+          "application/json": components["schemas"]["RegionsExportOut"];
         };
       };
       /** @description Bad Request */

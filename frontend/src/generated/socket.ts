@@ -609,7 +609,7 @@ export interface CatalogEditParams {
    */
   delete?: number[];
   /**
-   * The detection table (a FITS file); the folder needs the write right.
+   * The detection table (a FITS file), rewritten in place: the write right.
    */
   path: string;
   /**
