@@ -223,7 +223,10 @@ def test_the_wheel_zooms_and_the_view_is_saved(open_harness: Any) -> None:
     page.mouse.move(x, y)
     for _ in range(5):
         page.mouse.wheel(0, -100)
-    page.wait_for_function("() => window.harness.states.some(s => s.state.view)")
+    # Each wheel step is its own event: wait for the state after all five, not for the first one saved.
+    page.wait_for_function(
+        "() => { const v = window.harness.states.at(-1)?.state.view; return !!v && v.x1 - v.x0 < 80; }"
+    )
     view = page.evaluate("window.harness.states.at(-1).state.view")
     # Zoomed in about the pointer: a narrower view that still holds it.
     assert view["x1"] - view["x0"] < 80 and view["x0"] < 50 < view["x1"]
