@@ -155,7 +155,7 @@ bench-linked: install-dev frontend chromium
 bench-profile: install-dev
 	$(BIN)/python benchmarks/analysis_profile.py $(ARGS)
 
-# Contours of one 2k x 4k CCD (7 levels): the server's core p50 against contourpy alone on the same array.
+# Contours of one 2k x 4k CCD (7 levels): the server's core p50 (defaults, and full detail) against contourpy alone on the same array.
 .PHONY: bench-contours
 bench-contours: install-dev
 	$(BIN)/python benchmarks/analysis_contours.py

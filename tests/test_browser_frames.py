@@ -110,3 +110,115 @@ def test_locked_by_wcs_a_rotated_and_a_mirrored_image_keep_each_star_on_the_same
     for w in where:
         bx, by = brightest(page, w[0], w[1])
         assert abs(bx - w[0]) <= 1.5 and abs(by - w[1]) <= 1.5, (w, bx, by)
+
+
+def _pointer_at(page: Any, viewer: Any, fx: float, fy: float) -> list[float]:
+    """Moves the mouse to a fraction (fx, fy) of a viewer's map; returns the viewer coordinate under it."""
+    box = viewer.locator("[data-testid=viewer-map]").bounding_box()
+    sx, sy = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+    page.mouse.move(sx - 3, sy - 2)
+    page.mouse.move(sx, sy)
+    coordinate: list[float] = page.evaluate(
+        f"""([sx, sy]) => {{
+          const map = {VIEWERS}[0].olMap; const box = map.getViewport().getBoundingClientRect();
+          return map.getCoordinateFromPixel([sx - box.x, sy - box.y]);
+        }}""",
+        [sx, sy],
+    )
+    return coordinate
+
+
+CROSSHAIRS = f"() => {VIEWERS}.map(v => v.lock.crosshair)"
+
+
+def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(page: Any, site: dict[str, Any]) -> None:
+    samples = site["data"] / "samples"
+    # Two exposures of one field: the second rotated by 90° with another reference pixel.
+    write_field(samples / "lock_a.fits", (-SCALE, 0.0, 0.0, SCALE), (200.5, 200.5))
+    rotated = (0.0, -SCALE, -SCALE, 0.0)
+    write_field(samples / "lock_b.fits", rotated, (170.5, 230.5))
+    page.reload()
+    open_file(page, "samples", "lock_a.fits")
+    wait_for_pyramid_tiles(page)
+    page.locator("[data-testid=add-viewer]").click()
+    page.wait_for_function(f"() => {VIEWERS}.length === 2")
+    open_file(page, "lock_b.fits")
+    page.wait_for_function(f"() => {VIEWERS}.every(v => v.imageRef)", timeout=30_000)
+    first, second = page.locator("toyz-image-viewer").first, page.locator("toyz-image-viewer").nth(1)
+    cmaps, limits = page.locator("[data-testid=cmap]"), page.locator("[data-testid=limits]")
+
+    # Unlocked, a colormap stays in its viewer.
+    cmaps.nth(0).select_option("viridis")
+    page.wait_for_timeout(300)
+    assert cmaps.nth(1).input_value() == "gray"
+
+    # Lock by WCS with the crosshair: the pointer on the star in A puts B's crosshair on the star in B.
+    first.locator("[data-testid=lock-menu] summary").click()
+    first.locator("[data-testid=lock-by]").select_option("wcs")
+    first.locator("input[data-testid=lock-crosshair]").check()
+    page.wait_for_function(f"() => {VIEWERS}.every(v => v.lock.lock.by === 'wcs' && v.lock.lock.crosshair)")
+    settled(page)
+    star_b = WCS(fits.getheader(samples / "lock_b.fits")).all_world2pix([list(STAR)], 0)[0] + 0.5
+    where = page.evaluate(STAR_ON_SCREEN, list(STAR))
+    a_box = first.locator("[data-testid=viewer-map]").bounding_box()
+    fx, fy = (where[0][0] - a_box["x"]) / a_box["width"], (where[0][1] - a_box["y"]) / a_box["height"]
+    _pointer_at(page, first, fx, fy)
+    page.wait_for_function(f"() => {VIEWERS}[1].lock.crosshair !== null")
+    crosshair = page.evaluate(CROSSHAIRS)[1]
+    # The pointer is on the star within a screen pixel (about a pixel of the image at this zoom).
+    resolution = page.evaluate(f"{VIEWERS}[1].olMap.getView().getResolution()")
+    assert np.hypot(*(np.array(crosshair) - star_b)) < 1.5 * max(1.0, resolution), (crosshair, star_b)
+    # Drawn there: the crosshair's element (a zero-size box whose ::before and ::after are its two lines)
+    # sits on the star's screen position in B, and is shown.
+    mark = second.locator("div.lock-crosshair").evaluate(
+        "e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e.parentElement);"
+        " return [r.x, r.y, s.display !== 'none', getComputedStyle(e, '::before').width]; }"
+    )
+    star_on_b = page.evaluate(STAR_ON_SCREEN, list(STAR))[1]
+    assert abs(mark[0] - star_on_b[0]) < 1.5 and abs(mark[1] - star_on_b[1]) < 1.5, (mark, star_on_b)
+    assert mark[2] and mark[3] == "8000px"
+
+    # Limits and colormap locked: a change in either viewer is copied to the other, and only what is locked.
+    first.locator("[data-testid=lock-limits]").check()
+    limits.nth(1).select_option("minmax")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=limits]')].every(s => s.value === 'minmax')"
+    )
+    cmaps.nth(1).select_option("inferno")  # colormap not locked yet
+    page.wait_for_timeout(300)
+    assert cmaps.nth(0).input_value() == "viridis"
+    first.locator("[data-testid=lock-colormap]").check()
+    cmaps.nth(0).select_option("magma")
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=cmap]')].every(s => s.value === 'magma')")
+    assert limits.nth(0).input_value() == "minmax"
+
+    # Lock by pixel: the same viewer coordinates and resolution after a drag, and the crosshair at the
+    # same viewer coordinate in both.
+    first.locator("[data-testid=lock-by]").select_option("pixel")
+    page.wait_for_function(f"() => {VIEWERS}.every(v => v.lock.lock.by === 'pixel')")
+    box = first.locator("[data-testid=viewer-map]").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(cx - 5 * k, cy + 3 * k)
+    page.mouse.up()
+    settled(page)
+    views = page.evaluate(
+        f"{VIEWERS}.map(v => [...v.olMap.getView().getCenter(), v.olMap.getView().getResolution(),"
+        " v.olMap.getView().getRotation()])"
+    )
+    np.testing.assert_allclose(views[0][:3], views[1][:3], atol=1e-6)
+    assert views[1][3] == 0.0 and not page.evaluate(f"{VIEWERS}[1].lock.mirrored")
+    under = _pointer_at(page, first, 0.3, 0.6)
+    page.wait_for_timeout(500)
+    got = page.evaluate(CROSSHAIRS)
+    resolution = views[0][2]
+    assert got[1] is not None and np.hypot(*(np.array(got[1]) - under)) < 1.5 * resolution, (got, under)
+
+    # Unlocked: the crosshair goes, and a colormap stays in its viewer again.
+    first.locator("[data-testid=lock-by]").select_option("none")
+    page.wait_for_function(f"() => {VIEWERS}.every(v => v.lock.lock.by === 'none' && v.lock.crosshair === null)")
+    cmaps.nth(0).select_option("gray")
+    page.wait_for_timeout(300)
+    assert cmaps.nth(1).input_value() == "magma"

@@ -8,14 +8,14 @@ table (kept open per process), `workers.sources` guesses the columns and their p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from apps.files.services import ResolvedPath, User
-from apps.sources.services import check_source, column_values, load_source, open_source, pixel_origin
+from apps.sources.services import check_source, column_origin, column_values, load_source, open_source
 from workers.errors import ToyzError
+from workers.imaging.project import PixelOrigin
 from workers.sources import Table, guess_pixel, guess_sky
 
 
@@ -44,10 +44,10 @@ class Catalogue:
         """The pixel x/y columns found by UCD or name, or None."""
         return guess_pixel(self.table.columns)
 
-    @staticmethod
-    def origin_of(x_column: str) -> Literal[0, 1]:
-        """The first pixel's centre in a pixel column: 1 for SExtractor's ``*_IMAGE``, else 0."""
-        return pixel_origin(x_column)
+    def origin_of(self, x_column: str) -> PixelOrigin:
+        """The first pixel's centre in a pixel column: what its description declares ("pixel origin 0.5":
+        viewer coordinates, as Toyz's detection tables), else 1 for SExtractor's ``*_IMAGE`` and 0 for others."""
+        return column_origin(self.table.columns, x_column)
 
 
 def open_catalogue(user: User, raw_path: object, table: int) -> Catalogue:

@@ -122,11 +122,12 @@ class OverlayIn(BaseModel):
     dec: str | None = Field(None, max_length=1000, description="The column of declinations, degrees (ICRS).")
     x: str | None = Field(None, max_length=1000, description="The column of pixel x (columns), used without ra/dec.")
     y: str | None = Field(None, max_length=1000, description="The column of pixel y (rows), used without ra/dec.")
-    pixel_origin: Literal[0, 1] | None = Field(
+    pixel_origin: Literal[0, 1, "viewer"] | None = Field(
         None,
         description=(
-            "The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid); "
-            "by default 1 for SExtractor's *_IMAGE columns and 0 for others."
+            "The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid), "
+            '"viewer" (0.5: viewer coordinates already, as a Toyz detection table\'s x, y); by default what the '
+            "column's description declares (\"pixel origin 0.5\"), else 1 for SExtractor's *_IMAGE columns and 0."
         ),
     )
     image: ReadClientPath = Field(description="The image file the catalogue is drawn on.")

@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 
@@ -35,7 +35,7 @@ from workers.imaging import (
     prerender as core_prerender,
 )
 from workers.imaging.cache import examined
-from workers.imaging.project import Placed, pixels_to_viewer, world_to_viewer
+from workers.imaging.project import PixelOrigin, Placed, pixels_to_viewer, world_to_viewer
 from workers.imaging.skygrid import sky_grids
 from workers.imaging.thumbnail import Thumbnail
 from workers.imaging.thumbnail import thumbnail as core_thumbnail
@@ -132,7 +132,7 @@ def overlay(
     plane: int,
     sky: tuple[str, str] | None,
     pixel: tuple[str, str] | None,
-    pixel_origin: Literal[0, 1] | None,
+    pixel_origin: PixelOrigin | None,
 ) -> Placed:
     """Place a catalogue's rows on an image: by the RA/Dec columns given, else the pixel columns given,
     else the RA/Dec columns found by name (when the image has a celestial WCS), else the pixel ones."""

@@ -44,6 +44,7 @@ from workers.sources import (
     pixel_origin,
     write_table,
 )
+from workers.sources import column_origin as column_origin
 
 __all__ = [
     "MAX_EXPRESSION",
@@ -52,6 +53,7 @@ __all__ = [
     "Source",
     "Table",
     "checked_source",
+    "column_origin",
     "column_values",
     "is_table_file",
     "open_source",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 
+import type { Region } from "../src/analysis/types";
+import { storeRegion } from "../src/viewer/regions";
 import { makeSkyTransform, type SkyGrid } from "../src/viewer/wcs";
 
 const DEG = Math.PI / 180;
@@ -142,6 +144,53 @@ describe("makeSkyTransform", () => {
     const off = sky(-100, 50);
     const [ox] = t.toPixel(off[0], off[1])!;
     expect(ox).toBeCloseTo(-100, 3);
+  });
+
+  it("places a point in a mosaic's gap through the nearest CCD (toSkyNear)", () => {
+    const sky = tan([150, 2], [200, 100], [-SCALE, 0, 0, SCALE]);
+    const t = makeSkyTransform({
+      system: "icrs",
+      grids: [gridOf(sky, [0, 0, 190, 200], 5, 5, 1), gridOf(sky, [210, 0, 400, 200], 5, 5, 2)],
+    })!;
+    // One WCS across both CCDs here, so the extrapolation is exact in the gap and off the image.
+    for (const [x, y] of [
+      [195, 50],
+      [206, 120],
+      [-20, 30],
+    ] as const) {
+      const got = t.toSkyNear(x, y)!;
+      expect(separationArcsec(got, sky(x, y))).toBeLessThan(0.05 * 0.5);
+    }
+    expect(t.toSkyNear(100, 100)).toEqual(t.toSky(100, 100));
+  });
+
+  it("keeps a region drawn across a mosaic's gap in the sky frame", () => {
+    const sky = tan([150, 2], [200, 100], [-SCALE, 0, 0, SCALE]);
+    const t = makeSkyTransform({
+      system: "icrs",
+      grids: [gridOf(sky, [0, 0, 190, 200], 5, 5, 1), gridOf(sky, [210, 0, 400, 200], 5, 5, 2)],
+    })!;
+    const base: Region = {
+      id: "r",
+      shape: "polygon",
+      frame: "image",
+      points: [],
+      size: null,
+      angle: 0,
+      text: "",
+      color: "",
+    };
+    const drawn: [number, number][] = [
+      [150, 50],
+      [200, 60],
+      [300, 150],
+    ];
+    const stored = storeRegion(base, { points: drawn, size: null, angle: 0 }, t);
+    expect(stored.frame).toBe("sky");
+    stored.points.forEach((p, k) => {
+      const [x, y] = drawn[k]!;
+      expect(separationArcsec(p, sky(x, y))).toBeLessThan(0.05 * 0.5);
+    });
   });
 
   it("answers null without grids", () => {

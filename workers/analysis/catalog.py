@@ -21,12 +21,30 @@ from workers.errors import ToyzError
 
 from .detect import COLUMNS
 
-__all__ = ["COLUMNS", "FLAG_UNMEASURED", "MAX_LABEL", "UNITS", "edit", "fits_bytes", "read_table", "to_table"]
+__all__ = [
+    "COLUMNS",
+    "DESCRIPTIONS",
+    "FLAG_UNMEASURED",
+    "MAX_LABEL",
+    "UNITS",
+    "edit",
+    "fits_bytes",
+    "read_table",
+    "to_table",
+]
 
 UNITS: Final = {
     "x": "pix", "y": "pix", "x_image": "pix", "y_image": "pix", "ra": "deg", "dec": "deg", "area": "pix",
     "fwhm": "pix", "a": "pix", "b": "pix", "theta": "deg",
 }  # fmt: skip
+#: Column descriptions written as ``TCOMMn``: x, y declare their convention in the words the overlay's
+#: guess reads (:func:`workers.sources.guess.declared_origin`), so they are placed without a half-pixel shift.
+DESCRIPTIONS: Final = {
+    "x": "viewer x, level-0 pixels of the image detected on (pixel origin 0.5: the first pixel's centre)",
+    "y": "viewer y, level-0 pixels of the image detected on (pixel origin 0.5: the first pixel's centre)",
+    "x_image": "x in the CCD's HDU, FITS convention (pixel origin 1)",
+    "y_image": "y in the CCD's HDU, FITS convention (pixel origin 1)",
+}
 #: ``flags`` bit of a row added by hand where no source was detected (its measurements are NaN).
 FLAG_UNMEASURED: Final = 1 << 10
 MAX_LABEL: Final = 64
@@ -44,6 +62,9 @@ def to_table(columns: Mapping[str, npt.NDArray[Any]], meta: Mapping[str, Any] | 
 def fits_bytes(table: Table) -> bytes:
     """The table as a FITS file: an empty primary HDU and one binary table extension ``SOURCES``."""
     hdu = fits.BinTableHDU(table, name="SOURCES")
+    for j, name in enumerate(hdu.columns.names, start=1):
+        if name in DESCRIPTIONS:
+            hdu.header[f"TCOMM{j}"] = DESCRIPTIONS[name]
     buffer = io.BytesIO()
     fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(buffer)
     return buffer.getvalue()

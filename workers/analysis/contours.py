@@ -43,8 +43,15 @@ Float64Array = npt.NDArray[np.float64]
 Scale = Literal["linear", "log", "sqrt"]
 Box = tuple[float, float, float, float]
 
-#: The most pixels contoured (after binning), all CCDs together.
+#: The most pixels contoured (after binning), all CCDs together, whatever ``detail`` asks.
 MAX_WORK_PIXELS: Final = 4_000_000
+#: The default ``detail``: pixels contoured after binning (a 2k × 4k CCD is binned 3 × 3, about what a
+#: screen shows of it whole; DS9 blocks by 4 by default).
+DEFAULT_DETAIL: Final = 1_000_000
+#: Default Gaussian smoothing sigma, level-0 pixels (DS9 smooths by default too): noise contours go.
+DEFAULT_SMOOTH: Final = 2.0
+#: Default shortest path kept, level-0 pixels of length (a closed path round about 2 pixels).
+DEFAULT_MIN_LENGTH: Final = 6.0
 #: The most level-0 pixels read for one set of contours (each CCD is read, binned and let go in turn).
 MAX_READ_PIXELS: Final = 1_200_000_000
 #: The most vertices returned, all paths together.
@@ -74,6 +81,7 @@ class ContourResult(TypedDict):
     binned: int
     smooth: float
     dropped: int
+    short: int
     note: str
 
 
@@ -103,6 +111,27 @@ def bin_mean(data: npt.NDArray[np.float32], factor: int) -> npt.NDArray[np.float
         return data
     rows, cols = data.shape
     padded_rows, padded_cols = -(-rows // factor) * factor, -(-cols // factor) * factor
+    if bool(np.isfinite(data).all()):
+        # The common case (no blank pixel): whole blocks by a reshape (sums one axis at a time), the
+        # partial last row and column of blocks by the general way below.
+        whole_rows, whole_cols = rows // factor * factor, cols // factor * factor
+        out = np.empty((padded_rows // factor, padded_cols // factor), dtype=np.float32)
+        blocks = data[:whole_rows, :whole_cols].reshape(whole_rows // factor, factor, whole_cols // factor, factor)
+        out[: whole_rows // factor, : whole_cols // factor] = blocks.sum(axis=3, dtype=np.float64).sum(axis=1) / (
+            factor * factor
+        )
+        if whole_rows < rows:
+            out[-1, :] = _bin_nan(data[whole_rows:, :], factor)[0]
+        if whole_cols < cols:
+            out[:, -1] = _bin_nan(data[:, whole_cols:], factor)[:, 0]
+        return out
+    return _bin_nan(data, factor)
+
+
+def _bin_nan(data: npt.NDArray[np.float32], factor: int) -> npt.NDArray[np.float32]:
+    """:func:`bin_mean` the general way: padded with NaN to whole blocks, NaN left out of each mean."""
+    rows, cols = data.shape
+    padded_rows, padded_cols = -(-rows // factor) * factor, -(-cols // factor) * factor
     padded = np.full((padded_rows, padded_cols), np.nan, dtype=np.float32)
     padded[:rows, :cols] = data
     blocks = padded.reshape(padded_rows // factor, factor, padded_cols // factor, factor)
@@ -119,6 +148,9 @@ def smooth_nan(data: npt.NDArray[np.float32], sigma: float) -> npt.NDArray[np.fl
     if sigma <= 0:
         return data
     good = np.isfinite(data)
+    if bool(good.all()):
+        # Nothing blank: one filter; edges reflected (the normalised form's weight would be 1 inside).
+        return np.asarray(gaussian_filter(data, sigma, mode="nearest"), dtype=np.float32)
     filled = np.where(good, data, 0.0).astype(np.float32)
     weight = gaussian_filter(good.astype(np.float32), sigma, mode="constant")
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -126,25 +158,104 @@ def smooth_nan(data: npt.NDArray[np.float32], sigma: float) -> npt.NDArray[np.fl
     return np.where(good, out, np.nan).astype(np.float32)
 
 
-def simplify(xy: Float64Array, tolerance: float) -> Float64Array:
-    """Drop vertices that lie within ``tolerance`` of the segment joining their neighbours.
+def simplify_many(xy: Float64Array, end: npt.NDArray[np.bool_], tolerance: float) -> npt.NDArray[np.bool_]:
+    """Which vertices to keep of many paths, ``xy`` their vertices one after another and ``end`` true at
+    each path's first and last vertex (always kept, so a closed path stays closed).
 
-    Four passes, alternately over even and odd vertices (never two neighbours in one pass, so each
-    drop is judged against kept vertices); the ends are kept, so a closed path stays closed.
+    A vertex within ``tolerance`` of the segment joining its neighbours is dropped; four passes,
+    alternately over even and odd vertices (never two neighbours in one pass, so each drop is judged
+    against kept vertices).
     """
+    index = np.arange(len(xy))
     for parity in (1, 0, 1, 0):
-        if len(xy) <= 3:
+        if len(index) <= 3:
             break
-        a, b, c = xy[:-2], xy[1:-1], xy[2:]
+        p = xy[index]
+        a, b, c = p[:-2], p[1:-1], p[2:]
         ab, ac = b - a, c - a
         length = np.hypot(ac[:, 0], ac[:, 1])
         cross = np.abs(ac[:, 0] * ab[:, 1] - ac[:, 1] * ab[:, 0])
         with np.errstate(invalid="ignore", divide="ignore"):
             distance = np.where(length > 0, cross / length, np.hypot(ab[:, 0], ab[:, 1]))
-        drop = np.zeros(len(xy), dtype=bool)
-        drop[1:-1] = (distance < tolerance) & (np.arange(1, len(xy) - 1) % 2 == parity)
-        xy = xy[~drop]
-    return xy
+        drop = np.zeros(len(index), dtype=bool)
+        # A path's ends are never dropped, so a middle vertex's neighbours are always of its own path.
+        drop[1:-1] = (distance < tolerance) & ~end[index[1:-1]] & (np.arange(1, len(index) - 1) % 2 == parity)
+        index = index[~drop]
+    keep = np.zeros(len(xy), dtype=bool)
+    keep[index] = True
+    return keep
+
+
+@dataclass
+class _Paths:
+    """Many paths at once: vertices one after another, with each path's start, level and closure."""
+
+    xy: Float64Array  # (n, 2) viewer points
+    starts: npt.NDArray[np.int64]  # (m + 1,) offsets into xy; path k is xy[starts[k]:starts[k + 1]]
+    level: Float64Array  # (m,)
+    closed: npt.NDArray[np.bool_]  # (m,)
+
+    @staticmethod
+    def join(parts: list[_Paths]) -> _Paths:
+        parts = [p for p in parts if len(p.level)]
+        if not parts:
+            return _Paths(np.zeros((0, 2)), np.zeros(1, np.int64), np.zeros(0), np.zeros(0, bool))
+        shift = np.cumsum([0] + [len(p.xy) for p in parts[:-1]])
+        starts = np.concatenate([parts[0].starts[:1]] + [p.starts[1:] + k for p, k in zip(parts, shift, strict=True)])
+        return _Paths(
+            np.concatenate([p.xy for p in parts]),
+            starts.astype(np.int64),
+            np.concatenate([p.level for p in parts]),
+            np.concatenate([p.closed for p in parts]),
+        )
+
+    @staticmethod
+    def of_list(items: list[tuple[float, bool, Float64Array]]) -> _Paths:
+        if not items:
+            return _Paths.join([])
+        lengths = [len(xy) for _, _, xy in items]
+        return _Paths(
+            np.concatenate([xy for _, _, xy in items]),
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            np.array([level for level, _, _ in items], dtype=np.float64),
+            np.array([closed for _, closed, _ in items], dtype=bool),
+        )
+
+    def counts(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.starts)
+
+    def lengths(self) -> Float64Array:
+        """Each path's length along its vertices (viewer pixels)."""
+        if len(self.xy) < 2:
+            return np.zeros(len(self.level))
+        step = np.hypot(*np.diff(self.xy, axis=0).T)
+        # Segment i joins vertex i and i + 1: the ones from a path's last vertex to the next path's first do not count.
+        cum = np.concatenate([[0.0], np.cumsum(step)])
+        first, last = self.starts[:-1], self.starts[1:] - 1
+        return np.asarray(cum[last] - cum[first], dtype=np.float64)
+
+    def take(self, rows: npt.NDArray[np.int64]) -> _Paths:
+        """The paths ``rows``, in that order."""
+        counts = self.counts()[rows]
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        if len(rows):
+            index = np.repeat(self.starts[:-1][rows] - starts[:-1], counts) + np.arange(starts[-1])
+        else:
+            index = np.zeros(0, np.int64)
+        return _Paths(self.xy[index], starts, self.level[rows], self.closed[rows])
+
+    def simplified(self, tolerance: float, min_count: int = 9) -> _Paths:
+        """Paths of ``min_count`` vertices or more simplified (:func:`simplify_many`); shorter ones kept whole."""
+        counts = self.counts()
+        end = np.zeros(len(self.xy), dtype=bool)
+        end[self.starts[:-1]] = True
+        end[self.starts[1:] - 1] = True
+        end |= np.repeat(counts < min_count, counts)  # short paths: every vertex kept
+        keep = simplify_many(self.xy, end, tolerance)
+        path_of = np.repeat(np.arange(len(counts)), counts)
+        kept_counts = np.bincount(path_of[keep], minlength=len(counts))
+        starts = np.concatenate([[0], np.cumsum(kept_counts)]).astype(np.int64)
+        return _Paths(self.xy[keep], starts, self.level, self.closed)
 
 
 @dataclass(frozen=True)
@@ -174,7 +285,9 @@ def _parts(path: Path, hdu: int, plane: int, box: Box | None) -> list[Box]:
     return [r for r in clipped if r[2] > r[0] and r[3] > r[1]]
 
 
-def _read(path: Path, hdu: int, plane: int, box: Box | None, cache_dir: Path | None) -> tuple[list[_Piece], int]:
+def _read(
+    path: Path, hdu: int, plane: int, box: Box | None, cache_dir: Path | None, detail: int
+) -> tuple[list[_Piece], int]:
     parts = _parts(path, hdu, plane, box)
     if not parts:
         raise ToyzError("bad_region", "The box lies outside the image: there is nothing to contour.")
@@ -184,7 +297,8 @@ def _read(path: Path, hdu: int, plane: int, box: Box | None, cache_dir: Path | N
             "too_large",
             f"Contours read at most {MAX_READ_PIXELS:,} pixels and this box covers {total:,}; draw a smaller box.",
         )
-    factor = max(1, math.ceil(math.sqrt(total / MAX_WORK_PIXELS)))
+    budget = max(1, min(detail, MAX_WORK_PIXELS))
+    factor = max(1, math.ceil(math.sqrt(total / budget)))
     pieces: list[_Piece] = []
     for part in parts:
         # One CCD at a time: read, bin, let the level-0 pixels go.
@@ -195,24 +309,34 @@ def _read(path: Path, hdu: int, plane: int, box: Box | None, cache_dir: Path | N
     return pieces, factor
 
 
-def _trace(piece: _Piece, levels: list[float]) -> list[tuple[float, bool, Float64Array]]:
-    """Paths of one piece at each level: (level, closed, (n, 2) viewer points of its image)."""
-    z = np.ma.masked_invalid(piece.data)
-    if z.count() < 4:
-        return []
+def _trace(piece: _Piece, levels: list[float]) -> _Paths:
+    """Paths of one piece at each level, in viewer points of its image (contourpy's combined arrays:
+    no Python work per path, which matters at a noise level's 10⁵ paths)."""
+    finite = np.isfinite(piece.data)
+    if int(finite.sum()) < 4:
+        return _Paths.join([])
     # Binned pixel i is centred at viewer x0 + (i + 0.5) step.
     xs = piece.x0 + (np.arange(piece.data.shape[1]) + 0.5) * piece.step
     ys = piece.y0 + (np.arange(piece.data.shape[0]) + 0.5) * piece.step
-    generator = contourpy.contour_generator(x=xs, y=ys, z=z, line_type=contourpy.LineType.Separate, corner_mask=True)
-    out: list[tuple[float, bool, Float64Array]] = []
+    z = piece.data if bool(finite.all()) else np.ma.masked_invalid(piece.data)
+    generator = contourpy.contour_generator(
+        x=xs, y=ys, z=z, line_type=contourpy.LineType.ChunkCombinedOffset, corner_mask=True
+    )
+    out: list[_Paths] = []
     for level in levels:
-        for line in generator.lines(level):
-            xy = np.asarray(line, dtype=np.float64)
-            if len(xy) < 2:
+        # ChunkCombinedOffset: (points of each chunk, offsets of each chunk); one chunk here.
+        chunks: Any = generator.lines(level)
+        for chunk_xy, chunk_offsets in zip(chunks[0], chunks[1], strict=True):
+            if chunk_xy is None or chunk_offsets is None or len(chunk_offsets) < 2:
                 continue
-            closed = bool(len(xy) > 2 and xy[0, 0] == xy[-1, 0] and xy[0, 1] == xy[-1, 1])
-            out.append((level, closed, xy))
-    return out
+            xy = np.asarray(chunk_xy, dtype=np.float64)
+            starts = np.asarray(chunk_offsets, dtype=np.int64)
+            first, last = xy[starts[:-1]], xy[starts[1:] - 1]
+            closed = (np.diff(starts) > 2) & (first == last).all(axis=1)
+            out.append(_Paths(xy, starts, np.full(len(starts) - 1, level), closed))
+    paths = _Paths.join(out)
+    single = paths.counts() < 2
+    return paths.take(np.flatnonzero(~single)) if single.any() else paths
 
 
 def _sky_of(piece: _Piece, xy: Float64Array) -> tuple[Float64Array, Float64Array]:
@@ -250,11 +374,13 @@ def contours(
     count: int = 7,
     scale: Scale = "linear",
     limits: tuple[float, float] | None = None,
-    smooth: float = 1.0,
+    smooth: float = DEFAULT_SMOOTH,
     box: Box | None = None,
     of: tuple[Path, int, int] | None = None,
     cache_dir: Path | None = None,
     max_points: int = MAX_POINTS,
+    detail: int = DEFAULT_DETAIL,
+    min_length: float = DEFAULT_MIN_LENGTH,
 ) -> ContourResult:
     """Contours of an image, or of another image aligned to it, in the image's viewer coordinates.
 
@@ -269,7 +395,8 @@ def contours(
         Default: the contoured image's stored zscale cut levels (what the viewer shows first).
     smooth : float
         Gaussian sigma in level-0 pixels of the contoured image (0: none); applied after binning,
-        as ``smooth / binned`` binned pixels.
+        as ``smooth / binned`` binned pixels. The default, 2 px, removes the sky noise's own contours
+        (DS9 smooths by default too).
     box : (xmin, ymin, xmax, ymax), optional
         Viewer coordinates of ``path``: contour only there (with ``of``, the part of the other image
         under it). Default: the whole image.
@@ -280,6 +407,13 @@ def contours(
         The pyramid cache (where the cut levels are stored; lets pictures be read decoded).
     max_points : int
         The most vertices returned; past it the smallest paths are left out (``dropped``).
+    detail : int
+        The most pixels contoured, all CCDs together (at most :data:`MAX_WORK_PIXELS`): the image is
+        binned by the smallest integer factor that fits. The default, 10⁶, is about what a screen
+        shows of a whole 2k × 4k CCD; zoomed into a ``box`` the same budget gives full resolution.
+    min_length : float
+        Paths shorter than this (level-0 pixels along the path; at least 2 binned pixels) are left
+        out (``short``): single noise peaks and pixel-sized islands.
 
     Returns
     -------
@@ -309,59 +443,85 @@ def contours(
         levels = sorted({float(v) for v in levels if math.isfinite(v)})
         if not 1 <= len(levels) <= MAX_LEVELS:
             raise ToyzError("bad_params", f"Give 1 to {MAX_LEVELS} finite contour levels.")
-    pieces, factor = _read(src_path, src_hdu, src_plane, src_box, cache_dir)
+    pieces, factor = _read(src_path, src_hdu, src_plane, src_box, cache_dir, detail)
     if of is not None and all(p.wcs is None for p in pieces):
         raise ToyzError("unsupported", "The other image has no celestial WCS, so its contours cannot be placed here.")
     sigma = max(0.0, smooth) / factor
-    traced: list[tuple[float, bool, Float64Array]] = []
+    traced: list[_Paths] = []
     for piece in pieces:
         smoothed = _Piece(smooth_nan(piece.data, sigma), piece.x0, piece.y0, piece.step, piece.wcs, piece.ox, piece.oy)
         found = _trace(smoothed, levels)
         if of is None:
-            traced.extend(found)
+            traced.append(found)
             continue
-        if piece.wcs is None or not found:
+        if piece.wcs is None or not len(found.level):
             continue
         # Every vertex of this CCD at once through both WCSs, then cut where it leaves this image.
-        joined = np.concatenate([xy for _, _, xy in found])
-        ra, dec = _sky_of(piece, joined)
+        ra, dec = _sky_of(piece, found.xy)
         placed = world_to_viewer(path, hdu=hdu, plane=plane, ra=ra, dec=dec)
         mapped = np.column_stack([placed.x, placed.y])
-        start = 0
-        for level, closed, xy in found:
-            part = mapped[start : start + len(xy)]
-            start += len(xy)
-            runs = _split(part)
-            whole = len(runs) == 1 and len(runs[0]) == len(xy)
-            traced.extend((level, closed and whole, run) for run in runs)
-    # The biggest paths first, so that a cap leaves out the smallest (noise, single pixels); only the
-    # paths kept are simplified (a noise-level contour can have 10^5 paths).
-    traced.sort(key=lambda item: -len(item[2]))
-    tolerance = SIMPLIFY_TOLERANCE * factor
-    paths: list[ContourPath] = []
-    points = dropped = 0
-    for level, closed, xy in traced:
-        if points >= max_points:
-            dropped += 1
-            continue
-        if len(xy) > 8:
-            xy = simplify(xy, tolerance)
-        if points + len(xy) > max_points:
-            dropped += 1
-            continue
-        points += len(xy)
-        paths.append(ContourPath(level=level, closed=closed, xy=np.round(xy, 2).ravel().tolist()))
-    paths.sort(key=lambda p: p["level"])
+        runs_of: list[tuple[float, bool, Float64Array]] = []
+        for k in range(len(found.level)):
+            runs = _split(mapped[found.starts[k] : found.starts[k + 1]])
+            whole = len(runs) == 1 and len(runs[0]) == found.starts[k + 1] - found.starts[k]
+            runs_of.extend((float(found.level[k]), bool(found.closed[k]) and whole, run) for run in runs)
+        traced.append(_Paths.of_list(runs_of))
+    every = _Paths.join(traced)
+    # Paths shorter than min_length (and than 2 binned pixels) go first: noise peaks, pixel-sized islands.
+    shortest = max(float(min_length), 2.0 * factor) if min_length > 0 else 0.0
+    long_enough = np.flatnonzero(every.lengths() >= shortest)
+    short = len(every.level) - len(long_enough)
+    # The biggest paths first, so that a cap leaves out the smallest; simplified all at once.
+    order = long_enough[np.argsort(-every.counts()[long_enough], kind="stable")]
+    # Simplified in batches of about 2 × max_points raw vertices, until the cap is reached: a noise
+    # level's millions of vertices past the cap are never simplified.
+    raw_total = np.cumsum(every.counts()[order])
+    batches: list[_Paths] = []
+    done = simplified_points = 0
+    while done < len(order) and simplified_points <= max_points:
+        base = raw_total[done - 1] if done else 0
+        end = max(done + 1, int(np.searchsorted(raw_total, base + 2 * max_points, side="right")))
+        batch = every.take(order[done:end]).simplified(SIMPLIFY_TOLERANCE * factor)
+        batches.append(batch)
+        simplified_points += len(batch.xy)
+        done = end
+    kept = _Paths.join(batches)
+    counts = kept.counts()
+    fits_in = np.cumsum(counts) <= max_points
+    dropped = int((~fits_in).sum()) + len(order) - done
+    rows = np.flatnonzero(fits_in)
+    rows = rows[np.argsort(kept.level[rows], kind="stable")]
+    rounded = np.round(kept.xy, 2)
+    paths = [
+        ContourPath(
+            level=float(kept.level[k]),
+            closed=bool(kept.closed[k]),
+            xy=rounded[kept.starts[k] : kept.starts[k + 1]].ravel().tolist(),
+        )
+        for k in rows
+    ]
+    points = int(counts[rows].sum())
     notes = []
     if not any(np.isfinite(p.data).any() for p in pieces):
         notes.append("found nothing: the image has no valid pixels there")
     if factor > 1:
-        notes.append(f"computed on the image binned {factor}×{factor} (at most {MAX_WORK_PIXELS:,} pixels)")
+        notes.append(
+            f"computed on the image binned {factor}×{factor} (at most {min(detail, MAX_WORK_PIXELS):,} pixels)"
+        )
+    if short:
+        notes.append(f"{short} paths shorter than {shortest:g} px left out")
     if dropped:
         notes.append(f"{dropped} smallest paths left out to stay under {max_points:,} points")
     note = ("Contours " + "; ".join(notes) + ".") if notes else ""
     return ContourResult(
-        levels=levels, paths=paths, points=points, binned=factor, smooth=float(smooth), dropped=dropped, note=note
+        levels=levels,
+        paths=paths,
+        points=points,
+        binned=factor,
+        smooth=float(smooth),
+        dropped=dropped,
+        short=short,
+        note=note,
     )
 
 

@@ -62,6 +62,8 @@ from workers.imaging.describe import select_view
 from workers.imaging.project import world_to_viewer
 from workers.imaging.reading import opened
 
+from .grid import SkyFrame, WcsSection, wcs_sections
+
 #: The longest region text read or written (characters).
 MAX_TEXT_CHARS: Final = 1_000_000
 #: The most regions kept from one file (the viewer's limit: apps.analysis.schemas.MAX_REGIONS).
@@ -92,8 +94,11 @@ class Parsed:
 class ImageFrame:
     """An image's pixel frame for regions: its size and the mapping between viewer and sky coordinates.
 
-    Sky to viewer works on every image with a celestial WCS, the focal-plane mosaic included (through
-    :func:`workers.imaging.project.world_to_viewer`); viewer to sky on a plain HDU only.
+    Both ways work on every image with a celestial WCS, the focal-plane mosaic included: sky to viewer
+    through :func:`workers.imaging.project.world_to_viewer`; viewer to sky on a mosaic through the WCS of
+    the CCD whose placed data holds the point, or of the nearest CCD for a point in a gap or off the
+    focal plane (as :mod:`workers.analysis.geometry` places a sky vertex in a gap), so a region drawn
+    across a gap keeps one sky position per vertex.
     """
 
     def __init__(self, path: Path, *, hdu: int, plane: int) -> None:
@@ -107,6 +112,28 @@ class ImageFrame:
             with f.lock:
                 self._wcs = None if wcs is None else wcs.deepcopy()
         self._has_sky: bool | None = None if hdu < 0 else self._wcs is not None
+        self._sections: list[WcsSection] | None = None
+
+    def _mosaic_sections(self) -> list[WcsSection]:
+        """The mosaic's CCDs that have a celestial WCS (each with its placed rectangle), read once."""
+        if self._sections is None:
+            try:
+                self._sections = wcs_sections(self.path, self.hdu, self.plane)[2]
+            except ToyzError as exc:
+                raise self._no_wcs() from exc
+        return self._sections
+
+    def _section_of(self, x: float, y: float) -> WcsSection:
+        """The CCD whose placed data holds viewer (x, y) (the later one where two overlap, as the tiles
+        paint them), else the one whose rectangle is nearest."""
+        sections = self._mosaic_sections()
+
+        def distance(s: WcsSection) -> float:
+            x0, y0, x1, y1 = s.rect
+            return math.hypot(max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1))
+
+        inside = [s for s in sections if distance(s) == 0.0]
+        return inside[-1] if inside else min(sections, key=distance)
 
     @property
     def has_sky(self) -> bool:
@@ -139,16 +166,37 @@ class ImageFrame:
         return placed.x, placed.y
 
     def viewer_to_sky(self, x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-        """Viewer coordinates → ICRS degrees."""
+        """Viewer coordinates → ICRS degrees (on a mosaic: each point through its CCD, or the nearest)."""
         if self._wcs is None:
-            if self.hdu < 0:
-                raise ToyzError(
-                    "unsupported",
-                    "Regions drawn in mosaic pixels cannot be written in sky coordinates; choose image coordinates.",
-                )
-            raise self._no_wcs()
+            if self.hdu >= 0:
+                raise self._no_wcs()
+            xs, ys = np.asarray(x, float), np.asarray(y, float)
+            ra, dec = np.full(len(xs), np.nan), np.full(len(xs), np.nan)
+            for k, (vx, vy) in enumerate(zip(xs, ys, strict=True)):
+                section = self._section_of(float(vx), float(vy))
+                px, py = section.to_pixel(np.array([vx]), np.array([vy]))
+                lon, lat = SkyFrame(section.wcs, "icrs").pix2sky(px, py)
+                ra[k], dec[k] = float(lon[0]), float(lat[0])
+            return ra, dec
         sky = self._wcs.pixel_to_world(np.asarray(x, float) - 0.5, np.asarray(y, float) - 0.5).icrs
         return np.asarray(sky.ra.deg, float), np.asarray(sky.dec.deg, float)
+
+    def sky_to_viewer_near(self, ra: Sequence[float], dec: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`sky_to_viewer`, except that on a mosaic a position in a gap (NaN there) is placed through
+        the WCS of the CCD nearest to the other positions' mean, unclipped: a region's vertex in a gap
+        keeps its place, as :meth:`viewer_to_sky` gave it."""
+        xs, ys = self.sky_to_viewer(ra, dec)
+        missing = ~(np.isfinite(xs) & np.isfinite(ys))
+        if self.hdu >= 0 or not missing.any():
+            return xs, ys
+        found = ~missing
+        near = (float(xs[found].mean()), float(ys[found].mean())) if found.any() else (self.width / 2, self.height / 2)
+        section = self._section_of(*near)
+        px, py = SkyFrame(section.wcs, "icrs").sky2pix(np.asarray(ra, float)[missing], np.asarray(dec, float)[missing])
+        vx, vy = section.to_viewer(px, py)
+        xs, ys = xs.copy(), ys.copy()
+        xs[missing], ys[missing] = vx, vy
+        return xs, ys
 
     def _no_wcs(self) -> ToyzError:
         return ToyzError(
@@ -173,9 +221,23 @@ class ImageFrame:
     def pixel_local(self, x: float, y: float) -> tuple[float, float, float, float] | None:
         """At a viewer point: its sky position, arcseconds per pixel and the angle of North from +x (deg).
 
-        The inverse of :meth:`sky_local` (the same finite differences), None where the WCS fails.
+        The inverse of :meth:`sky_local` (the same finite differences), None where the WCS fails. On a
+        mosaic the differences are taken through the CCD that places the point (a gap included).
         """
         ra, dec = self.viewer_to_sky([x], [y])
+        if self._wcs is None and self.hdu < 0:
+            section = self._section_of(x, y)
+            north = SkyCoord(ra[0] * u.deg, dec[0] * u.deg, frame="icrs").directional_offset_by(
+                0 * u.deg, _STEP_ARCSEC * u.arcsec
+            )
+            px, py = SkyFrame(section.wcs, "icrs").sky2pix(
+                np.array([ra[0], north.ra.deg], float), np.array([dec[0], north.dec.deg], float)
+            )
+            vx, vy = section.to_viewer(px, py)
+            dx, dy = float(vx[1] - vx[0]), float(vy[1] - vy[0])
+            if not (math.isfinite(dx) and math.isfinite(dy)) or math.hypot(dx, dy) == 0:
+                return None
+            return float(ra[0]), float(dec[0]), _STEP_ARCSEC / math.hypot(dx, dy), math.degrees(math.atan2(dy, dx))
         local = self.sky_local(float(ra[0]), float(dec[0]))
         if local is None or not local[2] > 0:
             return None
@@ -455,7 +517,7 @@ def serialize(
         CRTF is written in sky coordinates only.
     frame : {"image", "sky"}
         The coordinates of the file. A region kept in the other frame is converted through `image`'s
-        WCS (sky → image works on the mosaic too; image → sky on a plain HDU).
+        WCS (both ways on the focal-plane mosaic too: a vertex in a gap goes through the nearest CCD).
     image : ImageFrame, optional
         Needed only when a region must change frame.
 
@@ -505,7 +567,7 @@ def _reframe(region: RegionDict, frame: Literal["image", "sky"], image: ImageFra
         if local is None:
             return None
         _, _, px_per_arcsec, north = local
-        xs, ys = image.sky_to_viewer([p[0] for p in points], [p[1] for p in points])
+        xs, ys = image.sky_to_viewer_near([p[0] for p in points], [p[1] for p in points])
         if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
             return None
         moved["points"] = [[float(x), float(y)] for x, y in zip(xs, ys, strict=True)]

@@ -237,7 +237,13 @@ def world_to_viewer(path: Path, *, hdu: int, plane: int, ra: Any, dec: Any) -> P
     return Placed(out_x, out_y)
 
 
-def pixels_to_viewer(path: Path, *, hdu: int, plane: int, x: Any, y: Any, pixel_origin: Literal[0, 1] = 1) -> Placed:
+#: Where a pixel column puts the first pixel's centre: 1 (FITS, SExtractor), 0 (numpy, photutils), or
+#: ``"viewer"`` (0.5: the values are viewer coordinates already, as a Toyz detection table's x, y).
+PixelOrigin = Literal[0, 1, "viewer"]
+_ORIGIN_CENTRE: dict[object, float] = {0: 0.0, 1: 1.0, "viewer": 0.5}
+
+
+def pixels_to_viewer(path: Path, *, hdu: int, plane: int, x: Any, y: Any, pixel_origin: PixelOrigin = 1) -> Placed:
     """Place a catalogue's pixel columns on an image: level-0 viewer coordinates.
 
     Parameters
@@ -245,12 +251,13 @@ def pixels_to_viewer(path: Path, *, hdu: int, plane: int, x: Any, y: Any, pixel_
     x, y : array_like
         Pixel centres of the rows in the image's own frame (the mosaic's for ``hdu`` -1),
         x the column. ``pixel_origin`` 1: FITS and SExtractor's ``X_IMAGE``/``Y_IMAGE`` (the
-        first pixel's centre is 1); 0: photutils' ``xcentroid`` and numpy (its centre is 0).
+        first pixel's centre is 1); 0: photutils' ``xcentroid`` and numpy (its centre is 0);
+        ``"viewer"``: viewer coordinates already (its centre is 0.5), taken as they are.
 
     Returns
     -------
     Placed
-        ``x - pixel_origin + 0.5``, ``y - pixel_origin + 0.5``; NaN outside ``[0, width) ×
+        ``x - centre + 0.5``, ``y - centre + 0.5`` (centre 1, 0 or 0.5); NaN outside ``[0, width) ×
         [0, height)`` and for non-finite values.
 
     Raises
@@ -258,13 +265,16 @@ def pixels_to_viewer(path: Path, *, hdu: int, plane: int, x: Any, y: Any, pixel_
     ToyzError
         ``bad_params`` for a bad origin or arrays of different lengths; ``bad_hdu``, ``bad_plane``...
     """
-    if pixel_origin not in (0, 1):
-        raise ToyzError("bad_params", "pixel_origin must be 0 (numpy, photutils) or 1 (FITS, SExtractor).")
+    if pixel_origin not in _ORIGIN_CENTRE or isinstance(pixel_origin, bool):
+        raise ToyzError(
+            "bad_params", 'pixel_origin must be 0 (numpy, photutils), 1 (FITS, SExtractor) or "viewer" (0.5).'
+        )
+    centre = _ORIGIN_CENTRE[pixel_origin]
     px, py = _pair(x, y, ("x", "y"))
     with opened(path) as f:
         view = select_view(f, hdu, plane)
         width, height = view.width, view.height
-    vx, vy = px - pixel_origin + 0.5, py - pixel_origin + 0.5
+    vx, vy = px - centre + 0.5, py - centre + 0.5
     with np.errstate(invalid="ignore"):
         keep = (vx >= 0) & (vx < width) & (vy >= 0) & (vy < height)
     return Placed(np.where(keep, vx, np.nan), np.where(keep, vy, np.nan))

@@ -6,7 +6,7 @@ Plain Python and numpy (no Django): ``apps.sources`` serves it over REST. See
 
 from .expressions import Expression, evaluate, parse_expression
 from .fits_tables import holds_only_tables
-from .guess import guess_pixel, guess_sky, pixel_origin
+from .guess import column_origin, guess_pixel, guess_sky, pixel_origin
 from .model import (
     MAX_PARSED_BYTES,
     MAX_ROWS,
@@ -33,6 +33,7 @@ __all__ = [
     "Table",
     "TableInfo",
     "clear_open_tables",
+    "column_origin",
     "density",
     "estimated_size",
     "evaluate",

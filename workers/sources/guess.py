@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final, Literal
 
@@ -95,9 +96,42 @@ def guess_pixel(columns: Sequence[ColumnInfo]) -> tuple[str, str] | None:
     ``v`` lands at ``v - origin + 0.5``.
     """
     numeric = _numeric(columns)
-    return _by_ucd(numeric, "pos.cartesian.x", "pos.cartesian.y") or _by_name(numeric, _PIXEL_NAMES)
+    # Columns that declare viewer coordinates (a Toyz detection table's x, y) come first: they are the
+    # frame the image is shown in, whereas its x_image, y_image are per CCD.
+    viewer = [c for c in numeric if declared_origin(c) == "viewer"]
+    return (
+        _by_name(viewer, _PIXEL_NAMES)
+        or _by_ucd(numeric, "pos.cartesian.x", "pos.cartesian.y")
+        or _by_name(numeric, _PIXEL_NAMES)
+    )
 
 
 def pixel_origin(x_column: str) -> Literal[0, 1]:
-    """The coordinate of the first pixel's centre in a pixel column (see :func:`guess_pixel`)."""
+    """The coordinate of the first pixel's centre in a pixel column, by its name (see :func:`guess_pixel`)."""
     return 1 if x_column.lower() in _ONE_BASED else 0
+
+
+#: A column's description (FITS ``TCOMMn``) may declare its convention in so many words: "pixel origin
+#: 0.5" (viewer coordinates, as Toyz writes its detection tables' x, y), "pixel origin 1", "pixel origin 0".
+_DECLARED: Final = re.compile(r"pixel origin\s*[:=]?\s*(0\.5|0|1)(?![.\d])", re.IGNORECASE)
+
+
+_DECLARED_VALUES: Final[dict[str, Literal[0, 1, "viewer"]]] = {"0.5": "viewer", "0": 0, "1": 1}
+
+
+def declared_origin(column: ColumnInfo) -> Literal[0, 1, "viewer"] | None:
+    """The first pixel's centre a column declares in its description, or None."""
+    found = _DECLARED.search(column.description or "")
+    if found is None:
+        return None
+    return _DECLARED_VALUES[found.group(1)]
+
+
+def column_origin(columns: Sequence[ColumnInfo], x_column: str) -> Literal[0, 1, "viewer"]:
+    """The first pixel's centre in pixel column ``x_column``: what its description declares, else by name."""
+    for column in columns:
+        if column.name == x_column:
+            declared = declared_origin(column)
+            if declared is not None:
+                return declared
+    return pixel_origin(x_column)

@@ -9,7 +9,15 @@ from pydantic import BaseModel, Field
 
 from apps.analysis.schemas import ImageRef
 from apps.jobs.services import Coordinate, JobContext, JobParams, Number, Whole, register
-from workers.analysis.contours import MAX_LEVELS, MAX_POINTS, contours
+from workers.analysis.contours import (
+    DEFAULT_DETAIL,
+    DEFAULT_MIN_LENGTH,
+    DEFAULT_SMOOTH,
+    MAX_LEVELS,
+    MAX_POINTS,
+    MAX_WORK_PIXELS,
+    contours,
+)
 
 
 class ContoursParams(JobParams):
@@ -25,7 +33,14 @@ class ContoursParams(JobParams):
         default=None, description="Lowest and highest level; by default the contoured image's zscale cut levels."
     )
     smooth: Annotated[Number, Field(ge=0, le=100)] = Field(
-        default=1.0, description="Gaussian smoothing sigma in pixels (0: none)."
+        default=DEFAULT_SMOOTH, description="Gaussian smoothing sigma in pixels (0: none); removes noise contours."
+    )
+    detail: Annotated[Whole, Field(ge=10_000, le=MAX_WORK_PIXELS)] = Field(
+        default=DEFAULT_DETAIL,
+        description="The most pixels contoured: the image (or box) is binned to fit. More is finer and slower.",
+    )
+    min_length: Annotated[Number, Field(ge=0, le=10_000)] = Field(
+        default=DEFAULT_MIN_LENGTH, description="Leave out paths shorter than this, in pixels (0: keep all)."
     )
     of: ImageRef | None = Field(
         default=None, description="Contour this other image instead, placed on `image` through both WCSs."
@@ -52,6 +67,7 @@ class ContoursResult(BaseModel):
     binned: int = Field(description="The binning factor the contours were computed at (1: full resolution).")
     smooth: float
     dropped: int = Field(description="Small paths left out to stay under the point limit.")
+    short: int = Field(default=0, description="Paths left out as shorter than `min_length`.")
     note: str = Field(description="What was binned or left out, in a sentence; empty when nothing was.")
 
 
@@ -72,6 +88,8 @@ def contours_job(ctx: JobContext, params: ContoursParams) -> dict[str, Any]:
         scale=params.scale,
         limits=params.limits,
         smooth=params.smooth,
+        detail=params.detail,
+        min_length=params.min_length,
         box=params.box,
         of=None if of is None else (of.path.real, of.hdu, of.plane),
         cache_dir=settings.TOYZ_CACHE_DIR,

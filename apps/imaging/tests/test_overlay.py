@@ -73,6 +73,44 @@ def test_columns_found_by_name_and_pixel_columns_place_the_same_rows(alice_clien
     np.testing.assert_allclose(xy[both], by_name[both], atol=2e-3)
 
 
+def test_a_detection_table_lands_on_an_image_without_wcs_exactly(alice_client, data_root):
+    from astropy.io import fits
+
+    from workers.analysis import catalog
+    from workers.analysis.detect import COLUMNS
+
+    (data_root / "home/alice").mkdir(parents=True, exist_ok=True)
+    fits.PrimaryHDU(np.zeros((40, 60), np.float32)).writeto(data_root / "home/alice/plain.fits")
+    # Two sources in viewer coordinates (pixel (10, 20) covers [10, 11) x [20, 21)), as detect writes them.
+    x, y = np.array([10.5, 33.25]), np.array([20.5, 7.75])
+    columns: dict[str, np.ndarray] = {name: np.zeros(2) for name in COLUMNS}
+    columns |= {"id": np.arange(1, 3), "label": np.array(["1", "2"]), "x": x, "y": y, "ccd": np.full(2, -1)}
+    columns |= {"x_image": x + 0.5, "y_image": y + 0.5}
+    (data_root / "home/alice/found.fits").write_bytes(catalog.fits_bytes(catalog.to_table(columns)))
+    image = {"path": "home/alice/found.fits", "image": "home/alice/plain.fits", "hdu": 0}
+    # Guessed columns, the x/y columns named (their header declares "pixel origin 0.5"), and the origin given.
+    for extra in ({}, {"x": "x", "y": "y"}, {"x": "x", "y": "y", "pixel_origin": "viewer"}):
+        response = alice_client.post("/api/imaging/overlay", {**image, **extra}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        np.testing.assert_allclose(pairs(response), np.c_[x, y], atol=1e-6)
+    # Named without the declaration's help, the same numbers as 0-based numpy pixels land half a pixel on.
+    (data_root / "home/alice/plain.csv").write_text("x,y\n10.5,20.5\n33.25,7.75\n")
+    numpy_origin = pairs(
+        alice_client.post(
+            "/api/imaging/overlay", {**image, "path": "home/alice/plain.csv"}, content_type="application/json"
+        )
+    )
+    np.testing.assert_allclose(numpy_origin, np.c_[x, y] + 0.5, atol=1e-6)
+    viewer = pairs(
+        alice_client.post(
+            "/api/imaging/overlay",
+            {**image, "path": "home/alice/plain.csv", "pixel_origin": "viewer"},
+            content_type="application/json",
+        )
+    )
+    np.testing.assert_allclose(viewer, np.c_[x, y], atol=1e-6)
+
+
 def test_the_world_to_pixel_query_centres_on_a_star(alice_client, exposure):
     placed = pairs(alice_client.post("/api/imaging/overlay", body(ra="RA", dec="DEC"), content_type="application/json"))
     i = int(np.flatnonzero(np.isfinite(placed[:, 0]))[0])

@@ -9,12 +9,7 @@ import type OlMap from "ol/Map";
 import type { EventsKey } from "ol/events";
 import { unByKey } from "ol/Observable";
 
-import type {
-  CatalogEditResult,
-  CrossmatchResult,
-  DetectResult,
-  Region as ServerRegion,
-} from "../generated/socket";
+import type { CatalogEditResult, CrossmatchResult, DetectResult } from "../generated/socket";
 import type { Description } from "../protocol";
 import { MOSAIC_HDU } from "../protocol";
 import { JobError, errorText, type WorkspaceSocket } from "../socket";
@@ -24,10 +19,11 @@ import type { ImageRef } from "../viewer/catalogue-layer";
 import type { ViewerOverlays } from "../viewer/overlays";
 import { jobSchema, type JsonSchema, type ToyzJobForm } from "./job-form";
 import "./job-form";
+import type { Region } from "./types";
 import "./detection.css";
 
-/** A region as analysis jobs take it (the contract's `Region`). */
-export type Region = ServerRegion;
+/** A region as analysis jobs take it (the contract's `Region`: the one type, in ./types). */
+export type { Region } from "./types";
 
 /** Where to detect: the picture shown, the whole focal plane, one CCD of the mosaic, the selected region. */
 export type DetectScope = "image" | "mosaic" | "ccd" | "region";

@@ -1696,9 +1696,9 @@ export interface components {
       path: string;
       /**
        * Pixel Origin
-       * @description The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid); by default 1 for SExtractor's *_IMAGE columns and 0 for others.
+       * @description The centre of the first pixel in x/y: 1 (FITS, SExtractor X_IMAGE), 0 (numpy, photutils xcentroid), "viewer" (0.5: viewer coordinates already, as a Toyz detection table's x, y); by default what the column's description declares ("pixel origin 0.5"), else 1 for SExtractor's *_IMAGE columns and 0.
        */
-      pixel_origin?: (0 | 1) | null;
+      pixel_origin?: (0 | 1 | "viewer") | null;
       /**
        * Plane
        * @description The plane of a cube, 0-based.

@@ -719,6 +719,10 @@ export interface ContoursParams {
    * How many levels.
    */
   count?: number;
+  /**
+   * The most pixels contoured: the image (or box) is binned to fit. More is finer and slower.
+   */
+  detail?: number;
   image: ImageRef;
   /**
    * The levels in pixel units; by default `count` levels between `limits`.
@@ -729,6 +733,10 @@ export interface ContoursParams {
    */
   limits?: [number, number] | null;
   /**
+   * Leave out paths shorter than this, in pixels (0: keep all).
+   */
+  min_length?: number;
+  /**
    * Contour this other image instead, placed on `image` through both WCSs.
    */
   of?: ImageRef1 | null;
@@ -737,7 +745,7 @@ export interface ContoursParams {
    */
   scale?: "linear" | "log" | "sqrt";
   /**
-   * Gaussian smoothing sigma in pixels (0: none).
+   * Gaussian smoothing sigma in pixels (0: none); removes noise contours.
    */
   smooth?: number;
 }
@@ -797,6 +805,10 @@ export interface ContoursResult {
    * Vertices in all (at most 100000).
    */
   points: number;
+  /**
+   * Paths left out as shorter than `min_length`.
+   */
+  short?: number;
   smooth: number;
 }
 export interface CrossmatchParams {

@@ -35,7 +35,7 @@ export const DEFAULT_CONTOURS: ContourState = {
   count: 7,
   scale: "linear",
   limits: null,
-  smooth: 1,
+  smooth: 2,
   color: "#ffd400",
   of: null,
 };
@@ -68,7 +68,7 @@ export function parseContours(value: unknown): ContourState {
       Array.isArray(limits) && limits.length === 2 && finite(limits[0]) && finite(limits[1])
         ? [limits[0], limits[1]]
         : null,
-    smooth: finite(v["smooth"]) ? Math.min(100, Math.max(0, v["smooth"])) : 1,
+    smooth: finite(v["smooth"]) ? Math.min(100, Math.max(0, v["smooth"])) : 2,
     color:
       typeof v["color"] === "string" && v["color"].length <= 32
         ? v["color"]

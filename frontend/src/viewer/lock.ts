@@ -352,7 +352,8 @@ export class ViewerLock {
 
   menuTemplate(hasImage: boolean): TemplateResult {
     const lock = this._lock;
-    const set = (patch: Partial<LockSettings>): void => this.setLock({ ...lock, ...patch });
+    // The lock as it is when the input changes (the menu may not have been drawn again since).
+    const set = (patch: Partial<LockSettings>): void => this.setLock({ ...this._lock, ...patch });
     const check = (key: "crosshair" | "limits" | "colormap", label: string): TemplateResult =>
       html`<label
         ><input

@@ -151,7 +151,8 @@ export function storeRegion(base: Region, placed: Placed, sky: SkyTransform | nu
     return { ...base, frame, points: placed.points, size: placed.size, angle: placed.angle };
   const points: [number, number][] = [];
   for (const [x, y] of placed.points) {
-    const s = sky.toSky(x, y);
+    // Through the CCD holding the point, or the nearest one in a gap: a region on a mosaic stays in the sky frame.
+    const s = sky.toSkyNear(x, y);
     if (!s)
       return {
         ...base,

@@ -8,6 +8,9 @@ import type { ImageRef } from "./catalogue-layer";
 
 export interface SkyTransform {
   toSky(x: number, y: number): [number, number] | null; // viewer → ICRS degrees
+  /** As toSky, but a point in a mosaic's gap (or off the image) goes through the nearest CCD's
+   *  grid, extrapolated: a region's vertex drawn there keeps a sky position (as the server does). */
+  toSkyNear(x: number, y: number): [number, number] | null;
   toPixel(ra: number, dec: number): [number, number] | null; // ICRS → viewer
   /** At viewer (x, y): degrees per pixel, the angle (radians, CCW) from viewer +y to North, and whether East is at +x (mirrored). */
   local(x: number, y: number): { scale: number; north: number; eastRight: boolean } | null;
@@ -202,6 +205,10 @@ export function makeSkyTransform(answer: SkyTransformAnswer): SkyTransform | nul
     toSky(x, y) {
       const grid = gridAt(x, y);
       const p = grid?.at(x, y);
+      return p ? toRaDec(p) : null;
+    },
+    toSkyNear(x, y) {
+      const p = (gridAt(x, y) ?? closest(x, y)).at(x, y);
       return p ? toRaDec(p) : null;
     },
     toPixel(ra, dec) {

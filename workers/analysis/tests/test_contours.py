@@ -169,3 +169,29 @@ def test_it_spaces_levels_on_the_display_stretch() -> None:
     np.testing.assert_allclose(log, [0, 9, 99, 999])
     with pytest.raises(ToyzError):
         contour_levels(5, 5, 3, "linear")
+
+
+def test_it_leaves_the_sky_noise_out_by_default_and_keeps_the_star(tmp_path: Path) -> None:
+    # A Gaussian of sigma 8 on a sky of noise sigma 1, 1200 x 1200 (binned 2 x 2 by the default detail).
+    rng = np.random.default_rng(4)
+    data = _gaussian((1200, 1200), (600.0, 600.0)) + rng.normal(0.0, 1.0, (1200, 1200)).astype(np.float32)
+    path = tmp_path / "star.fits"
+    fits.PrimaryHDU(data.astype(np.float32)).writeto(path)
+    levels = [3.0, 50.0]  # 3 sigma of the noise, and half the peak
+    raw = contours(path, hdu=0, plane=0, levels=levels, smooth=0, min_length=0, detail=core.MAX_WORK_PIXELS)
+    default = contours(path, hdu=0, plane=0, levels=levels)
+    assert raw["binned"] == 1 and default["binned"] == 2
+    # Unsmoothed, the 3-sigma level rings hundreds of noise peaks; by default only the star's circles stay.
+    assert sum(p["level"] == 3.0 for p in raw["paths"]) > 200
+    assert len(default["paths"]) == 2
+    # The minimum length alone (no smoothing, full resolution) leaves out the single-pixel peaks.
+    unsmoothed = contours(path, hdu=0, plane=0, levels=[3.0], smooth=0, detail=core.MAX_WORK_PIXELS)
+    assert unsmoothed["short"] > 100 and "shorter than 6 px" in unsmoothed["note"]
+    for level in levels:
+        (circle,) = [p for p in default["paths"] if p["level"] == level]
+        assert circle["closed"]
+        r = np.hypot(*(_points(circle) - 600.5).T)
+        # Smoothed by sigma 2: a Gaussian of sigma sqrt(8² + 2²) and a lower peak (the noise moves it ~0.3 px).
+        wide = math.hypot(SIGMA, 2.0)
+        expected = wide * math.sqrt(2 * math.log(AMPLITUDE * SIGMA**2 / wide**2 / level))
+        assert abs(float(np.median(r)) - expected) < 0.5

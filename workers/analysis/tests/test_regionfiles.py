@@ -9,6 +9,7 @@ import pytest
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
 from astropy.wcs import WCS
+from astropy.wcs.utils import proj_plane_pixel_scales
 
 from workers.analysis.regionfiles import MAX_TEXT_CHARS, ImageFrame, off_image, parse, serialize
 from workers.errors import ToyzError
@@ -187,3 +188,46 @@ def test_changing_frame_without_an_image_is_refused():
     with pytest.raises(ToyzError) as caught:
         serialize(regions, "ds9", "sky")
     assert caught.value.code == "bad_params"
+
+
+def test_a_region_drawn_on_a_mosaic_is_written_in_sky_coordinates_ccd_by_ccd(tmp_path):
+    # Four 64 x 128 CCDs side by side, 8 px gaps: CCD 1 (HDU 1) at x 0-64, CCD 2 (HDU 2) at x 72-136.
+    path = tmp_path / "decam.fits"
+    write_decam_like(path, n_ccds=4, ccd_shape=(128, 64), seed=3)
+    image = ImageFrame(path, hdu=-1, plane=0)
+    # A polygon with vertices on CCD 1, on CCD 2, and one in the gap between them (x 68: 4 px from both,
+    # the first CCD nearer by its rectangle order).
+    points = [[20.5, 30.5], [100.25, 40.5], [110.5, 100.5], [68.0, 110.0]]
+    region = {"id": "m", "shape": "polygon", "frame": "image", "points": points, "size": None, "angle": 0.0,
+              "text": "", "color": ""}  # fmt: skip
+    text, notes = serialize([region], "ds9", "sky", image)
+    assert notes == [] and text.splitlines()[-1].startswith("polygon(")
+    back = parse(text).regions[0]
+    assert back["frame"] == "sky"
+    with fits.open(path) as hdus:
+        wcs1, wcs2 = WCS(hdus[1].header), WCS(hdus[2].header)
+    # Each vertex through its own CCD's WCS: viewer x - the CCD's x0 - 0.5 is its 0-based pixel.
+    expected = [
+        wcs1.pixel_to_world(20.0, 30.0),
+        wcs2.pixel_to_world(100.25 - 72 - 0.5, 40.0),
+        wcs2.pixel_to_world(110.0 - 72, 100.0),
+        wcs1.pixel_to_world(67.5, 109.5),  # in the gap: CCD 1's WCS, extrapolated
+    ]
+    for (ra, dec), sky in zip(back["points"], expected, strict=True):
+        assert ra == pytest.approx(sky.ra.deg, abs=2e-6) and dec == pytest.approx(sky.dec.deg, abs=2e-6)
+    # And back to mosaic pixels: every vertex where it was drawn, the one in the gap included.
+    again, _ = serialize([back], "ds9", "image", image)
+    returned = parse(again).regions[0]["points"]
+    np.testing.assert_allclose(returned, points, atol=2e-3)
+
+
+def test_a_circle_drawn_on_a_mosaic_keeps_its_size_in_arcseconds(tmp_path):
+    path = tmp_path / "decam.fits"
+    write_decam_like(path, n_ccds=4, ccd_shape=(128, 64), seed=3)
+    image = ImageFrame(path, hdu=-1, plane=0)
+    with fits.open(path) as hdus:
+        scale = float(np.mean(proj_plane_pixel_scales(WCS(hdus[3].header)))) * 3600
+    region = {"id": "c", "shape": "circle", "frame": "image", "points": [[170.0, 64.0]], "size": [10.0, 10.0],
+              "angle": 0.0, "text": "", "color": ""}  # fmt: skip
+    back = parse(serialize([region], "ds9", "sky", image)[0]).regions[0]
+    assert back["size"][0] == pytest.approx(10.0 * scale, rel=1e-3)

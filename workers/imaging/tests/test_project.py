@@ -167,13 +167,13 @@ def test_bad_input_gets_a_sentence(tmp_path):
     assert hdu.value.code == "bad_hdu"
 
 
-@pytest.mark.parametrize("origin", [0, 1])
-def test_pixel_columns_pass_through_with_their_origin(tmp_path, origin):
+@pytest.mark.parametrize(("origin", "centre"), [(0, 0.0), (1, 1.0), ("viewer", 0.5)])
+def test_pixel_columns_pass_through_with_their_origin(tmp_path, origin, centre):
     path = tmp_path / "plain.fits"
     fits.PrimaryHDU(np.zeros((30, 50), np.float32)).writeto(path)
     # The first pixel's centre, the last pixel's centre, one just off each edge, NaN.
-    x = np.array([0, 49, -0.6, 49.6, np.nan]) + origin
-    y = np.array([0, 29, 0, 0, 1.0]) + origin
+    x = np.array([0, 49, -0.6, 49.6, np.nan]) + centre
+    y = np.array([0, 29, 0, 0, 1.0]) + centre
     placed = pixels_to_viewer(path, hdu=0, plane=0, x=x, y=y, pixel_origin=origin)
     np.testing.assert_array_equal(placed.x[:2], [0.5, 49.5])
     np.testing.assert_array_equal(placed.y[:2], [0.5, 29.5])

@@ -10,7 +10,7 @@ from astropy.io import fits, votable
 from astropy.table import Table as AstropyTable
 
 from workers.errors import ToyzError
-from workers.sources import density, guess_pixel, guess_sky, order, pixel_origin, write_table
+from workers.sources import column_origin, density, guess_pixel, guess_sky, order, pixel_origin, write_table
 from workers.sources.model import ColumnInfo
 from workers.sources.store import StoredTable
 
@@ -91,3 +91,18 @@ def test_pixel_columns_and_their_origin():
     assert guess_pixel(_cols("xcentroid", "ycentroid", "x", "y")) == ("xcentroid", "ycentroid")
     assert pixel_origin("X_IMAGE") == 1 and pixel_origin("xcentroid") == 0
     assert guess_pixel(_cols("ra", "dec")) is None
+
+
+def test_columns_that_declare_viewer_coordinates_come_first_and_keep_their_origin():
+    said = "viewer x (pixel origin 0.5: the first pixel's centre)"
+    columns = [
+        ColumnInfo("x", "float", "float64", "pix", None, said),
+        ColumnInfo("y", "float", "float64", "pix", None, "viewer y (pixel origin 0.5)"),
+        ColumnInfo("x_image", "float", "float64", "pix", None, "FITS (pixel origin 1)"),
+        ColumnInfo("y_image", "float", "float64", "pix", None, "FITS (pixel origin 1)"),
+    ]
+    assert guess_pixel(columns) == ("x", "y")
+    assert column_origin(columns, "x") == "viewer" and column_origin(columns, "x_image") == 1
+    # Undeclared: by name, as before (0 for x, 1 for X_IMAGE); "pixel origin 0.75" declares nothing.
+    plain = [ColumnInfo("x", "float", "float64", None, None, "pixel origin 0.75"), *columns[2:]]
+    assert column_origin(plain, "x") == 0 and guess_pixel([*plain, columns[1]]) == ("x_image", "y_image")
