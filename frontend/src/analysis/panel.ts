@@ -321,6 +321,11 @@ export class AnalysisPanel {
           return { params: { ...params, samples: MAX_CUT_SAMPLES }, where };
         return { params, where };
       }
+      case "photometry":
+        // A selected area region is the aperture (a person who drew it around a star means it).
+        if (region && ["circle", "ellipse", "box", "polygon"].includes(region.shape))
+          return { params: { region }, where: `in region ${region.text || region.id}` };
+        return { params: { x, y }, where: at };
       case "spectrum":
         if (hdu.planes <= 1)
           throw new Error("This image is not a cube: there is no spectrum to take (j).");
