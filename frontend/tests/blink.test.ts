@@ -14,48 +14,8 @@ import {
   stepIndex,
 } from "../src/viewer/blink";
 import type { LockView } from "../src/viewer/lock";
-import { makeSkyTransform, type SkyTransform } from "../src/viewer/wcs";
 
-const DEG = Math.PI / 180;
-const S = 0.5 / 3600;
-
-/** A gnomonic image of 400 × 300 viewer pixels around (150, 2), sampled as the server does. */
-function exposure(cd: [number, number, number, number], crpix: [number, number]): SkyTransform {
-  const [a0, d0] = [150 * DEG, 2 * DEG];
-  const sky = (x: number, y: number): [number, number] => {
-    const u = x - 0.5 - crpix[0];
-    const v = y - 0.5 - crpix[1];
-    const xi = (cd[0] * u + cd[1] * v) * DEG;
-    const eta = (cd[2] * u + cd[3] * v) * DEG;
-    const denom = Math.cos(d0) - eta * Math.sin(d0);
-    const ra = (a0 + Math.atan2(xi, denom)) / DEG;
-    const dec = Math.atan2(Math.sin(d0) + eta * Math.cos(d0), Math.hypot(xi, denom)) / DEG;
-    return [ra, dec];
-  };
-  const [nx, ny] = [9, 7];
-  const ra: number[] = [];
-  const dec: number[] = [];
-  for (let j = 0; j < ny; j++)
-    for (let i = 0; i < nx; i++) {
-      const [r, d] = sky((400 * i) / (nx - 1), (300 * j) / (ny - 1));
-      ra.push(r);
-      dec.push(d);
-    }
-  return makeSkyTransform({
-    system: "icrs",
-    grids: [{ x0: 0, y0: 0, x1: 400, y1: 300, nx, ny, ra, dec }],
-  })!;
-}
-
-/** Where a viewer point lands on screen (CSS pixels from the map's centre, y up). */
-function screen(view: LockView, p: [number, number]): [number, number] {
-  const dx = (p[0] - view.center[0]) / view.resolution;
-  const dy = (p[1] - view.center[1]) / view.resolution;
-  const c = Math.cos(-view.rotation);
-  const s = Math.sin(-view.rotation);
-  const x = c * dx - s * dy;
-  return [view.mirrored ? -x : x, s * dx + c * dy];
-}
+import { S, image as exposure, screen } from "./sky-fixtures";
 
 const STAR: [number, number] = [150.004, 2.003];
 

@@ -2,51 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { Region } from "../src/analysis/types";
 import { storeRegion } from "../src/viewer/regions";
-import { makeSkyTransform, type SkyGrid } from "../src/viewer/wcs";
+import { makeSkyTransform } from "../src/viewer/wcs";
 
-const DEG = Math.PI / 180;
-
-/** A gnomonic WCS: viewer (x, y) → ICRS degrees, with a CD matrix in degrees per pixel. */
-function tan(
-  crval: [number, number],
-  crpix: [number, number],
-  cd: [number, number, number, number],
-): (x: number, y: number) => [number, number] {
-  const [a0, d0] = [crval[0] * DEG, crval[1] * DEG];
-  return (x, y) => {
-    const u = x - 0.5 - crpix[0];
-    const v = y - 0.5 - crpix[1];
-    const xi = (cd[0] * u + cd[1] * v) * DEG;
-    const eta = (cd[2] * u + cd[3] * v) * DEG;
-    const denom = Math.cos(d0) - eta * Math.sin(d0);
-    let ra = (a0 + Math.atan2(xi, denom)) / DEG;
-    ra = ((ra % 360) + 360) % 360;
-    const dec = Math.atan2(Math.sin(d0) + eta * Math.cos(d0), Math.hypot(xi, denom)) / DEG;
-    return [ra, dec];
-  };
-}
-
-function gridOf(
-  sky: (x: number, y: number) => [number, number],
-  box: [number, number, number, number],
-  nx: number,
-  ny: number,
-  ccd?: number,
-): SkyGrid {
-  const [x0, y0, x1, y1] = box;
-  const ra: number[] = [];
-  const dec: number[] = [];
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const [r, d] = sky(x0 + ((x1 - x0) * i) / (nx - 1), y0 + ((y1 - y0) * j) / (ny - 1));
-      ra.push(r);
-      dec.push(d);
-    }
-  }
-  return { ccd, x0, y0, x1, y1, nx, ny, ra, dec };
-}
-
-const SCALE = 0.5 / 3600;
+import { DEG, S, gridOf, tan } from "./sky-fixtures";
 
 function separationArcsec(a: [number, number], b: [number, number]): number {
   const cos =
@@ -57,7 +15,7 @@ function separationArcsec(a: [number, number], b: [number, number]): number {
 
 describe("makeSkyTransform", () => {
   it("interpolates a gnomonic field to well under a twentieth of a pixel", () => {
-    const sky = tan([150, 2], [1000, 750], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([150, 2], [1000, 750], [-S, 0, 0, S]);
     const t = makeSkyTransform({
       system: "icrs",
       grids: [gridOf(sky, [0, 0, 2000, 1500], 17, 13)],
@@ -74,7 +32,7 @@ describe("makeSkyTransform", () => {
   });
 
   it("inverts the interpolant: toPixel(toSky(p)) is p", () => {
-    const sky = tan([150, 2], [1000, 750], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([150, 2], [1000, 750], [-S, 0, 0, S]);
     const t = makeSkyTransform({
       system: "icrs",
       grids: [gridOf(sky, [0, 0, 2000, 1500], 17, 13)],
@@ -92,7 +50,7 @@ describe("makeSkyTransform", () => {
   });
 
   it("handles a field across RA 0/360", () => {
-    const sky = tan([359.98, -30], [1000, 750], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([359.98, -30], [1000, 750], [-S, 0, 0, S]);
     const grid = gridOf(sky, [0, 0, 2000, 1500], 17, 13);
     expect(Math.min(...(grid.ra as number[]))).toBeLessThan(1);
     expect(Math.max(...(grid.ra as number[]))).toBeGreaterThan(359);
@@ -109,7 +67,7 @@ describe("makeSkyTransform", () => {
   it("gives the local scale, north angle and handedness", () => {
     const plain = makeSkyTransform({
       system: "icrs",
-      grids: [gridOf(tan([150, 2], [100, 100], [-SCALE, 0, 0, SCALE]), [0, 0, 200, 200], 5, 5)],
+      grids: [gridOf(tan([150, 2], [100, 100], [-S, 0, 0, S]), [0, 0, 200, 200], 5, 5)],
     })!;
     const a = plain.local(100, 100)!;
     expect(a.scale * 3600).toBeCloseTo(0.5, 6);
@@ -118,21 +76,21 @@ describe("makeSkyTransform", () => {
     // Rotated by 90°: north along -x (CCW from +y), east along -y.
     const rotated = makeSkyTransform({
       system: "icrs",
-      grids: [gridOf(tan([150, 2], [100, 100], [0, -SCALE, -SCALE, 0]), [0, 0, 200, 200], 5, 5)],
+      grids: [gridOf(tan([150, 2], [100, 100], [0, -S, -S, 0]), [0, 0, 200, 200], 5, 5)],
     })!.local(100, 100)!;
     expect(rotated.north).toBeCloseTo(Math.PI / 2, 6);
     expect(rotated.eastRight).toBe(false);
     // Mirrored: east at +x.
     const mirrored = makeSkyTransform({
       system: "icrs",
-      grids: [gridOf(tan([150, 2], [100, 100], [SCALE, 0, 0, SCALE]), [0, 0, 200, 200], 5, 5)],
+      grids: [gridOf(tan([150, 2], [100, 100], [S, 0, 0, S]), [0, 0, 200, 200], 5, 5)],
     })!.local(100, 100)!;
     expect(mirrored.north).toBeCloseTo(0, 6);
     expect(mirrored.eastRight).toBe(true);
   });
 
   it("finds the CCD of a mosaic that holds a position and extrapolates off the image", () => {
-    const sky = tan([150, 2], [200, 100], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([150, 2], [200, 100], [-S, 0, 0, S]);
     const t = makeSkyTransform({
       system: "icrs",
       grids: [gridOf(sky, [0, 0, 190, 200], 5, 5, 1), gridOf(sky, [210, 0, 400, 200], 5, 5, 2)],
@@ -147,7 +105,7 @@ describe("makeSkyTransform", () => {
   });
 
   it("places a point in a mosaic's gap through the nearest CCD (toSkyNear)", () => {
-    const sky = tan([150, 2], [200, 100], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([150, 2], [200, 100], [-S, 0, 0, S]);
     const t = makeSkyTransform({
       system: "icrs",
       grids: [gridOf(sky, [0, 0, 190, 200], 5, 5, 1), gridOf(sky, [210, 0, 400, 200], 5, 5, 2)],
@@ -165,7 +123,7 @@ describe("makeSkyTransform", () => {
   });
 
   it("keeps a region drawn across a mosaic's gap in the sky frame", () => {
-    const sky = tan([150, 2], [200, 100], [-SCALE, 0, 0, SCALE]);
+    const sky = tan([150, 2], [200, 100], [-S, 0, 0, S]);
     const t = makeSkyTransform({
       system: "icrs",
       grids: [gridOf(sky, [0, 0, 190, 200], 5, 5, 1), gridOf(sky, [210, 0, 400, 200], 5, 5, 2)],
