@@ -1,40 +1,15 @@
-"""Fixtures for the analysis core tests (plain functions, no Django needed).
+"""Fixtures for the analysis core tests (plain functions, no Django needed): the imaging core's own.
 
 - ``_isolated_storage`` (autouse): shadows the root fixture, so ``-p no:django`` works too.
 - ``fresh_caches`` (autouse): the imaging core's process-wide caches are emptied around every test.
 - ``write_fits``: writes an array (and optional header) as the primary HDU of a FITS file in ``tmp_path``.
+
+All three are defined once, in workers/imaging/tests/conftest.py; importing them here registers them
+for this package too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from workers.imaging.tests.conftest import _isolated_storage, fresh_caches, write_fits
 
-import pytest
-from astropy.io import fits
-
-from workers.imaging import clear_caches, silence
-
-
-@pytest.fixture(autouse=True)
-def _isolated_storage() -> None:
-    """Replaces the project-wide fixture of that name: these tests need no Django settings."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    silence.install()
-    clear_caches()
-    yield
-    clear_caches()
-
-
-@pytest.fixture
-def write_fits(tmp_path: Path) -> Callable[..., Path]:
-    def write(name: str, data: Any, header: fits.Header | None = None) -> Path:
-        path = tmp_path / name
-        fits.PrimaryHDU(data, header).writeto(path, overwrite=True)
-        return path
-
-    return write
+__all__ = ["_isolated_storage", "fresh_caches", "write_fits"]
