@@ -56,8 +56,11 @@ class Placed:
 
 
 @dataclass(frozen=True)
-class _Section:
-    """Where one HDU's pixels go in the viewer: its data section and placement (identity for a plain HDU)."""
+class Section:
+    """Where one HDU's pixels go in the viewer: its data section and placement (identity for a plain HDU).
+
+    ``ccd`` is the CCD's HDU index on the focal-plane mosaic, None for a plain HDU.
+    """
 
     hdu: int
     data: tuple[int, int, int, int]  # (x0, x1, y0, y1), 0-based HDU pixels, end exclusive
@@ -65,6 +68,15 @@ class _Section:
     y0: int = 0
     flip_x: bool = False
     flip_y: bool = False
+    ccd: int | None = None
+
+    def to_astropy(self, vx: Float64Array, vy: Float64Array) -> tuple[Float64Array, Float64Array]:
+        """astropy 0-based HDU pixels of viewer points in this section's placed region."""
+        dx0, dx1, dy0, dy1 = self.data
+        u, v = vx - self.x0, vy - self.y0
+        hx = dx1 - u if self.flip_x else dx0 + u
+        hy = dy1 - v if self.flip_y else dy0 + v
+        return hx - 0.5, hy - 0.5
 
 
 def _as_float(values: Any, name: str) -> Float64Array:
@@ -95,11 +107,12 @@ def _unit_vectors(lon_deg: Float64Array, lat_deg: Float64Array) -> Float64Array:
     return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
 
 
-def _sections(f: OpenedFile, hdu: int, plane: int) -> list[_Section]:
+def view_sections(f: OpenedFile, hdu: int, plane: int) -> list[Section]:
+    """The HDUs an image shows and where each goes in the viewer: one per CCD on the mosaic (``hdu`` -1)."""
     view = select_view(f, hdu, plane)
     if isinstance(view, Mosaic):
-        return [_Section(c.hdu, c.data, c.x0, c.y0, c.flip_x, c.flip_y) for c in view.ccds]
-    return [_Section(hdu, (0, view.width, 0, view.height))]
+        return [Section(c.hdu, c.data, c.x0, c.y0, c.flip_x, c.flip_y, ccd=c.hdu) for c in view.ccds]
+    return [Section(hdu, (0, view.width, 0, view.height))]
 
 
 def _footprint(wcs: Any, data: tuple[int, int, int, int]) -> tuple[Float64Array, float] | None:
@@ -163,7 +176,7 @@ def _project(wcs: Any, lon: Float64Array, lat: Float64Array) -> tuple[Float64Arr
 
 
 def _place(
-    section: _Section, hx: Float64Array, hy: Float64Array
+    section: Section, hx: Float64Array, hy: Float64Array
 ) -> tuple[Float64Array, Float64Array, npt.NDArray[np.bool_]]:
     """Viewer positions on the image of HDU viewer positions, and which fall in the data section."""
     dx0, dx1, dy0, dy1 = section.data
@@ -208,7 +221,7 @@ def world_to_viewer(path: Path, *, hdu: int, plane: int, ra: Any, dec: Any) -> P
         valid = np.isfinite(ra_deg) & np.isfinite(dec_deg) & (np.abs(dec_deg) <= 90.0)
     rows = np.flatnonzero(valid)
     with opened(path) as f:
-        sections = _sections(f, hdu, plane)
+        sections = view_sections(f, hdu, plane)
         # astropy's WCS objects are not thread-safe: copy each under the file's lock, project without it.
         with f.lock:
             wcss = [f.celestial_wcs(s.hdu) for s in sections]

@@ -26,8 +26,7 @@ import numpy.typing as npt
 from astropy.coordinates import ICRS, SkyCoord
 from astropy.wcs.utils import wcs_to_celestial_frame
 
-from .describe import select_view
-from .mosaic import Mosaic
+from .project import Section, view_sections
 from .reading import opened
 
 Float64Array = npt.NDArray[np.float64]
@@ -71,27 +70,6 @@ class SkyGrid:
         return out
 
 
-@dataclass(frozen=True)
-class _Section:
-    """One HDU's pixels in the viewer: its placed region and how viewer x/y map to its own pixels."""
-
-    ccd: int | None
-    hdu: int
-    x0: int
-    y0: int
-    data: tuple[int, int, int, int]  # (x0, x1, y0, y1), 0-based HDU pixels, end exclusive
-    flip_x: bool = False
-    flip_y: bool = False
-
-    def to_astropy(self, vx: Float64Array, vy: Float64Array) -> tuple[Float64Array, Float64Array]:
-        """astropy 0-based HDU pixels of viewer points in this section's placed region."""
-        dx0, dx1, dy0, dy1 = self.data
-        u, v = vx - self.x0, vy - self.y0
-        hx = dx1 - u if self.flip_x else dx0 + u
-        hy = dy1 - v if self.flip_y else dy0 + v
-        return hx - 0.5, hy - 0.5
-
-
 def _to_icrs(wcs: Any) -> Any:
     """A function (lon, lat) → (ra, dec) ICRS degrees for the WCS's celestial frame."""
     try:
@@ -108,7 +86,7 @@ def _to_icrs(wcs: Any) -> Any:
     return convert
 
 
-def _sky(wcs: Any, section: _Section, vx: Float64Array, vy: Float64Array) -> tuple[Float64Array, Float64Array]:
+def _sky(wcs: Any, section: Section, vx: Float64Array, vy: Float64Array) -> tuple[Float64Array, Float64Array]:
     """ICRS degrees of viewer points (NaN where the WCS has no position)."""
     px, py = section.to_astropy(vx, vy)
     try:
@@ -148,7 +126,7 @@ def interpolate(grid: SkyGrid, x: Float64Array, y: Float64Array) -> Float64Array
     return result
 
 
-def _sample(wcs: Any, section: _Section, nx: int, ny: int) -> SkyGrid:
+def _sample(wcs: Any, section: Section, nx: int, ny: int) -> SkyGrid:
     """The grid of nx × ny samples over the section's placed region, with its error measured."""
     w, h = section.data[1] - section.data[0], section.data[3] - section.data[2]
     x0, y0, x1, y1 = float(section.x0), float(section.y0), float(section.x0 + w), float(section.y0 + h)
@@ -158,7 +136,7 @@ def _sample(wcs: Any, section: _Section, nx: int, ny: int) -> SkyGrid:
     return SkyGrid(**{**grid.__dict__, "error_px": _error_px(wcs, section, grid)})
 
 
-def _error_px(wcs: Any, section: _Section, grid: SkyGrid) -> float:
+def _error_px(wcs: Any, section: Section, grid: SkyGrid) -> float:
     """The interpolant's worst error at the cells' centres and edge midpoints, pixels of the local scale."""
     sx, sy = (grid.x1 - grid.x0) / (grid.nx - 1), (grid.y1 - grid.y0) / (grid.ny - 1)
     cx = grid.x0 + sx * np.arange(grid.nx - 1) + sx / 2
@@ -183,7 +161,7 @@ def _error_px(wcs: Any, section: _Section, grid: SkyGrid) -> float:
     return float(np.nanmax(angle)) / scale if scale > 0 else math.inf
 
 
-def _grid_for(wcs: Any, section: _Section, max_error_px: float) -> SkyGrid:
+def _grid_for(wcs: Any, section: Section, max_error_px: float) -> SkyGrid:
     """The coarsest grid (halving the spacing from START_SPACING) within ``max_error_px``."""
     w, h = section.data[1] - section.data[0], section.data[3] - section.data[2]
     spacing = START_SPACING
@@ -222,11 +200,7 @@ def sky_grids(path: Path, *, hdu: int, plane: int, max_error_px: float = MAX_ERR
         ``bad_hdu``, ``bad_plane``, ``not_found``, ``unreadable`` as for any image.
     """
     with opened(path) as f:
-        view = select_view(f, hdu, plane)
-        if isinstance(view, Mosaic):
-            sections = [_Section(c.hdu, c.hdu, c.x0, c.y0, c.data, c.flip_x, c.flip_y) for c in view.ccds]
-        else:
-            sections = [_Section(None, hdu, 0, 0, (0, view.width, 0, view.height))]
+        sections = view_sections(f, hdu, plane)
         # astropy's WCS objects are not thread-safe: copy each under the file's lock, sample without it.
         with f.lock:
             wcss = [f.celestial_wcs(s.hdu) for s in sections]
