@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 from astropy.io import fits
-from astropy.wcs import WCS
 
+from tests.sky_images import add_stars
 from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
 from tests.test_browser_frames import SCALE, STAR, brightest, write_field
 
@@ -60,10 +60,7 @@ def exposure(path: Path, turn_deg: float, crpix: tuple[float, float], mover: tup
     c, s = math.cos(math.radians(turn_deg)), math.sin(math.radians(turn_deg))
     write_field(path, (-SCALE * c, -SCALE * s, -SCALE * s, SCALE * c), crpix)
     with fits.open(path, mode="update") as hdul:
-        data = hdul[0].data
-        x, y = WCS(hdul[0].header).all_world2pix(mover[0], mover[1], 0)
-        yy, xx = np.mgrid[0 : data.shape[0], 0 : data.shape[1]]
-        data += (3000.0 * np.exp(-0.5 * ((xx - x) ** 2 + (yy - y) ** 2) / 2.0**2)).astype(np.float32)
+        add_stars(hdul[0].data, hdul[0].header, mover[0], mover[1], 3000.0, sigma=2.0)
 
 
 def settled(page: Any) -> None:

@@ -12,6 +12,8 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
+from tests.sky_images import SKY_ON_SCREEN as STAR_ON_SCREEN
+from tests.sky_images import VIEWERS, add_stars
 from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
 from workers.imaging.synthetic import tan_header
 
@@ -33,25 +35,9 @@ def write_field(path: Path, cd: tuple[float, float, float, float], crpix: tuple[
     ra = np.concatenate([[STAR[0]], 150.0 + rng.uniform(-0.04, 0.04, 40)])
     dec = np.concatenate([[STAR[1]], 2.0 + rng.uniform(-0.04, 0.04, 40)])
     peak = np.concatenate([[5000.0], rng.uniform(200, 1500, 40)])
-    px, py = WCS(header).all_world2pix(ra, dec, 0)
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE]
     image = np.full((SIZE, SIZE), 100.0)
-    for x, y, p in zip(px, py, peak, strict=True):
-        image += p * np.exp(-0.5 * ((xx - x) ** 2 + (yy - y) ** 2) / 1.5**2)
+    add_stars(image, header, ra, dec, peak, sigma=1.5)
     fits.PrimaryHDU(image.astype(np.float32), header).writeto(path, overwrite=True)
-
-
-VIEWERS = "[...document.querySelectorAll('toyz-image-viewer')]"
-
-# The page position of the star in each viewer, through its SkyTransform and its map.
-STAR_ON_SCREEN = f"""([ra, dec]) => {VIEWERS}.map(v => {{
-  const t = v.lock.skyTransform; const map = v.olMap;
-  if (!t || !map) return null;
-  const p = t.toPixel(ra, dec); const px = map.getPixelFromCoordinate(p); const size = map.getSize();
-  const box = map.getViewport().getBoundingClientRect();
-  const x = v.lock.mirrored ? size[0] - px[0] : px[0];
-  return [box.x + x, box.y + px[1], box.x + size[0] / 2, box.y + size[1] / 2];
-}})"""
 
 
 def brightest(page: Any, sx: float, sy: float, half: int = 12) -> tuple[float, float]:

@@ -19,6 +19,7 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
+from tests.sky_images import SKY_ON_SCREEN, VIEWERS, add_stars
 from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
 from tests.test_browser_frames import brightest
 from tests.test_browser_linked import drag as drag_through
@@ -41,19 +42,8 @@ SKY, NOISE = 200.0, 5.0
 TARGET_FLUX = 60_000.0
 MOVER = ((150.085, 2.205), (150.0857, 2.2055))  # the moving object's place in each exposure (ICRS)
 
-VIEWERS = "[...document.querySelectorAll('toyz-image-viewer')]"
 FIRST = "document.querySelector('toyz-image-viewer')"
 APP = "document.querySelector('toyz-app')"
-
-# Page position of an ICRS position in each viewer (through its SkyTransform), and each map's centre.
-SKY_ON_SCREEN = f"""([ra, dec]) => {VIEWERS}.map(v => {{
-  const t = v.lock.skyTransform; const map = v.olMap;
-  if (!t || !map) return null;
-  const p = t.toPixel(ra, dec); const px = map.getPixelFromCoordinate(p); const size = map.getSize();
-  const box = map.getViewport().getBoundingClientRect();
-  const x = v.lock.mirrored ? size[0] - px[0] : px[0];
-  return [box.x + x, box.y + px[1], box.x + size[0] / 2, box.y + size[1] / 2];
-}})"""
 
 
 def ccd_origins() -> list[tuple[int, int]]:
@@ -98,14 +88,7 @@ def write_exposure(path: Path, pointing: tuple[float, float], mover: tuple[float
         header["DETSEC"] = f"[{x0 + 1}:{x0 + CCD_W},{y0 + 1}:{y0 + CCD_H}]"
         header["DATASEC"] = f"[1:{CCD_W},1:{CCD_H}]"
         data = SKY + rng.normal(0, NOISE, (CCD_H, CCD_W))
-        px, py = WCS(header).all_world2pix(ra, dec, 0)
-        for sx, sy, p in zip(px, py, peak, strict=True):
-            i0, i1 = max(0, int(sx) - 12), min(CCD_W, int(sx) + 13)
-            j0, j1 = max(0, int(sy) - 12), min(CCD_H, int(sy) + 13)
-            if i0 >= i1 or j0 >= j1:
-                continue
-            yy, xx = np.mgrid[j0:j1, i0:i1]
-            data[j0:j1, i0:i1] += p * np.exp(-0.5 * ((xx - sx) ** 2 + (yy - sy) ** 2) / sigma**2)
+        add_stars(data, header, ra, dec, peak, sigma, half=12)
         hdus.append(fits.ImageHDU(data.astype(np.float32), header))
     fits.HDUList(hdus).writeto(path, overwrite=True)
 
