@@ -21,8 +21,8 @@ SIGMA_TO_FWHM: Final = 2.0 * math.sqrt(2.0 * math.log(2.0))
 MAX_ITERATIONS: Final = 200
 
 
-class GaussianFit(TypedDict):
-    """An elliptical Gaussian on a constant: position, widths, flux, quality."""
+class _PsfFit(TypedDict):
+    """What both fits give: position, peak, background, widths, flux, quality."""
 
     ok: bool
     x: float
@@ -30,30 +30,25 @@ class GaussianFit(TypedDict):
     amplitude: float
     background: float
     fwhm: float
-    fwhm_major: float
-    fwhm_minor: float
     ellipticity: float
     theta: float
     flux: float
     residual_rms: float
 
 
-class MoffatFit(TypedDict):
+class GaussianFit(_PsfFit):
+    """An elliptical Gaussian on a constant: position, widths, flux, quality."""
+
+    fwhm_major: float
+    fwhm_minor: float
+
+
+class MoffatFit(_PsfFit):
     """A circular Moffat on a constant. ``alpha`` is the core width (pixels) and ``beta`` the power
     index, as Moffat (1969) and IRAF name them (astropy's ``gamma`` and ``alpha``)."""
 
-    ok: bool
-    x: float
-    y: float
-    amplitude: float
-    background: float
-    fwhm: float
     alpha: float
     beta: float
-    ellipticity: float
-    theta: float
-    flux: float
-    residual_rms: float
 
 
 def _grid(data: npt.NDArray[Any]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
