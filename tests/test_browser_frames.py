@@ -141,7 +141,7 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
     # Lock by WCS with the crosshair: the pointer on the star in A puts B's crosshair on the star in B.
     first.locator("[data-testid=lock-menu] summary").click()
     first.locator("[data-testid=lock-by]").select_option("wcs")
-    first.locator("input[data-testid=lock-crosshair]").check()
+    first.locator("[data-testid=lock-crosshair]").check()
     page.wait_for_function(f"() => {VIEWERS}.every(v => v.lock.lock.by === 'wcs' && v.lock.lock.crosshair)")
     settled(page)
     star_b = WCS(fits.getheader(samples / "lock_b.fits")).all_world2pix([list(STAR)], 0)[0] + 0.5
@@ -156,7 +156,9 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
     assert np.hypot(*(np.array(crosshair) - star_b)) < 1.5 * max(1.0, resolution), (crosshair, star_b)
     # Drawn there: the crosshair's element (a zero-size box whose ::before and ::after are its two lines)
     # sits on the star's screen position in B, and is shown.
-    mark = second.locator("div.lock-crosshair").evaluate(
+    # One element per test id: the menu's checkbox and the drawn crosshair are told apart.
+    assert second.locator("[data-testid=lock-crosshair]").count() == 1
+    mark = second.locator("[data-testid=lock-crosshair-mark]").evaluate(
         "e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e.parentElement);"
         " return [r.x, r.y, s.display !== 'none', getComputedStyle(e, '::before').width]; }"
     )

@@ -98,6 +98,8 @@ export class AnalysisPanel {
   private seq = 0;
   private boxSize = DEFAULT_BOX;
   private pointer: [number, number] | null = null;
+  // The last viewer point the pointer was on over the image (kept when it leaves).
+  private lastPointer: [number, number] | null = null;
   private marks: VectorLayer | null = null;
   private readonly marksSource = new VectorSource();
   private surfaceView: SurfaceView = DEFAULT_VIEW;
@@ -156,6 +158,7 @@ export class AnalysisPanel {
     map.on("pointermove", (event: MapBrowserEvent) => {
       const [x = NaN, y = NaN] = event.coordinate;
       this.pointer = this.onImage(x, y) ? [x, y] : null;
+      if (this.pointer) this.lastPointer = this.pointer;
     });
     target.addEventListener("pointerleave", () => (this.pointer = null));
     // As in DS9, pointing at an image is enough for its keys: the map takes the focus, except from a
@@ -165,13 +168,28 @@ export class AnalysisPanel {
       const typing = active?.matches(TEXT_FIELDS) === true;
       if (!typing && active !== target) target.focus({ preventScroll: true });
     });
-    target.addEventListener("keydown", (event) => {
+    // Keys on the map, or on this panel (focused after a click in it); a key that works on the selected
+    // region needs no pointer over the picture (the panel or the region's popup may lie under it).
+    const onKey = (event: KeyboardEvent): void => {
       const action = keyAction(event);
-      if (!action || !this.pointer || !this.deps.image()) return;
+      if (!action || !this.deps.image()) return;
+      const at =
+        this.pointer ?? (this.onRegion(action) ? (this.lastPointer ?? this.viewCentre()) : null);
+      if (!at) return;
       event.preventDefault();
       event.stopPropagation();
-      void this.run(action, this.pointer);
-    });
+      void this.run(action, at);
+    };
+    target.addEventListener("keydown", onKey);
+    this.element.addEventListener("keydown", onKey);
+  }
+
+  /** Whether `action` measures the selected region (m, h, a on any region; l on a line region). */
+  private onRegion(action: KeyAction): boolean {
+    const region = this.deps.selectedRegion();
+    if (!region) return false;
+    if (action.tool === "line") return action.cut === "row" && region.shape === "line";
+    return action.tool === "stats" || action.tool === "histogram" || action.tool === "photometry";
   }
 
   dispose(): void {

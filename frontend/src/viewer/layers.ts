@@ -24,6 +24,8 @@ export class ImageLayers {
   // Blink frames' layers, by pyramid source (see showKept).
   private readonly kept = new Map<PyramidSource, TileLayer<PyramidSource>>();
   private readonly loading = new Set<Tile>();
+  // Every layer made here: `drop` removes these only (regions, marks, contours… are other owners' layers).
+  private readonly own = new Set<TileLayer<PyramidSource>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -78,11 +80,12 @@ export class ImageLayers {
     this.map.addLayer(layer);
     // A blink frame's layer is kept for later, only hidden.
     if (oldKept) old.setVisible(false);
-    else if (old) void this.drawn().then(() => this.map.removeLayer(old));
+    else if (old) void this.drawn().then(() => this.remove(old));
   }
 
   private newLayer(pyramidSource: PyramidSource): TileLayer<PyramidSource> {
     const layer = new TileLayer({ source: pyramidSource, preload: 1 });
+    this.own.add(layer);
     // Client rendering repaints the pyramid tiles of the frame about to be drawn, only those.
     layer.on("prerender", (event: RenderEvent) => {
       const src = layer.getSource();
@@ -90,6 +93,11 @@ export class ImageLayers {
       if (src instanceof RawPyramidSource && extent) src.repaint(extent);
     });
     return layer;
+  }
+
+  private remove(layer: TileLayer<PyramidSource>): void {
+    this.map.removeLayer(layer);
+    this.own.delete(layer);
   }
 
   private isKept(layer: TileLayer<PyramidSource>): boolean {
@@ -112,7 +120,7 @@ export class ImageLayers {
     if (!this.map.getLayers().getArray().includes(layer)) this.map.getLayers().insertAt(0, layer);
     layer.setVisible(true);
     for (const other of this.kept.values()) if (other !== layer) other.setVisible(false);
-    if (old && old !== layer && !this.isKept(old)) this.map.removeLayer(old);
+    if (old && old !== layer && !this.isKept(old)) this.remove(old);
     this.layer = layer;
     if (this.pyramidSource !== pyramidSource) {
       this.pyramidSource = pyramidSource;
@@ -143,7 +151,7 @@ export class ImageLayers {
     const layer = this.kept.get(pyramidSource);
     if (!layer) return;
     this.kept.delete(pyramidSource);
-    if (layer !== this.layer) this.map.removeLayer(layer);
+    if (layer !== this.layer) this.remove(layer);
   }
 
   /** No image: every layer goes, a fading one too. */
@@ -153,7 +161,8 @@ export class ImageLayers {
     this.kept.clear();
     this.loading.clear();
     this.onLoading(0);
-    this.map.getLayers().clear();
+    for (const layer of this.own) this.map.removeLayer(layer);
+    this.own.clear();
   }
 
   /** Resolves when the map has drawn every visible pyramid tile (or after `timeoutMs`). */

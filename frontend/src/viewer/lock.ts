@@ -333,7 +333,7 @@ export class ViewerLock {
     if (!this.crosshairOverlay) {
       const element = document.createElement("div");
       element.className = "lock-crosshair";
-      element.dataset["testid"] = "lock-crosshair";
+      element.dataset["testid"] = "lock-crosshair-mark";
       this.crosshairOverlay = new Overlay({
         element,
         positioning: "center-center",
