@@ -5,6 +5,7 @@ the image; then the catalogue edited on the image (a click adds a source, a mark
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -81,13 +82,22 @@ def wait_rows(page: Any, path: str, rows: int) -> dict[str, Any]:
     return source_now(page, path)
 
 
-def test_a_user_detects_sources_sees_them_and_edits_the_catalogue(page: Any, site: dict[str, Any]) -> None:
+@pytest.fixture
+def field(site: dict[str, Any]) -> tuple[Path, Any]:
+    """The star field, written before the page opens (its file browser lists the root once, on load)."""
     folder = site["data"] / "fields"
     folder.mkdir(exist_ok=True)
     header = tan_header((256.5, 256.5), (150.0, 2.0), 0.27 / 3600)
     fits.PrimaryHDU(star_field(SHAPE, n_stars=N_STARS, seed=SEED), header=header).writeto(
         folder / "field.fits", overwrite=True
     )
+    return folder, header
+
+
+def test_a_user_detects_sources_sees_them_and_edits_the_catalogue(
+    field: tuple[Path, Any], page: Any, site: dict[str, Any]
+) -> None:
+    folder, header = field
     truth = star_field_stars(SHAPE, n_stars=N_STARS, seed=SEED)
     tx, ty = truth["x"] + 0.5, truth["y"] + 0.5  # viewer coordinates of the stars' centres
 
