@@ -9,6 +9,7 @@ Each step's time is printed (`-s`) for docs/architecture.md's "The whole observe
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.sky_images import SKY_ON_SCREEN, VIEWERS, add_stars
 from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
@@ -193,6 +195,17 @@ def test_an_observer_locks_blinks_measures_and_detects_on_two_dithered_mosaic_ex
         f"""() => new Promise(done => {{ const m = {FIRST}.olMap; const v = m.getView();
           v.setResolution(0.5); v.setCenter([{tx}, {ty}]); m.once('rendercomplete', done); }})"""
     )
+    settled(page)
+    # The lock moves the second viewer after the first one's move: wait until it has caught up (or time out).
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            f"""(t) => {{ const w = ({SKY_ON_SCREEN})(t); if (w.some(x => !x)) return false;
+              const o = w.map(x => [x[0] - x[2], x[1] - x[3]]);
+              return Math.abs(o[0][0]) < 1 && Math.abs(o[0][1]) < 1
+                && Math.abs(o[0][0] - o[1][0]) < 1 && Math.abs(o[0][1] - o[1][1]) < 1; }}""",
+            arg=list(target),
+            timeout=10_000,
+        )
     settled(page)
     where = page.evaluate(SKY_ON_SCREEN, list(target))
     offsets = [(w[0] - w[2], w[1] - w[3]) for w in where]
