@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 
 import { viewThrough, type LockView } from "../src/viewer/lock";
-import type { SkyTransform } from "../src/viewer/wcs";
+import { makeSkyTransform, type SkyTransform } from "../src/viewer/wcs";
 
-import { S, image, screen } from "./sky-fixtures";
+import { S, gridOf, image, screen, tan } from "./sky-fixtures";
 
 const STARS: [number, number][] = [
   [150.0, 2.0],
@@ -52,5 +52,18 @@ describe("viewThrough", () => {
     const start: LockView = { center: [160, 190], resolution: 2, rotation: 0.3, mirrored: true };
     const to = viewThrough(start, odd, plain)!;
     expectSameScreen(start, odd, to, plain);
+  });
+
+  it("locks a focal plane whose centre falls in the gap between two CCDs", () => {
+    // Two CCDs of one WCS with a gap between them, fitted in a viewer: the view's centre is in the gap.
+    const sky = tan([150, 2], [200, 150], [-S, 0, 0, S]);
+    const mosaic = makeSkyTransform({
+      system: "icrs",
+      grids: [gridOf(sky, [0, 0, 190, 300], 5, 5, 1), gridOf(sky, [210, 0, 400, 300], 5, 5, 2)],
+    })!;
+    const fitted: LockView = { center: [200, 150], resolution: 1.5, rotation: 0, mirrored: false };
+    const to = viewThrough(fitted, mosaic, plain);
+    expect(to).not.toBeNull();
+    expectSameScreen(fitted, mosaic, to!, plain);
   });
 });

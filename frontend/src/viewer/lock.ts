@@ -74,7 +74,8 @@ function onScreen(
  */
 export function viewThrough(from: LockView, a: SkyTransform, b: SkyTransform): LockView | null {
   const [cx, cy] = from.center;
-  const sky = a.toSky(cx, cy);
+  // Through the nearest CCD when the centre is in a mosaic's gap: a fitted focal plane centres on one.
+  const sky = a.toSkyNear(cx, cy);
   const la = a.local(cx, cy);
   if (!sky || !la) return null;
   const center = b.toPixel(sky[0], sky[1]);
