@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
+from tests.test_browser import browser, logged_in_page, open_file, page, site, wait_for_pyramid_tiles
 
 __all__ = ["browser", "page", "site"]  # fixtures of tests/test_browser.py, used here by name
 
@@ -114,3 +114,56 @@ def test_circles_are_drawn_moved_deleted_and_saved_and_a_ds9_file_is_imported(pa
     # Imported in image pixels, kept on the sky, drawn where the file says (ds9's pixel 100 → viewer 99.5).
     assert placed(page, box_region["id"])["points"][0] == pytest.approx([99.5, 99.5], abs=0.1)
     assert page.locator("[data-testid=regions-list] li").count() == 3
+
+
+def test_a_region_drawn_on_one_page_appears_on_a_collaborators_page(
+    page: Any, site: dict[str, Any], browser: Any
+) -> None:
+    open_file(page, "samples", "starfield.fits")
+    wait_for_pyramid_tiles(page)
+    page.evaluate(f"() => {VIEWER}.regions.clearAll()")
+    workspace = page.url.split("#")[0].split("?")[0]
+    path = workspace.removeprefix(site["base"])
+    # A second browser (its own session) on the same workspace: what a collaborator has open.
+    with logged_in_page(
+        browser, site["base"], "admin", path=f"/accounts/login/?next={path}", land=f"{workspace}*"
+    ) as other:
+        other.wait_for_function(f"() => {VIEWER}?.imageRef?.path.endsWith('starfield.fits')", timeout=30_000)
+        wait_for_count(other, 0)
+
+        draw_circle(page, -40, 0, 40)
+        wait_for_count(page, 1)
+        (drawn,) = regions(page)
+        # The collaborator's viewer shows the same region, on the same sky position.
+        wait_for_count(other, 1)
+        (seen,) = regions(other)
+        assert seen["id"] == drawn["id"] and seen["frame"] == "sky"
+        assert seen["points"][0] == pytest.approx(drawn["points"][0], abs=1e-7)
+        assert seen["size"] == pytest.approx(drawn["size"], rel=1e-6)
+
+        # One the collaborator draws shows here too.
+        draw_circle(other, -150, 0, 30)
+        wait_for_count(other, 2)
+        wait_for_count(page, 2)
+        assert {r["id"] for r in regions(page)} == {r["id"] for r in regions(other)}
+
+        # Deleted there with the Delete key (a click inside it selects it), gone here.
+        other.keyboard.press("Escape")
+        other.wait_for_function(f"() => {VIEWER}.regions.activeTool === 'select'")
+        sx, sy = screen_of(other, *placed(other, drawn["id"])["points"][0])
+        other.mouse.click(sx + 5, sy + 5)
+        other.wait_for_function(f"id => {VIEWER}.regions.selected()?.id === id", arg=drawn["id"])
+        other.keyboard.press("Delete")
+        wait_for_count(other, 1)
+        wait_for_count(page, 1)
+        assert drawn["id"] not in {r["id"] for r in regions(page)}
+
+
+def draw_circle(page: Any, dx: float, dy: float, radius: float) -> None:
+    """Draws a circle with the mouse, centred `(dx, dy)` CSS pixels from the map's centre."""
+    if not page.locator("[data-testid=region-tool-circle]").first.is_visible():
+        page.locator("[data-testid=regions-menu] > summary").click()
+    page.locator("[data-testid=region-tool-circle]").click()
+    box = page.locator("[data-testid=viewer-map]").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy
+    drag(page, (cx, cy), (cx + radius, cy))
