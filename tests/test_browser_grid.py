@@ -101,3 +101,13 @@ def test_the_grid_follows_the_sky_and_the_view_and_contours_are_drawn(page: Any)
     assert drawn == len(result["paths"])
     assert page.locator("[data-testid=contours-summary]").first.inner_text().startswith(f"{len(result['paths'])} paths")
     assert page.evaluate(f"{VIEWER}.state.contours.count") == 4
+
+    # "Save as regions": each path becomes a polygon (closed) or line region of the viewer, on the sky.
+    page.evaluate(f"() => {VIEWER}.regions.clearAll()")
+    page.locator("[data-testid=contours-save-regions]").first.click()
+    page.wait_for_function(f"() => {VIEWER}.regions.list().length > 0", timeout=15_000)
+    saved = page.evaluate(f"{VIEWER}.regions.list()")
+    # All of them, or (past the viewer's limits) the longest, as the dialog says.
+    summary = page.locator("[data-testid=contours-summary]").first.inner_text()
+    assert f"saved {len(saved)} of {len(result['paths'])} as regions" in summary
+    assert {r["shape"] for r in saved} <= {"polygon", "line"} and {r["frame"] for r in saved} == {"sky"}

@@ -105,7 +105,7 @@ export function contoursToRegions(result: ContoursResult, color: string): Region
 
 /** What the regions API of the viewer offers (helper C's `viewer.regions`), when it is there. */
 interface RegionsApi {
-  add(regions: Region[]): void;
+  add(regions: Region[]): boolean;
 }
 
 export interface ContourHost {
@@ -132,6 +132,8 @@ export class ContourLayer {
   private readonly layer = new VectorLayer({ source: this.source, zIndex: 15 });
   private attachedTo: OlMap | null = null;
   private _result: ContoursResult | null = null;
+  /** What the last "Save as regions" kept: how many paths of how many. */
+  private _saved: { count: number; total: number } | null = null;
   private _error: string | null = null;
   private _busy = false;
   private _open = false;
@@ -217,6 +219,7 @@ export class ContourLayer {
       const result = await socket.job<ContoursResult>("analysis.contours", params);
       if (seq !== this.seq) return;
       this._result = result;
+      this._saved = null;
       this.drawnFor = JSON.stringify([image, s]);
       this.draw(result);
     } catch (error) {
@@ -312,6 +315,7 @@ export class ContourLayer {
     this.seq += 1;
     this._busy = false;
     this._result = null;
+    this._saved = null;
     this.drawnFor = "";
     this.source.clear();
     this.deps.changed();
@@ -322,8 +326,18 @@ export class ContourLayer {
   saveAsRegions(): number {
     const regions = this.deps.regions();
     if (!regions || !this._result) return 0;
-    const list = contoursToRegions(this._result, this.settings.color);
-    regions.add(list);
+    let list = contoursToRegions(this._result, this.settings.color);
+    const total = this._result.paths.length;
+    // A viewer keeps its regions in the tile state (tens of KB): the longest paths, coarser, until they fit.
+    while (list.length > 0 && !regions.add(list)) {
+      list = list
+        .slice(0, Math.floor(list.length / 2))
+        .map((r) =>
+          r.points.length > 8 ? { ...r, points: r.points.filter((_, k) => k % 2 === 0) } : r,
+        );
+    }
+    this._saved = { count: list.length, total };
+    this.host.requestUpdate();
     return list.length;
   }
 
@@ -396,7 +410,13 @@ export class ContourLayer {
                 >${
                   this._error ??
                   (r && s.on
-                    ? `${r.paths.length} paths, ${r.points} points${r.note ? ` — ${r.note}` : ""}`
+                    ? `${r.paths.length} paths, ${r.points} points${r.note ? ` — ${r.note}` : ""}` +
+                      (this._saved
+                        ? `; saved ${this._saved.count} of ${this._saved.total} as regions` +
+                          (this._saved.count < this._saved.total
+                            ? " (the longest, simplified: a viewer keeps at most tens of KB of regions)"
+                            : "")
+                        : "")
                     : "")
                 }</span
               >

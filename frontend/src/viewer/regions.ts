@@ -53,7 +53,8 @@ export interface RegionsHost {
 /** The public face (`viewer.regions`). */
 export interface RegionsApi {
   list(): Region[];
-  add(regions: Region[]): void;
+  /** False (and nothing added) when they would not fit the viewer's limits. */
+  add(regions: Region[]): boolean;
   selected(): Region | null;
 }
 
@@ -338,11 +339,11 @@ export class ViewerRegions implements RegionsApi {
   }
 
   /** Adds regions (an import, another tool); refused with a message beyond the state's limit. */
-  add(regions: Region[]): void {
+  add(regions: Region[]): boolean {
     const parsed = parseRegions(regions).map((r) =>
       this.regions.some((o) => o.id === r.id) ? { ...r, id: newId() } : r,
     );
-    this.commit([...this.regions, ...this.adopt(parsed)]);
+    return this.commit([...this.regions, ...this.adopt(parsed)]);
   }
 
   selected(): Region | null {
