@@ -36,8 +36,7 @@ from astropy.wcs.utils import wcs_to_celestial_frame
 from typing_extensions import TypedDict
 
 from workers.errors import ToyzError
-from workers.imaging.describe import select_view
-from workers.imaging.mosaic import Mosaic
+from workers.imaging.project import Section, view_sections
 from workers.imaging.reading import opened
 
 Float64Array = npt.NDArray[np.float64]
@@ -104,27 +103,29 @@ class Grid(TypedDict):
 
 @dataclass(frozen=True)
 class WcsSection:
-    """One WCS's part of the view: the viewer rectangle it covers and how viewer points map to its pixels."""
+    """One WCS's part of the view: where its HDU is placed in the viewer (`workers.imaging.project.Section`,
+    the one placement the overlays and the client's sky grid use too) and its celestial WCS."""
 
     wcs: Any
-    rect: tuple[float, float, float, float]  # (xmin, ymin, xmax, ymax) viewer coordinates of the placed data
-    data: tuple[int, int, int, int]  # (x0, x1, y0, y1) 0-based HDU pixels, end exclusive
-    flip_x: bool
-    flip_y: bool
+    placed: Section
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) viewer coordinates of the placed data."""
+        return self.placed.rect
+
+    @property
+    def data(self) -> tuple[int, int, int, int]:
+        """(x0, x1, y0, y1) 0-based HDU pixels, end exclusive."""
+        return self.placed.data
 
     def to_pixel(self, vx: Float64Array, vy: Float64Array) -> tuple[Float64Array, Float64Array]:
         """astropy 0-based pixel positions of viewer points (the centre of pixel 0 is viewer 0.5)."""
-        u, v = vx - self.rect[0], vy - self.rect[1]
-        hx = self.data[1] - u if self.flip_x else self.data[0] + u
-        hy = self.data[3] - v if self.flip_y else self.data[2] + v
-        return hx - 0.5, hy - 0.5
+        return self.placed.to_astropy(vx, vy)
 
     def to_viewer(self, px: Float64Array, py: Float64Array) -> tuple[Float64Array, Float64Array]:
         """Viewer points of astropy 0-based pixel positions (the inverse of :meth:`to_pixel`)."""
-        hx, hy = px + 0.5, py + 0.5
-        u = self.data[1] - hx if self.flip_x else hx - self.data[0]
-        v = self.data[3] - hy if self.flip_y else hy - self.data[2]
-        return self.rect[0] + u, self.rect[1] + v
+        return self.placed.from_astropy(px, py)
 
 
 class SkyFrame:
@@ -208,27 +209,13 @@ def wcs_sections(path: Path, hdu: int, plane: int) -> tuple[str, str, list[WcsSe
     Raises ToyzError ``unsupported`` when no part has one.
     """
     with opened(path) as f:
-        view = select_view(f, hdu, plane)
-        if isinstance(view, Mosaic):
-            parts = [
-                (c.hdu, (float(c.x0), float(c.y0), float(c.x0 + c.width), float(c.y0 + c.height)), c.data, c)
-                for c in view.ccds
-            ]
-            placed = [(h, r, d, c.flip_x, c.flip_y) for h, r, d, c in parts]
-        else:
-            placed = [
-                (hdu, (0.0, 0.0, float(view.width), float(view.height)), (0, view.width, 0, view.height), False, False)
-            ]
+        placed = view_sections(f, hdu, plane)
         # astropy's WCS objects are not thread-safe: copy each under the file's lock, use the copies.
         with f.lock:
-            wcss = [f.celestial_wcs(h) for h, *_ in placed]
+            wcss = [f.celestial_wcs(p.hdu) for p in placed]
             wcss = [None if w is None else w.deepcopy() for w in wcss]
         identity, name = f.identity, f.name
-    sections = [
-        WcsSection(w, rect, data, fx, fy)
-        for w, (_, rect, data, fx, fy) in zip(wcss, placed, strict=True)
-        if w is not None
-    ]
+    sections = [WcsSection(w, p) for w, p in zip(wcss, placed, strict=True) if w is not None]
     if not sections:
         raise ToyzError("unsupported", f"{name} has no celestial WCS here, so it has no coordinate grid.")
     return identity, name, sections

@@ -78,6 +78,20 @@ class Section:
         hy = dy1 - v if self.flip_y else dy0 + v
         return hx - 0.5, hy - 0.5
 
+    def from_astropy(self, px: Float64Array, py: Float64Array) -> tuple[Float64Array, Float64Array]:
+        """Viewer points of astropy 0-based HDU pixels (the inverse of :meth:`to_astropy`)."""
+        dx0, dx1, dy0, dy1 = self.data
+        hx, hy = px + 0.5, py + 0.5
+        u = dx1 - hx if self.flip_x else hx - dx0
+        v = dy1 - hy if self.flip_y else hy - dy0
+        return self.x0 + u, self.y0 + v
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax): the viewer rectangle the placed data covers."""
+        dx0, dx1, dy0, dy1 = self.data
+        return float(self.x0), float(self.y0), float(self.x0 + dx1 - dx0), float(self.y0 + dy1 - dy0)
+
 
 def _as_float(values: Any, name: str) -> Float64Array:
     try:
