@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -495,7 +496,12 @@ def test_a_new_mosaic_shows_a_preview_at_once_then_its_real_tiles(page: Any, sit
     real = any("preview=1" not in url for url in plain)
     until(page, real, lambda r: mosaic_tile(r.url) and not is_preview(r) and "preview=1" not in r.url)
     wait_for_render(page)
+    # The real tiles replace the previews as they arrive: give the picture a few seconds to show them.
+    deadline = time.monotonic() + 10
     stats = viewer_stats(page)
+    while not (stats["opaque"] > 1000 and stats["std"] > 1) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        stats = viewer_stats(page)
     assert stats["opaque"] > 1000 and stats["std"] > 1, stats
 
 

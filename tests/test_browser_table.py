@@ -119,6 +119,8 @@ def last_selection(page: Any) -> dict[str, Any]:
 
 def test_the_wheel_reaches_the_middle_of_a_million_rows_and_draws_them(page: Any) -> None:
     assert page.locator("[data-testid=table-count]").inner_text() == "1,000,000 rows"
+    # The table lays its rows out once it has its size: wait for a screenful, not for the first row.
+    page.wait_for_function("selector => document.querySelectorAll(selector).length >= 3", arg=ROW)
     assert shown_rows(page)[:3] == [0, 1, 2]
     asked_before = page.evaluate("harness.store.requests.length")
     box = scroller_box(page)
