@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,16 @@ _FALSE = {"0", "false", "no", "off", ""}
 def env_optional(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def env_token(name: str, *, minimum_length: int) -> str | None:
+    """A secret of letters, digits, ``-`` and ``_`` (safe to write into a configuration file as it is)."""
+    value = env_optional(name)
+    if value is not None and not re.fullmatch(rf"[A-Za-z0-9_-]{{{minimum_length},}}", value):
+        raise ImproperlyConfigured(
+            f"{name} must be at least {minimum_length} letters, digits, '-' or '_' (e.g. `openssl rand -hex 32`)."
+        )
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -12,7 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 
-from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
+from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path, env_token
 from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
 from toyz_site.ldap_settings import ldap_settings
 
@@ -53,6 +55,16 @@ TOYZ_HOME_FOLDER = "home"
 TOYZ_UPLOAD_MAX_BYTES = env_int("TOYZ_UPLOAD_MAX_MB", 2048, minimum=1) * 1024**2
 # The cache keeps to this size (GiB), dropping the least recently used files' pyramids first.
 TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
+# Signed pyramid tile URLs (deploy/nginx.d/signed-tiles.conf): nginx checks them itself and sends a
+# pre-rendered tile without asking Django; off in the embedded mode, where nothing in front checks them.
+TOYZ_SIGNED_TILES = env_bool("TOYZ_SIGNED_TILES", False)
+# How long a signed URL holds (s): a revoked grant stops showing tiles once the viewer's last URL expires.
+TOYZ_SIGNED_TILE_SECONDS = env_int("TOYZ_SIGNED_TILE_SECONDS", 300, minimum=30, maximum=3600)
+# The secret nginx shares (rendered into its include): derived one way from SECRET_KEY unless given.
+TOYZ_TILE_SIGNING_KEY = (
+    env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32)
+    or hmac.new(SECRET_KEY.encode(), b"toyz signed tiles", hashlib.sha256).hexdigest()
+)
 # A table with more rows is refused with a sentence (never read until memory runs out).
 TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")

@@ -11,10 +11,12 @@ import gzip
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import register_converter
 from ninja import Query, Router
@@ -36,6 +38,8 @@ from apps.imaging.schemas import (
     ThumbnailQuery,
     TileFormat,
     TileQuery,
+    TileUrlOut,
+    TileUrlQuery,
 )
 from workers.errors import ToyzError
 from workers.imaging import Pixel, RenderParams, SkyPixel, TileAddress, colormap_names, palette
@@ -85,6 +89,25 @@ async def _in_pool(request: HttpRequest, path: str, work: Callable[[ResolvedPath
 async def describe(request: HttpRequest, query: Query[DescribeQuery]) -> dict[str, Any]:
     """Describe an image file: its HDUs, the chosen HDU's header and default cuts, its identity."""
     return await _in_pool(request, query.path, lambda image: services.describe_image(image, query.hdu, query.plane))
+
+
+@router.get("/tile-url", response={200: TileUrlOut, **ERROR_RESPONSES}, url_name="imaging-tile-url")
+async def tile_url(request: HttpRequest, response: HttpResponse, query: Query[TileUrlQuery]) -> dict[str, Any]:
+    """The URL template of one rendering's pyramid tiles: signed for this session (nginx checks it and
+    sends pre-rendered tiles itself) when the server has signed tiles on, else the /tiles/ one.
+    Ask again before ``lifetime`` runs out: each answer checks the read right anew."""
+    params = RenderParams.create(
+        stretch=query.stretch, lo=query.lo, hi=query.hi, cmap=query.cmap, invert=query.inv, fmt=query.fmt
+    )
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    now = time.time()
+    # Signed for this session: no cache may keep it for another.
+    response["Cache-Control"] = "private, no-store"
+    return await _in_pool(
+        request,
+        query.path,
+        lambda image: services.tile_url(image, query.hdu, query.plane, params, session, now=now),
+    )
 
 
 @router.get("/pixel", response={200: Pixel, **ERROR_RESPONSES}, exclude_unset=True, url_name="imaging-pixel")

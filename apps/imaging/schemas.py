@@ -85,6 +85,38 @@ class TileQuery(QueryModel):
     inv: bool = Field(False, description="Reverse the colormap.")
 
 
+class TileUrlQuery(QueryModel):
+    """One rendering of an image's pyramid tiles, as a tile URL names it (no ``preview``: those use /tiles/)."""
+
+    path: ReadClientPath = ""
+    hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
+    plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
+    fmt: Literal["png", "jpg", "webp"] = Field("png", description="The tiles' format.")
+    stretch: Stretch = "linear"
+    lo: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the bottom of the colormap; zscale by default."
+    )
+    hi: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the top of the colormap; zscale by default."
+    )
+    cmap: str = Field("gray", description="A matplotlib colormap name.")
+    inv: bool = Field(False, description="Reverse the colormap.")
+
+
+class TileUrlOut(BaseModel):
+    """Where this rendering's pyramid tiles are: a URL template, signed (checked by nginx) or /tiles/."""
+
+    signed: bool = Field(description="The template is signed: it works until expires, then ask again.")
+    template: str = Field(
+        description="The tile URL with {level}, {tx} and {ty} to fill in (tile column and row, row 0 at the bottom)."
+    )
+    identity: str = Field(description="The file's identity the template names (the description's).")
+    expires: int | None = Field(description="When a signed template stops working, Unix seconds (null: never).")
+    lifetime: int | None = Field(
+        description="Seconds the template holds from now (null: for good); renew it before they run out."
+    )
+
+
 class DescriptionOut(BaseModel):
     """What the client needs to show a file; ``cuts`` and ``header`` are those of ``hdu``/``plane``."""
 
@@ -100,6 +132,9 @@ class DescriptionOut(BaseModel):
     )
     header: list[str] = Field(description="The header cards of hdu, 80 characters each.")
     preview: bool = Field(description="A mosaic whose coarse tiles can be previews until it is pre-rendered.")
+    signed_tiles: bool = Field(
+        False, description="Rendered tiles are asked through signed URLs (GET /api/imaging/tile-url), not /tiles/."
+    )
 
 
 class ColormapOut(BaseModel):

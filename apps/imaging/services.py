@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 
@@ -23,6 +24,7 @@ from workers.imaging import (
     keep_in_bounds,
     pixel_at,
     sky_to_pixel,
+    tile_rendering,
 )
 from workers.imaging import (
     forget_prerender as core_forget_prerender,
@@ -40,6 +42,7 @@ from workers.imaging.skygrid import sky_grids
 from workers.imaging.thumbnail import Thumbnail
 from workers.imaging.thumbnail import thumbnail as core_thumbnail
 
+from . import signing
 from .catalogue import Catalogue, check_catalogue, load_catalogue
 
 MAX_PRERENDER_FILES = 10_000
@@ -56,7 +59,7 @@ def open_image(user: User, raw_path: object) -> ResolvedPath:
 
 def describe_image(image: ResolvedPath, hdu: int | None, plane: int) -> dict[str, Any]:
     description = describe(image.real, hdu=hdu, plane=plane, cache_dir=settings.TOYZ_CACHE_DIR)
-    return {"path": image.client, **description}
+    return {"path": image.client, **description, "signed_tiles": settings.TOYZ_SIGNED_TILES}
 
 
 def pixel(image: ResolvedPath, hdu: int, plane: int, x: float, y: float) -> dict[str, Any]:
@@ -104,6 +107,52 @@ def tile(
         unchanged=unchanged,
         seen=seen,
     )
+
+
+def tile_url(
+    image: ResolvedPath, hdu: int, plane: int, params: RenderParams, session: str | None, *, now: float
+) -> dict[str, Any]:
+    """The URL template of one rendering's pyramid tiles for the user whose session cookie is ``session``.
+
+    With ``TOYZ_SIGNED_TILES`` a ``/ts/`` template signed for ``TOYZ_SIGNED_TILE_SECONDS`` (see
+    :mod:`apps.imaging.signing`), else the ``/tiles/`` one. The caller has checked the read right; the
+    HDU and plane are checked here, and missing limits become the image's zscale cut, so that the
+    template names the tiles a pre-render stored.
+    """
+    seen = None if image.stat_result is None else examined(str(image.real), image.stat_result)
+    identity, params = tile_rendering(
+        image.real, hdu=hdu, plane=plane, params=params, cache_dir=settings.TOYZ_CACHE_DIR, seen=seen
+    )
+    lo, hi = params.limits()
+    query = urlencode(
+        {
+            "path": image.client,
+            "hdu": hdu,
+            "plane": plane,
+            "stretch": params.stretch,
+            "lo": repr(lo),
+            "hi": repr(hi),
+            "cmap": params.cmap,
+            "inv": int(params.invert),
+            "v": identity,
+        }
+    )
+    if not settings.TOYZ_SIGNED_TILES:
+        template = signing.plain_template(params.fmt, query)
+        return {"signed": False, "template": template, "identity": identity, "expires": None, "lifetime": None}
+    if not session:
+        raise ToyzError("unauthenticated", "Signed tile URLs need the session cookie; sign in again.")
+    lifetime = settings.TOYZ_SIGNED_TILE_SECONDS
+    expires = signing.expiry(now, lifetime)
+    scope = signing.tile_scope(identity, hdu, plane, params.key())
+    sig = signing.signature(expires, scope, session, settings.TOYZ_TILE_SIGNING_KEY)
+    return {
+        "signed": True,
+        "template": signing.signed_template(expires, sig, scope, params.fmt, query),
+        "identity": identity,
+        "expires": expires,
+        "lifetime": expires - int(now),
+    }
 
 
 def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:

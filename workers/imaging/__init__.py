@@ -27,6 +27,7 @@ from .tiles import (
     raw_tile,
     render_tile,
     tile_needs_building,
+    tile_rendering,
 )
 
 __all__ = [
@@ -69,4 +70,5 @@ __all__ = [
     "render_tile",
     "sky_to_pixel",
     "tile_needs_building",
+    "tile_rendering",
 ]

@@ -194,6 +194,27 @@ def fetch_tile(
         return Tile(render(f, src, data, params, cache_dir), seen.identity, preview, media_type, params.key())
 
 
+def tile_rendering(
+    path: Path, *, hdu: int, plane: int, params: RenderParams, cache_dir: Path, seen: Examined | None = None
+) -> tuple[str, RenderParams]:
+    """Return the file's identity and ``params`` as its tiles are rendered and stored with them.
+
+    What names a rendering's pre-rendered tiles: ``tile_path(plane_dir(cache_dir, identity, hdu,
+    plane), params.key(), ...)``. A missing ``lo`` or ``hi`` is the view's ``zscale`` cut.
+
+    Raises
+    ------
+    ToyzError
+        ``bad_hdu``, ``bad_plane``, ``not_found``, ``unreadable``, as :func:`fetch_tile`.
+    """
+    seen = seen or examine(path)
+    with opened(path, seen=seen) as f:
+        src = select_view(f, hdu, plane)
+        if not params.has_cuts:
+            params = params.with_default_cuts(plane_stats(f, src, cache_dir)[0]["zscale"])
+    return seen.identity, params
+
+
 def render_tile(
     path: Path,
     *,
