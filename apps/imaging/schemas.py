@@ -133,7 +133,7 @@ class DescriptionOut(BaseModel):
     header: list[str] = Field(description="The header cards of hdu, 80 characters each.")
     preview: bool = Field(description="A mosaic whose coarse tiles can be previews until it is pre-rendered.")
     signed_tiles: bool = Field(
-        False, description="Rendered tiles are asked through signed URLs (GET /api/imaging/tile-url), not /tiles/."
+        description="Rendered tiles are asked through signed URLs (GET /api/imaging/tile-url), not /tiles/."
     )
 
 

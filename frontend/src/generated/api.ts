@@ -418,6 +418,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/imaging/tile-url": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tile Url
+     * @description The URL template of one rendering's pyramid tiles: signed for this session (nginx checks it and
+     *     sends pre-rendered tiles itself) when the server has signed tiles on, else the /tiles/ one.
+     *     Ask again before ``lifetime`` runs out: each answer checks the read right anew.
+     */
+    get: operations["apps_imaging_api_tile_url"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/imaging/world-to-pixel": {
     parameters: {
       query?: never;
@@ -1115,6 +1137,11 @@ export interface components {
        * @description A mosaic whose coarse tiles can be previews until it is pre-rendered.
        */
       preview: boolean;
+      /**
+       * Signed Tiles
+       * @description Rendered tiles are asked through signed URLs (GET /api/imaging/tile-url), not /tiles/.
+       */
+      signed_tiles: boolean;
     };
     /**
      * EntryOut
@@ -2594,6 +2621,96 @@ export interface components {
        * @default
        */
       v: string;
+    };
+    /**
+     * TileUrlOut
+     * @description Where this rendering's pyramid tiles are: a URL template, signed (checked by nginx) or /tiles/.
+     */
+    TileUrlOut: {
+      /**
+       * Expires
+       * @description When a signed template stops working, Unix seconds (null: never).
+       */
+      expires: number | null;
+      /**
+       * Identity
+       * @description The file's identity the template names (the description's).
+       */
+      identity: string;
+      /**
+       * Lifetime
+       * @description Seconds the template holds from now (null: for good); renew it before they run out.
+       */
+      lifetime: number | null;
+      /**
+       * Signed
+       * @description The template is signed: it works until expires, then ask again.
+       */
+      signed: boolean;
+      /**
+       * Template
+       * @description The tile URL with {level}, {tx} and {ty} to fill in (tile column and row, row 0 at the bottom).
+       */
+      template: string;
+    };
+    /**
+     * TileUrlQuery
+     * @description One rendering of an image's pyramid tiles, as a tile URL names it (no ``preview``: those use /tiles/).
+     */
+    TileUrlQuery: {
+      /**
+       * Cmap
+       * @description A matplotlib colormap name.
+       * @default gray
+       */
+      cmap: string;
+      /**
+       * Fmt
+       * @description The tiles' format.
+       * @default png
+       * @enum {string}
+       */
+      fmt: "png" | "jpg" | "webp";
+      /**
+       * Hdu
+       * @description The image's HDU (-1: the focal-plane mosaic).
+       * @default 0
+       */
+      hdu: number;
+      /**
+       * Hi
+       * @description Pixel value at the top of the colormap; zscale by default.
+       */
+      hi?: number | null;
+      /**
+       * Inv
+       * @description Reverse the colormap.
+       * @default false
+       */
+      inv: boolean;
+      /**
+       * Lo
+       * @description Pixel value at the bottom of the colormap; zscale by default.
+       */
+      lo?: number | null;
+      /**
+       * Path
+       * Format: path
+       * @default
+       */
+      path: string;
+      /**
+       * Plane
+       * @description The plane of a cube, 0-based.
+       * @default 0
+       */
+      plane: number;
+      /**
+       * Stretch
+       * @default linear
+       * @enum {string}
+       */
+      stretch: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
     };
     /**
      * TrashEntryOut
@@ -5538,6 +5655,151 @@ export interface operations {
         };
         content: {
           "image/png": string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Length Required */
+      411: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Request Entity Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Insufficient Storage */
+      507: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  apps_imaging_api_tile_url: {
+    parameters: {
+      query?: {
+        path?: string;
+        /** @description The image's HDU (-1: the focal-plane mosaic). */
+        hdu?: number;
+        /** @description The plane of a cube, 0-based. */
+        plane?: number;
+        /** @description The tiles' format. */
+        fmt?: "png" | "jpg" | "webp";
+        stretch?: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
+        /** @description Pixel value at the bottom of the colormap; zscale by default. */
+        lo?: number | null;
+        /** @description Pixel value at the top of the colormap; zscale by default. */
+        hi?: number | null;
+        /** @description A matplotlib colormap name. */
+        cmap?: string;
+        /** @description Reverse the colormap. */
+        inv?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TileUrlOut"];
         };
       };
       /** @description Bad Request */

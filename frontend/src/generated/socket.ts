@@ -881,6 +881,10 @@ export interface DescriptionOut {
    * A mosaic whose coarse tiles can be previews until it is pre-rendered.
    */
   preview: boolean;
+  /**
+   * Rendered tiles are asked through signed URLs (GET /api/imaging/tile-url), not /tiles/.
+   */
+  signed_tiles: boolean;
 }
 /**
  * One HDU as the client sees it (``HduInfo`` in ``docs/architecture.md``).

@@ -13,6 +13,7 @@ import {
   pyramidTileUrl,
   type RenderParams,
 } from "./pyramid-tiles";
+import { SignedTileUrls } from "./signed-tiles";
 
 export type { RenderParams } from "./pyramid-tiles";
 export { renderQuery, pyramidTileUrl } from "./pyramid-tiles";
@@ -58,6 +59,10 @@ export interface PyramidTileFailure {
 /** Loads one pyramid tile image; rejects on an HTTP error (the body is read elsewhere, once). */
 function loadImage(url: string, signal: AbortSignal | undefined): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException("Aborted", "AbortError"));
+      return;
+    }
     const image = new Image();
     const abort = (): void => {
       image.src = "";
@@ -77,14 +82,43 @@ function loadImage(url: string, signal: AbortSignal | undefined): Promise<HTMLIm
   });
 }
 
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
+/**
+ * Loads a pyramid tile through its signed URL; a refusal (a template gone stale: a new session) gets
+ * one more try with a fresh template.
+ */
+async function loadSigned(
+  urls: SignedTileUrls,
+  level: number,
+  tx: number,
+  ty: number,
+  signal: AbortSignal | undefined,
+): Promise<HTMLImageElement> {
+  const url = await urls.url(level, tx, ty);
+  try {
+    return await loadImage(url, signal);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    urls.refused(url);
+    return loadImage(await urls.url(level, tx, ty), signal);
+  }
+}
+
 /**
  * The pyramid tiles of one (file, HDU, plane). `setRender` swaps the rendering parameters: the source
  * key changes with them, so OpenLayers loads the new pyramid tiles while it shows the old ones.
+ * With `signed` (Description.signed_tiles) a rendering's tiles come through signed URLs that nginx
+ * checks itself (signed-tiles.ts), except previews, which only Django makes.
  */
 export class RenderedPyramidSource extends ImageTileSource {
   readonly levels: number;
   private params: RenderParams;
   private readonly onFailure: (failure: PyramidTileFailure) => void;
+  private readonly signed: boolean;
+  private signedUrls: SignedTileUrls | null = null;
 
   constructor(options: {
     projection: Projection;
@@ -93,12 +127,19 @@ export class RenderedPyramidSource extends ImageTileSource {
     levels: number;
     params: RenderParams;
     onFailure: (failure: PyramidTileFailure) => void;
+    signed?: boolean;
   }) {
     super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
     this.params = options.params;
     this.onFailure = options.onFailure;
+    this.signed = options.signed === true;
     this.install();
+  }
+
+  /** Whether this rendering's tiles come through signed URLs. */
+  get signedTiles(): boolean {
+    return this.signedUrls !== null;
   }
 
   get render(): RenderParams {
@@ -119,11 +160,17 @@ export class RenderedPyramidSource extends ImageTileSource {
     const params = this.params;
     const levels = this.levels;
     const onFailure = this.onFailure;
+    const signed = this.signed && !params.preview ? new SignedTileUrls(params) : null;
+    this.signedUrls = signed;
     this.setLoader((z: number, x: number, y: number, options: LoaderOptions) => {
       const { level, tx, ty } = pyramidTileCoord(levels, z, x, y);
+      // A failure is reported with the /tiles/ URL: Django's answer there says why, in JSON.
       const url = pyramidTileUrl(params, level, tx, ty);
-      return loadImage(url, options.signal).catch((error: unknown) => {
-        if (!(error instanceof DOMException && error.name === "AbortError")) onFailure({ url });
+      const loading = signed
+        ? loadSigned(signed, level, tx, ty, options.signal)
+        : loadImage(url, options.signal);
+      return loading.catch((error: unknown) => {
+        if (!isAbort(error)) onFailure({ url });
         throw error;
       });
     });

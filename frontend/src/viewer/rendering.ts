@@ -154,7 +154,15 @@ export class ImageRendering {
     const onFailure = (failure: PyramidTileFailure): void => this.onPyramidTileFailure(failure);
     const pyramidSource = this.wantClient()
       ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
-      : new RenderedPyramidSource({ projection, width, height, levels, params, onFailure });
+      : new RenderedPyramidSource({
+          projection,
+          width,
+          height,
+          levels,
+          params,
+          onFailure,
+          signed: this.inputs.description()?.signed_tiles === true,
+        });
     return this.layers?.watch(pyramidSource) ?? null;
   }
 
@@ -182,6 +190,7 @@ export class ImageRendering {
         levels,
         params: { ...params, lo, hi },
         onFailure,
+        signed: d.signed_tiles === true,
       });
     }
     return this.layers?.watch(pyramidSource) ?? null;
