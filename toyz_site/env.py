@@ -74,3 +74,13 @@ def env_path(name: str, default: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise ImproperlyConfigured(f"{name}={str(path)!r} exists and is not a folder.")
     return path
+
+
+def env_url_prefix(name: str) -> str | None:
+    """An absolute URL path ending in ``/`` (e.g. ``/_toyz_cache/``), or None when unset or empty."""
+    value = env_optional(name)
+    if value is None:
+        return None
+    if not (value.startswith("/") and value.endswith("/")) or any(c in value for c in "?#%\\ ") or "//" in value:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a URL path like /_toyz_cache/ (a / at each end).")
+    return value
