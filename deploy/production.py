@@ -17,6 +17,7 @@ import contextlib
 import functools
 import http.client
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -113,6 +114,11 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     env.setdefault("TOYZ_ACCEL_REDIRECT", ACCEL_PREFIX)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     var = Path(env.get("TOYZ_VAR_DIR") or ROOT / "var").absolute()
+    # Signed tile URLs, checked by nginx (deploy/nginx.d/signed-tiles.conf): on unless set; nginx and the
+    # web processes share the key through the environment.
+    env.setdefault("TOYZ_SIGNED_TILES", "1")
+    if not env.get("TOYZ_TILE_SIGNING_KEY", "").strip():
+        env["TOYZ_TILE_SIGNING_KEY"] = kept_key(var / "tile_signing_key")
     home = Path(env.get("TOYZ_PRODUCTION_DIR") or var / "production").absolute()
     run_dir = Path(env.get("TOYZ_RUN_DIR") or home / "run").absolute()
     if len(str(run_dir / "web.sock")) > _SUN_PATH_MAX:
@@ -139,6 +145,23 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
         worker_concurrency=_positive(env, "TOYZ_WORKER_CONCURRENCY", os.cpu_count() or 1),
         workers=workers,
     )
+
+
+def kept_key(path: Path) -> str:
+    """A random key made once into ``path`` (mode 600) and read from it afterwards, even when several
+    processes start together; as the settings keep their SECRET_KEY in the var folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    key = path.read_text().strip()
+    if not key:  # a start that was killed between making the file and writing it
+        raise ProductionError(f"{path} is empty: delete it and start again.")
+    return key
 
 
 def ensure_database(url: str) -> bool:

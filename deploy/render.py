@@ -152,10 +152,19 @@ def render(out: Path, environ: Mapping[str, str] | None = None) -> Path:
             stale.unlink()
     for template in templates:
         text = render_text(template.read_text(), values, source=str(template.relative_to(ROOT)))
-        (out / "nginx.d" / template.name).write_text(text)
+        _write_private(out / "nginx.d" / template.name, text)
     conf = out / "nginx.conf"
-    conf.write_text(render_text(TEMPLATE.read_text(), values, source="deploy/nginx.conf"))
+    _write_private(conf, render_text(TEMPLATE.read_text(), values, source="deploy/nginx.conf"))
     return conf
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a rendered file readable by its owner only (mode 600): nginx.d/signed-tiles.conf holds the
+    tile signing key, and nginx's master reads its configuration as the user that starts it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file rendered before keeps its mode otherwise
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 def main(argv: list[str] | None = None) -> int:

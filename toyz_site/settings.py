@@ -68,7 +68,7 @@ TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 # pre-rendered tile without asking Django; off in the embedded mode, where nothing in front checks them.
 TOYZ_SIGNED_TILES = env_bool("TOYZ_SIGNED_TILES", False)
 # How long a signed URL holds (s): a revoked grant stops showing tiles once the viewer's last URL expires.
-TOYZ_SIGNED_TILE_SECONDS = env_int("TOYZ_SIGNED_TILE_SECONDS", 300, minimum=30, maximum=3600)
+TOYZ_SIGNED_TILE_SECONDS = env_int("TOYZ_SIGNED_TILE_SECONDS", 300, minimum=5, maximum=3600)
 # The secret nginx shares (rendered into its include): derived one way from SECRET_KEY unless given.
 TOYZ_TILE_SIGNING_KEY = (
     env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32)

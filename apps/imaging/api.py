@@ -270,6 +270,12 @@ def _render_params(query: TileQuery, fmt: TileFormat) -> RenderParams | None:
     )
 
 
+def tile_etag(identity: str, key: str, where: TileAddress) -> str:
+    """A tile's ETag: its file version, rendering and place, spelled so that nginx builds the same one
+    from a signed URL's parts (deploy/nginx.d/signed-tiles.conf) without hashing anything."""
+    return f'"{identity}.hdu{where.hdu}-p{where.plane}.{key}.{where.level}.{where.x}.{where.y}"'
+
+
 def _tile_response(
     data: bytes, media_type: str | None, etag: str, cache_control: str, *, status: int = 200
 ) -> HttpResponse:
@@ -316,8 +322,7 @@ async def tile(
     if_none_match = request.headers.get("If-None-Match")
 
     def etag_of(identity: str, key: str) -> str:
-        address = f"{identity}|{key}|{where.hdu}|{where.plane}|{where.level}|{where.x}|{where.y}"
-        return '"' + hashlib.sha256(address.encode()).hexdigest()[:32] + '"'
+        return tile_etag(identity, key, where)
 
     def unchanged(identity: str, key: str) -> bool:
         # A revalidation whose ETag still holds is answered before anything is read or rendered.
