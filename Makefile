@@ -182,6 +182,19 @@ bench-contours: install-dev
 bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py
 
+# Tiles/s and p95 for 50 clients: pre-rendered tiles through signed URLs (nginx alone), through /tiles/ +
+# X-Accel-Redirect, new rendering parameters, and the embedded mode's one process, in one run (benchmarks/serve.py).
+# The production setup's database and Redis: DATABASE_URL and TOYZ_REDIS_URL when set.
+.PHONY: bench-serve wrk
+bench-serve: install-dev nginx wrk
+	$(BIN)/python benchmarks/serve.py $(ARGS)
+
+# bench-serve's load generator: Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+
 # bench-decam compresses its exposure with fpack (Debian's libcfitsio-bin).
 fpack:
 	@command -v fpack >/dev/null || { \
