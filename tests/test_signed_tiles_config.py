@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from deploy.production import kept_key, setup_from_env
 from deploy.render import SNIPPETS, RenderError, render
+from tests.conftest import ROOT
 from toyz_site.env import env_token
 
 KEY = "0123456789abcdef" * 4
@@ -81,3 +83,16 @@ def test_a_good_signing_key_is_taken_as_it_is(monkeypatch: pytest.MonkeyPatch):
     assert env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32) == KEY
     monkeypatch.delenv("TOYZ_TILE_SIGNING_KEY")
     assert env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32) is None
+
+
+def test_signed_tiles_without_a_key_stop_start_up(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "TOYZ_VAR_DIR": str(tmp_path), "TOYZ_SIGNED_TILES": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "TOYZ_SIGNED_TILES=1 needs TOYZ_TILE_SIGNING_KEY" in result.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -13,6 +11,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from toyz_site.env import (
     env_bool,
@@ -69,11 +68,14 @@ TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_SIGNED_TILES = env_bool("TOYZ_SIGNED_TILES", False)
 # How long a signed URL holds (s): a revoked grant stops showing tiles once the viewer's last URL expires.
 TOYZ_SIGNED_TILE_SECONDS = env_int("TOYZ_SIGNED_TILE_SECONDS", 300, minimum=5, maximum=3600)
-# The secret nginx shares (rendered into its include): derived one way from SECRET_KEY unless given.
-TOYZ_TILE_SIGNING_KEY = (
-    env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32)
-    or hmac.new(SECRET_KEY.encode(), b"toyz signed tiles", hashlib.sha256).hexdigest()
-)
+# The secret shared with nginx, which checks the URLs with it (rendered into its include): a key of its
+# own beside SECRET_KEY, since nginx must not hold that one (make run-production keeps one in var/).
+TOYZ_TILE_SIGNING_KEY = env_token("TOYZ_TILE_SIGNING_KEY", minimum_length=32) or ""
+if TOYZ_SIGNED_TILES and not TOYZ_TILE_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "TOYZ_SIGNED_TILES=1 needs TOYZ_TILE_SIGNING_KEY, the key nginx checks the URLs with "
+        "(the same in nginx's include and every web process: deploy/README.md, 'Signed tile URLs')."
+    )
 # A table with more rows is refused with a sentence (never read until memory runs out).
 TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")

@@ -13,7 +13,7 @@ import {
   pyramidTileUrl,
   type RenderParams,
 } from "./pyramid-tiles";
-import { SignedTileUrls } from "./signed-tiles";
+import { SignedPyramidTileUrls } from "./signed-pyramid-tiles";
 
 export type { RenderParams } from "./pyramid-tiles";
 export { renderQuery, pyramidTileUrl } from "./pyramid-tiles";
@@ -91,7 +91,7 @@ function isAbort(error: unknown): boolean {
  * one more try with a fresh template.
  */
 async function loadSigned(
-  urls: SignedTileUrls,
+  urls: SignedPyramidTileUrls,
   level: number,
   tx: number,
   ty: number,
@@ -111,14 +111,13 @@ async function loadSigned(
  * The pyramid tiles of one (file, HDU, plane). `setRender` swaps the rendering parameters: the source
  * key changes with them, so OpenLayers loads the new pyramid tiles while it shows the old ones.
  * With `signed` (Description.signed_tiles) a rendering's tiles come through signed URLs that nginx
- * checks itself (signed-tiles.ts), except previews, which only Django makes.
+ * checks itself (signed-pyramid-tiles.ts), except previews, which only Django makes.
  */
 export class RenderedPyramidSource extends ImageTileSource {
   readonly levels: number;
   private params: RenderParams;
   private readonly onFailure: (failure: PyramidTileFailure) => void;
   private readonly signed: boolean;
-  private signedUrls: SignedTileUrls | null = null;
 
   constructor(options: {
     projection: Projection;
@@ -135,11 +134,6 @@ export class RenderedPyramidSource extends ImageTileSource {
     this.onFailure = options.onFailure;
     this.signed = options.signed === true;
     this.install();
-  }
-
-  /** Whether this rendering's tiles come through signed URLs. */
-  get signedTiles(): boolean {
-    return this.signedUrls !== null;
   }
 
   get render(): RenderParams {
@@ -160,8 +154,7 @@ export class RenderedPyramidSource extends ImageTileSource {
     const params = this.params;
     const levels = this.levels;
     const onFailure = this.onFailure;
-    const signed = this.signed && !params.preview ? new SignedTileUrls(params) : null;
-    this.signedUrls = signed;
+    const signed = this.signed && !params.preview ? new SignedPyramidTileUrls(params) : null;
     this.setLoader((z: number, x: number, y: number, options: LoaderOptions) => {
       const { level, tx, ty } = pyramidTileCoord(levels, z, x, y);
       // A failure is reported with the /tiles/ URL: Django's answer there says why, in JSON.

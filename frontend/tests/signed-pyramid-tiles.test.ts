@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { RenderParams } from "../src/viewer/pyramid-tiles";
 import {
   RENEW_FRACTION,
-  SignedTileUrls,
+  SignedPyramidTileUrls,
   fillTemplate,
-  tileUrlQuery,
-  type TileUrlAnswer,
-} from "../src/viewer/signed-tiles";
+  pyramidTileUrlQuery,
+  type PyramidTileUrlAnswer,
+} from "../src/viewer/signed-pyramid-tiles";
 
 const params: RenderParams = {
   path: "home/alice/m 13.fits",
@@ -22,7 +22,7 @@ const params: RenderParams = {
   format: "png",
 };
 
-function answer(n: number, lifetime: number | null = 300): TileUrlAnswer {
+function answer(n: number, lifetime: number | null = 300): PyramidTileUrlAnswer {
   return {
     signed: true,
     template: `/ts/${1000 + n}/sig${n}/${"0".repeat(32)}/hdu-1-p0/${"f".repeat(16)}/{level}/{tx}_{ty}.png?path=x`,
@@ -36,11 +36,11 @@ function answer(n: number, lifetime: number | null = 300): TileUrlAnswer {
 function fake(lifetime: number | null = 300) {
   const calls: string[] = [];
   let clock = 0;
-  const fetcher = (query: string): Promise<TileUrlAnswer> => {
+  const fetcher = (query: string): Promise<PyramidTileUrlAnswer> => {
     calls.push(query);
     return Promise.resolve(answer(calls.length, lifetime));
   };
-  const urls = new SignedTileUrls(params, fetcher, () => clock);
+  const urls = new SignedPyramidTileUrls(params, fetcher, () => clock);
   return {
     urls,
     calls,
@@ -59,7 +59,7 @@ describe("signed tile URLs", () => {
   });
 
   it("asks for the rendering the tiles show, without identity or preview", () => {
-    const query = new URLSearchParams(tileUrlQuery({ ...params, preview: true }));
+    const query = new URLSearchParams(pyramidTileUrlQuery({ ...params, preview: true }));
     expect(Object.fromEntries(query)).toEqual({
       path: "home/alice/m 13.fits",
       hdu: "-1",
@@ -112,9 +112,9 @@ describe("signed tile URLs", () => {
 
   it("passes a refusal of the template on, and asks again for the next tile", async () => {
     let fail = true;
-    const urls = new SignedTileUrls(
+    const urls = new SignedPyramidTileUrls(
       params,
-      (): Promise<TileUrlAnswer> =>
+      (): Promise<PyramidTileUrlAnswer> =>
         fail
           ? Promise.reject(new Error("You may not read that file."))
           : Promise.resolve(answer(7)),

@@ -6,13 +6,13 @@ import { apiRequest } from "../api";
 import type { components } from "../generated/api";
 import type { RenderParams } from "./pyramid-tiles";
 
-export type TileUrlAnswer = components["schemas"]["TileUrlOut"];
+export type PyramidTileUrlAnswer = components["schemas"]["TileUrlOut"];
 
 /** A template is renewed once less than this share of its life is left. */
 export const RENEW_FRACTION = 0.2;
 
 /** The tile-url query of a rendering: what names its pyramid tiles (no identity, no preview). */
-export function tileUrlQuery(p: RenderParams): string {
+export function pyramidTileUrlQuery(p: RenderParams): string {
   return new URLSearchParams({
     path: p.path,
     hdu: String(p.hdu),
@@ -34,24 +34,24 @@ export function fillTemplate(template: string, level: number, tx: number, ty: nu
     .replace("{ty}", String(ty));
 }
 
-export type TileUrlFetcher = (query: string) => Promise<TileUrlAnswer>;
+export type PyramidTileUrlFetcher = (query: string) => Promise<PyramidTileUrlAnswer>;
 
-const fetchTileUrl: TileUrlFetcher = (query) =>
-  apiRequest<TileUrlAnswer>("GET", `/api/imaging/tile-url?${query}`);
+const fetchPyramidTileUrl: PyramidTileUrlFetcher = (query) =>
+  apiRequest<PyramidTileUrlAnswer>("GET", `/api/imaging/tile-url?${query}`);
 
 /** The signed URLs of one rendering's pyramid tiles: one template, renewed on demand before it expires. */
-export class SignedTileUrls {
+export class SignedPyramidTileUrls {
   private current: { template: string; renewAt: number } | null = null;
   private pending: Promise<string> | null = null;
   private readonly query: string;
 
   constructor(
     params: RenderParams,
-    private readonly fetcher: TileUrlFetcher = fetchTileUrl,
+    private readonly fetcher: PyramidTileUrlFetcher = fetchPyramidTileUrl,
     /** Milliseconds on a clock that only moves forward (the page's, not the wall clock). */
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.query = tileUrlQuery(params);
+    this.query = pyramidTileUrlQuery(params);
   }
 
   /** The URL of pyramid tile (level, tx, ty); asks for a template first when there is none fresh. */
