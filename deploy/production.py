@@ -392,10 +392,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _serve(production)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve(production: Production) -> int:
     """Wait for Ctrl-C (or SIGTERM), or for a process to stop on its own; then stop them all."""
     setup = production.setup
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Both, explicitly: a shell starting this in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     print(
         f"Toyz is at {setup.url}/ (nginx; {setup.web_processes} web processes; workers on "
         f"{','.join(setup.queues)}). Logs: {setup.log_dir}. Ctrl-C stops it all."
