@@ -1,8 +1,9 @@
 """The production setup (deploy/production.py: nginx, several uvicorn processes, a Celery worker) as a
 pytest fixture, on the test's PostgreSQL database, Redis database, data root and cache, on free ports.
 
-- `start_production(workers=True, web_processes=2, **env)`: start it (once per test; extra `TOYZ_*`
-  settings in `env`, e.g. `TOYZ_ACCEL_REDIRECT=""`), returning a :class:`Site`; stopped after the test.
+- `start_production(workers=True, web_processes=2, extra_nginx="", **env)`: start it (extra `TOYZ_*`
+  settings in `env`, e.g. `TOYZ_ACCEL_REDIRECT=""`; `extra_nginx`: directives added to nginx's server
+  block), returning a :class:`Site`; everything it started stops after the test.
 - `production`: `start_production()` with the defaults (X-Accel-Redirect tiles on, one worker process).
 - :class:`Site`: ``url``, ``request(method, path, headers=..., cookie=...)`` (no redirects followed),
   ``session_cookie(user)`` (a logged-in session made in the test process; the server shares its database
@@ -144,7 +145,7 @@ def start_production(
     # A unix socket's path has room for about 100 characters: pytest's folders can be longer.
     run_dir = Path(tempfile.mkdtemp(prefix="toyz-run-"))
 
-    def start(*, workers: bool = True, web_processes: int = 2, **env: str) -> Site:
+    def start(*, workers: bool = True, web_processes: int = 2, extra_nginx: str = "", **env: str) -> Site:
         port = free_port()
         environ = {
             **service_env,
@@ -161,6 +162,9 @@ def start_production(
         setup = setup_from_env(environ, workers=workers)
         # pytest-django made and migrated the database; the static files are the session's.
         prepare(setup, database=False, static=False, samples=False)
+        if extra_nginx:
+            # A test's own additions to the server block, beside what deploy/nginx.d/ renders.
+            (setup.nginx_dir / "nginx.d" / "zz-test.conf").write_text(extra_nginx)
         production = Production(setup)
         started.append(production)
         production.start()
