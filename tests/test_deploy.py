@@ -72,7 +72,9 @@ def test_every_nginx_d_template_is_rendered_and_stale_ones_removed(tmp_path: Pat
 
 
 def test_the_internal_location_aliases_only_the_cache_folder(tmp_path: Path):
-    conf = render.render(tmp_path / "out", {"TOYZ_VAR_DIR": str(tmp_path), "TOYZ_CACHE_DIR": str(tmp_path / "c")})
+    # nginx.d/signed-tiles.conf needs its key to render at all.
+    environ = {"TOYZ_VAR_DIR": str(tmp_path), "TOYZ_CACHE_DIR": str(tmp_path / "c"), "TOYZ_TILE_SIGNING_KEY": "k" * 32}
+    conf = render.render(tmp_path / "out", environ)
     text = conf.read_text()
     internal = [block for block in text.split("location ")[1:] if "internal;" in block]
     assert len(internal) == 2
