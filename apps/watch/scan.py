@@ -14,14 +14,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from workers.imaging import is_openable
-from workers.imaging.cache import stat_identity
+from workers.imaging.cache import version_identity
 
 
-@dataclass(frozen=True)
-class Seen:
-    """An image file as one scan saw it: its real path (also relative to the data root) and its ``stat``."""
+class Seen(NamedTuple):
+    """An image file as one scan saw it: its path relative to the data root, its real path and its ``stat``.
+
+    A tuple: a poll makes one per image file, thousands of them.
+    """
 
     client: str
     real: str
@@ -29,7 +32,16 @@ class Seen:
     mtime_ns: int
     ctime_ns: int
     inode: int
-    identity: str
+
+    @property
+    def identity(self) -> str:
+        """The cache's identity of the file (``workers.imaging.cache.stat_identity``)."""
+        return version_identity(self.real, self.size, self.mtime_ns)
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """What the identity depends on besides the path: equal versions, equal identities."""
+        return (self.size, self.mtime_ns)
 
     @property
     def state(self) -> tuple[int, int, int, int]:
@@ -38,15 +50,7 @@ class Seen:
 
 
 def seen_from(real: str, client: str, st: os.stat_result) -> Seen:
-    return Seen(
-        client=client,
-        real=real,
-        size=st.st_size,
-        mtime_ns=st.st_mtime_ns,
-        ctime_ns=st.st_ctime_ns,
-        inode=st.st_ino,
-        identity=stat_identity(real, st),
-    )
+    return Seen(client, real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass
@@ -81,25 +85,33 @@ def scan(folders: Sequence[Path], root: Path) -> Scan:
         if current in visited:
             continue  # nested watched folders
         visited.add(current)
+        prefix = _client(current, root_text)
+        if prefix is None:
+            continue
+        prefix = f"{prefix}/" if prefix else ""
         try:
-            entries = list(os.scandir(current))
+            with os.scandir(current) as listing:
+                entries = list(listing)
         except FileNotFoundError:
             continue
         except OSError as exc:
             found.passed_over[current] = f"cannot be listed by the watcher ({exc.strerror})"
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":
                 continue
             try:
                 if entry.is_symlink():
                     _symlink(entry, root_text, found)
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-                elif is_openable(entry.name) and entry.is_file(follow_symlinks=False):
-                    client = _client(entry.path, root_text)
-                    if client is not None:
-                        found.files[client] = seen_from(entry.path, client, entry.stat(follow_symlinks=False))
+                elif is_openable(name) and entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    client = prefix + name
+                    found.files[client] = Seen(
+                        client, entry.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+                    )
             except FileNotFoundError:
                 continue
     return found

@@ -30,6 +30,7 @@ from apps.jobs.services import Job
 from apps.watch.models import WatchedFile
 from apps.watch.scan import Seen, Settler, scan, seen_from
 from workers.errors import ToyzError
+from workers.imaging.cache import version_identity
 from workers.imaging.completeness import check_complete
 
 logger = logging.getLogger("apps.watch")
@@ -88,8 +89,9 @@ class Watcher:
         self.keep_lock = keep_lock
         self.root = data_root()
         self.settler = Settler(options.settle_seconds, clock)
-        #: The identity handled last, by path: files whose identity is here are not looked at again.
-        self.handled: dict[str, str] = {}
+        #: The version (size, mtime) handled last, by path: a file whose version is here is not looked at
+        #: again. Within one data root, path and version make the identity: comparing them needs no hashing.
+        self.handled: dict[str, tuple[int, int]] = {}
         #: The Job ids of the queued pre-renders not finished yet, and their files.
         self.following: dict[str, str] = {}
         self._reported: set[str] = set()
@@ -102,23 +104,25 @@ class Watcher:
         """Load what earlier runs did. A file queued by an embedded-mode watcher that stopped before its job
         finished is taken again (its job ran in that watcher's own pool); in the distributed mode the
         workers still hold the job, which is followed."""
-        rows = list(WatchedFile.objects.values_list("path", "identity", "outcome", "job_id"))
-        queued = [str(job_id) for _, _, outcome, job_id in rows if outcome == Outcome.QUEUED and job_id]
+        rows = list(WatchedFile.objects.values_list("path", "identity", "size", "mtime_ns", "outcome", "job_id"))
+        queued = [str(job_id) for *_, outcome, job_id in rows if outcome == Outcome.QUEUED and job_id]
         unfinished = set()
         if queued and not jobs.distributed():
             unfinished = {
                 str(pk)
                 for pk in Job.objects.filter(pk__in=queued).exclude(status__in=FINISHED).values_list("pk", flat=True)
             }
-        for path, identity, outcome, job_id in rows:
+        for path, identity, size, mtime_ns, outcome, job_id in rows:
             if outcome == Outcome.INTERRUPTED or (outcome == Outcome.QUEUED and job_id is None):
                 continue
+            if version_identity(str(self.root / path), size, mtime_ns) != identity:
+                continue  # the data root moved: the cache knows the file under another identity
             if outcome == Outcome.QUEUED and str(job_id) in unfinished:
                 jobs.cancel(str(job_id))
                 continue
             if outcome == Outcome.QUEUED:
                 self.following[str(job_id)] = path
-            self.handled[path] = identity
+            self.handled[path] = (size, mtime_ns)
 
     def stop(self) -> None:
         """In the embedded mode, the jobs this process runs stop with it: cancel them, and mark their files
@@ -144,7 +148,7 @@ class Watcher:
             if path not in self._reported:
                 self._reported.add(path)
                 logger.warning("Passed over: %s %s.", path, why)
-        fresh = [seen for seen in found.files.values() if self.handled.get(seen.client) != seen.identity]
+        fresh = [seen for seen in found.files.values() if self.handled.get(seen.client) != seen.version]
         for seen in self.settler.settled(fresh):
             self.keep_lock()
             outcome = self._take(seen)
@@ -217,7 +221,7 @@ class Watcher:
                 "finished": None if outcome == Outcome.QUEUED else now,
             },
         )
-        self.handled[seen.client] = seen.identity
+        self.handled[seen.client] = seen.version
         return outcome
 
     # --- the header index ---------------------------------------------------------------------------

@@ -238,8 +238,8 @@ def test_an_embedded_watcher_that_stopped_mid_render_takes_those_files_again(
     WatchedFile.objects.create(
         path="nights/n1/e1.fits",
         identity=file_identity(image),
-        size=1,
-        mtime_ns=1,
+        size=image.stat().st_size,
+        mtime_ns=image.stat().st_mtime_ns,
         outcome=Outcome.QUEUED,
         job_id=job.pk,
     )
@@ -259,8 +259,8 @@ def test_an_embedded_watcher_that_stops_cancels_its_unfinished_jobs_and_marks_th
     WatchedFile.objects.create(
         path="nights/n1/e1.fits",
         identity=file_identity(image),
-        size=1,
-        mtime_ns=1,
+        size=image.stat().st_size,
+        mtime_ns=image.stat().st_mtime_ns,
         outcome=Outcome.QUEUED,
         job_id=job.pk,
     )
@@ -270,3 +270,14 @@ def test_an_embedded_watcher_that_stops_cancels_its_unfinished_jobs_and_marks_th
     assert WatchedFile.objects.get().outcome == Outcome.INTERRUPTED
     assert Job.objects.get().status == Job.Status.CANCELLED
     assert make_watcher(admin).handled == {}  # taken again at the next start
+
+
+def test_a_row_of_another_identity_is_not_taken_for_the_file(admin, exposure, make_watcher):
+    """Rows keep the cache's identity: a data root moved elsewhere makes every file new to the cache."""
+    image = exposure("e1.fits")
+    st = image.stat()
+    fields = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "outcome": Outcome.BUILT}
+    WatchedFile.objects.create(path="nights/n1/e1.fits", identity=file_identity(image), **fields)
+    assert make_watcher(admin).handled == {"nights/n1/e1.fits": (st.st_size, st.st_mtime_ns)}
+    WatchedFile.objects.update(identity="0" * 32)
+    assert make_watcher(admin).handled == {}
