@@ -117,6 +117,16 @@ pytest-integration:
 worker: install
 	$(BIN)/celery -A toyz_site worker --loglevel=INFO --concurrency=$$(nproc)
 
+# The folder watcher: pre-renders the new images of TOYZ_WATCH_FOLDERS as they land (README, "Watching night folders").
+.PHONY: watch
+watch: install
+	$(BIN)/python manage.py toyz_watch
+
+# What a watcher's poll costs: listing 10,000 files against os.walk + stat, and telling whole files (plain, fz, gz).
+.PHONY: bench-watch
+bench-watch: install-dev
+	$(BIN)/python benchmarks/watch.py $(ARGS)
+
 bench: install-dev
 	$(BIN)/python benchmarks/tiles.py
 
