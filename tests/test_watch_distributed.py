@@ -198,7 +198,7 @@ async def test_open_workspaces_hear_when_a_watched_file_is_ready(
     stranger = await open_socket(bob, bobs)
     await database_sync_to_async(start_watcher)("night-events")
     write_decam_like(night / "e1.fits", seed=7, **SMALL)
-    ready = []
+    ready: list[dict[str, Any]] = []
     while not any(event["hdu"] is None for event in ready):
         event = await viewer.receive_json_from(timeout=120)
         if event.get("event") == "prerender.ready":

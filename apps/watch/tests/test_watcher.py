@@ -17,6 +17,7 @@ from apps.jobs.models import Job
 from apps.watch import services
 from apps.watch.models import WatchedFile
 from workers.imaging import file_identity, is_prerendered, prerender
+from workers.imaging.completeness import check_complete
 from workers.imaging.synthetic import write_decam_like
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,7 +145,7 @@ def test_a_file_written_to_while_it_is_checked_settles_again(
     admin, night, exposure, make_watcher, settle_and_poll, monkeypatch
 ):
     image = exposure("e1.fits")
-    real_check = services.check_complete
+    real_check = check_complete
 
     def check_while_written(path: Path) -> object:
         found = real_check(path)
