@@ -208,3 +208,28 @@ async def test_open_workspaces_hear_when_a_watched_file_is_ready(
     assert await stranger.receive_nothing(timeout=1)  # bob may not read it
     await viewer.disconnect()
     await stranger.disconnect()
+
+
+def test_the_redis_lock_admits_one_holder_and_tells_a_holder_that_lost_it(redis_url: str) -> None:
+    import redis
+
+    from apps.watch.lock import REDIS_KEY, RedisLock
+
+    first, second = RedisLock(redis_url, ttl_seconds=5), RedisLock(redis_url, ttl_seconds=5)
+    assert first.acquire() is None
+    try:
+        assert second.acquire() == first.token.partition(" ")[2]  # who holds it, as the refused watcher says
+        assert second.token != first.token
+        assert first.renew() and not second.renew()
+        client = redis.Redis.from_url(redis_url)
+        assert 4000 < int(client.pttl(REDIS_KEY)) <= 5000
+        # Expired while its holder was stuck, and taken by another: the first must stop.
+        client.delete(REDIS_KEY)
+        assert second.acquire() is None
+        assert not first.renew()
+        first.release()  # releases nothing of the second's
+        assert client.get(REDIS_KEY) == second.token.encode()
+    finally:
+        second.release()
+        first.release()
+    assert redis.Redis.from_url(redis_url).get(REDIS_KEY) is None

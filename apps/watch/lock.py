@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,13 +50,16 @@ class RedisLock:
     def __init__(self, url: str, ttl_seconds: float) -> None:
         self.client = redis.Redis.from_url(url)
         self.ttl_ms = int(ttl_seconds * 1000)
-        self.token = holder_name()
+        # Unique even for two watchers of one host and pid (containers): what renewing compares.
+        self.token = f"{secrets.token_hex(8)} {holder_name()}"
 
     def acquire(self) -> str | None:
         if self.client.set(REDIS_KEY, self.token, nx=True, px=self.ttl_ms):
             return None
         holder = self.client.get(REDIS_KEY)
-        return holder.decode() if isinstance(holder, bytes) else "another watcher (it has just stopped; try again)"
+        if not isinstance(holder, bytes):
+            return "another watcher (it has just stopped; try again)"
+        return holder.decode().partition(" ")[2]
 
     def renew(self) -> bool:
         return bool(self.client.eval(_RENEW, 1, REDIS_KEY, self.token, self.ttl_ms))

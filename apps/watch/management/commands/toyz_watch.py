@@ -73,7 +73,8 @@ class Command(BaseCommand):
             folders = watched_folders(settings.TOYZ_WATCH_FOLDERS, user)
         except WatchSetupError as exc:
             raise CommandError(str(exc)) from None
-        lock = watch_lock(ttl_seconds=max(60.0, 6 * poll))
+        # Long enough for the slowest single step (a large .gz read to its end) between two renewals.
+        lock = watch_lock(ttl_seconds=max(120.0, 6 * poll))
         holder = lock.acquire()
         if holder is not None:
             raise CommandError(f"Another watcher is running: {holder}. Run one watcher per deployment.")
