@@ -68,6 +68,11 @@ def test_it_refuses_a_folder_the_watch_user_may_not_list_and_a_missing_user(make
     settings.TOYZ_WATCH_USER = "alice"
     assert refusal(settings, ["nights"]).startswith("TOYZ_WATCH_FOLDERS: nights cannot be watched as alice: ")
     grant("nights", alice, [Right.LIST])
+    settings.TOYZ_OPEN_MODULES = ["imaging"]
+    assert refusal(settings, ["nights"]) == (
+        "alice may not run pre-renders: grant them the prerender module in the admin (Modules), "
+        "or set TOYZ_WATCH_USER to someone who may."
+    )
     settings.TOYZ_WATCH_USER = "bob"
     assert refusal(settings, ["nights"]) == "TOYZ_WATCH_USER: there is no active user 'bob'."
     settings.TOYZ_WATCH_USER = None

@@ -69,6 +69,11 @@ class Command(BaseCommand):
                 if settings.TOYZ_WATCH_USER
                 else "There is no superuser to watch the folders as: make one, or set TOYZ_WATCH_USER."
             )
+        if not jobs.may_run(user, "imaging.prerender"):
+            raise CommandError(
+                f"{user.get_username()} may not run pre-renders: grant them the prerender module in the admin "
+                "(Modules), or set TOYZ_WATCH_USER to someone who may."
+            )
         try:
             folders = watched_folders(settings.TOYZ_WATCH_FOLDERS, user)
         except WatchSetupError as exc:
