@@ -169,6 +169,10 @@ class Watcher:
             return None
         except OSError as exc:
             return self._refuse(seen, f"cannot be read by the watcher ({exc.strerror or exc})")
+        except Exception:
+            # A file that trips the check itself must not fail every poll from now on.
+            logger.exception("Checking %s failed", seen.client)
+            return self._refuse(seen, "its check failed unexpectedly (it is in the watcher's log)")
         if seen_from(seen.real, seen.client, after).state != seen.state:
             self.settler.restart(seen)  # it was written to while it was read
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,20 @@ def test_a_row_of_another_identity_is_not_taken_for_the_file(admin, exposure, ma
     assert make_watcher(admin).handled == {"nights/n1/e1.fits": (st.st_size, st.st_mtime_ns)}
     WatchedFile.objects.update(identity="0" * 32)
     assert make_watcher(admin).handled == {}
+
+
+def test_a_file_that_trips_the_check_is_refused_once_and_the_polls_go_on(
+    admin, exposure, make_watcher, settle_and_poll, monkeypatch, caplog
+):
+    exposure("e1.fits")
+
+    def broken(path: Path) -> object:
+        raise struct.error("unpack requires a buffer of 4 bytes")
+
+    monkeypatch.setattr(services, "check_complete", broken)
+    watcher = make_watcher(admin)
+    caplog.set_level(logging.WARNING, logger="apps.watch")
+    assert settle_and_poll(watcher).refused == 1
+    assert settle_and_poll(watcher).taken == 0
+    assert caplog.text.count("Checking nights/n1/e1.fits failed") == 1
+    assert WatchedFile.objects.get().detail == "its check failed unexpectedly (it is in the watcher's log)"
