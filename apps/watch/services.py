@@ -190,6 +190,12 @@ class Watcher:
             if imaging.is_prerendered(image, None):
                 logger.info("Complete in the cache already: %s", seen.client)
                 return self._record(seen, Outcome.SKIPPED, indexed=indexed)
+            if not imaging.image_hdus(image):
+                # A catalogue: indexed (above) but nothing to pre-render; a job would only fail.
+                logger.info("Nothing to pre-render: %s has no HDU that can be shown as an image", seen.client)
+                return self._record(
+                    seen, Outcome.SKIPPED, detail="No HDU that can be shown as an image.", indexed=indexed
+                )
             queued = imaging.queue_prerender(self.user, image, None, split=jobs.distributed())
         except ToyzError as exc:
             return self._refuse(seen, f"{exc.code}: {exc.message}")

@@ -8,7 +8,9 @@ import os
 import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
+from astropy.io import fits
 
 from apps.files.grants import grant
 from apps.files.services import Right, resolve
@@ -300,3 +302,14 @@ def test_a_file_that_trips_the_check_is_refused_once_and_the_polls_go_on(
     assert settle_and_poll(watcher).taken == 0
     assert caplog.text.count("Checking nights/n1/e1.fits failed") == 1
     assert WatchedFile.objects.get().detail == "its check failed unexpectedly (it is in the watcher's log)"
+
+
+def test_a_catalogue_is_indexed_but_not_pre_rendered(admin, night, make_watcher, settle_and_poll):
+    table = fits.BinTableHDU.from_columns([fits.Column("mag", "D", array=np.arange(5.0))])
+    fits.HDUList([fits.PrimaryHDU(), table]).writeto(night / "cat.fits")
+    summary = settle_and_poll(make_watcher(admin, index="YES"))
+    assert (summary.taken, summary.skipped) == (1, 1)
+    assert not Job.objects.exists()
+    row = WatchedFile.objects.get()
+    assert row.detail == "No HDU that can be shown as an image." and row.indexed
+    assert HeaderEntry.objects.filter(path="nights/n1/cat.fits").exists()
