@@ -21,6 +21,7 @@ from apps.watch.models import WatchedFile
 from tests.conftest import ROOT, wait_for
 from workers.imaging import file_identity
 from workers.imaging.cache import is_prerendered
+from workers.imaging.completeness import check_complete
 from workers.imaging.synthetic import write_decam_like
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -127,8 +128,10 @@ def test_files_are_taken_only_when_whole_then_pre_rendered_and_again_when_change
     assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.DONE}
     log = log_of(watcher)
     # The stall was seen and reported once: the file stopped changing but did not read whole.
-    assert log.count("Incomplete: night-watch/e1.fits") == 1, log
-    assert "ends inside the data of HDU" in log
+    (tmp_path / "stalled.fits").write_bytes(source[:mid_data])
+    stalled = check_complete(tmp_path / "stalled.fits").reason
+    assert stalled.startswith("ends inside the data of HDU")
+    assert log.count(f"Incomplete: night-watch/e1.fits has not changed for {SETTLE:g} s but it {stalled}.") == 1, log
     assert log.count("symlink out of the data root") == 1
     assert "Pre-rendered: night-watch/e1.fits" in log
     worker_log = celery_worker.log_path.read_text()
