@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from apps.files.grants import grant
 from apps.files.services import Right
@@ -103,16 +104,27 @@ def test_it_pre_renders_what_lands_and_stops_on_sigterm(admin, settings, data_ro
     settings.TOYZ_WATCH_FOLDERS = ["nights"]
     caplog.set_level("INFO", logger="apps.watch")
 
+    returned = threading.Event()
+
     def stop_when_built() -> None:
+        # SIGTERM goes to this very process: only while the command runs (and handles it), never after.
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not WatchedFile.objects.filter(outcome="built").exists():
-            time.sleep(0.1)
-        os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            while time.monotonic() < deadline and not WatchedFile.objects.filter(outcome="built").exists():
+                time.sleep(0.1)
+                if returned.is_set():
+                    return
+            os.kill(os.getpid(), signal.SIGTERM)
+        finally:
+            connection.close()
 
     stopper = threading.Thread(target=stop_when_built)
     stopper.start()
-    call_command("toyz_watch", "--poll", "0.2", "--settle", "0.5")
-    stopper.join()
+    try:
+        call_command("toyz_watch", "--poll", "0.2", "--settle", "0.5")
+    finally:
+        returned.set()
+        stopper.join()
     assert WatchedFile.objects.get().outcome == "built"
     assert Job.objects.get().status == Job.Status.DONE
     assert "Watching nights as root (embedded mode)" in caplog.text
