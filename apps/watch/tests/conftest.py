@@ -6,12 +6,14 @@
 - ``make_watcher(user, *folders, settle=10, index="AUTO")``: a Watcher of those client folders.
 - ``settle_and_poll(watcher)``: one poll, the settle time later another, and its summary.
 - ``wait_for_jobs(watcher)``: until the watcher's queued pre-renders have finished, then one more poll.
+- ``_pool_drained`` (autouse): after each test, waits for the jobs still running in this process's pool,
+  so that none writes into the next test's database.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,20 @@ from apps.watch.services import PollSummary, Watcher, WatchOptions
 from workers.imaging.synthetic import write_decam_like
 
 SMALL: dict[str, Any] = {"n_ccds": 2, "ccd_shape": (128, 96)}
+
+
+@pytest.fixture(autouse=True)
+def _pool_drained(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from apps.jobs.models import Job
+
+    deadline = time.monotonic() + 120
+    while Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
 
 
 class Clock:

@@ -253,6 +253,7 @@ def test_an_embedded_watcher_that_stopped_mid_render_takes_those_files_again(
     wait_for_jobs(watcher)
     assert WatchedFile.objects.get().outcome == Outcome.BUILT
     assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING  # left as the lost pool left it
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.CANCELLED)  # no pool will ever finish it
 
 
 def test_an_embedded_watcher_that_stops_cancels_its_unfinished_jobs_and_marks_their_files(
