@@ -127,6 +127,12 @@ watch: install
 bench-watch: install-dev
 	$(BIN)/python benchmarks/watch.py $(ARGS)
 
+# A live night: a real watcher and worker; from each exposure's last byte to its pre-render queued and done.
+# Needs TOYZ_REDIS_URL and DATABASE_URL of a scratch database (make pytest-integration's will do).
+.PHONY: bench-watch-live
+bench-watch-live: install-dev
+	TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/watch_live.py $(ARGS)
+
 bench: install-dev
 	$(BIN)/python benchmarks/tiles.py
 
