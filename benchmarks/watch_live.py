@@ -128,6 +128,7 @@ def main() -> None:
         wait_for(lambda: rows.filter(outcome=WatchedFile.Outcome.BUILT).count() == len(paths), 1800, "the night")
         queued, built = [], []
         for row in rows:
+            assert row.job_id is not None
             job = Job.objects.get(pk=row.job_id)
             assert job.finished is not None
             queued.append(row.handled.timestamp() - landed[row.path])
