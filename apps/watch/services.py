@@ -65,7 +65,7 @@ class PollSummary:
     def count(self, outcome: str) -> None:
         """Count a file taken with this outcome."""
         self.taken += 1
-        name = outcome if outcome in ("queued", "skipped", "incomplete") else "refused"
+        name = str(outcome) if outcome in ("queued", "skipped", "incomplete") else "refused"
         setattr(self, name, getattr(self, name) + 1)
 
 
