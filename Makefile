@@ -148,6 +148,22 @@ pytest-integration:
 worker: install
 	$(BIN)/celery -A toyz_site worker --loglevel=INFO --concurrency=$$(nproc)
 
+# The folder watcher: pre-renders the new images of TOYZ_WATCH_FOLDERS as they land (README, "Watching night folders").
+.PHONY: watch
+watch: install
+	$(BIN)/python manage.py toyz_watch
+
+# What a watcher's poll costs: listing 10,000 files against os.walk + stat, and telling whole files (plain, fz, gz).
+.PHONY: bench-watch
+bench-watch: install-dev
+	$(BIN)/python benchmarks/watch.py $(ARGS)
+
+# A live night: a real watcher and worker; from each exposure's last byte to its pre-render queued and done.
+# Needs TOYZ_REDIS_URL and DATABASE_URL of a scratch database (make pytest-integration's will do).
+.PHONY: bench-watch-live
+bench-watch-live: install-dev
+	TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/watch_live.py $(ARGS)
+
 bench: install-dev
 	$(BIN)/python benchmarks/tiles.py
 

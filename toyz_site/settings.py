@@ -92,6 +92,16 @@ TOYZ_ACCEL_REDIRECT = env_url_prefix("TOYZ_ACCEL_REDIRECT")
 TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["analysis", "files", "headers", "imaging", "prerender", "sources"])
 # Whom a refused user should ask for a grant ("the helpdesk, help@example.org"); unset: the admins by name.
 TOYZ_ADMIN_CONTACT = env_optional("TOYZ_ADMIN_CONTACT")
+# Watched night folders (README, "Watching night folders"): `manage.py toyz_watch` pre-renders the new and
+# changed images of these folders (client paths, or absolute paths inside TOYZ_DATA_ROOT; comma-separated)
+# as they land, as TOYZ_WATCH_USER (default: the first superuser), once each has kept its size and times
+# for TOYZ_WATCH_SETTLE_SECONDS and reads whole. TOYZ_WATCH_INDEX_HEADERS: add them to the header index
+# when it holds files of that folder already (auto), always (yes) or never (no).
+TOYZ_WATCH_FOLDERS = env_list("TOYZ_WATCH_FOLDERS", [])
+TOYZ_WATCH_USER = env_optional("TOYZ_WATCH_USER")
+TOYZ_WATCH_POLL_SECONDS = env_int("TOYZ_WATCH_POLL_SECONDS", 5, minimum=1, maximum=3600)
+TOYZ_WATCH_SETTLE_SECONDS = env_int("TOYZ_WATCH_SETTLE_SECONDS", 10, minimum=1, maximum=24 * 3600)
+TOYZ_WATCH_INDEX_HEADERS = env_choice("TOYZ_WATCH_INDEX_HEADERS", "AUTO", ("AUTO", "YES", "NO"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,6 +123,7 @@ INSTALLED_APPS = [
     "apps.imaging",
     "apps.jobs",
     "apps.sources",
+    "apps.watch",
     "apps.workspaces",
 ]
 

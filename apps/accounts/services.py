@@ -12,7 +12,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from apps.accounts.models import Profile
 
 # What other apps use of this one.
-__all__ = ["Profile", "User", "ensure_home", "home_folder_name", "home_of", "home_owners", "is_active_user"]
+__all__ = [
+    "Profile",
+    "User",
+    "ensure_home",
+    "home_folder_name",
+    "home_of",
+    "home_owners",
+    "is_active_user",
+    "unattended_user",
+]
 
 #: Whoever makes a request: a user, or the anonymous user.
 User = AbstractBaseUser | AnonymousUser
@@ -21,6 +30,15 @@ User = AbstractBaseUser | AnonymousUser
 def is_active_user(user: User) -> bool:
     """Logged in and not deactivated (an open socket outlives a deactivation)."""
     return bool(user.is_authenticated and getattr(user, "is_active", False))
+
+
+def unattended_user(username: str | None) -> AbstractBaseUser | None:
+    """Whom unattended work (a night's pre-render, a watched folder) runs as: the active user named,
+    else the first active superuser; None when there is no such user. Their rights are checked as anyone's."""
+    users = get_user_model().objects.filter(is_active=True)
+    if username:
+        return users.filter(username=username).first()
+    return users.filter(is_superuser=True).order_by("pk").first()
 
 
 # Usernames may contain "." or be "..": only plain names become folder names as they are.

@@ -32,6 +32,9 @@ __all__ = [
     "DEFAULT_KEYWORDS",
     "IndexSummary",
     "folder_table",
+    "forget_file",
+    "holds_files_under",
+    "index_file",
     "index_folder",
     "refresh_folder",
     "search",
@@ -201,6 +204,37 @@ def index_folder(
     if progress is not None:
         progress(total, total, "done")
     return summary
+
+
+def index_file(image: ResolvedPath) -> bool:
+    """Add or update one file's entry (the folder watcher, `apps.watch`, as each new file lands).
+
+    Read again only when its identity changed; False when it is no FITS file by name, not a regular
+    file, or its path is too long for the index (nothing stored).
+    """
+    root = data_root()
+    real = image.real
+    info = image.stat_result
+    if info is None or not stat.S_ISREG(info.st_mode) or not is_fits_name(real.name):
+        return False
+    client = _client_of(real, root)
+    if len(client) > MAX_PATH_CHARS:
+        return False
+    row = HeaderEntry.objects.filter(path=client).values_list("size", "mtime_ns", "inode").first()
+    if row is None or not _same_identity(row, info):
+        _store(_Found(client, _client_of(real.parent, root), real.name, info), real)
+    return True
+
+
+def forget_file(client: str) -> None:
+    """Drop the entry of a file that is gone (the watcher saw it vanish); nothing when it has none."""
+    if HeaderEntry.objects.filter(path=client).delete()[0]:
+        bump_index_version()
+
+
+def holds_files_under(folder: ResolvedPath) -> bool:
+    """Whether the index holds any file in ``folder`` or below it: someone indexed it."""
+    return HeaderEntry.objects.filter(_under(_client_of(folder.real, data_root()))).exists()
 
 
 def _rows_of_vanished_subfolders(real: Path, base: str) -> list[str]:

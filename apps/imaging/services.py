@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -12,6 +13,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 
 from apps.files.services import ResolvedPath, Right, User, has_right, resolve
+from apps.jobs import services as jobs
 from workers.errors import ToyzError
 from workers.imaging import (
     RenderParams,
@@ -253,6 +255,34 @@ def prerender(
 def image_hdus(image: ResolvedPath) -> list[int]:
     """The HDUs of a file that pre-rendering builds one by one."""
     return core_image_hdus(image.real)
+
+
+@dataclass(frozen=True)
+class QueuedPrerender:
+    """The Job rows of one file's unattended pre-render: the file's own, and those of its image HDUs
+    queued before it (empty unless split)."""
+
+    job_id: str
+    parts: list[str] = field(default_factory=list)
+
+
+def queue_prerender(user: User, image: ResolvedPath, hdu: int | None, *, split: bool) -> QueuedPrerender:
+    """Start `imaging.prerender` of `hdu` of a file (None: all of it) for `user` as unattended bulk work.
+
+    With `split` (for the workers of the distributed mode), a file with several image HDUs first gets one
+    job per HDU not complete yet, so that several workers share one exposure; the file's own job then
+    finds them built (and makes the mosaic and the completion marker). `toyz_prerender` and the folder
+    watcher (`apps.watch`) queue files this way. Raises ToyzError as `apps.jobs.services.submit`.
+    """
+    parts = image_hdus(image) if split and hdu is None else []
+    queued = []
+    if len(parts) > 1:
+        queued = [_submit_bulk(user, image, part) for part in parts if not is_prerendered(image, part)]
+    return QueuedPrerender(job_id=_submit_bulk(user, image, hdu), parts=queued)
+
+
+def _submit_bulk(user: User, image: ResolvedPath, hdu: int | None) -> str:
+    return str(jobs.submit(user, "imaging.prerender", {"path": image.client, "hdu": hdu}, bulk=True).pk)
 
 
 def keep_cache_in_bounds() -> None:

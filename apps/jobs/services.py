@@ -69,6 +69,7 @@ __all__ = [
     "error_message",
     "error_result",
     "is_heavy",
+    "may_run",
     "progress_message",
     "register",
     "specs",
@@ -160,6 +161,11 @@ def submit(
 def is_heavy(fn: str) -> bool:
     """Whether the job function does long work that outlives the socket that asked for it."""
     return registry.get(fn).heavy
+
+
+def may_run(user: User, fn: str) -> bool:
+    """Whether `user` may run the job function named `fn` (admins all; others its module open or granted)."""
+    return registry.can_run(user, registry.get(fn))
 
 
 def cancel(job_id: str) -> None:

@@ -38,6 +38,7 @@ from .layout import (
     plane_dir,
     stat_identity,
     tile_path,
+    version_identity,
 )
 from .levels import NPY_CACHE_MAX, clear_npy_cache, forget_npy, load_npy, mapped_levels
 from .locks import LOCK_WAIT_SECONDS, build_lock, try_lock
@@ -79,4 +80,5 @@ __all__ = [
     "tile_path",
     "touch_used",
     "try_lock",
+    "version_identity",
 ]

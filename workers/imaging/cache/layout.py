@@ -97,7 +97,12 @@ def file_identity(path: Path) -> str:
 
 def stat_identity(real: str, st: os.stat_result) -> str:
     """The :func:`file_identity` of the file at real path ``real`` whose ``stat`` is ``st``."""
-    text = f"{real}\0{st.st_size}\0{st.st_mtime_ns}"
+    return version_identity(real, st.st_size, st.st_mtime_ns)
+
+
+def version_identity(real: str, size: int, mtime_ns: int) -> str:
+    """The :func:`file_identity` of the file at real path ``real`` of ``size`` bytes modified at ``mtime_ns``."""
+    text = f"{real}\0{size}\0{mtime_ns}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

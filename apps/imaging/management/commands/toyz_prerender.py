@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Never, TextIO, cast
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from apps.accounts.services import unattended_user
 from apps.files.services import ResolvedPath, Right, User, data_root, resolve
 from apps.imaging import services
 from apps.jobs import services as jobs
@@ -90,11 +90,6 @@ def _duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60}m{seconds % 60:02d}s"
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-
-
-def _submit(user: User, image: ResolvedPath, hdu: int | None) -> str:
-    """Start `imaging.prerender` for `hdu` of `image` (None: all of it) as unattended bulk work; its Job id."""
-    return str(jobs.submit(user, "imaging.prerender", {"path": image.client, "hdu": hdu}, bulk=True).pk)
 
 
 class _NoTracebacks(logging.Filter):
@@ -173,12 +168,7 @@ class Command(BaseCommand):
     # --- choosing the files ---------------------------------------------------------------------
 
     def _user(self, username: str | None) -> User:
-        users = get_user_model().objects.filter(is_active=True)
-        user = (
-            users.filter(username=username).first()
-            if username
-            else users.filter(is_superuser=True).order_by("pk").first()
-        )
+        user = unattended_user(username)
         if user is None:
             raise CommandError(
                 f"There is no active user {username!r}." if username else "There is no superuser: pass --user NAME."
@@ -230,11 +220,8 @@ class Command(BaseCommand):
                 elif services.is_prerendered(image, hdu):
                     entry.outcome = "skipped"
                     continue
-                parts = services.image_hdus(image) if split else []
-                if len(parts) > 1:
-                    todo = [part for part in parts if not services.is_prerendered(image, part)]
-                    entry.parts = [_submit(user, image, part) for part in todo]
-                entry.job_id = _submit(user, image, hdu)
+                queued = services.queue_prerender(user, image, hdu, split=split)
+                entry.job_id, entry.parts = queued.job_id, queued.parts
             except ToyzError as exc:
                 entry.outcome, entry.error = "failed", f"{exc.code}: {exc.message}"
 
