@@ -11,7 +11,9 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
+from apps.jobs.queues import INTERACTIVE, QUEUES, TASK_ROUTES
 from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
 from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
 from toyz_site.ldap_settings import ldap_settings
@@ -231,7 +233,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     # A worker that dies mid-sweep holds the sweep's mutex this long (kombu's default: 5 minutes).
     "unacked_mutex_expire": 30,
+    # A worker polls its queues in the order of its -Q list, always (kombu's default rotates them after
+    # each task): `-Q prerender,bulk` starts every queued user's pre-render before the next bulk file.
+    "queue_order_strategy": "priority",
 }
+# Interactive work, user-asked pre-renders and the night's bulk each have a queue (apps/jobs/queues.py);
+# a worker started without -Q consumes all three, the most urgent first.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
+CELERY_TASK_DEFAULT_QUEUE = INTERACTIVE
+CELERY_TASK_ROUTES = TASK_ROUTES
 # One exposure's pyramid: minutes at most (a DECam exposure takes about 30 s on 2 cores).
 TOYZ_PRERENDER_SOFT_TIME_LIMIT = env_int("TOYZ_PRERENDER_SOFT_TIME_LIMIT", 1800, minimum=1)
 CELERY_RESULT_EXPIRES = 3600

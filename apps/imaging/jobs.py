@@ -12,6 +12,7 @@ from apps import events
 from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
 from apps.imaging.schemas import DescriptionOut
+from apps.jobs.queues import PRERENDER
 from apps.jobs.services import (
     Coordinate,
     Flag,
@@ -20,11 +21,12 @@ from apps.jobs.services import (
     JobParams,
     OptionalHdu,
     Plane,
+    Share,
     describe_module,
     register,
 )
 from workers.errors import JobCancelled, ToyzError
-from workers.imaging import Pixel
+from workers.imaging import Pixel, file_identity
 
 describe_module("imaging", "Imaging", "Describe images and read pixel values: what viewing needs.")
 describe_module(
@@ -125,6 +127,13 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)
 
 
+def _same_pyramid(params: ImageParams) -> Share:
+    """Ten users opening one new exposure build its pyramid once: the file's identity (its real path, size
+    and time) with the HDU and plane names the work; each follower's result keeps its own client path."""
+    identity = file_identity(params.path.real)
+    return Share(key=f"{identity}:{params.hdu}:{params.plane}", own={"path": params.path.client})
+
+
 @register(
     "imaging.prerender",
     "Build and cache an image's whole tile pyramid.",
@@ -132,6 +141,8 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     result=PrerenderResult,
     heavy=True,
     module="prerender",
+    queue=PRERENDER,
+    share=_same_pyramid,
 )
 def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     image = params.path
@@ -148,6 +159,7 @@ def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     result=PrerenderFolderResult,
     heavy=True,
     module="prerender",
+    queue=PRERENDER,
 )
 def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:
     folder = params.path
