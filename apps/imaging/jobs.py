@@ -21,7 +21,6 @@ from apps.jobs.services import (
     JobParams,
     OptionalHdu,
     Plane,
-    Share,
     describe_module,
     register,
 )
@@ -127,11 +126,10 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)
 
 
-def _same_pyramid(params: ImageParams) -> Share:
+def _same_pyramid(params: ImageParams) -> str:
     """Ten users opening one new exposure build its pyramid once: the file's identity (its real path, size
-    and time) with the HDU and plane names the work; each follower's result keeps its own client path."""
-    identity = file_identity(params.path.real)
-    return Share(key=f"{identity}:{params.hdu}:{params.plane}", own={"path": params.path.client})
+    and time), the HDU and the plane name the work (a link to the file resolves to the same client path)."""
+    return f"{file_identity(params.path.real)}:{params.hdu}:{params.plane}"
 
 
 @register(

@@ -39,23 +39,9 @@ class JobContext(Protocol):
 
 
 JobFunction = Callable[[JobContext, Any], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Share:
-    """Work that several jobs may ask for at once (ten users opening one new exposure): one job does it,
-    the others with the same `key` follow its progress and get its result (`apps/jobs/sharing.py`).
-
-    `own`: the result's fields each follower takes from its own request (its own client path), so that
-    nobody is told another user's name for the file.
-    """
-
-    key: str
-    own: dict[str, Any]
-
-
-#: Called with a job's validated parameters: its `Share`, or None when the run is its own.
-ShareFunction = Callable[[Any], Share | None]
+#: Called with a job's validated parameters: the key of its work, which runs with the same key share (one does
+#: it, the others follow: `apps/jobs/sharing.py`), or None when the run is its own.
+ShareFunction = Callable[[Any], str | None]
 
 
 @dataclass(frozen=True)
@@ -103,8 +89,8 @@ def register(
     name's prefix before the first ".".
 
     `queue`: where its watched runs wait for a worker in the distributed mode ("interactive", or
-    "prerender" for pre-renders a user asks for). `share(params)`: the `Share` of a run, for work that
-    concurrent runs should do once."""
+    "prerender" for pre-renders a user asks for). `share(params)`: the key of a run's work, for work that
+    concurrent runs should do once (ten users opening one new exposure)."""
     if queue not in QUEUES:
         raise RuntimeError(f"Job function {name!r}: {queue!r} is no queue ({', '.join(QUEUES)}).")
     owner = module if module is not None else name.partition(".")[0]

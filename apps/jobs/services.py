@@ -41,7 +41,7 @@ from apps.jobs.params import (
     Whole,
 )
 from apps.jobs.queues import queue_for
-from apps.jobs.registry import JobContext, JobSpec, Share, describe_module, register, specs
+from apps.jobs.registry import JobContext, JobSpec, describe_module, register, specs
 from apps.jobs.runner import execute, reporter_for, request_cancel
 
 # What other apps use of this one: registering job functions, their modules and their parameter types,
@@ -62,7 +62,6 @@ __all__ = [
     "OptionalHdu",
     "Plane",
     "Progress",
-    "Share",
     "Text",
     "Whole",
     "cancel",

@@ -1,7 +1,7 @@
 """One run for work that several jobs ask for at once: ten users opening one new exposure build it once.
 
-A job function registered with `share=` names the work of each run (`registry.Share`: a key, e.g. the
-file's identity, HDU and plane). The run that does it is the *leader*; the others are *followers*: Job
+A job function registered with `share=` names the work of each run (a key: for a pre-render, the file's
+identity, HDU and plane). The run that does it is the *leader*; the others are *followers*: Job
 rows with `leader` set that get no task of their own. The leader's runner sends its progress to every
 follower's socket (each with its own client id and Job id, so the consumer needs nothing new) and, at
 the end, gives each follower the result, re-checked for the follower's rights and with the follower's
@@ -51,10 +51,10 @@ _lock = threading.RLock()
 
 def share_key(spec: registry.JobSpec, params: Any) -> str:
     """The stored key of a run's shared work ("" when it has none): a hash, so any key fits the column."""
-    share = spec.share(params) if spec.share is not None else None
-    if share is None:
+    key = spec.share(params) if spec.share is not None else None
+    if key is None:
         return ""
-    return hashlib.sha256(f"{spec.name}\0{share.key}".encode()).hexdigest()
+    return hashlib.sha256(f"{spec.name}\0{key}".encode()).hexdigest()
 
 
 def _claim_key(key: str) -> str:
@@ -195,12 +195,11 @@ def _outcome(row: Job, follower: Follower, result: dict[str, Any] | None, code: 
     if result is None:
         return Outcome(follower, None, code, message)
     try:
-        # The follower's own request, checked as the runner checks every job (a grant may have gone).
-        spec, params = registry.prepare(row.user, row.fn, row.params)
-        share = spec.share(params) if spec.share is not None else None
+        # The follower's own request, checked as the runner checks every job (a grant may have gone since).
+        registry.prepare(row.user, row.fn, row.params)
     except ToyzError as exc:
         return Outcome(follower, None, exc.code, exc.message)
-    return Outcome(follower, {**result, **(share.own if share else {})})
+    return Outcome(follower, result)
 
 
 def has_live_followers(job_id: Any) -> bool:
