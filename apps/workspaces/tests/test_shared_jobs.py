@@ -64,7 +64,7 @@ async def ask(socket: Any, client_id: int, key: str) -> None:
 
 
 async def answer(socket: Any, client_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    progress = []
+    progress: list[dict[str, Any]] = []
     while True:
         message = await socket.receive_json_from(timeout=20)
         assert message.get("id") == client_id, message
