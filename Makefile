@@ -183,6 +183,12 @@ fpack:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcfitsio-bin; }
 
+# A fresh process's first new-parameter tile of a 62-CCD DECam-like exposure, with and without the shared
+# description cache (on the Redis of TOYZ_REDIS_URL, default the tests' database): p50 of fresh processes, ratio.
+.PHONY: bench-description
+bench-description: install-dev fpack
+	TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/python benchmarks/description_cache.py $(ARGS)
+
 # Recompile the pinned requirements from the .in files.
 lock:
 	$(BIN)/pip install -q uv
