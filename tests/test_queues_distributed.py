@@ -78,13 +78,19 @@ async def test_a_readout_and_users_prerenders_go_ahead_of_the_night(night_worker
     await database_sync_to_async(wait_for)(night_running, 120, "the night's first file to be under way")
     first = next(job for job in await database_sync_to_async(bulk_jobs)() if job.status == Job.Status.RUNNING)
 
-    # A readout while the night runs: the interactive worker answers it.
+    # While the night runs: a readout (in the server process: TOYZ_INLINE_JOBS) and a description, which
+    # the interactive worker answers.
     socket = await open_socket(alice, alices)
     pixel = {"path": "home/alice/m13.fits", "hdu": 0, "x": 10.5, "y": 20.5}
     await socket.send_json_to({"type": "job", "id": 1, "fn": "imaging.pixel", "params": pixel})
     _, result = await collect(socket, 1)
-    assert result["status"] == "ok", result
-    readout = await database_sync_to_async(Job.objects.get)(fn="imaging.pixel")
+    assert result["status"] == "ok" and result["result"]["value"] is not None, result
+    await socket.send_json_to(
+        {"type": "job", "id": 3, "fn": "imaging.describe", "params": {"path": "home/alice/m13.fits"}}
+    )
+    _, described = await collect(socket, 3)
+    assert described["status"] == "ok", described
+    readout = await database_sync_to_async(Job.objects.get)(fn="imaging.describe")
     night = await database_sync_to_async(bulk_jobs)()
     queued = [job for job in night if job.status == Job.Status.QUEUED]
     assert queued, "the night was over before the readout answered"

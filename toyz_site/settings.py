@@ -59,6 +59,9 @@ TOYZ_CACHE_MAX_BYTES = env_int("TOYZ_CACHE_MAX_GB", 100, minimum=1) * 1024**3
 TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
+# In the distributed mode too, the quickest jobs (pixel readouts: a read of one pixel) run in the server
+# process's pool (TOYZ_EMBEDDED_WORKERS threads) rather than a round trip through Redis and a worker.
+TOYZ_INLINE_JOBS = env_bool("TOYZ_INLINE_JOBS", True)
 # How often an open workspace page says it is still there; after three silent periods it is gone.
 TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"

@@ -121,6 +121,7 @@ def describe(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     "The value and world coordinates of the pixel under (x, y).",
     params=PixelParams,
     result=PixelResult,
+    inline=True,
 )
 def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)

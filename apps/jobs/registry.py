@@ -58,6 +58,7 @@ class JobSpec:
     module: str = ""  # the module whose grant runs it; by default the name's prefix before the first "."
     queue: WatchedQueue = INTERACTIVE  # the Celery queue of its runs that someone watches (apps/jobs/queues.py)
     share: ShareFunction | None = None  # how runs of the same work find each other (one runs, others follow)
+    inline: bool = False  # a few ms at most (a pixel readout): runs in the server process in both modes
 
     def __post_init__(self) -> None:
         if not self.module:
@@ -83,6 +84,7 @@ def register(
     module: str | None = None,
     queue: WatchedQueue = INTERACTIVE,
     share: ShareFunction | None = None,
+    inline: bool = False,
 ) -> Callable[[Callable[[JobContext, P], dict[str, Any]]], Callable[[JobContext, P], dict[str, Any]]]:
     """Register a job function under `name` (``"module.function"``) with its parameters' model and,
     for the socket's schema, the model its result follows. It belongs to `module`, by default the
@@ -90,7 +92,8 @@ def register(
 
     `queue`: where its watched runs wait for a worker in the distributed mode ("interactive", or
     "prerender" for pre-renders a user asks for). `share(params)`: the key of a run's work, for work that
-    concurrent runs should do once (ten users opening one new exposure)."""
+    concurrent runs should do once (ten users opening one new exposure). `inline`: so quick (a pixel
+    readout) that it runs in the server process in the distributed mode too (`TOYZ_INLINE_JOBS`)."""
     if queue not in QUEUES:
         raise RuntimeError(f"Job function {name!r}: {queue!r} is no queue ({', '.join(QUEUES)}).")
     owner = module if module is not None else name.partition(".")[0]
@@ -100,7 +103,7 @@ def register(
     def decorator(func: Callable[[JobContext, P], dict[str, Any]]) -> Callable[[JobContext, P], dict[str, Any]]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise RuntimeError(f"Job function {name!r} is registered twice.")
-        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result, owner, queue, share)
+        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result, owner, queue, share, inline)
         return func
 
     return decorator

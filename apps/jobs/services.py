@@ -101,6 +101,13 @@ def _embedded_pool(spec: JobSpec, bulk: bool) -> str:
     return "bulk" if bulk else "build" if spec.heavy else "job"
 
 
+def _queue(spec: JobSpec, bulk: bool) -> str:
+    """The Celery queue of a new job, or "" when it runs in this process (embedded mode, inline jobs)."""
+    if not distributed() or (spec.inline and settings.TOYZ_INLINE_JOBS and not bulk):
+        return ""
+    return queue_for(spec.queue, bulk=bulk)
+
+
 def _run_embedded(job_id: str, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None) -> None:
     with events.delivered_on(loop):
         execute(job_id, client_id, reporter_for(reply_to))
@@ -110,7 +117,7 @@ def _start(
     job: Job, spec: JobSpec, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None, bulk: bool
 ) -> None:
     job_id = str(job.pk)
-    if distributed():
+    if job.queue:
         # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
         task = RUN_BULK_JOB_TASK if bulk else RUN_JOB_TASK
         args = (job_id,) if bulk else (job_id, client_id, reply_to)
@@ -162,7 +169,7 @@ def submit(
         workspace_id=workspace_id,
         fn=spec.name,
         params=raw_params if isinstance(raw_params, dict) else {},
-        queue=queue_for(spec.queue, bulk=bulk) if distributed() else "",
+        queue=_queue(spec, bulk),
         reply_to=reply_to or "",
         client_id=client_id,
         share_key=sharing.share_key(spec, params),
