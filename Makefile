@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: run-production stop-production nginx deploy-check fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
+.PHONY: run-production stop-production nginx deploy-check fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker worker-interactive worker-render bench bench-coview lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -144,9 +144,22 @@ pytest-unit:
 pytest-integration:
 	DATABASE_URL=$(TEST_DATABASE_URL) TOYZ_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m integration
 
-# A worker for the distributed mode (set TOYZ_REDIS_URL and DATABASE_URL first).
+# The workers of one node in the distributed mode (set TOYZ_REDIS_URL and DATABASE_URL first): one for the
+# interactive queue (what users wait for) and one, at a lower CPU priority, for pre-renders, a user's first
+# and then the night's bulk files (deploy/README.md, "Queues and workers"). Ctrl-C stops both.
+INTERACTIVE_CONCURRENCY ?= $(shell n=$$(nproc); echo $$(( n < 2 ? 4 : 2 * n )))
+RENDER_CONCURRENCY ?= $(shell nproc)
 worker: install
-	$(BIN)/celery -A toyz_site worker --loglevel=INFO --concurrency=$$(nproc)
+	@trap 'kill 0' INT TERM; \
+	$(MAKE) --no-print-directory worker-interactive & \
+	$(MAKE) --no-print-directory worker-render & \
+	wait
+
+worker-interactive: install
+	$(BIN)/celery -A toyz_site worker -Q interactive -n interactive@%h --loglevel=INFO --concurrency=$(INTERACTIVE_CONCURRENCY)
+
+worker-render: install
+	nice -n 10 $(BIN)/celery -A toyz_site worker -Q prerender,bulk -n render@%h --loglevel=INFO --concurrency=$(RENDER_CONCURRENCY)
 
 # The folder watcher: pre-renders the new images of TOYZ_WATCH_FOLDERS as they land (README, "Watching night folders").
 .PHONY: watch
@@ -229,6 +242,12 @@ fpack:
 	@command -v fpack >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcfitsio-bin; }
+
+# A fresh process's first new-parameter tile of a 62-CCD DECam-like exposure, with and without the shared
+# description cache (on the Redis of TOYZ_REDIS_URL, default the tests' database): p50 of fresh processes, ratio.
+.PHONY: bench-description
+bench-description: install-dev fpack
+	TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/python benchmarks/description_cache.py $(ARGS)
 
 # Recompile the pinned requirements from the .in files.
 lock:

@@ -140,18 +140,23 @@ def service_env(
     }
 
 
+#: The queues a test's worker consumes unless told otherwise: all of them, the most urgent first.
+ALL_QUEUES = "interactive,prerender,bulk"
+
+
 @pytest.fixture
 def start_worker(service_env: dict[str, str], tmp_path: Path) -> Iterator[Any]:
     """Start `celery worker` processes on the test's database and Redis, each in its own process group
-    (so that a test can kill one whole); `start(name, concurrency=1, **env)` returns the process."""
+    (so that a test can kill one whole); `start(name, concurrency=1, queues=ALL_QUEUES, **env)` returns the
+    process (`queues`: its `-Q`, e.g. "interactive", or "prerender,bulk" as deploy/README.md runs them)."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(name: str, concurrency: int = 1, **extra_env: str) -> subprocess.Popen[bytes]:
+    def start(name: str, concurrency: int = 1, queues: str = ALL_QUEUES, **extra_env: str) -> subprocess.Popen[bytes]:
         env = {**service_env, **extra_env}
         log_path = tmp_path / f"{name}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
-             "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
+             "-Q", queues, "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
             cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         process.log_path = log_path  # type: ignore[attr-defined]

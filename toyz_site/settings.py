@@ -12,7 +12,9 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
+from apps.jobs.queues import INTERACTIVE, QUEUES, TASK_ROUTES
 from toyz_site.env import (
     env_bool,
     env_choice,
@@ -80,6 +82,9 @@ if TOYZ_SIGNED_TILES and not TOYZ_TILE_SIGNING_KEY:
 TOYZ_SOURCES_MAX_ROWS = env_int("TOYZ_SOURCES_MAX_ROWS", 50_000_000, minimum=1)
 TOYZ_REDIS_URL = env_optional("TOYZ_REDIS_URL")
 TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=64)
+# In the distributed mode too, the quickest jobs (pixel readouts: a read of one pixel) run in the server
+# process's pool (TOYZ_EMBEDDED_WORKERS threads) rather than a round trip through Redis and a worker.
+TOYZ_INLINE_JOBS = env_bool("TOYZ_INLINE_JOBS", True)
 # How often an open workspace page says it is still there; after three silent periods it is gone.
 TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
@@ -269,7 +274,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     # A worker that dies mid-sweep holds the sweep's mutex this long (kombu's default: 5 minutes).
     "unacked_mutex_expire": 30,
+    # A worker polls its queues in the order of its -Q list, always (kombu's default rotates them after
+    # each task): `-Q prerender,bulk` starts every queued user's pre-render before the next bulk file.
+    "queue_order_strategy": "priority",
 }
+# Interactive work, user-asked pre-renders and the night's bulk each have a queue (apps/jobs/queues.py);
+# a worker started without -Q consumes all three, the most urgent first.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
+CELERY_TASK_DEFAULT_QUEUE = INTERACTIVE
+CELERY_TASK_ROUTES = TASK_ROUTES
 # One exposure's pyramid: minutes at most (a DECam exposure takes about 30 s on 2 cores).
 TOYZ_PRERENDER_SOFT_TIME_LIMIT = env_int("TOYZ_PRERENDER_SOFT_TIME_LIMIT", 1800, minimum=1)
 CELERY_RESULT_EXPIRES = 3600

@@ -12,6 +12,7 @@ from apps import events
 from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
 from apps.imaging.schemas import DescriptionOut
+from apps.jobs.queues import PRERENDER
 from apps.jobs.services import (
     Coordinate,
     Flag,
@@ -24,7 +25,7 @@ from apps.jobs.services import (
     register,
 )
 from workers.errors import JobCancelled, ToyzError
-from workers.imaging import Pixel
+from workers.imaging import Pixel, file_identity
 
 describe_module("imaging", "Imaging", "Describe images and read pixel values: what viewing needs.")
 describe_module(
@@ -120,9 +121,16 @@ def describe(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     "The value and world coordinates of the pixel under (x, y).",
     params=PixelParams,
     result=PixelResult,
+    inline=True,
 )
 def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     return services.pixel(params.path, params.hdu, params.plane, params.x, params.y)
+
+
+def _same_pyramid(params: ImageParams) -> str:
+    """Ten users opening one new exposure build its pyramid once: the file's identity (its real path, size
+    and time), the HDU and the plane name the work (a link to the file resolves to the same client path)."""
+    return f"{file_identity(params.path.real)}:{params.hdu}:{params.plane}"
 
 
 @register(
@@ -132,6 +140,8 @@ def pixel(ctx: JobContext, params: PixelParams) -> dict[str, Any]:
     result=PrerenderResult,
     heavy=True,
     module="prerender",
+    queue=PRERENDER,
+    share=_same_pyramid,
 )
 def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     image = params.path
@@ -148,6 +158,7 @@ def prerender(ctx: JobContext, params: ImageParams) -> dict[str, Any]:
     result=PrerenderFolderResult,
     heavy=True,
     module="prerender",
+    queue=PRERENDER,
 )
 def prerender_folder(ctx: JobContext, params: FolderParams) -> dict[str, Any]:
     folder = params.path

@@ -35,6 +35,15 @@ class Job(models.Model):
     # How many times a runner started it: more than one when a lost worker's job was resumed.
     attempts = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)  # the Celery node that ran it last ("" embedded)
+    # The Celery queue its task went to (apps/jobs/queues.py); "" in the embedded mode.
+    queue = models.CharField(max_length=32, blank=True)
+    # Where its messages go: the asking socket's channel and the id that socket gave the job ("": nobody).
+    reply_to = models.CharField(max_length=200, blank=True)
+    client_id = models.BigIntegerField(default=0)
+    # Work that concurrent jobs share (apps/jobs/sharing.py): a hash of what it does, "" when it is its own;
+    # `leader` is the job that does it for this one, which only follows it (None: it runs itself).
+    share_key = models.CharField(max_length=64, blank=True, db_index=True)
+    leader = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers")
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)

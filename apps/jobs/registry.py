@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from apps.accounts.services import User, is_active_user
 from apps.jobs import modules
 from apps.jobs.params import JobParams, NoParams, validate_params
+from apps.jobs.queues import INTERACTIVE, QUEUES, WatchedQueue
 from workers.errors import ToyzError
 
 P = TypeVar("P", bound=JobParams)
@@ -38,6 +39,9 @@ class JobContext(Protocol):
 
 
 JobFunction = Callable[[JobContext, Any], dict[str, Any]]
+#: Called with a job's validated parameters: the key of its work, which runs with the same key share (one does
+#: it, the others follow: `apps/jobs/sharing.py`), or None when the run is its own.
+ShareFunction = Callable[[Any], str | None]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class JobSpec:
     # The shape of the returned dict, for the socket's schema (the client's types); not checked at run time.
     result: type[BaseModel] | None = None
     module: str = ""  # the module whose grant runs it; by default the name's prefix before the first "."
+    queue: WatchedQueue = INTERACTIVE  # the Celery queue of its runs that someone watches (apps/jobs/queues.py)
+    share: ShareFunction | None = None  # how runs of the same work find each other (one runs, others follow)
+    inline: bool = False  # a few ms at most (a pixel readout): runs in the server process in both modes
 
     def __post_init__(self) -> None:
         if not self.module:
@@ -75,10 +82,20 @@ def register(
     result: type[BaseModel] | None = None,
     heavy: bool = False,
     module: str | None = None,
+    queue: WatchedQueue = INTERACTIVE,
+    share: ShareFunction | None = None,
+    inline: bool = False,
 ) -> Callable[[Callable[[JobContext, P], dict[str, Any]]], Callable[[JobContext, P], dict[str, Any]]]:
     """Register a job function under `name` (``"module.function"``) with its parameters' model and,
     for the socket's schema, the model its result follows. It belongs to `module`, by default the
-    name's prefix before the first "."."""
+    name's prefix before the first ".".
+
+    `queue`: where its watched runs wait for a worker in the distributed mode ("interactive", or
+    "prerender" for pre-renders a user asks for). `share(params)`: the key of a run's work, for work that
+    concurrent runs should do once (ten users opening one new exposure). `inline`: so quick (a pixel
+    readout) that it runs in the server process in the distributed mode too (`TOYZ_INLINE_JOBS`)."""
+    if queue not in QUEUES:
+        raise RuntimeError(f"Job function {name!r}: {queue!r} is no queue ({', '.join(QUEUES)}).")
     owner = module if module is not None else name.partition(".")[0]
     if not modules.is_module_name(owner):
         raise RuntimeError(f"Job function {name!r}: {owner!r} is no module name (a-z, 0-9, _ and -, at most 100).")
@@ -86,7 +103,7 @@ def register(
     def decorator(func: Callable[[JobContext, P], dict[str, Any]]) -> Callable[[JobContext, P], dict[str, Any]]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise RuntimeError(f"Job function {name!r} is registered twice.")
-        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result, owner)
+        _REGISTRY[name] = JobSpec(name, description, func, params, heavy, result, owner, queue, share, inline)
         return func
 
     return decorator

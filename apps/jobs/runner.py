@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apps import events
 from apps.accounts.services import User
-from apps.jobs import registry
+from apps.jobs import registry, sharing
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
 from workers.errors import JobCancelled, ToyzError
@@ -71,13 +71,12 @@ def reporter_for(reply_to: str | None) -> Reporter:
     return SocketReporter(reply_to) if reply_to else RecordingReporter()
 
 
-def cancel_key(job_id: str) -> str:
-    return f"toyz:job-cancel:{job_id}"
+cancel_key = sharing.cancel_key
 
 
-def request_cancel(job_id: str) -> None:
-    cache.set(cancel_key(job_id), True, timeout=24 * 3600)
-    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED, finished=timezone.now())
+def request_cancel(job_id: str) -> bool:
+    """Ask a job to stop; True when its work stops (False: it only followed, or others follow it)."""
+    return sharing.cancel(job_id)
 
 
 class Context:
@@ -88,6 +87,7 @@ class Context:
         self.client_id = client_id
         self.reporter = reporter
         self._last_sent = 0.0
+        self._last_renewed = time.monotonic()
 
     @property
     def user(self) -> User:
@@ -107,6 +107,18 @@ class Context:
             raise JobCancelled()
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total, message=message[:500])
         self.reporter.send(str(self.job.pk), progress_message(self.client_id, done, total, message))
+        if self.job.share_key:
+            self._share_progress(done, total, message, now)
+
+    def _share_progress(self, done: int, total: int, message: str, now: float) -> None:
+        # Those who asked for the same work see the same progress, each under its own id.
+        for follower in sharing.mirror_progress(self.job, done, total, message):
+            reporter_for(follower.reply_to).send(
+                follower.id, progress_message(follower.client_id, done, total, message)
+            )
+        if now - self._last_renewed >= sharing.RENEW_SECONDS:
+            self._last_renewed = now
+            sharing.renew(self.job)
 
 
 def _finish(job: Job, status: str, **fields: Any) -> None:
@@ -143,6 +155,10 @@ def execute(
             _finish(job, Job.Status.CANCELLED)
             reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
             return
+        if job.leader_id is not None:
+            return  # it follows another job, which answers for it
+        if job.share_key and not sharing.claim(job):
+            return  # another run does the same work now: this one follows it from here
         # Still "running": the worker that started it died before it answered.
         resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
         Job.objects.filter(pk=job.pk).update(
@@ -155,10 +171,34 @@ def execute(
         if resumed:
             logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
             reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
-        message = _run(job, client_id, reporter, retry_on)
+        try:
+            message = _run(job, client_id, reporter, retry_on)
+        except BaseException:
+            # Handed back for a retry (or the process is going down): its followers wait for the next run.
+            if job.share_key:
+                sharing.release(job)
+            raise
         reporter.send(job_id, message)
+        if job.share_key:
+            _answer_followers(job, message)
     finally:
         close_old_connections()
+
+
+def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:
+    """Give every job that followed `job` its one result, then let the work be claimed again."""
+    if isinstance(message, OkResult):
+        outcomes = sharing.finish_followers(job, message.result, "", "")
+    else:
+        outcomes = sharing.finish_followers(job, None, message.error.code, message.error.message)
+    sharing.release(job)
+    for outcome in outcomes:
+        follower = outcome.follower
+        if outcome.result is not None:
+            answer: OkResult | ErrorResult = ok_result(follower.client_id, outcome.result)
+        else:
+            answer = error_result(follower.client_id, outcome.code, outcome.message)
+        reporter_for(follower.reply_to).send(follower.id, answer)
 
 
 def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:

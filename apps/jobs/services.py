@@ -16,7 +16,7 @@ from django.conf import settings
 
 from apps import events
 from apps.accounts.services import User
-from apps.jobs import registry
+from apps.jobs import registry, sharing
 from apps.jobs.messages import (
     ErrorMessage,
     ErrorResult,
@@ -40,6 +40,7 @@ from apps.jobs.params import (
     Text,
     Whole,
 )
+from apps.jobs.queues import queue_for
 from apps.jobs.registry import JobContext, JobSpec, describe_module, register, specs
 from apps.jobs.runner import execute, reporter_for, request_cancel
 
@@ -81,7 +82,7 @@ RUN_JOB_TASK = "toyz.run_job"
 #: The task of unattended bulk work (`toyz_prerender`): retries transient errors, its own time limit.
 RUN_BULK_JOB_TASK = "toyz.run_bulk_job"
 
-_pools: dict[bool, ThreadPoolExecutor] = {}
+_pools: dict[str, ThreadPoolExecutor] = {}
 
 
 def distributed() -> bool:
@@ -89,13 +90,23 @@ def distributed() -> bool:
     return bool(settings.TOYZ_REDIS_URL)
 
 
-def _pool(heavy: bool) -> ThreadPoolExecutor:
-    # Long builds get their own threads, so they never hold up browsing, describing and readout.
-    if heavy not in _pools:
-        _pools[heavy] = ThreadPoolExecutor(
-            max_workers=settings.TOYZ_EMBEDDED_WORKERS, thread_name_prefix="toyz-build" if heavy else "toyz-job"
-        )
-    return _pools[heavy]
+def _pool(kind: str) -> ThreadPoolExecutor:
+    # Long builds get their own threads, so they never hold up browsing, describing and readout; and the
+    # night's unattended files theirs, so a user's pre-render never waits behind them.
+    if kind not in _pools:
+        _pools[kind] = ThreadPoolExecutor(max_workers=settings.TOYZ_EMBEDDED_WORKERS, thread_name_prefix=f"toyz-{kind}")
+    return _pools[kind]
+
+
+def _embedded_pool(spec: JobSpec, bulk: bool) -> str:
+    return "bulk" if bulk else "build" if spec.heavy else "job"
+
+
+def _queue(spec: JobSpec, bulk: bool) -> str:
+    """The Celery queue of a new job, or "" when it runs in this process (embedded mode, inline jobs)."""
+    if not distributed() or (spec.inline and settings.TOYZ_INLINE_JOBS and not bulk):
+        return ""
+    return queue_for(spec.queue, bulk=bulk)
 
 
 def _run_embedded(job_id: str, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None) -> None:
@@ -107,13 +118,15 @@ def _start(
     job: Job, spec: JobSpec, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None, bulk: bool
 ) -> None:
     job_id = str(job.pk)
-    if distributed():
+    if job.queue:
         # The Job row's id is the task's id: the worker log and `celery inspect` name the row.
         task = RUN_BULK_JOB_TASK if bulk else RUN_JOB_TASK
         args = (job_id,) if bulk else (job_id, client_id, reply_to)
-        current_app.send_task(task, args=args, task_id=job_id)
+        current_app.send_task(task, args=args, task_id=job_id, queue=job.queue)
     else:
-        _pool(spec.heavy).submit(_run_embedded, job_id, client_id, reply_to, loop or events.server_loop())
+        _pool(_embedded_pool(spec, bulk)).submit(
+            _run_embedded, job_id, client_id, reply_to, loop or events.server_loop()
+        )
 
 
 def submit(
@@ -140,20 +153,31 @@ def submit(
         The channel of the socket that asked and the id it gave the job: progress and the result go
         there. None: nobody listens (HTTP, `toyz_prerender`), the Job row is the record.
     bulk
-        Unattended work (`toyz_prerender`): in the distributed mode its task retries transient errors.
+        Unattended work (`toyz_prerender`, watched folders): in the distributed mode its task goes to the
+        `bulk` queue, after every user's work, and retries transient errors.
     loop
         The server's event loop, which the embedded pool's threads hand their messages to.
 
+    A job whose work is already under way or waiting for another request (`register(..., share=)`)
+    gets a row that follows that one (`apps/jobs/sharing.py`) and no task of its own.
+
     Raises ToyzError (unknown_function, forbidden, bad_params or a path's code) before anything is recorded.
     """
-    spec, _ = registry.prepare(user, fn, raw_params)
+    spec, params = registry.prepare(user, fn, raw_params)
     assert user.pk is not None  # prepare admits active users only
     job = Job.objects.create(
         user_id=int(user.pk),
         workspace_id=workspace_id,
         fn=spec.name,
         params=raw_params if isinstance(raw_params, dict) else {},
+        queue=_queue(spec, bulk),
+        reply_to=reply_to or "",
+        client_id=client_id,
+        share_key=sharing.share_key(spec, params),
     )
+    # The same work already under way or waiting (another user opened the same new exposure): follow it.
+    if job.share_key and sharing.follow_at_submission(job):
+        return job
     _start(job, spec, client_id, reply_to, loop, bulk)
     return job
 
@@ -169,8 +193,8 @@ def may_run(user: User, fn: str) -> bool:
 
 
 def cancel(job_id: str) -> None:
-    """Cancel a job: a queued one never starts, a running one stops at its next progress report."""
-    request_cancel(job_id)
-    if distributed():
+    """Cancel a job: a queued one never starts, a running one stops at its next progress report; a job that
+    only followed another's work stops following, and work that others follow goes on for them."""
+    if request_cancel(job_id) and distributed():
         # A queued task is dropped by the workers.
         current_app.control.revoke(job_id)

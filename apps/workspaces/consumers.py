@@ -255,7 +255,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.pending[client_id] = str(job.pk)
         if jobs.is_heavy(job.fn):
             self.heavy_jobs.add(str(job.pk))
-        if jobs.distributed():
+        if job.queue:
             # Until a worker picks it up the job is only queued: say so, since no worker may be running.
             await self.send_json(progress_message(client_id, 0, 0, "Queued; waiting for a worker.").wire())
 

@@ -28,7 +28,7 @@ from cachetools import LRUCache
 
 from workers.errors import ToyzError
 
-from . import silence  # noqa: F401  (installs the warning filters before astropy is used)
+from . import shared, silence  # noqa: F401  (silence installs the warning filters before astropy is used)
 from .cache import Examined, examine, stat_identity
 from .hdus import HduInfo, celestial_wcs, data_offset, hdu_info, header_has_celestial_wcs, image_keywords, is_packed
 from .raster import probe_raster
@@ -133,6 +133,7 @@ class OpenedFile:
     lock: threading.RLock = field(default_factory=threading.RLock)
     users: int = 0
     evicted: bool = False
+    closed: bool = False
     #: Per-file results computed once by other modules (the mosaic layout, previews), at most
     #: :data:`MEMO_BYTES` of arrays; use :meth:`remember` to add one.
     memo: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=MEMO_BYTES, getsizeof=_memo_size))
@@ -142,6 +143,7 @@ class OpenedFile:
     def close(self) -> None:
         """Close the HDUList and the descriptor (safe to call twice)."""
         with self.lock:
+            self.closed = True
             if self.hdul is not None:
                 self.hdul.close()
                 self.hdul = None
@@ -192,14 +194,32 @@ class OpenedFile:
         image's own keywords (DETSEC, EXTNAME, CTYPE1...) but not its structural ones (NAXIS...).
         """
         with self.lock:
-            return self.hdul[hdu].header.get(name)
+            return self._headers()[hdu].header.get(name)
+
+    def _headers(self) -> Any:
+        """The astropy HDUList (hold :attr:`lock`). A file opened from its shared layout
+        (:func:`share_layouts`) reads pixels without it, and parses its headers only when asked for one."""
+        if self.hdul is None:
+            if self.closed:
+                raise ToyzError("unreadable", CHANGED)
+            hdul = _parse_headers(self.real_path, self.name, self.stream)
+            try:
+                # The layout was this identity's: headers of a file changed since must not be mixed in.
+                changed = stat_identity(self.real_path, os.stat(self.real_path)) != self.identity
+            except OSError:
+                changed = True
+            if changed:
+                hdul.close()
+                raise ToyzError("unreadable", CHANGED)
+            self.hdul = hdul
+        return self.hdul
 
     def _image_header(self, hdu: int) -> Any:
         return self._image_hdu(hdu).header
 
     def _image_hdu(self, hdu: int) -> Any:
         """The HDU as an image: a packed table becomes a CompImageHDU (made once)."""
-        item = self.hdul[hdu]
+        item = self._headers()[hdu]
         if not is_packed(item):
             return item
         if hdu not in self._images:
@@ -212,7 +232,7 @@ class OpenedFile:
             return None
         with self.lock:
             if hdu not in self._wcs:
-                self._wcs[hdu] = celestial_wcs(self._image_header(hdu), self.hdul)
+                self._wcs[hdu] = celestial_wcs(self._image_header(hdu), self._headers())
             return self._wcs[hdu]
 
     def read_stored(self, hdu: int, plane: int, y0: int, y1: int, x0: int, x1: int) -> npt.NDArray[Any]:
@@ -261,7 +281,7 @@ class OpenedFile:
         """
         try:
             with self.lock, np.errstate(all="ignore"):
-                if self.hdul is None:
+                if self.closed:
                     raise ToyzError("unreadable", CHANGED)
                 if hdu in self.by_cfitsio:
                     if self.packed is None:
@@ -420,7 +440,14 @@ def _open_uncached(real: str, name: str, identity: str) -> OpenedFile:
     if not magic:
         raise ToyzError("unreadable", f"{name} is empty; choose another file")
     if magic.startswith(_FITS_MAGIC):
-        return _open_fits(real, name, identity, stream=magic.startswith(_STREAM_MAGIC))
+        stream = magic.startswith(_STREAM_MAGIC)
+        known = None if stream else _from_layout(real, name, identity, shared.recall("file", identity))
+        if known is not None:
+            return known
+        entry = _open_fits(real, name, identity, stream=stream)
+        if not stream:
+            shared.keep("file", identity, _layout(entry))
+        return entry
     info, mode, fmt = probe_raster(real, name)
     return OpenedFile(
         real_path=real, name=name, identity=identity, format="raster", infos=[info], raster_mode=mode, raster_format=fmt
@@ -434,14 +461,15 @@ def _check_descriptor(fd: int, real: str, name: str) -> None:
         raise ToyzError("unreadable", f"{name} moved while it was being opened; open it again.")
 
 
-def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFile:
+def _parse_headers(real: str, name: str, stream: bool) -> Any:
+    """Open ``real`` with astropy and parse every header (the HDUList)."""
     hdul = None
     try:
         # memmap=False: astropy reads into memory, so a file truncated later cannot SIGBUS us.
         # Tile-compressed HDUs stay binary tables (see hdus.is_packed) unless astropy must
         # decompress them itself: inside a gzip/bzip2/zip stream, which fitsio cannot read.
         hdul = fits.open(real, mode="readonly", lazy_load_hdus=True, memmap=False, disable_image_compression=not stream)
-        count = len(hdul)  # parses every header once, here rather than per request
+        len(hdul)  # parses every header once, here rather than per request
     except Exception as exc:
         if hdul is not None:
             hdul.close()
@@ -449,6 +477,12 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
             "unreadable",
             f"{name} is not a readable FITS file ({exc}); check that it is a FITS image or a PNG/JPEG/TIFF picture",
         ) from None
+    return hdul
+
+
+def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFile:
+    hdul = _parse_headers(real, name, stream)
+    count = len(hdul)
     entry = OpenedFile(real_path=real, name=name, identity=identity, format="fits", infos=[], stream=stream)
     entry.hdul = hdul
     try:
@@ -477,4 +511,59 @@ def _open_fits(real: str, name: str, identity: str, *, stream: bool) -> OpenedFi
     for info in entry.infos:
         if info["kind"] == "image" and not info["problem"]:
             info["has_wcs"] = header_has_celestial_wcs(hdul[info["index"]].header)
+    return entry
+
+
+# --- the layout shared between processes (workers.imaging.shared) ----------------------------------
+
+
+def _layout(entry: OpenedFile) -> dict[str, Any]:
+    """What reading pixels of ``entry`` needs, as plain data: its HDUs, data offsets and compression tiles."""
+    return {
+        "infos": entry.infos,
+        "codes": [[hdu, code] for hdu, code in entry.codes.items()],
+        "raw": [
+            [hdu, r.offset, r.dtype.str, r.width, r.height, r.bscale, r.bzero, r.blank] for hdu, r in entry.raw.items()
+        ],
+        "tiles": [[hdu, rows, cols] for hdu, (rows, cols) in entry.tiles.items()],
+        "by_cfitsio": sorted(entry.by_cfitsio),
+    }
+
+
+def _from_layout(real: str, name: str, identity: str, layout: Any) -> OpenedFile | None:
+    """An opened file made from another process's layout of this identity, its headers left unparsed;
+    None when there is none or it does not fit (then the file is opened as usual)."""
+    if not isinstance(layout, dict):
+        return None
+    try:
+        entry = OpenedFile(
+            real_path=real,
+            name=name,
+            identity=identity,
+            format="fits",
+            infos=[HduInfo(**info) for info in layout["infos"]],  # type: ignore[typeddict-item]
+            codes={int(hdu): str(code) for hdu, code in layout["codes"]},
+            raw={
+                int(hdu): RawLayout(int(offset), np.dtype(dtype), int(w), int(h), float(bscale), float(bzero), blank)
+                for hdu, offset, dtype, w, h, bscale, bzero, blank in layout["raw"]
+            },
+            tiles={int(hdu): (int(rows), int(cols)) for hdu, rows, cols in layout["tiles"]},
+            by_cfitsio={int(hdu) for hdu in layout["by_cfitsio"]},
+        )
+    except (KeyError, TypeError, ValueError):
+        logger.warning("The shared layout of %s does not fit; opening it anew", name)
+        return None
+    if entry.raw:
+        try:
+            entry.fd = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            _check_descriptor(entry.fd, real, name)
+            # The layout describes this identity: the descriptor must lead to the very file it was made of.
+            if stat_identity(real, os.fstat(entry.fd)) != identity:
+                raise ToyzError("unreadable", CHANGED)
+        except OSError as exc:
+            entry.close()
+            raise ToyzError("unreadable", f"{name}: cannot read the file ({exc.strerror})") from None
+        except ToyzError:
+            entry.close()
+            raise
     return entry

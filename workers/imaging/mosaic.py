@@ -29,6 +29,9 @@ import numpy as np
 # typing_extensions: pydantic reads these TypedDicts as response schemas only in that form on Python 3.11.
 from typing_extensions import TypedDict
 
+from workers.errors import ToyzError
+
+from . import shared
 from .cache import plane_dir
 from .hdus import TILE_SIZE, HduInfo, level_count
 from .pyramid import (
@@ -249,9 +252,57 @@ def mosaic_of(f: OpenedFile) -> Mosaic | None:
     """
     with f.lock:
         if "mosaic" not in f.memo:
-            f.remember("mosaic", _make_mosaic(f))
+            # Another process may have placed it already (its headers need not be parsed here then).
+            known = _from_placement(f, shared.recall("mosaic", f.identity))
+            if known is None:
+                made = _make_mosaic(f)
+                shared.keep("mosaic", f.identity, _placement_of(made))
+                f.remember("mosaic", made)
+            else:
+                f.remember("mosaic", known or None)
         found: Mosaic | None = f.memo.get("mosaic")
         return found
+
+
+def _placement_of(mosaic: Mosaic | None) -> dict[str, Any]:
+    """A mosaic's placement as plain data, for the other processes (``{"none": True}``: the file has none)."""
+    if mosaic is None:
+        return {"none": True}
+    return {
+        "ccds": [[c.hdu, c.name, c.x0, c.y0, list(c.data), c.flip_x, c.flip_y] for c in mosaic.ccds],
+        "method": mosaic.method,
+        "has_wcs": mosaic.has_wcs,
+        "compressed": mosaic.compressed,
+    }
+
+
+def _from_placement(f: OpenedFile, stored: Any) -> Mosaic | Literal[False] | None:
+    """The mosaic of another process's placement; False when it said the file has none; None when there is
+    no placement (or it does not fit)."""
+    if not isinstance(stored, dict):
+        return None
+    if stored.get("none") is True:
+        return False
+    try:
+        ccds = tuple(
+            Ccd(int(hdu), str(name), int(x0), int(y0), (int(d[0]), int(d[1]), int(d[2]), int(d[3])), bool(fx), bool(fy))
+            for hdu, name, x0, y0, d, fx, fy in stored["ccds"]
+        )
+        method = stored["method"]
+        if method not in ("detsec", "wcs") or not ccds:
+            return None
+        return Mosaic(
+            identity=f.identity,
+            width=max(c.x0 + c.width for c in ccds),
+            height=max(c.y0 + c.height for c in ccds),
+            ccds=ccds,
+            planes=tuple(select_plane(f, c.hdu, 0) for c in ccds),
+            method=method,
+            has_wcs=bool(stored["has_wcs"]),
+            compressed=bool(stored["compressed"]),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, ToyzError):
+        return None
 
 
 def _candidates(f: OpenedFile) -> list[HduInfo]:
