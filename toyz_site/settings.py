@@ -12,7 +12,8 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 
-from toyz_site.env import env_bool, env_choice, env_int, env_list, env_optional, env_path
+from apps.monitoring.logs import logging_config
+from toyz_site.env import env_bool, env_choice, env_int, env_list, env_networks, env_optional, env_path
 from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
 from toyz_site.ldap_settings import ldap_settings
 
@@ -85,11 +86,17 @@ INSTALLED_APPS = [
     "apps.headers",
     "apps.imaging",
     "apps.jobs",
+    "apps.monitoring",
     "apps.sources",
     "apps.workspaces",
 ]
 
 MIDDLEWARE = [
+    # First: every later layer's log lines carry the request's id, and the timing covers them all.
+    "apps.monitoring.middleware.RequestIdMiddleware",
+    "apps.monitoring.middleware.MetricsMiddleware",
+    # /healthz and /metrics, answered before the host check (probes use IP addresses) and the login rules.
+    "apps.monitoring.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -237,16 +244,26 @@ TOYZ_PRERENDER_SOFT_TIME_LIMIT = env_int("TOYZ_PRERENDER_SOFT_TIME_LIMIT", 1800,
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
-    },
-}
+# Log lines as text or as one JSON object each; either way with the request's and the job's id.
+TOYZ_LOG_FORMAT = env_choice("TOYZ_LOG_FORMAT", "PLAIN", ("PLAIN", "JSON")).lower()
+LOGGING: dict[str, Any] = logging_config(
+    TOYZ_LOG_FORMAT, env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+)
+
+# /metrics answers these addresses (the peer as uvicorn reports it: nginx's client), others get 403.
+TOYZ_METRICS_ALLOW = env_networks("TOYZ_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
+# Where the web processes of this node keep their counters so that a scrape sees all of them
+# (prometheus_client's multiprocess mode); unset: each process answers for itself (one process).
+# A folder of this node (not shared), emptied before the web processes start.
+_metrics_dir = env_optional("TOYZ_METRICS_DIR") or env_optional("PROMETHEUS_MULTIPROC_DIR")
+TOYZ_METRICS_DIR = env_path("TOYZ_METRICS_DIR", Path(_metrics_dir)) if _metrics_dir else None
+if TOYZ_METRICS_DIR is not None:
+    TOYZ_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    # prometheus_client reads it when first imported, which comes after the settings.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(TOYZ_METRICS_DIR)
+# /healthz fails while one of these queues has no live worker. Unset: the queues Celery routes tasks
+# to; empty: the workers are reported but never fail the check.
+TOYZ_HEALTH_QUEUES = env_list("TOYZ_HEALTH_QUEUES", []) if "TOYZ_HEALTH_QUEUES" in os.environ else None
 
 # Only this site's own files run or style a page: no inline scripts or styles, no eval, so no
 # 'unsafe-inline' either. Styles that scripts set through the CSSOM (OpenLayers, gridstack) are allowed;

@@ -23,6 +23,7 @@ from apps.accounts.services import User
 from apps.jobs import registry
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
+from apps.monitoring.services import job_context, record_job
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -134,31 +135,57 @@ def execute(
     """
     close_old_connections()
     try:
-        job = Job.objects.select_related("user").filter(pk=job_id).first()
-        if job is None:
-            return  # deleted meanwhile: nobody to answer
-        if job.status in (Job.Status.DONE, Job.Status.ERROR):
-            return  # a redelivered task whose job already answered
-        if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
-            _finish(job, Job.Status.CANCELLED)
-            reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
-            return
-        # Still "running": the worker that started it died before it answered.
-        resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.RUNNING,
-            started=timezone.now(),
-            attempts=F("attempts") + 1,
-            worker=worker[:200],
-            **({"message": resumed[:500]} if resumed else {}),
-        )
-        if resumed:
-            logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
-            reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
-        message = _run(job, client_id, reporter, retry_on)
-        reporter.send(job_id, message)
+        with job_context(job_id):
+            _execute(job_id, client_id, reporter, retry_on, worker)
     finally:
         close_old_connections()
+
+
+def _execute(
+    job_id: str, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...], worker: str
+) -> None:
+    job = Job.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        return  # deleted meanwhile: nobody to answer
+    if job.status in (Job.Status.DONE, Job.Status.ERROR):
+        return  # a redelivered task whose job already answered
+    if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
+        _finish(job, Job.Status.CANCELLED)
+        reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
+        return
+    # Still "running": the worker that started it died before it answered.
+    resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
+    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
+    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING,
+        started=timezone.now(),
+        attempts=F("attempts") + 1,
+        worker=worker[:200],
+        **({"message": resumed[:500]} if resumed else {}),
+    )
+    if resumed:
+        logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
+        reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
+    began = time.monotonic()
+    outcome = "retried"  # unless _run returns: it raises only to hand a transient error back for a retry
+    try:
+        message = _run(job, client_id, reporter, retry_on)
+        outcome = outcome_of(message)
+    finally:
+        record_job(job.fn, outcome, time.monotonic() - began, waited)
+    reporter.send(job_id, message)
+
+
+#: The metrics' outcome of an error result, by its code; any other code is "error" (a ToyzError).
+_OUTCOMES = {"cancelled": "cancelled", "timeout": "timeout", "job_failed": "failed"}
+
+
+def outcome_of(message: OkResult | ErrorResult) -> str:
+    """How a run ended, for the job metrics: ok, error, cancelled, timeout or failed."""
+    if isinstance(message, OkResult):
+        return "ok"
+    return _OUTCOMES.get(message.error.code, "error")
 
 
 def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:
