@@ -34,6 +34,7 @@ RETRYING = "Retrying after a transient error on the server; it is in the server 
 JOB_FAILED = "The job failed unexpectedly; the error is in the server log. Try again or tell an admin."
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress messages of one job
+LOGGED_SECONDS = 1.0  # a job that succeeds faster is not logged
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 #: The channel-layer message type of a job's progress and result; the consumer's handler is `job_message`.
 JOB_MESSAGE = "job.message"
@@ -173,7 +174,11 @@ def _execute(
         message = _run(job, client_id, reporter, retry_on)
         outcome = outcome_of(message)
     finally:
-        record_job(job.fn, outcome, time.monotonic() - began, waited)
+        seconds = time.monotonic() - began
+        record_job(job.fn, outcome, seconds, waited)
+        # Long runs and every failure get a line; the many quick readouts would drown the log.
+        if outcome != "ok" or seconds >= LOGGED_SECONDS:
+            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
     reporter.send(job_id, message)
 
 

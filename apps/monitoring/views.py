@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
 from apps.http import error_response
 from apps.monitoring import health
@@ -48,4 +48,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """The Prometheus text format, to the addresses of TOYZ_METRICS_ALLOW only (403 for any other)."""
     if not client_allowed(request.META.get("REMOTE_ADDR")):
         return error_response(_NOT_ALLOWED)
-    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)
