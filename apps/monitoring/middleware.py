@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import resolve
 
@@ -67,12 +68,16 @@ class RequestIdMiddleware(_Middleware):
 
     def before(self, request: HttpRequest) -> Any:
         rid = request_id_of(request)
-        return rid, context.request_id.set(rid)
+        return context.request_id.set(rid)
 
     def after(self, request: HttpRequest, response: HttpResponseBase, before: Any) -> HttpResponseBase:
-        rid, token = before
-        context.request_id.reset(token)
-        response[HEADER] = rid
+        response[HEADER] = context.request_id.get()
+        # Under ASGI the id stays: Django's handler logs a 4xx or 5xx response ("Not Found: ...") after
+        # the middleware returned, and each request runs in a context of its own (a task), which asgiref
+        # carries into and back out of the threads of sync code. A WSGI thread serves one request after
+        # another in one context, so there it goes back.
+        if not isinstance(request, ASGIRequest):
+            context.request_id.reset(before)
         return response
 
 

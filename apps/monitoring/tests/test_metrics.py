@@ -9,15 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from apps.jobs import registry
 from apps.jobs.models import Job
-from apps.jobs.params import JobParams, Text
-from apps.jobs.registry import JobContext
 from apps.jobs.runner import RecordingReporter, execute
 from apps.monitoring import jobstats
 from apps.monitoring.metrics import job_families, queue_lists
 from apps.monitoring.tests.conftest import parse, value
-from workers.errors import ToyzError
 
 pytestmark = pytest.mark.django_db
 
@@ -102,32 +98,6 @@ def test_tile_responses_are_timed_and_counted_by_their_cache_answer(
         )
         seen = value(after, "toyz_tile_duration_seconds_count", cache=answer)
         assert seen - value(before, "toyz_tile_duration_seconds_count", cache=answer) == count
-
-
-class _Params(JobParams):
-    text: Text = ""
-
-
-def _ok(ctx: JobContext, params: _Params) -> dict[str, Any]:
-    return {"text": params.text}
-
-
-def _refuses(ctx: JobContext, params: _Params) -> dict[str, Any]:
-    raise ToyzError("not_found", "No such thing.")
-
-
-def _crashes(ctx: JobContext, params: _Params) -> dict[str, Any]:
-    raise RuntimeError("a bug")
-
-
-@pytest.fixture
-def probe_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
-    monkeypatch.setattr(registry, "_MODULES", dict(registry._MODULES))
-    registry.describe_module("probe", "Probe", "Jobs the metrics tests run.")
-    registry.register("probe.ok", "Succeeds.", params=_Params)(_ok)
-    registry.register("probe.refuses", "Raises a ToyzError.", params=_Params)(_refuses)
-    registry.register("probe.crashes", "Raises an unexpected exception.", params=_Params)(_crashes)
 
 
 @pytest.mark.django_db(transaction=True)  # the runner closes the connection, as in a worker
