@@ -71,7 +71,7 @@ class RequestIdMiddleware(_Middleware):
         return context.request_id.set(rid)
 
     def after(self, request: HttpRequest, response: HttpResponseBase, before: Any) -> HttpResponseBase:
-        response[HEADER] = context.request_id.get()
+        response[HEADER] = context.request_id.get() or ""
         # Under ASGI the id stays: Django's handler logs a 4xx or 5xx response ("Not Found: ...") after
         # the middleware returned, and each request runs in a context of its own (a task), which asgiref
         # carries into and back out of the threads of sync code. A WSGI thread serves one request after
