@@ -92,9 +92,13 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
     }
     if log_format == "json":
-        # uvicorn's own lines (start-up, errors outside a request; the access log if on) as JSON too.
+        # uvicorn's own lines (start-up, errors outside a request) as JSON too. Its access log stays as
+        # uvicorn left it: --no-access-log leaves that logger without a handler before Django starts, and
+        # configuring "uvicorn" would otherwise reset its child to propagate (uvicorn asks hasHandlers()).
+        access = bool(logging.getLogger("uvicorn.access").handlers)
         config["loggers"] = {
-            name: {"handlers": ["console"], "propagate": False}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            "uvicorn": {"handlers": ["console"], "propagate": False},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": ["console"] if access else [], "propagate": False},
         }
     return config

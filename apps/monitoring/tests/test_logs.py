@@ -83,7 +83,7 @@ def test_plain_lines_end_with_their_ids() -> None:
 
 def test_the_setting_picks_the_format() -> None:
     assert logging_config("json", "INFO")["handlers"]["console"]["formatter"] == "json"
-    assert logging_config("json", "INFO")["loggers"]["uvicorn.access"]["handlers"] == ["console"]
+    assert logging_config("json", "INFO")["loggers"]["uvicorn"]["handlers"] == ["console"]
     assert logging_config("plain", "DEBUG")["handlers"]["console"]["formatter"] == "plain"
 
 
