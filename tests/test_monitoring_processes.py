@@ -34,30 +34,14 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -> It
     try:
         for i in range(2):
             port, log = free_port(), base / f"server{i}.log"
+            command = [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1",
+                       "--port", str(port), "--no-access-log", "--lifespan", "off"]  # fmt: skip
             servers.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "toyz_site.asgi:application",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                        "--no-access-log",
-                        "--lifespan",
-                        "off",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log.open("wb"),
-                    stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
             )
             urls.append(f"http://127.0.0.1:{port}")
             logs.append(log)
-            wait_for(lambda p=port, s=servers[-1]: s.poll() is not None or _listening(p), 60, "a server")  # type: ignore[misc]
+            wait_for(lambda p=port, s=servers[-1]: s.poll() is not None or _listening(p), 60, "a server")
             assert servers[-1].poll() is None, log.read_text()
         yield urls, logs
     finally:
