@@ -66,7 +66,8 @@ def test_healthz_fails_fast_when_redis_is_gone(client: Client, settings: Any, re
 def test_metrics_read_queue_depth_and_live_workers_from_redis(
     client: Client, settings: Any, redis_url: str, start_worker: Any
 ) -> None:
-    settings.TOYZ_HEALTH_QUEUES = ["celery", "ops-probe"]
+    consumed = health.routed_queues()  # what a test worker consumes
+    settings.TOYZ_HEALTH_QUEUES = [*consumed, "ops-probe"]
     broker = redis.Redis.from_url(redis_url)
     # Three waiting messages at the default priority and two at a higher step (kombu keeps a list each).
     broker.lpush("ops-probe", "a", "b", "c")
@@ -77,7 +78,7 @@ def test_metrics_read_queue_depth_and_live_workers_from_redis(
     finally:
         broker.delete("ops-probe", "ops-probe\x06\x163")
     assert value(samples, "toyz_queue_length", queue="ops-probe") == 5
-    assert value(samples, "toyz_workers", queue="celery") == 1
+    assert all(value(samples, "toyz_workers", queue=queue) == 1 for queue in consumed)
     assert value(samples, "toyz_workers", queue="ops-probe") == 0
     assert value(samples, "toyz_metrics_redis_up") == 1
 
