@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/vite.config.ts frontend/tsconfig.json frontend/index.html)
 
-.PHONY: fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
+.PHONY: run-production stop-production nginx deploy-check fpack bench-decam run test types types-check install install-dev frontend frontend-unit chromium ldap-build-deps slapd lint typecheck django-checks pytest pytest-unit pytest-integration worker bench bench-coview lock clean
 
 run: install frontend
 	$(BIN)/python manage.py migrate --noinput
@@ -20,7 +20,25 @@ run: install frontend
 	@echo "Toyz is at http://$(TOYZ_HOST):$(TOYZ_PORT)/"
 	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log --lifespan off --no-server-header
 
-test: install-dev types-check frontend chromium lint typecheck django-checks pytest
+# Toyz as deployed (deploy/README.md): nginx in front, TOYZ_WEB_PROCESSES web processes (default: one per core),
+# Celery workers on WORKER_QUEUES, PostgreSQL (DATABASE_URL) and Redis (TOYZ_REDIS_URL); Ctrl-C stops it all.
+# Its port is TOYZ_PORT when given, 8080 otherwise (`make run` keeps 8000).
+WORKER_QUEUES ?= interactive,prerender,bulk
+PRODUCTION_PORT := $(if $(filter file,$(origin TOYZ_PORT)),8080,$(TOYZ_PORT))
+run-production: install frontend nginx
+	TOYZ_PORT=$(PRODUCTION_PORT) TOYZ_HOST=$(TOYZ_HOST) TOYZ_WORKER_QUEUES=$(WORKER_QUEUES) $(BIN)/python -m deploy.production start
+
+# Stops what a `make run-production` in another shell left running (from its pid files under var/production/run).
+stop-production:
+	$(BIN)/python -m deploy.production stop
+
+# nginx in front of the production setup and its tests: Debian's package.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; }
+
+test: install-dev types-check frontend chromium nginx lint typecheck django-checks pytest
 
 install: $(STAMPS)/runtime
 install-dev: $(STAMPS)/dev slapd
@@ -89,7 +107,7 @@ lint:
 	$(BIN)/lint-imports
 
 typecheck:
-	$(BIN)/mypy apps workers toyz_site tests benchmarks
+	$(BIN)/mypy apps workers toyz_site tests benchmarks deploy
 	cd frontend && npm run typecheck && npm run lint
 
 django-checks:

@@ -200,3 +200,8 @@ def asgi_server(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# The production setup's fixtures (nginx, several web processes, a worker): tests/production.py. Imported
+# last, since that module takes free_port and embedded_env from here.
+from tests.production import production, production_static, start_production  # noqa: E402, F401

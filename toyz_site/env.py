@@ -75,3 +75,13 @@ def env_networks(name: str, default: list[str]) -> list[ipaddress.IPv4Network | 
         except ValueError:
             raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or CIDR block.") from None
     return networks
+
+
+def env_url_prefix(name: str) -> str | None:
+    """An absolute URL path ending in ``/`` (e.g. ``/_toyz_cache/``), or None when unset or empty."""
+    value = env_optional(name)
+    if value is None:
+        return None
+    if not (value.startswith("/") and value.endswith("/")) or any(c in value for c in "?#%\\ ") or "//" in value:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a URL path like /_toyz_cache/ (a / at each end).")
+    return value

@@ -13,7 +13,16 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from apps.monitoring.logs import logging_config
-from toyz_site.env import env_bool, env_choice, env_int, env_list, env_networks, env_optional, env_path
+from toyz_site.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_optional,
+    env_path,
+    env_url_prefix,
+)
 from toyz_site.ldap_settings import BACKEND as LDAP_BACKEND
 from toyz_site.ldap_settings import ldap_settings
 
@@ -61,6 +70,10 @@ TOYZ_EMBEDDED_WORKERS = env_int("TOYZ_EMBEDDED_WORKERS", 2, minimum=1, maximum=6
 # How often an open workspace page says it is still there; after three silent periods it is gone.
 TOYZ_PRESENCE_REFRESH_SECONDS = env_int("TOYZ_PRESENCE_REFRESH_SECONDS", 15, minimum=1, maximum=600)
 TOYZ_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+# Behind nginx (deploy/nginx.conf): a tile already on disk is answered with an empty body and
+# `X-Accel-Redirect: <this prefix><path in the cache folder>`, after the read check, and nginx sends
+# the file. Unset (the default): Django sends every tile's bytes itself.
+TOYZ_ACCEL_REDIRECT = env_url_prefix("TOYZ_ACCEL_REDIRECT")
 # Job modules every active user may run unless an admin flips a module's "open to all" in the admin;
 # the others run only for the groups and users granted them (README, "Module grants").
 TOYZ_OPEN_MODULES = env_list("TOYZ_OPEN_MODULES", ["analysis", "files", "headers", "imaging", "prerender", "sources"])

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import register_converter
 from ninja import Query, Router
@@ -49,6 +50,9 @@ tiles_router = Router(tags=["tiles"])
 #: Marks a tile shown from a mosaic preview (see workers.imaging.fetch_tile): the viewer asks for
 #: the pyramid to be built and shows the real tiles when it is.
 PREVIEW_HEADER: Final = "X-Toyz-Preview"
+#: On every tile response: ``hit`` when nothing was rendered (a tile file already on disk, or a 304),
+#: ``miss`` when the tile was rendered (or read from the float levels) for this request.
+CACHE_HEADER: Final = "X-Toyz-Cache"
 _BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
 _MEDIA_TYPES: Final = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "raw": "application/octet-stream"}
 
@@ -262,6 +266,10 @@ _TILE_DOCS: Final[dict[str, Any]] = {
                 "ETag": {"schema": {"type": "string"}},
                 "Cache-Control": {"schema": {"type": "string"}},
                 PREVIEW_HEADER: {"schema": {"type": "string"}, "description": "1 on a preview (never stored)."},
+                CACHE_HEADER: {
+                    "schema": {"type": "string", "enum": ["hit", "miss"]},
+                    "description": "hit: served from a tile file already on disk; miss: rendered for this request.",
+                },
             },
         },
         304: {"description": "Not modified: the ETag sent in If-None-Match still holds."},
@@ -293,10 +301,12 @@ async def tile(
         # A revalidation whose ETag still holds is answered before anything is read or rendered.
         return if_none_match is not None and if_none_match == etag_of(identity, key)
 
+    # Behind nginx, a rendered tile already on disk is not read here: nginx sends the file.
+    load = settings.TOYZ_ACCEL_REDIRECT is None or params is None
     found = await _in_pool(
         request,
         query.path,
-        lambda image: services.tile(image, where, params, allow_preview=query.preview, unchanged=unchanged),
+        lambda image: services.tile(image, where, params, allow_preview=query.preview, unchanged=unchanged, load=load),
     )
     data, identity, preview = found.data, found.identity, found.preview
     etag = etag_of(identity, found.key)
@@ -305,7 +315,16 @@ async def tile(
     if preview:
         etag, cache_control = '"preview-' + etag[1:], "no-store"
     elif found.not_modified or if_none_match == etag:
-        return _tile_response(b"", None, etag, cache_control, status=304)
+        response = _tile_response(b"", None, etag, cache_control, status=304)
+        response[CACHE_HEADER] = "hit"
+        return response
+    redirect = services.accel_redirect(found)
+    if redirect is not None:
+        # After the read check above: nginx's internal location sends the file with these headers.
+        response = _tile_response(b"", _MEDIA_TYPES[fmt], etag, cache_control)
+        response["X-Accel-Redirect"] = redirect
+        response[CACHE_HEADER] = "hit"
+        return response
     if fmt == "raw" and "gzip" in request.headers.get("Accept-Encoding", ""):
         # The browser inflates it itself; the client gets 256×256 float32 values.
         response = _tile_response(gzip.compress(data, 1), _MEDIA_TYPES[fmt], etag, cache_control)
@@ -316,4 +335,5 @@ async def tile(
         response["Vary"] = "Accept-Encoding"
     if preview:
         response[PREVIEW_HEADER] = "1"
+    response[CACHE_HEADER] = "hit" if found.cached else "miss"
     return response

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -86,12 +87,14 @@ def tile(
     *,
     allow_preview: bool,
     unchanged: Callable[[str, str], bool] | None = None,
+    load: bool = True,
 ) -> Tile:
     """The tile at ``where``, rendered with ``params`` (None: raw values); one call into the core.
 
     ``allow_preview``: the client takes a mosaic preview for a coarse tile whose levels are not
     built yet (``tile.preview`` says so; it must not be stored). ``unchanged(identity, key)``:
-    whether the client already holds that tile (then it is neither read nor rendered).
+    whether the client already holds that tile (then it is neither read nor rendered). ``load``
+    False: a tile already on disk comes back as its ``file`` with empty ``data`` (nginx sends it).
     """
     # The resolver's stat gives the file's identity: a tile request stats its file once.
     seen = None if image.stat_result is None else examined(str(image.real), image.stat_result)
@@ -103,7 +106,19 @@ def tile(
         cache_dir=settings.TOYZ_CACHE_DIR,
         unchanged=unchanged,
         seen=seen,
+        load=load,
     )
+
+
+def accel_redirect(tile: Tile) -> str | None:
+    """Where nginx finds ``tile`` (``X-Accel-Redirect``: TOYZ_ACCEL_REDIRECT + its path in the cache
+    folder), or None when Django sends it: that setting off, or a tile not already on disk."""
+    prefix = settings.TOYZ_ACCEL_REDIRECT
+    if prefix is None or tile.file is None or tile.preview:
+        return None
+    # The core builds every tile path under the cache folder from hex names and numbers only.
+    relative = tile.file.relative_to(settings.TOYZ_CACHE_DIR)
+    return prefix + quote(relative.as_posix())
 
 
 def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:

@@ -54,6 +54,14 @@ class Tile:
     key: str
     #: True when the caller already held this tile (``unchanged``): ``data`` is empty.
     not_modified: bool = False
+    #: The tile's file in the cache folder, when it came from one already on disk (pre-rendered);
+    #: with ``fetch_tile(load=False)`` its bytes are not read and ``data`` is empty.
+    file: Path | None = None
+
+    @property
+    def cached(self) -> bool:
+        """Whether the tile came from a file already on disk (nothing was rendered)."""
+        return self.file is not None
 
 
 def tile_data(
@@ -74,8 +82,21 @@ def render(f: OpenedFile, src: View, data: FloatArray, params: RenderParams, cac
     return render_array(data, params, quantiles)
 
 
-def _stored(seen: Examined, path: Path, where: TileAddress, params: RenderParams, cache_dir: Path) -> bytes | None:
-    """Return the tile pre-rendered by :func:`~workers.imaging.build.build_pyramid`, or None, without opening the file.
+def _on_disk(file: Path, load: bool) -> bytes | None:
+    """The bytes of tile file ``file`` (``b""`` when not ``load``: only whether it is there), or None."""
+    try:
+        if load:
+            return file.read_bytes()
+        return b"" if file.is_file() else None
+    except OSError:
+        return None
+
+
+def _stored(
+    seen: Examined, path: Path, where: TileAddress, params: RenderParams, cache_dir: Path, load: bool
+) -> tuple[Path, bytes] | None:
+    """Return the file and bytes of the tile pre-rendered by :func:`~workers.imaging.build.build_pyramid`,
+    or None, without opening the image (the bytes are empty when not ``load``).
 
     The cache folder is named after the identity (a ``stat``), so a changed file never finds the
     tiles of its former contents; tiles appear atomically and only for tiles that exist, so one
@@ -85,12 +106,12 @@ def _stored(seen: Examined, path: Path, where: TileAddress, params: RenderParams
     if seen.real != os.path.abspath(path):
         return None
     folder = plane_dir(cache_dir, seen.identity, where.hdu, where.plane)  # as ImagePlane.folder and Mosaic.folder
-    try:
-        data = tile_path(folder, params.key(), where.level, where.x, where.y, params.fmt).read_bytes()
-    except OSError:
+    file = tile_path(folder, params.key(), where.level, where.x, where.y, params.fmt)
+    data = _on_disk(file, load)
+    if data is None:
         return None
     touch_used(cache_dir, seen.identity)
-    return data
+    return file, data
 
 
 def _raw_bytes(data: FloatArray) -> bytes:
@@ -108,6 +129,7 @@ def fetch_tile(
     cache_dir: Path,
     unchanged: Callable[[str, str], bool] | None = None,
     seen: Examined | None = None,
+    load: bool = True,
 ) -> Tile:
     """Return one tile of the pyramid, rendered with ``params`` or raw (``params`` None).
 
@@ -134,6 +156,10 @@ def fetch_tile(
         the tile comes back empty with ``not_modified``. Never asked for a preview.
     seen : Examined, optional
         What the caller's own ``stat`` of ``path`` said a moment ago (:func:`examine` otherwise).
+    load : bool
+        Read the bytes of a tile found as a file in the cache (``tile.file``). False: leave
+        ``data`` empty for such a tile, the caller sends the file itself (nginx's X-Accel-Redirect);
+        a tile rendered now still comes with its bytes.
 
     Returns
     -------
@@ -159,9 +185,9 @@ def fetch_tile(
         if unchanged(seen.identity, key):
             return Tile(b"", seen.identity, False, media_type, key, not_modified=True)
     if params is not None and params.has_cuts:
-        found = _stored(seen, path, where, params, cache_dir)
-        if found is not None:
-            return Tile(found, seen.identity, False, media_type, params.key())
+        stored = _stored(seen, path, where, params, cache_dir, load)
+        if stored is not None:
+            return Tile(stored[1], seen.identity, False, media_type, params.key(), file=stored[0])
     # Only coarse tiles of a mosaic not yet pre-rendered (one marker stat) can be previews.
     may_preview = (
         allow_preview
@@ -185,11 +211,10 @@ def fetch_tile(
             params = params.with_default_cuts(plane_stats(f, src, cache_dir)[0]["zscale"])
             if unchanged is not None and not preview and unchanged(seen.identity, params.key()):
                 return Tile(b"", seen.identity, False, media_type, params.key(), not_modified=True)
-        cached = tile_path(src.folder(cache_dir), params.key(), where.level, where.x, where.y, params.fmt)
-        try:
-            return Tile(cached.read_bytes(), seen.identity, False, media_type, params.key())
-        except FileNotFoundError:
-            pass
+        file = tile_path(src.folder(cache_dir), params.key(), where.level, where.x, where.y, params.fmt)
+        found = _on_disk(file, load)
+        if found is not None:
+            return Tile(found, seen.identity, False, media_type, params.key(), file=file)
         data = tile_data(f, src, where.level, where.x, where.y, cache_dir, preview=preview)
         return Tile(render(f, src, data, params, cache_dir), seen.identity, preview, media_type, params.key())
 

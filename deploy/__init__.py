@@ -1,0 +1,1 @@
+"""Deployment: the nginx configuration renderer (render.py) and the production setup runner (production.py)."""

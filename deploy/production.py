@@ -1,0 +1,372 @@
+"""Run Toyz here as it is deployed: nginx in front, several web processes, the Celery workers.
+
+    python -m deploy.production start   # prepare, start it all, stop it all on Ctrl-C (make run-production)
+    python -m deploy.production stop    # stop what a `start` left running, from its pid files
+
+Everything comes from the environment (deploy/README.md, "Running it here"): ``DATABASE_URL`` (PostgreSQL,
+created if missing), ``TOYZ_REDIS_URL``, ``TOYZ_PORT``, ``TOYZ_WEB_PROCESSES``, ``TOYZ_WORKER_QUEUES``,
+``TOYZ_WORKER_CONCURRENCY``, ``TOYZ_PRODUCTION_DIR`` and every ``TOYZ_*`` setting of Toyz itself. The same
+:class:`Production` starts it for the tests (tests/production.py) on free ports and their own database.
+This module imports nothing of Django: it runs ``manage.py``, uvicorn, celery and nginx as processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+from urllib.parse import unquote, urlsplit
+
+from deploy.render import ROOT, render
+
+DEFAULT_DATABASE_URL: Final = "postgres://postgres@127.0.0.1:5432/toyz_production"
+DEFAULT_REDIS_URL: Final = "redis://127.0.0.1:6379/0"
+#: The queues the workers take (the Makefile's WORKER_QUEUES); Celery's default queue is always added.
+DEFAULT_QUEUES: Final = "interactive,prerender,bulk"
+#: Where Django sends pre-rendered tiles (X-Accel-Redirect); deploy/nginx.conf's internal location.
+ACCEL_PREFIX: Final = "/_toyz_cache/"
+# The longest path of a unix socket (sun_path, with its terminating NUL).
+_SUN_PATH_MAX: Final = 107
+# Stopping order: no new requests first, then the web processes, then the workers.
+_STOP_ORDER: Final = ("nginx", "web", "worker")
+
+
+class ProductionError(Exception):
+    """Something the production setup needs is missing, or a process would not start."""
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+    if found is None:
+        raise ProductionError("nginx is not installed (make run-production installs Debian's package).")
+    return found
+
+
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ProductionError(f"{name}={raw!r} is not an integer.") from None
+    if value < 1:
+        raise ProductionError(f"{name}={value}: at least 1.")
+    return value
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What to run and where: the environment of every process, and the production folder.
+
+    ``home`` holds what the production setup writes besides Toyz's own var folder: the rendered
+    nginx configuration (``nginx/``), pid files, nginx's temporary files and the web socket (``run/``,
+    short enough for a unix socket's path), and the logs (``log/``).
+    """
+
+    env: dict[str, str]
+    home: Path
+    run_dir: Path
+    host: str
+    port: int
+    web_processes: int
+    queues: tuple[str, ...]
+    worker_concurrency: int
+    workers: bool = True
+
+    @property
+    def url(self) -> str:
+        """The base URL of the site (the plain HTTP listener), without a trailing slash."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def socket_path(self) -> Path:
+        """The unix socket the web processes listen on, and nginx's upstream."""
+        return self.run_dir / "web.sock"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "log"
+
+    @property
+    def nginx_dir(self) -> Path:
+        return self.home / "nginx"
+
+
+def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = True) -> Setup:
+    """The :class:`Setup` that ``environ`` (the process's environment by default) describes."""
+    env = dict(os.environ if environ is None else environ)
+    env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    env.setdefault("TOYZ_REDIS_URL", DEFAULT_REDIS_URL)
+    # On unless explicitly set (an empty value turns it off: every tile byte through Django).
+    env.setdefault("TOYZ_ACCEL_REDIRECT", ACCEL_PREFIX)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    var = Path(env.get("TOYZ_VAR_DIR") or ROOT / "var").absolute()
+    home = Path(env.get("TOYZ_PRODUCTION_DIR") or var / "production").absolute()
+    run_dir = Path(env.get("TOYZ_RUN_DIR") or home / "run").absolute()
+    if len(str(run_dir / "web.sock")) > _SUN_PATH_MAX:
+        raise ProductionError(f"{run_dir}: too long for a unix socket's folder; set a shorter TOYZ_RUN_DIR.")
+    host = env.setdefault("TOYZ_HOST", "127.0.0.1")
+    port = _positive(env, "TOYZ_PORT", 8080)
+    env["TOYZ_PORT"] = str(port)
+    env.update(TOYZ_VAR_DIR=str(var), TOYZ_RUN_DIR=str(run_dir))
+    env.setdefault("TOYZ_LOG_DIR", str(home / "log"))
+    env["TOYZ_WEB_UPSTREAM"] = f"unix:{run_dir / 'web.sock'}"
+    queues = [q.strip() for q in env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES).split(",") if q.strip()]
+    # A task that no route names goes to Celery's default queue: the workers take it too, never strand it.
+    default_queue = env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")
+    if default_queue not in queues:
+        queues.append(default_queue)
+    return Setup(
+        env=env,
+        home=home,
+        run_dir=run_dir,
+        host=host,
+        port=port,
+        web_processes=_positive(env, "TOYZ_WEB_PROCESSES", os.cpu_count() or 1),
+        queues=tuple(queues),
+        worker_concurrency=_positive(env, "TOYZ_WORKER_CONCURRENCY", os.cpu_count() or 1),
+        workers=workers,
+    )
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database that ``url`` names when it does not exist; True if it was made."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        return False  # SQLite and the like make their own file
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ProductionError(f"DATABASE_URL={url!r} names no database.")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return False
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return True
+
+
+def manage(setup: Setup, *args: str) -> None:
+    """Run one ``manage.py`` command in the production environment; its failure stops everything."""
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=setup.env, check=False)
+    if result.returncode != 0:
+        raise ProductionError(f"manage.py {' '.join(args)} failed (exit status {result.returncode}).")
+
+
+def prepare(setup: Setup, *, database: bool = True, static: bool = True, samples: bool = True) -> Path:
+    """Make what the processes need: the database (created, migrated), the collected static files,
+    the samples and admin account (``toyz_setup``), the folders, and the rendered nginx configuration
+    (whose path it returns)."""
+    if database:
+        if ensure_database(setup.env["DATABASE_URL"]):
+            print(f"Created the database of {setup.env['DATABASE_URL']}")
+        manage(setup, "migrate", "--noinput")
+    if samples:
+        manage(setup, "toyz_setup")
+    if static:
+        manage(setup, "collectstatic", "--noinput", "-v0")
+    for folder in (setup.home, setup.log_dir, setup.nginx_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    # The web socket lives here, and uvicorn makes it writable by anyone: only its owner may enter.
+    setup.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    setup.run_dir.chmod(0o700)
+    return render(setup.nginx_dir, setup.env)
+
+
+@dataclass
+class Production:
+    """The running processes of one :class:`Setup`: ``start()``, then ``stop()`` (also on error)."""
+
+    setup: Setup
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def commands(self) -> dict[str, list[str]]:
+        """The command line of each process, by name."""
+        setup = self.setup
+        found: dict[str, list[str]] = {
+            # Several processes on one socket; uvicorn takes X-Forwarded-* from any peer, and the only
+            # peer that can reach a socket in a folder of its own is nginx (deploy/nginx.conf sets them).
+            "web": [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--uds", str(setup.socket_path),
+                    "--workers", str(setup.web_processes), "--proxy-headers", "--forwarded-allow-ips", "*",
+                    "--no-server-header", "--no-access-log", "--lifespan", "off",
+                    # Longer than nginx keeps an idle upstream connection, so nginx is the one to close it.
+                    "--timeout-keep-alive", "75"],
+            "nginx": [_nginx(), "-p", str(setup.home), "-e", str(setup.log_dir / "nginx-error.log"),
+                      "-c", str(setup.nginx_dir / "nginx.conf"), "-g", "daemon off;"],
+        }  # fmt: skip
+        if setup.workers:
+            found["worker"] = [
+                sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO",
+                "-Q", ",".join(setup.queues), f"--concurrency={setup.worker_concurrency}",
+                "-n", f"production-{os.getpid()}@%h",
+            ]  # fmt: skip
+        return found
+
+    def start(self, timeout: float = 120) -> None:
+        """Start the web processes, the workers and nginx, and wait until the site answers through nginx."""
+        try:
+            self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout: float) -> None:
+        setup = self.setup
+        setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
+        for name, command in self.commands().items():
+            log = (setup.log_dir / f"{name}.log").open("ab")
+            self.processes[name] = subprocess.Popen(
+                command, cwd=ROOT, env=setup.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            log.close()
+            (setup.run_dir / f"{name}.pid").write_text(f"{self.processes[name].pid}\n")
+        deadline = time.monotonic() + timeout
+        self._wait(deadline, "the site through nginx", lambda: self._answers("/accounts/login/"))
+        if "worker" in self.processes:
+            self._wait(deadline, "the Celery worker", lambda: " ready." in self.log("worker"))
+
+    def _wait(self, deadline: float, what: str, ready: Callable[[], bool]) -> None:
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise ProductionError(f"{name} stopped at start-up:\n{self.log(name)[-3000:]}")
+            if ready():
+                return
+            time.sleep(0.2)
+        raise ProductionError(f"Gave up waiting for {what}.")
+
+    def _answers(self, path: str) -> bool:
+        connection = http.client.HTTPConnection(self.setup.host, self.setup.port, timeout=5)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
+
+    def log(self, name: str) -> str:
+        """What process ``name`` (web, worker, nginx) wrote so far; nginx's errors are in nginx-error."""
+        path = self.setup.log_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def failed(self) -> str | None:
+        """The name of a process that stopped on its own, if any."""
+        return next((name for name, p in self.processes.items() if p.poll() is not None), None)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop every process (its whole process group), nginx first; kill what does not stop in time."""
+        for name in _STOP_ORDER:
+            process = self.processes.pop(name, None)
+            if process is not None:
+                _stop_group(process.pid, functools.partial(_exited, process), timeout)
+            (self.setup.run_dir / f"{name}.pid").unlink(missing_ok=True)
+
+
+def _stop_group(pid: int, stopped: Callable[[], bool], timeout: float) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if stopped():
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _exited(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is not None
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def stop_from_pid_files(setup: Setup) -> list[str]:
+    """Stop the processes a ``start`` in another shell left running (its pid files); return their names."""
+    stopped = []
+    for name in _STOP_ORDER:
+        pid_file = setup.run_dir / f"{name}.pid"
+        try:
+            pid = int(pid_file.read_text())
+        except (OSError, ValueError):
+            continue
+        # Each was started as the leader of its own process group, so the group has its pid.
+        try:
+            alive = os.getpgid(pid) == pid
+        except ProcessLookupError:
+            alive = False
+        if alive:
+            _stop_group(pid, functools.partial(_gone, pid), 30)
+            stopped.append(name)
+        pid_file.unlink(missing_ok=True)
+    return stopped
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Toyz as deployed: nginx, web processes, Celery workers.")
+    parser.add_argument("action", choices=("start", "stop"))
+    args = parser.parse_args(argv)
+    try:
+        setup = setup_from_env()
+        if args.action == "stop":
+            print("stopped: " + (", ".join(stop_from_pid_files(setup)) or "nothing was running"))
+            return 0
+        if stop_from_pid_files(setup):
+            print("Stopped what an earlier start left running.")
+        prepare(setup)
+        production = Production(setup)
+        production.start()
+    except ProductionError as exc:
+        print(f"deploy/production.py: {exc}", file=sys.stderr)
+        return 1
+    return _serve(production)
+
+
+def _serve(production: Production) -> int:
+    """Wait for Ctrl-C (or SIGTERM), or for a process to stop on its own; then stop them all."""
+    setup = production.setup
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    print(
+        f"Toyz is at {setup.url}/ (nginx; {setup.web_processes} web processes; workers on "
+        f"{','.join(setup.queues)}). Logs: {setup.log_dir}. Ctrl-C stops it all."
+    )
+    status = 0
+    try:
+        while (name := production.failed()) is None:
+            time.sleep(0.5)
+        print(f"{name} stopped on its own; see {setup.log_dir / (name + '.log')}", file=sys.stderr)
+        status = 1
+    except KeyboardInterrupt:
+        print("Stopping nginx, the web processes and the workers...")
+    finally:
+        production.stop()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
