@@ -122,6 +122,8 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     env["TOYZ_PORT"] = str(port)
     env.update(TOYZ_VAR_DIR=str(var), TOYZ_RUN_DIR=str(run_dir))
     env.setdefault("TOYZ_LOG_DIR", str(home / "log"))
+    # The web processes' counters, added up by any one of them for /metrics (emptied at each start).
+    env.setdefault("TOYZ_METRICS_DIR", str(run_dir / "metrics"))
     env["TOYZ_WEB_UPSTREAM"] = f"unix:{run_dir / 'web.sock'}"
     queues = [q.strip() for q in env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES).split(",") if q.strip()]
     # A task that no route names goes to Celery's default queue: the workers take it too, never strand it.
@@ -228,6 +230,8 @@ class Production:
     def _start(self, timeout: float) -> None:
         setup = self.setup
         setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
+        # Counters of processes that are gone would add to the new ones' (pids are reused, too).
+        shutil.rmtree(setup.env["TOYZ_METRICS_DIR"], ignore_errors=True)
         for name, command in self.commands().items():
             log = (setup.log_dir / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
