@@ -14,6 +14,7 @@ every web process of every node.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import defaultdict
@@ -37,7 +38,10 @@ HTTP_REQUESTS = Counter(
     "toyz_http_requests", "HTTP requests answered, by view (URL name), method and status.", ["view", "method", "status"]
 )
 HTTP_SECONDS = Histogram(
-    "toyz_http_request_duration_seconds", "Time to answer an HTTP request, by view.", ["view"], buckets=HTTP_BUCKETS
+    "toyz_http_request_duration_seconds",
+    "Time to answer an HTTP request other than a tile, by view.",
+    ["view"],
+    buckets=HTTP_BUCKETS,
 )
 TILE_SECONDS = Histogram(
     "toyz_tile_duration_seconds",
@@ -46,8 +50,32 @@ TILE_SECONDS = Histogram(
     buckets=TILE_BUCKETS,
 )
 TILE_CACHE = Counter(
-    "toyz_tile_cache", "Tile responses by X-Toyz-Cache: hit (a file already in the cache) or miss.", ["result"]
+    "toyz_tile_cache",
+    "Tile responses by X-Toyz-Cache: hit (a file already in the cache) or miss (rendered).",
+    ["result"],
 )
+
+
+# `labels()` validates and locks on every call; a series' child is looked up once (the label sets are few).
+@functools.cache
+def http_requests(view: str, method: str, status: int) -> Any:
+    return HTTP_REQUESTS.labels(view, method, str(status))
+
+
+@functools.cache
+def http_seconds(view: str) -> Any:
+    return HTTP_SECONDS.labels(view)
+
+
+@functools.cache
+def tile_seconds(cache: str) -> Any:
+    return TILE_SECONDS.labels(cache)
+
+
+@functools.cache
+def tile_cache(result: str) -> Any:
+    return TILE_CACHE.labels(result)
+
 
 #: The broker's defaults for a queue's priority lists (kombu's Redis transport).
 _PRIORITY_STEPS = (0, 3, 6, 9)

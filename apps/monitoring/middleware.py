@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -57,10 +58,16 @@ class _Middleware:
         raise NotImplementedError
 
 
+# A made id: this process's random prefix and a count (32 hex digits, like nginx's), without a system
+# call per request as uuid4 would make.
+_ID_PREFIX = secrets.token_hex(8)
+_ids = itertools.count()
+
+
 def request_id_of(request: HttpRequest) -> str:
     """The proxy's request id when it is a sane one, else a new one."""
     given = request.headers.get(HEADER, "")
-    return given if _VALID_ID.fullmatch(given) else uuid.uuid4().hex
+    return given if _VALID_ID.fullmatch(given) else f"{_ID_PREFIX}{next(_ids) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 class RequestIdMiddleware(_Middleware):
@@ -88,7 +95,7 @@ def view_label(request: HttpRequest) -> str:
 
 
 class MetricsMiddleware(_Middleware):
-    """Count every response by view, method and status, and time it; tiles also by cache answer."""
+    """Count and time every response by view, method and status; a tile by its cache answer instead of its view."""
 
     def before(self, request: HttpRequest) -> Any:
         return time.perf_counter()
@@ -97,13 +104,15 @@ class MetricsMiddleware(_Middleware):
         elapsed = time.perf_counter() - before
         view = view_label(request)
         method = request.method if request.method in _METHODS else "other"
-        metrics.HTTP_REQUESTS.labels(view, method, str(response.status_code)).inc()
-        metrics.HTTP_SECONDS.labels(view).observe(elapsed)
+        metrics.http_requests(view, method, response.status_code).inc()
         cache = response.get(CACHE_HEADER)
         if cache is not None or view in _TILE_VIEWS:
+            # The busiest path: timed in its own histogram only, not in the per-view one too.
             result = cache if cache in ("hit", "miss") else "none"
-            metrics.TILE_SECONDS.labels(result).observe(elapsed)
-            metrics.TILE_CACHE.labels(result).inc()
+            metrics.tile_seconds(result).observe(elapsed)
+            metrics.tile_cache(result).inc()
+        else:
+            metrics.http_seconds(view).observe(elapsed)
         return response
 
 
