@@ -38,7 +38,20 @@ nginx:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; }
 
-test: install-dev types-check frontend chromium nginx lint typecheck django-checks pytest
+# The deploy files as their tools read them: nginx -t on the rendered nginx.conf (local and TLS), systemd-analyze
+# verify on deploy/systemd, the compose file validated (deploy/check.py); each tool from Debian when missing.
+deploy-check: install nginx
+	@missing=$$( \
+	  command -v systemd-analyze >/dev/null || echo systemd; \
+	  command -v docker-compose >/dev/null || echo docker-compose; \
+	  command -v openssl >/dev/null || echo openssl; \
+	); \
+	[ -z "$$missing" ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; }
+	$(BIN)/python -m deploy.check
+
+test: install-dev types-check frontend chromium nginx lint typecheck django-checks deploy-check pytest
 
 install: $(STAMPS)/runtime
 install-dev: $(STAMPS)/dev slapd

@@ -68,16 +68,18 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Setup:
-    """What to run and where: the environment of every process, and the production folder.
+    """What to run and where: the environment of every process and the folders of the production setup.
 
-    ``home`` holds what the production setup writes besides Toyz's own var folder: the rendered
-    nginx configuration (``nginx/``), pid files, nginx's temporary files and the web socket (``run/``,
-    short enough for a unix socket's path), and the logs (``log/``).
+    ``home`` (TOYZ_PRODUCTION_DIR, default var/production) holds, unless set apart: the rendered nginx
+    configuration (``nginx/``, TOYZ_NGINX_DIR), pid files, nginx's temporary files and the web socket
+    (``run/``, TOYZ_RUN_DIR: short enough for a unix socket's path), and the logs (``log/``, TOYZ_LOG_DIR).
     """
 
     env: dict[str, str]
     home: Path
     run_dir: Path
+    log_dir: Path
+    nginx_dir: Path
     host: str
     port: int
     web_processes: int
@@ -95,13 +97,13 @@ class Setup:
         """The unix socket the web processes listen on, and nginx's upstream."""
         return self.run_dir / "web.sock"
 
-    @property
-    def log_dir(self) -> Path:
-        return self.home / "log"
 
-    @property
-    def nginx_dir(self) -> Path:
-        return self.home / "nginx"
+def _queues(raw: str, default_queue: str) -> tuple[str, ...]:
+    queues = [q.strip() for q in raw.split(",") if q.strip()]
+    # A task that no route names goes to Celery's default queue: the workers take it too, never strand it.
+    if default_queue not in queues:
+        queues.append(default_queue)
+    return tuple(queues)
 
 
 def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = True) -> Setup:
@@ -112,35 +114,74 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     # On unless explicitly set (an empty value turns it off: every tile byte through Django).
     env.setdefault("TOYZ_ACCEL_REDIRECT", ACCEL_PREFIX)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    var = Path(env.get("TOYZ_VAR_DIR") or ROOT / "var").absolute()
-    home = Path(env.get("TOYZ_PRODUCTION_DIR") or var / "production").absolute()
-    run_dir = Path(env.get("TOYZ_RUN_DIR") or home / "run").absolute()
+
+    def folder(name: str, default: Path) -> Path:
+        path = Path(env.get(name) or default).absolute()
+        env[name] = str(path)
+        return path
+
+    var = folder("TOYZ_VAR_DIR", ROOT / "var")
+    home = folder("TOYZ_PRODUCTION_DIR", var / "production")
+    run_dir = folder("TOYZ_RUN_DIR", home / "run")
     if len(str(run_dir / "web.sock")) > _SUN_PATH_MAX:
         raise ProductionError(f"{run_dir}: too long for a unix socket's folder; set a shorter TOYZ_RUN_DIR.")
     host = env.setdefault("TOYZ_HOST", "127.0.0.1")
     port = _positive(env, "TOYZ_PORT", 8080)
     env["TOYZ_PORT"] = str(port)
-    env.update(TOYZ_VAR_DIR=str(var), TOYZ_RUN_DIR=str(run_dir))
-    env.setdefault("TOYZ_LOG_DIR", str(home / "log"))
-    # The web processes' counters, added up by any one of them for /metrics (emptied at each start).
-    env.setdefault("TOYZ_METRICS_DIR", str(run_dir / "metrics"))
     env["TOYZ_WEB_UPSTREAM"] = f"unix:{run_dir / 'web.sock'}"
-    queues = [q.strip() for q in env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES).split(",") if q.strip()]
-    # A task that no route names goes to Celery's default queue: the workers take it too, never strand it.
-    default_queue = env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")
-    if default_queue not in queues:
-        queues.append(default_queue)
+    # Where the web processes add up their counters for /metrics (emptied before they start).
+    folder("TOYZ_METRICS_DIR", run_dir / "metrics")
     return Setup(
         env=env,
         home=home,
         run_dir=run_dir,
+        log_dir=folder("TOYZ_LOG_DIR", home / "log"),
+        nginx_dir=folder("TOYZ_NGINX_DIR", home / "nginx"),
         host=host,
         port=port,
         web_processes=_positive(env, "TOYZ_WEB_PROCESSES", os.cpu_count() or 1),
-        queues=tuple(queues),
+        queues=_queues(env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES), env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")),
         worker_concurrency=_positive(env, "TOYZ_WORKER_CONCURRENCY", os.cpu_count() or 1),
         workers=workers,
     )
+
+
+def empty_metrics_dir(setup: Setup) -> None:
+    """Forget the counters of earlier web processes: files of gone processes would keep adding up (and a
+    reused pid would continue one), so the folder starts empty with each start of the web processes."""
+    shutil.rmtree(setup.env["TOYZ_METRICS_DIR"], ignore_errors=True)
+
+
+def web_command(setup: Setup) -> list[str]:
+    """The web processes: uvicorn with TOYZ_WEB_PROCESSES workers on the unix socket nginx proxies to."""
+    return [
+        sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--uds", str(setup.socket_path),
+        "--workers", str(setup.web_processes),
+        # X-Forwarded-For/Proto from any peer: the only peer that can reach a socket in a folder that
+        # only Toyz's user may enter is nginx, which sets both itself (deploy/nginx.conf).
+        "--proxy-headers", "--forwarded-allow-ips", "*",
+        "--no-server-header", "--no-access-log", "--lifespan", "off",
+        # Longer than nginx keeps an idle upstream connection, so that nginx is the one to close it.
+        "--timeout-keep-alive", "75",
+    ]  # fmt: skip
+
+
+def worker_command(setup: Setup, queues: tuple[str, ...] | None = None) -> list[str]:
+    """A Celery worker on ``queues`` (TOYZ_WORKER_QUEUES by default), named after them and this host."""
+    queues = queues or setup.queues
+    name = "-".join(q for q in queues if q != "celery") or "celery"
+    return [
+        sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO",
+        "-Q", ",".join(queues), f"--concurrency={setup.worker_concurrency}", "-n", f"{name}@%h",
+    ]  # fmt: skip
+
+
+def nginx_command(setup: Setup) -> list[str]:
+    """nginx on the rendered configuration, in the foreground (a child of whoever starts it)."""
+    return [
+        _nginx(), "-p", str(setup.nginx_dir), "-e", str(setup.log_dir / "nginx-error.log"),
+        "-c", str(setup.nginx_dir / "nginx.conf"), "-g", "daemon off;",
+    ]  # fmt: skip
 
 
 def ensure_database(url: str) -> bool:
@@ -182,8 +223,12 @@ def prepare(setup: Setup, *, database: bool = True, static: bool = True, samples
         manage(setup, "toyz_setup")
     if static:
         manage(setup, "collectstatic", "--noinput", "-v0")
-    for folder in (setup.home, setup.log_dir, setup.nginx_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+    return render_nginx(setup)
+
+
+def render_nginx(setup: Setup) -> Path:
+    """Make the run and log folders and render nginx's configuration into ``setup.nginx_dir``."""
+    setup.log_dir.mkdir(parents=True, exist_ok=True)
     # The web socket lives here, and uvicorn makes it writable by anyone: only its owner may enter.
     setup.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     setup.run_dir.chmod(0o700)
@@ -199,24 +244,9 @@ class Production:
 
     def commands(self) -> dict[str, list[str]]:
         """The command line of each process, by name."""
-        setup = self.setup
-        found: dict[str, list[str]] = {
-            # Several processes on one socket; uvicorn takes X-Forwarded-* from any peer, and the only
-            # peer that can reach a socket in a folder of its own is nginx (deploy/nginx.conf sets them).
-            "web": [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--uds", str(setup.socket_path),
-                    "--workers", str(setup.web_processes), "--proxy-headers", "--forwarded-allow-ips", "*",
-                    "--no-server-header", "--no-access-log", "--lifespan", "off",
-                    # Longer than nginx keeps an idle upstream connection, so nginx is the one to close it.
-                    "--timeout-keep-alive", "75"],
-            "nginx": [_nginx(), "-p", str(setup.home), "-e", str(setup.log_dir / "nginx-error.log"),
-                      "-c", str(setup.nginx_dir / "nginx.conf"), "-g", "daemon off;"],
-        }  # fmt: skip
-        if setup.workers:
-            found["worker"] = [
-                sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO",
-                "-Q", ",".join(setup.queues), f"--concurrency={setup.worker_concurrency}",
-                "-n", f"production-{os.getpid()}@%h",
-            ]  # fmt: skip
+        found = {"web": web_command(self.setup), "nginx": nginx_command(self.setup)}
+        if self.setup.workers:
+            found["worker"] = worker_command(self.setup)
         return found
 
     def start(self, timeout: float = 120) -> None:
@@ -230,8 +260,7 @@ class Production:
     def _start(self, timeout: float) -> None:
         setup = self.setup
         setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
-        # Counters of processes that are gone would add to the new ones' (pids are reused, too).
-        shutil.rmtree(setup.env["TOYZ_METRICS_DIR"], ignore_errors=True)
+        empty_metrics_dir(setup)
         for name, command in self.commands().items():
             log = (setup.log_dir / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
@@ -333,13 +362,35 @@ def stop_from_pid_files(setup: Setup) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Toyz as deployed: nginx, web processes, Celery workers.")
-    parser.add_argument("action", choices=("start", "stop"))
+    actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("start", help="prepare, start it all here, stop it all on Ctrl-C (make run-production)")
+    actions.add_parser("stop", help="stop what a start in another shell left running")
+    # One process each, as the systemd units and the compose file run them (the same command lines).
+    actions.add_parser("web", help="run the web processes (uvicorn on the unix socket)")
+    worker = actions.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--queues", help="comma-separated queues (default: TOYZ_WORKER_QUEUES)")
+    actions.add_parser("nginx", help="render the nginx configuration and run nginx")
     args = parser.parse_args(argv)
     try:
         setup = setup_from_env()
         if args.action == "stop":
             print("stopped: " + (", ".join(stop_from_pid_files(setup)) or "nothing was running"))
             return 0
+        if args.action in ("web", "worker", "nginx"):
+            if args.action == "web":
+                command = web_command(setup)
+                setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
+                empty_metrics_dir(setup)
+            elif args.action == "worker":
+                queues = (
+                    _queues(args.queues, setup.env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")) if args.queues else None
+                )
+                command = worker_command(setup, queues)
+            else:
+                render_nginx(setup)
+                command = nginx_command(setup)
+            os.chdir(ROOT)
+            os.execve(command[0], command, setup.env)
         if stop_from_pid_files(setup):
             print("Stopped what an earlier start left running.")
         prepare(setup)
@@ -351,10 +402,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _serve(production)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve(production: Production) -> int:
     """Wait for Ctrl-C (or SIGTERM), or for a process to stop on its own; then stop them all."""
     setup = production.setup
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Both, explicitly: a shell starting this in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     print(
         f"Toyz is at {setup.url}/ (nginx; {setup.web_processes} web processes; workers on "
         f"{','.join(setup.queues)}). Logs: {setup.log_dir}. Ctrl-C stops it all."

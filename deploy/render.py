@@ -151,7 +151,7 @@ def render(out: Path, environ: Mapping[str, str] | None = None) -> Path:
         if not (SNIPPETS / stale.name).is_file():
             stale.unlink()
     for template in templates:
-        text = render_text(template.read_text(), values, source=str(template.relative_to(ROOT)))
+        text = render_text(template.read_text(), values, source=f"deploy/nginx.d/{template.name}")
         (out / "nginx.d" / template.name).write_text(text)
     conf = out / "nginx.conf"
     conf.write_text(render_text(TEMPLATE.read_text(), values, source="deploy/nginx.conf"))

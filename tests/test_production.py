@@ -269,6 +269,12 @@ def test_the_client_cannot_forge_its_address_or_scheme(start_production: Any, se
     assert reply.status == 200 and b"csrfmiddlewaretoken" in reply.body
     attempts = list(AccessAttempt.objects.values_list("username", "ip_address"))
     assert attempts == [("mallory", "127.0.0.1")]
+    # The web processes trust those headers from any peer because only nginx can be one: they listen on
+    # a unix socket in a folder nobody else may enter, and on no TCP port.
+    setup = production.production.setup
+    assert setup.socket_path.is_socket() and setup.run_dir.stat().st_mode & 0o777 == 0o700
+    web = production.production.processes["web"]
+    assert "--uds" in web.args and "--port" not in web.args and "--host" not in web.args
 
 
 def test_static_files_are_sent_by_nginx(start_production: Any, production_static: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.conftest import ROOT
-from toyz_site.env import env_bool, env_choice, env_int, env_list, env_path
+from toyz_site.env import env_bool, env_choice, env_int, env_list, env_path, env_url_prefix
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("off", False), ("", False)])
@@ -26,12 +26,24 @@ def test_booleans(monkeypatch, raw, value):
         (lambda: env_int("TOYZ_X", 1), "two"),
         (lambda: env_int("TOYZ_X", 1, minimum=1, maximum=4), "9"),
         (lambda: env_choice("TOYZ_X", "INFO", ("INFO", "DEBUG")), "loud"),
+        (lambda: env_url_prefix("TOYZ_X"), "_toyz_cache/"),
+        (lambda: env_url_prefix("TOYZ_X"), "/_toyz_cache"),
+        (lambda: env_url_prefix("TOYZ_X"), "/a b/"),
+        (lambda: env_url_prefix("TOYZ_X"), "/a//b/"),
     ],
 )
 def test_bad_values_name_the_variable(monkeypatch, call, raw):
     monkeypatch.setenv("TOYZ_X", raw)
     with pytest.raises(ImproperlyConfigured, match="TOYZ_X"):
         call()
+
+
+def test_url_prefixes(monkeypatch):
+    assert env_url_prefix("TOYZ_UNSET_PREFIX") is None
+    monkeypatch.setenv("TOYZ_X", " /_toyz_cache/ ")
+    assert env_url_prefix("TOYZ_X") == "/_toyz_cache/"
+    monkeypatch.setenv("TOYZ_X", "")
+    assert env_url_prefix("TOYZ_X") is None
 
 
 def test_lists_and_paths(monkeypatch, tmp_path: Path):

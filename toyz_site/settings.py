@@ -265,15 +265,6 @@ LOGGING: dict[str, Any] = logging_config(
 
 # /metrics answers these addresses (the peer as uvicorn reports it: nginx's client), others get 403.
 TOYZ_METRICS_ALLOW = env_networks("TOYZ_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
-# Where the web processes of this node keep their counters so that a scrape sees all of them
-# (prometheus_client's multiprocess mode); unset: each process answers for itself (one process).
-# A folder of this node (not shared), emptied before the web processes start.
-_metrics_dir = env_optional("TOYZ_METRICS_DIR") or env_optional("PROMETHEUS_MULTIPROC_DIR")
-TOYZ_METRICS_DIR = env_path("TOYZ_METRICS_DIR", Path(_metrics_dir)) if _metrics_dir else None
-if TOYZ_METRICS_DIR is not None:
-    TOYZ_METRICS_DIR.mkdir(parents=True, exist_ok=True)
-    # prometheus_client reads it when first imported, which comes after the settings.
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(TOYZ_METRICS_DIR)
 # /healthz fails while one of these queues has no live worker. Unset: the queues Celery routes tasks
 # to; empty: the workers are reported but never fail the check.
 TOYZ_HEALTH_QUEUES = env_list("TOYZ_HEALTH_QUEUES", []) if "TOYZ_HEALTH_QUEUES" in os.environ else None

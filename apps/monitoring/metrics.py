@@ -28,6 +28,7 @@ from prometheus_client.registry import Collector
 
 from apps.monitoring import heartbeats, jobstats, redis_client
 from apps.monitoring.health import routed_queues
+from apps.monitoring.multiprocess import multiprocess_dir
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ class ClusterCollector(Collector):
 
 def exposition() -> bytes:
     """The text a scrape gets: this node's processes' counters (or this process's) and the cluster's."""
-    if settings.TOYZ_METRICS_DIR:
+    if multiprocess_dir():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # its __init__ lacks annotations
         local = generate_latest(registry)

@@ -8786,6 +8786,8 @@ export interface operations {
         headers: {
           "Cache-Control"?: string;
           ETag?: string;
+          /** @description hit: served from a tile file already on disk; miss: rendered for this request. */
+          "X-Toyz-Cache"?: "hit" | "miss";
           /** @description 1 on a preview (never stored). */
           "X-Toyz-Preview"?: string;
           [name: string]: unknown;

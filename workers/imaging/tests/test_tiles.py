@@ -213,3 +213,24 @@ def test_missing_cuts_are_the_zscale_cuts(write_fits, cache_dir, decode):
     np.testing.assert_allclose(decode(only_hi.data), decode(explicit.data))
     other = fetch_tile(path, where, RenderParams.create(lo=lo, hi=lo + 1), allow_preview=False, cache_dir=cache_dir)
     assert not np.array_equal(decode(other.data), decode(explicit.data))
+
+
+def test_a_tile_on_disk_names_its_file_and_is_read_only_when_asked(write_fits, cache_dir):
+    from workers.imaging import build_pyramid
+
+    path = write_fits("disk.fits", gradient(600, 600))
+    where = TileAddress(hdu=0, plane=0, level=0, x=1, y=0)
+    lo, hi = default_cuts(path, hdu=0, plane=0, cache_dir=cache_dir)["zscale"]
+    given, implicit = RenderParams.create(lo=lo, hi=hi), RenderParams.create()
+    rendered = fetch_tile(path, where, given, allow_preview=False, cache_dir=cache_dir, load=False)
+    # Nothing on disk yet: rendered now, with its bytes whatever `load` says.
+    assert (rendered.file, rendered.cached) == (None, False) and rendered.data
+    build_pyramid(path, hdu=0, cache_dir=cache_dir)
+    for params in (given, implicit):  # found before opening the file, and after filling in the cuts
+        stored = fetch_tile(path, where, params, allow_preview=False, cache_dir=cache_dir)
+        assert stored.cached and stored.file is not None and stored.file.is_relative_to(cache_dir)
+        assert stored.data == stored.file.read_bytes() == rendered.data
+        unread = fetch_tile(path, where, params, allow_preview=False, cache_dir=cache_dir, load=False)
+        assert (unread.data, unread.file, unread.cached, unread.key) == (b"", stored.file, True, stored.key)
+    raw = fetch_tile(path, where, None, allow_preview=False, cache_dir=cache_dir, load=False)
+    assert (raw.file, raw.cached) == (None, False) and len(raw.data) == 256 * 256 * 4
