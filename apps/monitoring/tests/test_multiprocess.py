@@ -29,5 +29,5 @@ def test_prometheus_clients_own_variable_works_alone(tmp_path: Path) -> None:
 
 def test_a_folder_that_cannot_be_made_stops_the_start_with_a_sentence(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
-    with pytest.raises(MetricsDirError, match="TOYZ_METRICS_DIR=.*cannot make the folder"):
+    with pytest.raises(MetricsDirError, match=r"TOYZ_METRICS_DIR=.*cannot make the folder"):
         use_metrics_dir({"TOYZ_METRICS_DIR": str(tmp_path / "a-file" / "metrics")})
