@@ -135,6 +135,8 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     port = _positive(env, "TOYZ_PORT", 8080)
     env["TOYZ_PORT"] = str(port)
     env["TOYZ_WEB_UPSTREAM"] = f"unix:{run_dir / 'web.sock'}"
+    # Where the web processes add up their counters for /metrics (emptied before they start).
+    folder("TOYZ_METRICS_DIR", run_dir / "metrics")
     return Setup(
         env=env,
         home=home,
@@ -165,6 +167,10 @@ def kept_key(path: Path) -> str:
     if not key:  # a start that was killed between making the file and writing it
         raise ProductionError(f"{path} is empty: delete it and start again.")
     return key
+def empty_metrics_dir(setup: Setup) -> None:
+    """Forget the counters of earlier web processes: files of gone processes would keep adding up (and a
+    reused pid would continue one), so the folder starts empty with each start of the web processes."""
+    shutil.rmtree(setup.env["TOYZ_METRICS_DIR"], ignore_errors=True)
 
 
 def web_command(setup: Setup) -> list[str]:
@@ -275,6 +281,7 @@ class Production:
     def _start(self, timeout: float) -> None:
         setup = self.setup
         setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
+        empty_metrics_dir(setup)
         for name, command in self.commands().items():
             log = (setup.log_dir / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
@@ -394,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "web":
                 command = web_command(setup)
                 setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
+                empty_metrics_dir(setup)
             elif args.action == "worker":
                 queues = (
                     _queues(args.queues, setup.env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")) if args.queues else None

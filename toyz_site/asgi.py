@@ -4,7 +4,11 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from apps.monitoring.multiprocess import use_metrics_dir
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toyz_site.settings")
+# Before Django loads the metrics: the web processes of a node add up their counters in TOYZ_METRICS_DIR.
+use_metrics_dir(os.environ)
 # Django must be set up before the consumers (and their models) are imported.
 django_asgi_app = get_asgi_application()
 

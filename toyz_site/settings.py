@@ -15,11 +15,13 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
 from apps.jobs.queues import INTERACTIVE, QUEUES, TASK_ROUTES
+from apps.monitoring.logs import logging_config
 from toyz_site.env import (
     env_bool,
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_optional,
     env_path,
     env_token,
@@ -127,12 +129,18 @@ INSTALLED_APPS = [
     "apps.headers",
     "apps.imaging",
     "apps.jobs",
+    "apps.monitoring",
     "apps.sources",
     "apps.watch",
     "apps.workspaces",
 ]
 
 MIDDLEWARE = [
+    # First: every later layer's log lines carry the request's id, and the timing covers them all.
+    "apps.monitoring.middleware.RequestIdMiddleware",
+    "apps.monitoring.middleware.MetricsMiddleware",
+    # /healthz and /metrics, answered before the host check (probes use IP addresses) and the login rules.
+    "apps.monitoring.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -288,16 +296,17 @@ TOYZ_PRERENDER_SOFT_TIME_LIMIT = env_int("TOYZ_PRERENDER_SOFT_TIME_LIMIT", 1800,
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
-    },
-}
+# Log lines as text or as one JSON object each; either way with the request's and the job's id.
+TOYZ_LOG_FORMAT = env_choice("TOYZ_LOG_FORMAT", "PLAIN", ("PLAIN", "JSON")).lower()
+LOGGING: dict[str, Any] = logging_config(
+    TOYZ_LOG_FORMAT, env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+)
+
+# /metrics answers these addresses (the peer as uvicorn reports it: nginx's client), others get 403.
+TOYZ_METRICS_ALLOW = env_networks("TOYZ_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
+# /healthz fails while one of these queues has no live worker. Unset: the queues Celery routes tasks
+# to; empty: the workers are reported but never fail the check.
+TOYZ_HEALTH_QUEUES = env_list("TOYZ_HEALTH_QUEUES", []) if "TOYZ_HEALTH_QUEUES" in os.environ else None
 
 # Only this site's own files run or style a page: no inline scripts or styles, no eval, so no
 # 'unsafe-inline' either. Styles that scripts set through the CSSOM (OpenLayers, gridstack) are allowed;

@@ -23,6 +23,7 @@ from apps.accounts.services import User
 from apps.jobs import registry, sharing
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
+from apps.monitoring.services import job_context, record_job
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ RETRYING = "Retrying after a transient error on the server; it is in the server 
 JOB_FAILED = "The job failed unexpectedly; the error is in the server log. Try again or tell an admin."
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress messages of one job
+LOGGED_SECONDS = 1.0  # a job that succeeds faster is not logged
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 #: The channel-layer message type of a job's progress and result; the consumer's handler is `job_message`.
 JOB_MESSAGE = "job.message"
@@ -146,41 +148,8 @@ def execute(
     """
     close_old_connections()
     try:
-        job = Job.objects.select_related("user").filter(pk=job_id).first()
-        if job is None:
-            return  # deleted meanwhile: nobody to answer
-        if job.status in (Job.Status.DONE, Job.Status.ERROR):
-            return  # a redelivered task whose job already answered
-        if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
-            _finish(job, Job.Status.CANCELLED)
-            reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
-            return
-        if job.leader_id is not None:
-            return  # it follows another job, which answers for it
-        if job.share_key and not sharing.claim(job):
-            return  # another run does the same work now: this one follows it from here
-        # Still "running": the worker that started it died before it answered.
-        resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.RUNNING,
-            started=timezone.now(),
-            attempts=F("attempts") + 1,
-            worker=worker[:200],
-            **({"message": resumed[:500]} if resumed else {}),
-        )
-        if resumed:
-            logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
-            reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
-        try:
-            message = _run(job, client_id, reporter, retry_on)
-        except BaseException:
-            # Handed back for a retry (or the process is going down): its followers wait for the next run.
-            if job.share_key:
-                sharing.release(job)
-            raise
-        reporter.send(job_id, message)
-        if job.share_key:
-            _answer_followers(job, message)
+        with job_context(job_id):
+            _execute(job_id, client_id, reporter, retry_on, worker)
     finally:
         close_old_connections()
 
@@ -199,6 +168,68 @@ def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:
         else:
             answer = error_result(follower.client_id, outcome.code, outcome.message)
         reporter_for(follower.reply_to).send(follower.id, answer)
+
+
+def _execute(
+    job_id: str, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...], worker: str
+) -> None:
+    job = Job.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        return  # deleted meanwhile: nobody to answer
+    if job.status in (Job.Status.DONE, Job.Status.ERROR):
+        return  # a redelivered task whose job already answered
+    if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
+        _finish(job, Job.Status.CANCELLED)
+        reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
+        return
+    if job.leader_id is not None:
+        return  # it follows another job, which answers for it
+    if job.share_key and not sharing.claim(job):
+        return  # another run does the same work now: this one follows it from here
+    # Still "running": the worker that started it died before it answered.
+    resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
+    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
+    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING,
+        started=timezone.now(),
+        attempts=F("attempts") + 1,
+        worker=worker[:200],
+        **({"message": resumed[:500]} if resumed else {}),
+    )
+    if resumed:
+        logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
+        reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
+    began = time.monotonic()
+    outcome = "retried"  # unless _run returns: it raises only to hand a transient error back for a retry
+    try:
+        message = _run(job, client_id, reporter, retry_on)
+        outcome = outcome_of(message)
+    except BaseException:
+        # Handed back for a retry (or the process is going down): its followers wait for the next run.
+        if job.share_key:
+            sharing.release(job)
+        raise
+    finally:
+        seconds = time.monotonic() - began
+        record_job(job.fn, outcome, seconds, waited)
+        # Long runs and every failure get a line; the many quick readouts would drown the log.
+        if outcome != "ok" or seconds >= LOGGED_SECONDS:
+            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
+    reporter.send(job_id, message)
+    if job.share_key:
+        _answer_followers(job, message)
+
+
+#: The metrics' outcome of an error result, by its code; any other code is "error" (a ToyzError).
+_OUTCOMES = {"cancelled": "cancelled", "timeout": "timeout", "job_failed": "failed"}
+
+
+def outcome_of(message: OkResult | ErrorResult) -> str:
+    """How a run ended, for the job metrics: ok, error, cancelled, timeout or failed."""
+    if isinstance(message, OkResult):
+        return "ok"
+    return _OUTCOMES.get(message.error.code, "error")
 
 
 def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:
