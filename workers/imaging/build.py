@@ -6,6 +6,7 @@ raises only :class:`~workers.errors.ToyzError` for bad input.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,14 @@ def _default_params(f: OpenedFile, view: View, cache_dir: Path) -> RenderParams:
     return RenderParams(stretch="linear", lo=lo, hi=hi, cmap="gray", invert=False, fmt="png")
 
 
+def _names_in(folder: Path) -> set[str]:
+    """The names of the files in ``folder`` (none when it does not exist yet)."""
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+
+
 def _render_view_tiles(
     f: OpenedFile,
     view: View,
@@ -151,9 +160,13 @@ def _render_view_tiles(
         tile_params = tile_params.with_default_cuts(plane_stats(f, view, cache_dir)[0]["zscale"])
     folder, key = view.folder(cache_dir), tile_params.key()
     name = "mosaic" if isinstance(view, Mosaic) else f"HDU {view.hdu}"
+    present: dict[int, set[str]] = {}
     for level, tx, ty in tiles:
         target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
-        if not target.exists():
+        if level not in present:
+            # One listing per level rather than a stat per tile (tiles a resumed build already wrote).
+            present[level] = _names_in(target.parent)
+        if target.name not in present[level]:
             data = tile_data(f, view, level, tx, ty, cache_dir)
             atomic_write_bytes(target, render(f, view, data, tile_params, cache_dir))
         counter.step(f"{name}: tiles of level {level}")
