@@ -449,6 +449,7 @@ class NightRun:
     worker_cpu_s: float
     per_exposure_s: list[float]
     summary: str
+    tasks_by_node: dict[str, int]
 
 
 def prerender_folder(
@@ -494,9 +495,12 @@ def prerender_folder(
         if all(s is not None and f is not None for s, f in rows)
     ]
     summary = next((line for line in reversed(text.splitlines()) if " files: " in line), "")
+    by_node: dict[str, int] = {}
+    for node in Job.objects.values_list("worker", flat=True):
+        by_node[node.split("@")[0]] = by_node.get(node.split("@")[0], 0) + 1
     build = (max(f for f in ended if f is not None) - min(created)).total_seconds()
     cpu = sum(w.cpu_s for w in running)
-    return NightRun(wall, build, usage.ru_utime + usage.ru_stime, cpu, sorted(per_exposure), summary)
+    return NightRun(wall, build, usage.ru_utime + usage.ru_stime, cpu, sorted(per_exposure), summary, by_node)
 
 
 def night(args: argparse.Namespace, env: dict[str, str], source: Path, queues: list[str], out: Results) -> None:
@@ -550,6 +554,7 @@ def two_nodes(args: argparse.Namespace, env: dict[str, str], source: Path, queue
         out.put(f"two_node_{tag}_s", runs[tag].build_s)
         out.put(f"two_node_{tag}_s_per_exposure", runs[tag].build_s / count)
         out.put(f"two_node_{tag}_worker_cpus_used", runs[tag].worker_cpu_s / runs[tag].wall_s)
+        out.put(f"two_node_{tag}_tasks", " ".join(f"{k}={v}" for k, v in sorted(runs[tag].tasks_by_node.items())))
     # The build's own time (first task queued to last finished): the command's start-up is the same in both.
     out.put("two_node_speedup", runs["one_node"].build_s / runs["two_nodes"].build_s)
 
