@@ -36,6 +36,7 @@ __all__ = [
     "HduInfo",
     "ImagePlane",
     "OpenedFile",
+    "band_rows",
     "check_hdu",
     "clear_band_cache",
     "clear_open_files",
@@ -249,7 +250,7 @@ def read_level0(f: OpenedFile, src: ImagePlane, cache_dir: Path, y0: int, y1: in
         cached = load_npy(level_path(src.folder(cache_dir), 0))
         if cached is not None:
             return to_float32(cached[y0:y1, x0:x1])
-    rows = _band_rows(src)
+    rows = band_rows(src)
     if src.packed and rows * src.width <= STRIP_PIXELS:
         first, last = y0 // rows, (y1 - 1) // rows
         bands = [_packed_band(f, src, b, rows) for b in range(first, last + 1)]
@@ -273,7 +274,7 @@ _bands: LRUCache[tuple[str, int, int, int], FloatArray] = LRUCache(
 )
 
 
-def _band_rows(src: ImagePlane) -> int:
+def band_rows(src: ImagePlane) -> int:
     """Rows of a band: 256, or the smallest multiple of the compression tile's rows above it."""
     return -(-TILE_SIZE // src.tile_rows) * src.tile_rows
 
@@ -298,7 +299,7 @@ def _cached_rows(f: OpenedFile, src: ImagePlane, y0: int, y1: int) -> FloatArray
     (nothing is decompressed)."""
     if not src.packed:
         return None
-    rows = _band_rows(src)
+    rows = band_rows(src)
     keys = [(f.identity, src.hdu, src.plane, b) for b in range(y0 // rows, (y1 - 1) // rows + 1)]
     with _bands_lock:
         found = [_bands.get(key) for key in keys]
