@@ -9,6 +9,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -213,7 +214,7 @@ def test_colour_arrays_are_encoded_as_they_are():
     assert rgba[1, 1, 3] == 0
 
 
-def reference_indices(data, lo, hi, stretch):
+def reference_indices(data: np.ndarray, lo: float, hi: float, stretch: Any) -> Any:
     """The index mapping written plainly, a new array at each step (what to_indices did before it
     worked in place): the fast version must give exactly these indices."""
     finite = np.isfinite(data)
