@@ -364,7 +364,13 @@ _PNG_DEFLATE_LEVEL: Final = 1
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"".join(_png_chunk_parts(kind, data))
+
+
+def _png_chunk_parts(kind: bytes, data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """A chunk as its parts (length, type, data, CRC), so that a tile's data is copied once, by the final join."""
+    crc = isal_zlib.crc32(data, isal_zlib.crc32(kind))
+    return struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)
 
 
 _PNG_END: Final = _png_chunk(b"IEND", b"")
@@ -390,8 +396,8 @@ def _indexed_png(indices: npt.NDArray[np.uint8], cmap: str, invert: bool) -> byt
     rows[:, 1:] = indices
     data = isal_zlib.compress(rows.data, _PNG_DEFLATE_LEVEL)
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, palette, no interlace
-    chunks = (_png_chunk(b"IHDR", header), _png_palette_chunks(cmap, invert), _png_chunk(b"IDAT", data))
-    return b"".join((_PNG_SIGNATURE, *chunks, _PNG_END))
+    idat = _png_chunk_parts(b"IDAT", data)
+    return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_palette_chunks(cmap, invert), *idat, _PNG_END))
 
 
 def encode_colour(data: npt.NDArray[Any], fmt: str) -> bytes:
