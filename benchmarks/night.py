@@ -260,7 +260,7 @@ class Reaper:
     """Measures each complete exposure of a night and gives its space back (see the module's docstring)."""
 
     cache: Path
-    exposures: dict[str, str]  # identity -> exposure name
+    exposures: dict[str, str]  # identity -> the exposure's client path
     after_s: float
     min_free_gb: float
     keep: bool = False
@@ -282,8 +282,13 @@ class Reaper:
         self._sweep(final=True)
 
     def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            self._sweep(final=False)
+        from django.db import connection
+
+        try:
+            while not self._stop.wait(0.5):
+                self._sweep(final=False)
+        finally:
+            connection.close()  # this thread's own
 
     def _sweep(self, *, final: bool) -> None:
         now = time.monotonic()
@@ -297,10 +302,18 @@ class Reaper:
                 if not (folder / MARKER).exists():
                     continue
                 self._seen[identity] = now
-            if final or short or now - self._seen[identity] >= self.after_s:
+            due = short or now - self._seen[identity] >= self.after_s
+            if final or (due and not _running(self.exposures[identity])):
                 self.sizes[identity] = footprint(folder)
                 if not self.keep:
                     give_back(folder)
+
+
+def _running(client: str) -> bool:
+    """Whether a job of that exposure is still queued or running (an HDU's task may outlast the file's)."""
+    from apps.jobs.models import Job
+
+    return Job.objects.filter(params__path=client, finished__isnull=True).exists()
 
 
 def check_disk(workdir: Path, needed_gb: float, out: Results) -> None:
@@ -506,7 +519,7 @@ def prerender_folder(
 def night(args: argparse.Namespace, env: dict[str, str], source: Path, queues: list[str], out: Results) -> None:
     data_root, cache = Path(env["TOYZ_DATA_ROOT"]), Path(env["TOYZ_CACHE_DIR"])
     links = link_night(source, data_root, "night", args.exposures)
-    identities = {file_identity(link): link.name for link in links}
+    identities = {file_identity(link): f"night/{link.name}" for link in links}
     out.put("night_exposures", len(links))
     out.put("night_queues", ",".join(queues))
     out.put("night_concurrency", args.concurrency)
@@ -548,7 +561,7 @@ def two_nodes(args: argparse.Namespace, env: dict[str, str], source: Path, queue
         ("two_nodes", [("nodeA", queues, 1), ("nodeB", bulk_only, 1)]),
     ):
         links = link_night(source, data_root, f"night-{tag}", count)
-        identities = {file_identity(link): link.name for link in links}
+        identities = {file_identity(link): f"night-{tag}/{link.name}" for link in links}
         with Reaper(cache, identities, args.reap_after, args.min_free_gb, keep=args.keep) as reaper:
             runs[tag] = prerender_folder(env, f"night-{tag}", specs, logs, reaper)
         out.put(f"two_node_{tag}_s", runs[tag].build_s)
