@@ -236,6 +236,14 @@ wrk:
 	@command -v wrk >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+# A night of 100 DECam-like exposures (hard links of bench-decam's) pre-rendered by real Celery workers with
+# `manage.py toyz_prerender`, a baseline arm and a two-node run; ARGS e.g. --exposures 5. Needs Redis and
+# PostgreSQL: its own Redis database number (flushed) and PostgreSQL database (made if missing).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz_bench
+.PHONY: bench-night
+bench-night: install-dev fpack
+	BENCH_REDIS_URL=$(BENCH_REDIS_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/night.py $(ARGS)
 
 # bench-decam compresses its exposure with fpack (Debian's libcfitsio-bin).
 fpack:

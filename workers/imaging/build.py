@@ -6,6 +6,7 @@ raises only :class:`~workers.errors.ToyzError` for bad input.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .cache import (
     forget_npy,
     forget_pyramid,
     mark_completed,
+    plane_dir,
     sweep_orphans,
     tile_path,
     touch_used,
@@ -135,6 +137,14 @@ def _default_params(f: OpenedFile, view: View, cache_dir: Path) -> RenderParams:
     return RenderParams(stretch="linear", lo=lo, hi=hi, cmap="gray", invert=False, fmt="png")
 
 
+def _names_in(folder: Path) -> set[str]:
+    """The names of the files in ``folder`` (none when it does not exist yet)."""
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+
+
 def _render_view_tiles(
     f: OpenedFile,
     view: View,
@@ -151,9 +161,13 @@ def _render_view_tiles(
         tile_params = tile_params.with_default_cuts(plane_stats(f, view, cache_dir)[0]["zscale"])
     folder, key = view.folder(cache_dir), tile_params.key()
     name = "mosaic" if isinstance(view, Mosaic) else f"HDU {view.hdu}"
+    present: dict[int, set[str]] = {}
     for level, tx, ty in tiles:
         target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
-        if not target.exists():
+        if level not in present:
+            # One listing per level rather than a stat per tile (tiles a resumed build already wrote).
+            present[level] = _names_in(target.parent)
+        if target.name not in present[level]:
             data = tile_data(f, view, level, tx, ty, cache_dir)
             atomic_write_bytes(target, render(f, view, data, tile_params, cache_dir))
         counter.step(f"{name}: tiles of level {level}")
@@ -251,7 +265,8 @@ def prerender(
     ----------
     longest_task_seconds : float
         How long a pre-render may run: leftover temporaries older than that (killed builders')
-        are swept once the build is done.
+        are swept once the build is done, in the folder of the HDU built (of the whole file's
+        cache when ``hdu`` is None).
 
     Notes
     -----
@@ -263,7 +278,10 @@ def prerender(
     if stored is not None:
         return _stored_summary(stored)
     summary = build_pyramid(path, hdu=hdu, plane=plane, cache_dir=cache_dir, progress=progress)
-    sweep_orphans(Path(cache_dir) / identity, longest_task_seconds)
+    # One HDU's build sweeps its own folder: a night's 62 per-CCD tasks each walking the whole
+    # exposure's folder (up to 12,000 files) cost more than a second of CPU per exposure.
+    swept = Path(cache_dir) / identity if hdu is None else plane_dir(cache_dir, identity, hdu, plane)
+    sweep_orphans(swept, longest_task_seconds)
     mark_completed(cache_dir, identity, hdu, plane, summary)
     return PrerenderSummary(hdus=summary["hdus"], levels=summary["levels"], tiles=summary["tiles"], skipped=False)
 

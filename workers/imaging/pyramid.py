@@ -30,6 +30,7 @@ from .reading import (
     FloatArray,
     ImagePlane,
     OpenedFile,
+    band_rows,
     column_chunks,
     raster_level0,
     read_level0,
@@ -133,7 +134,15 @@ def _strip_rows(width: int, bands: int) -> int:
 
 def _level0_rows(src: ImagePlane) -> int:
     """Rows of level 0 read at a time: whole compression tiles, an even number (for binning),
-    about STRIP_PIXELS unless one tile row is more (column chunks keep each read under it)."""
+    about STRIP_PIXELS unless one tile row is more (column chunks keep each read under it).
+
+    A tile-compressed HDU is read a band of the band cache at a time (even-numbered bands):
+    binning 256 rows that sit in the processor's cache is twice as fast as binning a whole CCD
+    put together first, and gives the same level."""
+    if src.packed:
+        band = math.lcm(2, band_rows(src))
+        if band * src.width <= reading.STRIP_PIXELS:
+            return band
     unit = math.lcm(2, src.tile_rows)
     return max(unit, reading.STRIP_PIXELS // (src.width * src.bands) // unit * unit)
 

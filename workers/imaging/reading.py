@@ -36,6 +36,7 @@ __all__ = [
     "HduInfo",
     "ImagePlane",
     "OpenedFile",
+    "band_rows",
     "check_hdu",
     "clear_band_cache",
     "clear_open_files",
@@ -249,7 +250,7 @@ def read_level0(f: OpenedFile, src: ImagePlane, cache_dir: Path, y0: int, y1: in
         cached = load_npy(level_path(src.folder(cache_dir), 0))
         if cached is not None:
             return to_float32(cached[y0:y1, x0:x1])
-    rows = _band_rows(src)
+    rows = band_rows(src)
     if src.packed and rows * src.width <= STRIP_PIXELS:
         first, last = y0 // rows, (y1 - 1) // rows
         bands = [_packed_band(f, src, b, rows) for b in range(first, last + 1)]
@@ -273,7 +274,7 @@ _bands: LRUCache[tuple[str, int, int, int], FloatArray] = LRUCache(
 )
 
 
-def _band_rows(src: ImagePlane) -> int:
+def band_rows(src: ImagePlane) -> int:
     """Rows of a band: 256, or the smallest multiple of the compression tile's rows above it."""
     return -(-TILE_SIZE // src.tile_rows) * src.tile_rows
 
@@ -291,6 +292,23 @@ def _packed_band(f: OpenedFile, src: ImagePlane, band: int, rows: int) -> FloatA
     with _bands_lock, contextlib.suppress(ValueError):  # a band above the whole budget is not kept
         _bands.setdefault(key, found)
     return found
+
+
+def _cached_rows(f: OpenedFile, src: ImagePlane, y0: int, y1: int) -> FloatArray | None:
+    """Level-0 rows ``[y0, y1)`` at full width if the band cache holds all of them, else None
+    (nothing is decompressed)."""
+    if not src.packed:
+        return None
+    rows = band_rows(src)
+    keys = [(f.identity, src.hdu, src.plane, b) for b in range(y0 // rows, (y1 - 1) // rows + 1)]
+    with _bands_lock:
+        found = [_bands.get(key) for key in keys]
+    bands = [band for band in found if band is not None]
+    if len(bands) < len(keys):
+        return None
+    whole = np.concatenate(bands) if len(bands) > 1 else bands[0]
+    first = keys[0][3] * rows
+    return whole[y0 - first : y1 - first]
 
 
 def clear_band_cache() -> None:
@@ -418,6 +436,11 @@ def _compressed_sample(f: OpenedFile, src: ImagePlane, target: int, window: Wind
     for start in starts:
         y0, y1 = max(start, wy0), min(start + run, wy1)
         col_step = max(1, (y1 - y0) * width // per_run)
+        # A pre-render samples a CCD right after binning its level 0: those rows are still decompressed.
+        rows = _cached_rows(f, src, y0, y1)
+        if rows is not None:
+            pieces.append(rows[:, wx0:wx1:col_step])
+            continue
         for x0, x1 in column_chunks(src, y1 - y0, wx0, wx1):
             pieces.append(read_region(f, src, y0, y1, x0, x1)[:, (wx0 - x0) % col_step :: col_step])
     return pieces

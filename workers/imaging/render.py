@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import math
+import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from astropy.visualization import (
     SquaredStretch,
     ZScaleInterval,
 )
+from isal import isal_zlib
 from PIL import Image
 
 from workers.errors import ToyzError
@@ -59,8 +61,8 @@ _FIXED_STRETCHES: Final[dict[str, BaseStretch]] = {
 }
 # Lossless keeps pixel values exact (lossy WebP smears flat areas); method 0 is the fastest.
 _WEBP: Final[dict[str, Any]] = {"lossless": True, "quality": 50, "method": 0}
-# zlib level 1 with the run-length strategy (Pillow passes ``compress_type`` to zlib as the
-# strategy): lossless like any PNG, faster than level 6 and smaller on flat or coarse tiles.
+# Colour PNGs (through Pillow): zlib level 1 with the run-length strategy (Pillow passes
+# ``compress_type`` to zlib as the strategy), faster than level 6 and smaller on flat tiles.
 _PNG: Final[dict[str, Any]] = {"compress_level": 1, "compress_type": zlib.Z_RLE}
 
 
@@ -265,18 +267,49 @@ def to_indices(data: npt.NDArray[Any], lo: float, hi: float, stretch: BaseStretc
     -------
     numpy.ndarray
         uint8, same shape: ``0..254`` for finite values, :data:`TRANSPARENT` for NaN/±inf.
+
+    Notes
+    -----
+    Every step works in place on one float64 copy, and the linear stretch (the identity on
+    ``[0, 1]``) is not called: the indices are the same as normalising, stretching, clipping and
+    rounding with new arrays at each step, in a third of the time (a pre-render's hot loop).
     """
     finite = np.isfinite(data)
-    values = np.asarray(data, dtype=np.float64)
+    holes = not finite.all()
+    values = np.array(data, dtype=np.float64)  # a copy: changed in place below
     with np.errstate(all="ignore"):
         span = hi - lo
-        values = (values - lo) / span if span else _step(values, lo)
-        values[~finite] = 0.0
-        np.clip(values, 0.0, 1.0, out=values)
-        values = np.nan_to_num(stretch(values, clip=True), nan=0.0)
-        indices: npt.NDArray[np.uint8] = np.rint(np.clip(values, 0.0, 1.0) * (TRANSPARENT - 1)).astype(np.uint8)
-    indices[~finite] = TRANSPARENT
+        if span:
+            values -= lo
+            values /= span
+        else:
+            values = _step(values, lo)
+        if holes:
+            values[~finite] = 0.0
+        _clip_unit(values)
+        if not _identity(stretch):
+            values = np.asarray(stretch(values, clip=True), dtype=np.float64)
+            _clip_unit(values)
+        # NaN (only from inf / inf with extreme limits, or a stretch's own) counts as 0.
+        if np.isnan(values.sum()):
+            np.copyto(values, 0.0, where=np.isnan(values))
+        values *= TRANSPARENT - 1
+        np.rint(values, out=values)
+        indices: npt.NDArray[np.uint8] = values.astype(np.uint8)
+    if holes:
+        indices[~finite] = TRANSPARENT
     return indices
+
+
+def _identity(stretch: BaseStretch) -> bool:
+    """Whether ``stretch`` leaves ``[0, 1]`` values as they are (the plain linear stretch)."""
+    return type(stretch) is LinearStretch and stretch.slope == 1 and stretch.intercept == 0
+
+
+def _clip_unit(values: npt.NDArray[np.float64]) -> None:
+    """Clip to ``[0, 1]`` in place, NaN kept (as :func:`numpy.clip` does, faster on small arrays)."""
+    np.maximum(values, 0.0, out=values)
+    np.minimum(values, 1.0, out=values)
 
 
 @functools.lru_cache(maxsize=128)
@@ -317,14 +350,54 @@ def encode_indexed(indices: npt.NDArray[np.uint8], cmap: str, invert: bool, fmt:
     """
     table = palette(cmap, invert)
     if fmt == "png":
-        image = Image.fromarray(np.ascontiguousarray(indices))
-        image.putpalette(table[:, :3].tobytes())
-        return _save(image, "PNG", transparency=table[:, 3].tobytes(), **_PNG)
+        return _indexed_png(indices, cmap, invert)
     if fmt == "jpg":
         return _save(Image.fromarray(table[indices, :3]), "JPEG", quality=90)
     if fmt == "webp":
         return _save(Image.fromarray(table[indices]), "WEBP", **_WEBP)
     raise ToyzError("bad_params", f"Unknown format {fmt!r}")
+
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+#: ISA-L's level 1 (of 0-3): its level 0 is 35 % larger on sky noise for no gain in time.
+_PNG_DEFLATE_LEVEL: Final = 1
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return b"".join(_png_chunk_parts(kind, data))
+
+
+def _png_chunk_parts(kind: bytes, data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """A chunk as its parts (length, type, data, CRC), so that a tile's data is copied once, by the final join."""
+    crc = isal_zlib.crc32(data, isal_zlib.crc32(kind))
+    return struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)
+
+
+_PNG_END: Final = _png_chunk(b"IEND", b"")
+
+
+@functools.lru_cache(maxsize=128)
+def _png_palette_chunks(cmap: str, invert: bool) -> bytes:
+    """The PLTE and tRNS chunks of ``cmap``'s palette (index 255 transparent)."""
+    table = palette(cmap, invert)
+    return _png_chunk(b"PLTE", table[:, :3].tobytes()) + _png_chunk(b"tRNS", table[:, 3].tobytes())
+
+
+def _indexed_png(indices: npt.NDArray[np.uint8], cmap: str, invert: bool) -> bytes:
+    """An 8-bit palette PNG of ``indices`` (filter "none" on every row), written here.
+
+    The image data is deflated by ISA-L at its level 1: 5× faster than zlib's level 1 (what
+    Pillow's encoder used here before) for the same size within 0.1 % on a DECam CCD's tiles,
+    and writing the chunks here saves Pillow's per-image set-up (a pre-render's hot loop).
+    """
+    height, width = indices.shape
+    rows = np.empty((height, width + 1), np.uint8)
+    rows[:, 0] = 0  # each scanline's filter type: none
+    rows[:, 1:] = indices
+    data = isal_zlib.compress(rows.data, _PNG_DEFLATE_LEVEL)
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, palette, no interlace
+    idat = _png_chunk_parts(b"IDAT", data)
+    return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_palette_chunks(cmap, invert), *idat, _PNG_END))
 
 
 def encode_colour(data: npt.NDArray[Any], fmt: str) -> bytes:

@@ -129,18 +129,31 @@ def marker_path(cache_dir: Path, identity: str, hdu: int | None, plane: int = 0)
     return Path(cache_dir) / identity / f"prerendered-{name}.json"
 
 
+def _temp_file(target: Path) -> tuple[int, Path]:
+    """Create a hidden temporary file beside ``target`` (and its folder if need be); its open
+    descriptor and path."""
+    prefix = f".{target.name}."
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    return fd, Path(name)
+
+
 def _temp_name(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, name = _temp_file(target)
     os.close(fd)
-    return Path(name)
+    return name
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file and a rename."""
-    tmp = _temp_name(target)
+    # One open, through the temporary file's own descriptor: a pre-render writes thousands.
+    fd, tmp = _temp_file(target)
     try:
-        tmp.write_bytes(data)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)

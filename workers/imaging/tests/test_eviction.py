@@ -155,3 +155,20 @@ def test_only_temporaries_older_than_the_longest_task_are_swept(tmp_path):
     age(young, 600 + 60)
     assert sweep_orphans(folder.parent, 600) == 1
     assert not old.exists() and young.exists() and visible.exists()
+
+
+def test_a_long_walk_spaces_the_next_ones_by_its_length(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    walks: list[Path] = []
+    monkeypatch.setattr(eviction, "evict_cache", lambda where, limit: walks.append(where))
+    keep_in_bounds(root, 123)
+    stamp = root / EVICTION_STAMP
+    assert len(walks) == 1 and float(stamp.read_text()) < 1.0  # the stamp says how long the walk took
+    stamp.write_text("30.000")  # as a walk of a cache of a million files leaves it
+    # A minute later the next walk is not due: 20 times 30 s must pass first.
+    age(stamp, EVICTION_INTERVAL_SECONDS + 1)
+    keep_in_bounds(root, 123)
+    assert len(walks) == 1
+    age(stamp, eviction.WALK_SHARE_FACTOR * 30 + 1)
+    keep_in_bounds(root, 123)
+    assert len(walks) == 2

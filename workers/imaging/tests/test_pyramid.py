@@ -177,3 +177,26 @@ def test_concurrent_first_requests_build_each_level_once_and_agree(
         assert (alpha[: 256 - min(height, 256)] == 0).all() and (alpha[:, min(width, 256) :] == 0).all()
     leftovers = [p.name for p in cache_dir.rglob("*.tmp")]
     assert leftovers == []
+
+
+def test_a_compressed_hdu_is_binned_band_by_band_into_the_same_level_and_sampled_from_its_bands(
+    tmp_path, cache_dir, monkeypatch
+):
+    from workers.imaging import reading
+    from workers.imaging.pyramid import level_array
+    from workers.imaging.synthetic import write_decam_like
+
+    path = write_decam_like(tmp_path / "two.fits.fz", n_ccds=2, ccd_shape=(601, 300), seed=2, compress=True)
+    with opened(path) as f:
+        src = select_plane(f, 1, 0)
+        whole = reading.read_region(f, src, 0, src.height, 0, src.width)  # straight from the file
+        cold = reading.read_sample(f, src, cache_dir, target=5000)  # nothing decompressed yet
+        level1 = level_array(f, src, 1, cache_dir)  # 601 rows: bands of 256, 256 and a last odd 89
+
+        def no_more_decompression(*args):
+            raise AssertionError("the sample decompressed rows again")
+
+        monkeypatch.setattr(reading, "read_region", no_more_decompression)
+        warm = reading.read_sample(f, src, cache_dir, target=5000)  # from the bands just decompressed
+    np.testing.assert_array_equal(level1, bin2x2(whole))
+    np.testing.assert_array_equal(warm, cold)

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from workers.errors import ToyzError
-from workers.imaging import FORMATS, STRETCHES, RenderParams, colormap_names
+from workers.imaging import FORMATS, STRETCHES, RenderParams, colormap_names, render
 from workers.imaging.render import (
     CUT_NAMES,
     TRANSPARENT,
@@ -211,3 +212,51 @@ def test_colour_arrays_are_encoded_as_they_are():
     rgba = np.asarray(Image.open(io.BytesIO(render_array(data, params, []))).convert("RGBA"))
     assert rgba[0, 0].tolist() == [255, 0, 0, 255] and rgba[1, 0].tolist() == [0, 0, 0, 255]
     assert rgba[1, 1, 3] == 0
+
+
+def reference_indices(data: np.ndarray, lo: float, hi: float, stretch: Any) -> Any:
+    """The index mapping written plainly, a new array at each step (what to_indices did before it
+    worked in place): the fast version must give exactly these indices."""
+    finite = np.isfinite(data)
+    values = np.asarray(data, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        span = hi - lo
+        values = (values - lo) / span if span else np.where(values > lo, 1.0, np.where(values < lo, 0.0, 0.5))
+        values[~finite] = 0.0
+        values = np.clip(values, 0.0, 1.0)
+        values = np.nan_to_num(stretch(values, clip=True), nan=0.0)
+        indices = np.rint(np.clip(values, 0.0, 1.0) * (TRANSPARENT - 1)).astype(np.uint8)
+    indices[~finite] = TRANSPARENT
+    return indices
+
+
+@pytest.mark.parametrize("stretch", STRETCHES)
+@pytest.mark.parametrize(
+    ("lo", "hi"), [(90.0, 110.0), (0.0, 250.0), (100.0, 100.0), (120.0, 80.0), (-1e308, 1e308), (1e-300, 2e-300)]
+)
+def test_indices_are_exactly_those_of_the_plain_mapping(stretch, lo, hi):
+    rng = np.random.default_rng(3)
+    data = rng.normal(100, 20, (64, 64)).astype(np.float32)
+    data[rng.random(data.shape) < 0.05] = np.nan
+    data[0, :4] = [np.inf, -np.inf, 3e38, -3e38]
+    quantiles = compute_quantiles(data)
+    made = make_stretch(stretch, lo, hi, quantiles)
+    np.testing.assert_array_equal(to_indices(data, lo, hi, made), reference_indices(data, lo, hi, made))
+
+
+@pytest.mark.parametrize("cmap", ["gray", "viridis"])
+def test_png_tiles_decode_to_their_indices_and_palette_as_pillow_writes_them(cmap):
+    rng = np.random.default_rng(5)
+    indices = np.clip(rng.normal(120, 40, (256, 256)), 0, 255).astype(np.uint8)  # with transparent pixels
+    ours = Image.open(io.BytesIO(render.encode_indexed(indices, cmap, True, "png")))
+    table = palette(cmap, True)
+    pillows = Image.fromarray(indices)
+    pillows.putpalette(table[:, :3].tobytes())
+    buf = io.BytesIO()
+    pillows.save(buf, format="PNG", transparency=table[:, 3].tobytes())
+    theirs = Image.open(io.BytesIO(buf.getvalue()))
+    assert ours.mode == "P" and ours.size == (256, 256)
+    np.testing.assert_array_equal(np.asarray(ours), indices)
+    np.testing.assert_array_equal(np.asarray(ours.convert("RGBA")), np.asarray(theirs.convert("RGBA")))
+    # No larger than Pillow's own (zlib level 6) on noise: the faster deflate costs no size.
+    assert len(render.encode_indexed(indices, cmap, True, "png")) < 1.02 * len(buf.getvalue())
