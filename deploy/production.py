@@ -167,6 +167,8 @@ def kept_key(path: Path) -> str:
     if not key:  # a start that was killed between making the file and writing it
         raise ProductionError(f"{path} is empty: delete it and start again.")
     return key
+
+
 def empty_metrics_dir(setup: Setup) -> None:
     """Forget the counters of earlier web processes: files of gone processes would keep adding up (and a
     reused pid would continue one), so the folder starts empty with each start of the web processes."""
