@@ -5,6 +5,7 @@ sockets keep their Origin check, and the client's own forwarded headers are over
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import threading
@@ -258,6 +259,18 @@ def test_workspace_sockets_work_through_nginx_and_keep_their_origin_check(
     assert message["result"]["hdus"][0]["width"] == 500
     # The job ran in the worker process, taken from its queue.
     assert "toyz.run_job" in production.log("worker")
+
+    # A view change reaches every other page of the workspace, whichever web process holds its socket
+    # (nginx hands connections to both; the Redis channel layer carries the event between them).
+    with contextlib.ExitStack() as stack:
+        pages = [stack.enter_context(production.websocket(path, cookie)) for _ in range(4)]
+        for page in pages:
+            assert json.loads(page.recv(timeout=30))["event"] == "workspace"
+        pages[0].send(json.dumps({"type": "view", "tile": "t1", "state": {"zoom": 3}}))
+        for page in pages[1:]:
+            while (event := json.loads(page.recv(timeout=30))).get("event") != "view":
+                pass
+            assert (event["tile"], event["state"]) == ("t1", {"zoom": 3})
 
 
 def test_the_client_cannot_forge_its_address_or_scheme(start_production: Any, settings: Any) -> None:
