@@ -23,7 +23,7 @@ from apps.accounts.services import User
 from apps.jobs import registry
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
-from apps.monitoring.services import job_context, record_job
+from apps.monitoring.services import enter_job, leave_job, record_job
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -135,51 +135,34 @@ def execute(
     its watchers are told so.
     """
     close_old_connections()
+    logging_scope = enter_job(job_id)  # every log line of the run names the job
     try:
-        with job_context(job_id):
-            _execute(job_id, client_id, reporter, retry_on, worker)
+        job = Job.objects.select_related("user").filter(pk=job_id).first()
+        if job is None:
+            return  # deleted meanwhile: nobody to answer
+        if job.status in (Job.Status.DONE, Job.Status.ERROR):
+            return  # a redelivered task whose job already answered
+        if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
+            _finish(job, Job.Status.CANCELLED)
+            reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
+            return
+        # Still "running": the worker that started it died before it answered.
+        resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.RUNNING,
+            started=timezone.now(),
+            attempts=F("attempts") + 1,
+            worker=worker[:200],
+            **({"message": resumed[:500]} if resumed else {}),
+        )
+        if resumed:
+            logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
+            reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
+        message = _run(job, client_id, reporter, retry_on)
+        reporter.send(job_id, message)
     finally:
         close_old_connections()
-
-
-def _execute(
-    job_id: str, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...], worker: str
-) -> None:
-    job = Job.objects.select_related("user").filter(pk=job_id).first()
-    if job is None:
-        return  # deleted meanwhile: nobody to answer
-    if job.status in (Job.Status.DONE, Job.Status.ERROR):
-        return  # a redelivered task whose job already answered
-    if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
-        _finish(job, Job.Status.CANCELLED)
-        reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
-        return
-    # Still "running": the worker that started it died before it answered.
-    resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
-    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
-    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING,
-        started=timezone.now(),
-        attempts=F("attempts") + 1,
-        worker=worker[:200],
-        **({"message": resumed[:500]} if resumed else {}),
-    )
-    if resumed:
-        logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
-        reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
-    began = time.monotonic()
-    outcome = "retried"  # unless _run returns: it raises only to hand a transient error back for a retry
-    try:
-        message = _run(job, client_id, reporter, retry_on)
-        outcome = outcome_of(message)
-    finally:
-        seconds = time.monotonic() - began
-        record_job(job.fn, outcome, seconds, waited)
-        # Long runs and every failure get a line; the many quick readouts would drown the log.
-        if outcome != "ok" or seconds >= LOGGED_SECONDS:
-            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
-    reporter.send(job_id, message)
+        leave_job(logging_scope)
 
 
 #: The metrics' outcome of an error result, by its code; any other code is "error" (a ToyzError).
@@ -194,6 +177,26 @@ def outcome_of(message: OkResult | ErrorResult) -> str:
 
 
 def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:
+    """`_attempt`, timed and counted in the job metrics (`job` as read before this start was recorded)."""
+    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
+    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
+    began = time.monotonic()
+    outcome = "retried"  # unless _attempt returns: it raises only to hand a transient error back for a retry
+    try:
+        message = _attempt(job, client_id, reporter, retry_on)
+        outcome = outcome_of(message)
+        return message
+    finally:
+        seconds = time.monotonic() - began
+        record_job(job.fn, outcome, seconds, waited)
+        # Long runs and every failure get a line; the many quick readouts would drown the log.
+        if outcome != "ok" or seconds >= LOGGED_SECONDS:
+            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
+
+
+def _attempt(
+    job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]
+) -> OkResult | ErrorResult:
     try:
         spec, params = registry.prepare(job.user, job.fn, job.params)
         result = spec.func(Context(job, client_id, reporter), params)
