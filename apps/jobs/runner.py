@@ -23,7 +23,7 @@ from apps.accounts.services import User
 from apps.jobs import registry, sharing
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
-from apps.monitoring.services import job_context, record_job
+from apps.monitoring.services import enter_job, leave_job, record_job
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -144,14 +144,50 @@ def execute(
     Never raises, except an exception of a type in `retry_on` from the job function: then the
     job goes back to "queued" and the caller (a Celery task with retries) runs it again. A job
     found "running" was started by a worker that died before it answered: it starts again, and
-    its watchers are told so.
+    its watchers are told so. A job that shares its work (`sharing`) either leads it and answers its
+    followers too, or follows the run that leads it and returns at once.
     """
     close_old_connections()
+    logging_scope = enter_job(job_id)  # every log line of the run names the job
     try:
-        with job_context(job_id):
-            _execute(job_id, client_id, reporter, retry_on, worker)
+        job = Job.objects.select_related("user").filter(pk=job_id).first()
+        if job is None:
+            return  # deleted meanwhile: nobody to answer
+        if job.status in (Job.Status.DONE, Job.Status.ERROR):
+            return  # a redelivered task whose job already answered
+        if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
+            _finish(job, Job.Status.CANCELLED)
+            reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
+            return
+        if job.leader_id is not None:
+            return  # it follows another job, which answers for it
+        if job.share_key and not sharing.claim(job):
+            return  # another run does the same work now: this one follows it from here
+        # Still "running": the worker that started it died before it answered.
+        resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.RUNNING,
+            started=timezone.now(),
+            attempts=F("attempts") + 1,
+            worker=worker[:200],
+            **({"message": resumed[:500]} if resumed else {}),
+        )
+        if resumed:
+            logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
+            reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
+        try:
+            message = _run(job, client_id, reporter, retry_on)
+        except BaseException:
+            # Handed back for a retry (or the process is going down): its followers wait for the next run.
+            if job.share_key:
+                sharing.release(job)
+            raise
+        reporter.send(job_id, message)
+        if job.share_key:
+            _answer_followers(job, message)
     finally:
         close_old_connections()
+        leave_job(logging_scope)
 
 
 def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:
@@ -170,57 +206,6 @@ def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:
         reporter_for(follower.reply_to).send(follower.id, answer)
 
 
-def _execute(
-    job_id: str, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...], worker: str
-) -> None:
-    job = Job.objects.select_related("user").filter(pk=job_id).first()
-    if job is None:
-        return  # deleted meanwhile: nobody to answer
-    if job.status in (Job.Status.DONE, Job.Status.ERROR):
-        return  # a redelivered task whose job already answered
-    if job.status == Job.Status.CANCELLED or cache.get(cancel_key(job_id)):
-        _finish(job, Job.Status.CANCELLED)
-        reporter.send(job_id, error_result(client_id, "cancelled", "The job was cancelled."))
-        return
-    if job.leader_id is not None:
-        return  # it follows another job, which answers for it
-    if job.share_key and not sharing.claim(job):
-        return  # another run does the same work now: this one follows it from here
-    # Still "running": the worker that started it died before it answered.
-    resumed = resumed_message(worker) if job.status == Job.Status.RUNNING else None
-    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
-    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING,
-        started=timezone.now(),
-        attempts=F("attempts") + 1,
-        worker=worker[:200],
-        **({"message": resumed[:500]} if resumed else {}),
-    )
-    if resumed:
-        logger.warning("Job %s (%s) was left running by a lost worker; resumed on %s", job.pk, job.fn, worker)
-        reporter.send(job_id, progress_message(client_id, job.done, job.total, resumed))
-    began = time.monotonic()
-    outcome = "retried"  # unless _run returns: it raises only to hand a transient error back for a retry
-    try:
-        message = _run(job, client_id, reporter, retry_on)
-        outcome = outcome_of(message)
-    except BaseException:
-        # Handed back for a retry (or the process is going down): its followers wait for the next run.
-        if job.share_key:
-            sharing.release(job)
-        raise
-    finally:
-        seconds = time.monotonic() - began
-        record_job(job.fn, outcome, seconds, waited)
-        # Long runs and every failure get a line; the many quick readouts would drown the log.
-        if outcome != "ok" or seconds >= LOGGED_SECONDS:
-            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
-    reporter.send(job_id, message)
-    if job.share_key:
-        _answer_followers(job, message)
-
-
 #: The metrics' outcome of an error result, by its code; any other code is "error" (a ToyzError).
 _OUTCOMES = {"cancelled": "cancelled", "timeout": "timeout", "job_failed": "failed"}
 
@@ -233,6 +218,26 @@ def outcome_of(message: OkResult | ErrorResult) -> str:
 
 
 def _run(job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]) -> OkResult | ErrorResult:
+    """`_attempt`, timed and counted in the job metrics (`job` as read before this start was recorded)."""
+    # The wait in the queue, counted once: a retry's or a resumed run's start says nothing about the queue.
+    waited = (timezone.now() - job.created).total_seconds() if job.attempts == 0 else None
+    began = time.monotonic()
+    outcome = "retried"  # unless _attempt returns: it raises only to hand a transient error back for a retry
+    try:
+        message = _attempt(job, client_id, reporter, retry_on)
+        outcome = outcome_of(message)
+        return message
+    finally:
+        seconds = time.monotonic() - began
+        record_job(job.fn, outcome, seconds, waited)
+        # Long runs and every failure get a line; the many quick readouts would drown the log.
+        if outcome != "ok" or seconds >= LOGGED_SECONDS:
+            logger.info("Job %s (%s) ended %s after %.2f s", job.pk, job.fn, outcome, seconds)
+
+
+def _attempt(
+    job: Job, client_id: int, reporter: Reporter, retry_on: tuple[type[Exception], ...]
+) -> OkResult | ErrorResult:
     try:
         spec, params = registry.prepare(job.user, job.fn, job.params)
         result = spec.func(Context(job, client_id, reporter), params)

@@ -2,24 +2,12 @@
 
 The request id is set by `apps.monitoring.middleware.RequestIdMiddleware` for the whole request
 (asgiref copies context variables into the threads that run sync code); the job id by the runner
-(`job_context`) for the whole run, in a worker process or an embedded pool thread alike.
+(`apps.monitoring.services.enter_job`) for the whole run, in a worker process or an embedded pool thread alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 request_id: ContextVar[str | None] = ContextVar("toyz_request_id", default=None)
 job_id: ContextVar[str | None] = ContextVar("toyz_job_id", default=None)
-
-
-@contextmanager
-def job_context(job: str) -> Iterator[None]:
-    """Log lines written inside carry `job` as their job id."""
-    token = job_id.set(job)
-    try:
-        yield
-    finally:
-        job_id.reset(token)

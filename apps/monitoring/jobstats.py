@@ -38,9 +38,12 @@ def field(kind: str, fn: str, outcome: str, part: str) -> str:
     return _SEP.join((kind, fn, outcome, part))
 
 
-def parse_field(name: str) -> tuple[str, str, str, str]:
-    kind, fn, outcome, part = name.split(_SEP)
-    return kind, fn, outcome, part
+def parse_field(name: str) -> tuple[str, str, str, str] | None:
+    """The (kind, fn, outcome, part) of a counter's name; None for a name not made by `field`."""
+    parts = name.split(_SEP)
+    if len(parts) != 4 or parts[0] not in (DURATION, WAIT):
+        return None
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def _bucket(value: float, bounds: tuple[float, ...]) -> int:

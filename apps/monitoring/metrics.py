@@ -95,8 +95,10 @@ def job_families(counts: Mapping[str, float]) -> list[Metric]:
     """`jobstats` counters as two histograms: run time by function and outcome, queue wait by function."""
     series: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
     for name, value in counts.items():
-        kind, fn, outcome, part = jobstats.parse_field(name)
-        series[(kind, fn, outcome)][part] = value
+        parsed = jobstats.parse_field(name)
+        if parsed is not None:  # a field some other version wrote is skipped, not a failed scrape
+            kind, fn, outcome, part = parsed
+            series[(kind, fn, outcome)][part] = value
     duration = HistogramMetricFamily(
         "toyz_job_duration_seconds", "Run time of finished jobs, by function and outcome.", labels=["fn", "outcome"]
     )

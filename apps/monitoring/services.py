@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from apps.monitoring.context import job_context
+from contextvars import Token
+
+from apps.monitoring import context
 from apps.monitoring.jobstats import record as record_job
 
-__all__ = ["job_context", "record_job"]
+__all__ = ["enter_job", "leave_job", "record_job"]
+
+
+def enter_job(job_id: str) -> Token[str | None]:
+    """From here on, log lines of this thread or task name `job_id`; hand the token to `leave_job`."""
+    return context.job_id.set(job_id)
+
+
+def leave_job(token: Token[str | None]) -> None:
+    """Log lines no longer name the job that `enter_job` gave `token` for."""
+    context.job_id.reset(token)

@@ -148,6 +148,15 @@ def test_job_counters_become_cumulative_histograms() -> None:
     assert math.isclose(samples[("toyz_job_duration_seconds_sum", None)], 45.403)
 
 
+def test_a_counter_of_an_unknown_shape_is_skipped() -> None:
+    counts = dict(jobstats.increments("files.list", "ok", 0.02, None))
+    counts["something\telse"] = 3.0
+    counts["wait\tfiles.list"] = 1.0
+    (duration, wait) = job_families(counts)
+    assert {s.labels.get("fn") for s in duration.samples} == {"files.list"}
+    assert wait.samples == []
+
+
 def test_a_queue_is_measured_over_its_priority_lists() -> None:
     assert queue_lists("bulk", {}) == ["bulk", "bulk\x06\x163", "bulk\x06\x166", "bulk\x06\x169"]
     options = {"priority_steps": [0, 5], "sep": ":", "global_keyprefix": "toyz-"}
