@@ -17,11 +17,13 @@ default ``postgres://postgres@127.0.0.1:5432/toyz_bench``, created and migrated 
 3. The night: ``--exposures`` hard links of the exposure (each a new file to the cache: its
    identity includes its path) in one folder of the data root, one ``celery worker`` with
    ``--concurrency`` processes (2) consuming ``--queues``, and one command, ``manage.py
-   toyz_prerender night --recursive``. ``night_total_s`` is the command's wall time, from queueing
-   the first task to the last file done; ``night_s_per_exposure_*`` each exposure's own time
-   (its first task started to its last task finished, from the Job rows), ``night_cache_mb_per_exposure``
-   what its pre-render wrote, ``night_worker_cpus_used`` the workers' CPU seconds over the wall
-   time (below 2, other programs on the machine took CPU from them), ``night_minutes`` the total.
+   toyz_prerender night --recursive``. ``night_total_s`` is the command's wall time (its start-up
+   included; ``night_build_s`` from the first task queued to the last one finished);
+   ``night_s_per_exposure_*`` each exposure's own time (its first task started to its last task
+   finished, from the Job rows), ``night_cache_mb_per_exposure`` what its pre-render wrote,
+   ``night_worker_cpus_used`` the workers' CPU seconds over the wall time (below 2, other programs
+   on the machine took CPU from them; ``night_minutes_if_cores_free`` divides the workers' CPU
+   seconds by their processes instead), ``night_minutes`` the total.
 4. Two nodes (``--two-node-exposures``, default 6, a subset of the night): the same number of new
    exposures pre-rendered by one worker ``nodeA@<host>`` (one process), then by ``nodeA`` and
    ``nodeB`` together (one process each, different node names and queue lists, the same cache
