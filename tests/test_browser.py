@@ -254,6 +254,30 @@ def test_pictures_open_the_same_way(page: Any) -> None:
     assert viewer_stats(page)["std"] > 5
 
 
+def test_a_gzipped_fits_file_named_fit_gz_is_offered_and_opens(page: Any, site: dict[str, Any]) -> None:
+    import gzip
+    import io
+
+    from astropy.io import fits
+
+    from workers.imaging.synthetic import star_field
+
+    # As archives name their gzipped thumbnails; the file browser once greyed these out.
+    buffer = io.BytesIO()
+    fits.PrimaryHDU(star_field((300, 400), n_stars=30, seed=2)).writeto(buffer)
+    folder = site["data"] / "archive"
+    folder.mkdir(exist_ok=True)
+    (folder / "thumbnail-image.fit.gz").write_bytes(gzip.compress(buffer.getvalue()))
+    page.reload()  # the root was listed before the folder was there
+    open_file(page, "archive")
+    entry = page.locator('[data-testid=entry][data-name="thumbnail-image.fit.gz"]')
+    entry.wait_for()
+    assert entry.get_attribute("data-openable") == "true" and entry.get_attribute("aria-disabled") == "false"
+    entry.click()
+    wait_for_pyramid_tiles(page)
+    assert viewer_stats(page)["std"] > 5
+
+
 def test_a_broken_file_shows_a_clear_error_and_the_page_keeps_working(page: Any) -> None:
     open_file(page, "samples", "broken.fits")
     error = page.locator("[data-testid=error]").first

@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, LayVar, embedded_env, free_port, wait_for
 
+PASSWORD = "server-test-password"
+
 
 def make_run_server_command(port: int) -> list[str]:
     """The uvicorn command line of `make run`, as make would run it (nothing is executed by `make -n`)."""
@@ -50,7 +52,9 @@ def make_run_server(tmp_path_factory: pytest.TempPathFactory, lay_var: LayVar) -
     One per module: the tests only read headers, and each start costs a migration and a server boot."""
     tmp_path: Path = tmp_path_factory.mktemp("make-run")
     # The var folder as `make run`'s migrate leaves a fresh one (migrated once per session, copied here).
-    var = lay_var(tmp_path / "var", [["migrate", "--noinput", "-v0"]])
+    var = lay_var(
+        tmp_path / "var", [["migrate", "--noinput", "-v0"], ["toyz_setup", "--no-sample"]], TOYZ_ADMIN_PASSWORD=PASSWORD
+    )
     env = embedded_env(var, TOYZ_HTTPS="1")
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
@@ -79,6 +83,39 @@ def test_behind_a_tls_proxy_the_site_sends_hsts_and_secure_cookies(make_run_serv
     cookies = headers.get_all("Set-Cookie") or []
     csrf = [c for c in cookies if c.startswith("csrftoken=")]
     assert csrf and "Secure" in csrf[0], cookies
+
+
+def test_behind_a_tls_proxy_a_login_gets_a_session_cookie_only_for_https(make_run_server: str) -> None:
+    import http.client
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(make_run_server).netloc
+    proxied = {"X-Forwarded-Proto": "https", "Host": host}
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("GET", "/accounts/login/", headers=proxied)
+    page = connection.getresponse()
+    form = page.read().decode()
+    csrf = next(c for c in page.headers.get_all("Set-Cookie") or [] if c.startswith("csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token, form
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": PASSWORD})
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            **proxied,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": csrf.split(";")[0],
+            "Origin": f"https://{host}",
+        },
+    )
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    assert answer.status == 302, answer.status  # logged in, sent on to the workspace
+    session = [c for c in answer.headers.get_all("Set-Cookie") or [] if c.startswith("sessionid=")]
+    assert session and "Secure" in session[0] and "HttpOnly" in session[0], session
 
 
 def test_plain_http_gets_no_hsts(make_run_server: str) -> None:

@@ -197,8 +197,9 @@ def stat_file(path: str | os.PathLike[str]) -> FileStat:
         ``not_found`` when there is no such file, ``unreadable`` for a folder or a failed ``stat``.
     """
     name = Path(path).name
-    real = os.path.realpath(path)
     try:
+        # Inside the guard: a link swapped for a file mid-call makes realpath's readlink fail.
+        real = os.path.realpath(path)
         st = os.stat(real)
     except FileNotFoundError:
         raise ToyzError("not_found", f"{name}: no such file") from None

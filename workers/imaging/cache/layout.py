@@ -52,8 +52,9 @@ def examine(path: Path) -> Examined:
         ``not_found`` if the file does not exist, ``unreadable`` if it is a folder or cannot be
         examined.
     """
-    real = os.path.realpath(path)
     try:
+        # Inside the guard: a link swapped for a file mid-call makes realpath's readlink fail.
+        real = os.path.realpath(path)
         st = os.stat(real)
     except FileNotFoundError:
         raise ToyzError("not_found", f"{Path(path).name}: no such file") from None

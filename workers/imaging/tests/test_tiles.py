@@ -151,6 +151,25 @@ def test_the_identity_follows_symlinks_and_size(tmp_path, write_fits):
     assert err.value.code == "not_found"
 
 
+def test_a_link_swapped_for_a_file_while_examined_is_a_toyz_error(tmp_path, write_fits, monkeypatch):
+    path = write_fits("a.fits", np.zeros((5, 5), np.float32))
+    link = tmp_path / "swap.fits"
+    link.symlink_to(path)
+    real_readlink = os.readlink
+
+    def swap_then_readlink(name, *args, **kwargs):
+        # The race, made deterministic: realpath saw a link, and a file is there when it reads it.
+        if os.fspath(name) == str(link) and link.is_symlink():
+            link.unlink()
+            link.write_bytes(b"y")
+        return real_readlink(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", swap_then_readlink)
+    with pytest.raises(ToyzError) as err:
+        file_identity(link)
+    assert err.value.code == "unreadable"
+
+
 def test_multi_extension_tiles_use_their_own_hdu(astropy_fits, tile):
     path = astropy_fits / "test0.fits"
     with fits.open(path) as hdul:

@@ -11,6 +11,7 @@ import pytest
 
 from workers.errors import ToyzError
 from workers.sources import list_tables, open_table
+from workers.sources.model import stat_file
 
 SECRET = b"TOPSECRET!" * 100
 
@@ -163,3 +164,26 @@ def test_a_parquet_file_whose_columns_live_in_another_file_is_refused(tmp_path: 
     )
     # The file that holds its own data opens.
     assert open_table(tmp_path / "data.parquet", 0, cache_dir=None).rows == 3
+
+
+def test_a_link_swapped_for_a_file_while_it_is_examined_is_refused_with_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    link = tmp_path / "swap.csv"
+    link.symlink_to(tmp_path / "table.csv")
+    real_readlink = os.readlink
+
+    def swap_then_readlink(name: str, *args: object, **kwargs: object) -> str:
+        # The race, made deterministic: realpath saw a link, and a file is there when it reads it.
+        if os.fspath(name) == str(link) and link.is_symlink():
+            link.unlink()
+            link.write_text("a,b\n3,4\n")
+        return real_readlink(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "readlink", swap_then_readlink)
+    with pytest.raises(ToyzError) as err:
+        stat_file(link)
+    assert err.value.code == "unreadable"
