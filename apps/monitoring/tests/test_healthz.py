@@ -90,11 +90,14 @@ def test_it_takes_only_safe_methods(client: Client) -> None:
 
 
 def test_the_required_queues_follow_the_settings(settings) -> None:
+    # The declared queues are the answer: interactive, prerender and bulk with this project's settings.
+    assert health.routed_queues() == ["bulk", "interactive", "prerender"]
     settings.TOYZ_HEALTH_QUEUES = None
+    del settings.CELERY_TASK_QUEUES
     settings.CELERY_TASK_ROUTES = {"toyz.run_job": {"queue": "interactive"}, "toyz.run_bulk_job": {"queue": "bulk"}}
     assert health.routed_queues() == ["bulk", "interactive"]
     settings.TOYZ_HEALTH_QUEUES = ["interactive"]
     assert health.routed_queues() == ["interactive"]
     settings.TOYZ_HEALTH_QUEUES = None
     del settings.CELERY_TASK_ROUTES
-    assert health.routed_queues() == [getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")]
+    assert health.routed_queues() == ["interactive"]  # the default queue

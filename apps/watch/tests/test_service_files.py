@@ -18,7 +18,7 @@ UNIT = ROOT / "deploy" / "systemd" / "toyz-watch.service"
 def test_the_systemd_unit_runs_the_watcher_and_verifies(tmp_path: Path) -> None:
     text = UNIT.read_text()
     assert "ExecStart=/srv/toyz/app/.venv/bin/python manage.py toyz_watch\n" in text
-    worker = (ROOT / "deploy" / "systemd" / "toyz-worker.service").read_text()
+    worker = (ROOT / "deploy" / "systemd" / "toyz-worker@.service").read_text()
     for line in ("User=toyz", "WorkingDirectory=/srv/toyz/app", "EnvironmentFile=/srv/toyz/toyz.env"):
         assert line in text and line in worker  # as every other unit of a node
     if shutil.which("systemd-analyze") is None:
@@ -41,5 +41,7 @@ def test_the_compose_file_has_one_watcher_on_the_shared_volumes() -> None:
     watch = services["watch"]
     assert "manage.py toyz_watch" in watch["command"]
     assert watch["environment"]["TOYZ_WATCH_FOLDERS"] == "nights"
-    assert watch["volumes"] == services["worker"]["volumes"] and watch["env_file"] == services["worker"]["env_file"]
+    worker = services["worker-bulk"]
+    # The same image, environment and volumes as the workers (through the compose file's shared anchor).
+    assert watch["volumes"] == worker["volumes"] and watch["env_file"] == worker["env_file"]
     assert "deploy" not in watch and "replicas" not in str(watch)  # one per deployment
