@@ -42,7 +42,7 @@ from apps.jobs.params import (
     Text,
     Whole,
 )
-from apps.jobs.queues import queue_for
+from apps.jobs.queues import PRERENDER, queue_for
 from apps.jobs.registry import JobContext, JobSpec, describe_module, register, specs
 from apps.jobs.runner import DirectReporter, Reporter, execute, reporter_for, request_cancel, run_now
 
@@ -50,6 +50,7 @@ from apps.jobs.runner import DirectReporter, Reporter, execute, reporter_for, re
 # starting and cancelling jobs, the Job rows, and the socket's job messages.
 __all__ = [
     "MAX_STRING",
+    "PRERENDER",
     "Coordinate",
     "ErrorMessage",
     "ErrorResult",
