@@ -257,6 +257,22 @@ fpack:
 bench-description: install-dev fpack
 	TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/python benchmarks/description_cache.py $(ARGS)
 
+# Socket job round trip: 50 open workspaces sending pixel readouts, 2 ASGI processes, Redis layer, real workers
+# (PostgreSQL: BENCH_DATABASE_URL, created if missing; Redis: TOYZ_REDIS_URL, default the tests' database).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toyz_bench
+.PHONY: bench-socket
+bench-socket: install-dev
+	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} TOYZ_DB_CONN_MAX_AGE=600 \
+	  $(BIN)/python benchmarks/socket_roundtrip.py $(ARGS)
+
+# Readouts and interactive jobs while the render worker pre-renders a night, against idle: p50/p99 and ratios.
+.PHONY: bench-queues
+bench-queues: install-dev
+	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) TOYZ_REDIS_URL=$${TOYZ_REDIS_URL:-$(TEST_REDIS_URL)} TOYZ_DB_CONN_MAX_AGE=600 \
+	  $(BIN)/python benchmarks/queues_night.py $(ARGS)
+
 # Recompile the pinned requirements from the .in files.
 lock:
 	$(BIN)/pip install -q uv

@@ -12,8 +12,8 @@ from apps import events
 from apps.files.services import ReadPath, ResolvedPath, to_readers
 from apps.imaging import services
 from apps.imaging.schemas import DescriptionOut
-from apps.jobs.queues import PRERENDER
 from apps.jobs.services import (
+    PRERENDER,
     Coordinate,
     Flag,
     Hdu,

@@ -6,10 +6,13 @@ reports progress at a bounded rate, and sends exactly one result to the job's re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -23,6 +26,7 @@ from apps.accounts.services import User
 from apps.jobs import registry, sharing
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
+from apps.jobs.params import JobParams
 from apps.monitoring.services import enter_job, leave_job, record_job
 from workers.errors import JobCancelled, ToyzError
 
@@ -54,6 +58,21 @@ class SocketReporter:
 
     def send(self, job_id: str, message: JobMessage) -> None:
         events.send_to_channel(self.reply_channel, {"type": JOB_MESSAGE, "job": job_id, "message": message.wire()})
+
+
+class DirectReporter:
+    """To a socket of this very process, through its handler on the server's loop (quick jobs run here)."""
+
+    def __init__(
+        self, deliver: Callable[[dict[str, Any]], Coroutine[Any, Any, None]], loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self.deliver = deliver
+        self.loop = loop
+
+    def send(self, job_id: str, message: JobMessage) -> None:
+        event = {"type": JOB_MESSAGE, "job": job_id, "message": message.wire()}
+        # Not waited for: the handler may wait for the socket's submission to finish first.
+        asyncio.run_coroutine_threadsafe(self.deliver(event), self.loop)
 
 
 class RecordingReporter:
@@ -188,6 +207,68 @@ def execute(
     finally:
         close_old_connections()
         leave_job(logging_scope)
+
+
+def run_now(job: Job, spec: registry.JobSpec, params: JobParams, reporter: Reporter) -> None:
+    """Run a quick job (`inline`: a pixel readout) that `submit` validated a moment ago in this process.
+
+    Its round trip is what a user feels while hovering, so it costs no more than it must: no second check
+    (nothing changed since the first), the result sent first, and its row written once, with the outcome,
+    afterwards (a row written when it starts and updated twice would cost three more database round trips).
+    """
+    close_old_connections()
+    try:
+        job.started = timezone.now()
+        try:
+            result = spec.func(Context(job, job.client_id, reporter), params)
+            if len(json.dumps(result, allow_nan=False)) > MAX_RESULT_BYTES:
+                raise ToyzError("job_failed", "The result is too large to send; narrow the request.")
+            message: OkResult | ErrorResult = ok_result(job.client_id, result)
+            job.status, job.result = Job.Status.DONE, result
+        except (ToyzError, JobCancelled) as exc:
+            code, text = (
+                (exc.code, exc.message) if isinstance(exc, ToyzError) else ("cancelled", "The job was cancelled.")
+            )
+            message = error_result(job.client_id, code, text)
+            job.status, job.error_code, job.error_message = Job.Status.ERROR, code, text
+        except Exception as exc:
+            logger.exception("Job %s (%s) failed", job.pk, job.fn)
+            message = error_result(job.client_id, "job_failed", JOB_FAILED)
+            job.status, job.error_code = Job.Status.ERROR, "job_failed"
+            job.error_message = f"unexpected error: {exc!r}"[:2000]
+        reporter.send(str(job.pk), message)
+        job.finished, job.attempts = timezone.now(), 1
+        _record(job)
+    finally:
+        close_old_connections()
+
+
+#: Rows of quick jobs waiting to be written, and the one thread that writes them, many in one INSERT.
+_unrecorded: list[Job] = []
+_unrecorded_lock = threading.Lock()
+_recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toyz-records")
+
+
+def _record(job: Job) -> None:
+    """Write a quick job's row soon, off the job's thread (its commit waits for the disk)."""
+    with _unrecorded_lock:
+        _unrecorded.append(job)
+        first = len(_unrecorded) == 1
+    if first:
+        _recorder.submit(_write_unrecorded)
+
+
+def _write_unrecorded() -> None:
+    close_old_connections()
+    try:
+        with _unrecorded_lock:
+            rows = _unrecorded[:]
+            _unrecorded.clear()
+        Job.objects.bulk_create(rows)
+    except Exception:  # bookkeeping: a failure must not stop later rows
+        logger.exception("Could not record %d quick jobs", len(rows))
+    finally:
+        close_old_connections()
 
 
 def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:

@@ -9,7 +9,9 @@ the Redis channel layer. Either way the runner (`apps.jobs.runner.execute`) does
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, cast
 
 from celery import current_app
 from django.conf import settings
@@ -40,14 +42,15 @@ from apps.jobs.params import (
     Text,
     Whole,
 )
-from apps.jobs.queues import queue_for
+from apps.jobs.queues import PRERENDER, queue_for
 from apps.jobs.registry import JobContext, JobSpec, describe_module, register, specs
-from apps.jobs.runner import execute, reporter_for, request_cancel
+from apps.jobs.runner import DirectReporter, Reporter, execute, reporter_for, request_cancel, run_now
 
 # What other apps use of this one: registering job functions, their modules and their parameter types,
 # starting and cancelling jobs, the Job rows, and the socket's job messages.
 __all__ = [
     "MAX_STRING",
+    "PRERENDER",
     "Coordinate",
     "ErrorMessage",
     "ErrorResult",
@@ -114,6 +117,13 @@ def _run_embedded(job_id: str, client_id: int, reply_to: str | None, loop: async
         execute(job_id, client_id, reporter_for(reply_to))
 
 
+def _run_now(
+    job: Job, spec: JobSpec, params: JobParams, loop: asyncio.AbstractEventLoop | None, direct: Reporter | None
+) -> None:
+    with events.delivered_on(loop):
+        run_now(job, spec, params, direct or reporter_for(job.reply_to))
+
+
 def _start(
     job: Job, spec: JobSpec, client_id: int, reply_to: str | None, loop: asyncio.AbstractEventLoop | None, bulk: bool
 ) -> None:
@@ -139,6 +149,7 @@ def submit(
     client_id: int = 0,
     bulk: bool = False,
     loop: asyncio.AbstractEventLoop | None = None,
+    deliver: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None,
 ) -> Job:
     """Validate a job request for `user`, record it as a Job row and start it; return the row.
 
@@ -157,6 +168,9 @@ def submit(
         `bulk` queue, after every user's work, and retries transient errors.
     loop
         The server's event loop, which the embedded pool's threads hand their messages to.
+    deliver
+        The asking socket's handler of job messages (`{"type": "job.message", ...}`): a quick job run here
+        (`inline`) hands its result to it on `loop` instead of a round trip through the channel layer.
 
     A job whose work is already under way or waiting for another request (`register(..., share=)`)
     gets a row that follows that one (`apps/jobs/sharing.py`) and no task of its own.
@@ -165,6 +179,17 @@ def submit(
     """
     spec, params = registry.prepare(user, fn, raw_params)
     assert user.pk is not None  # prepare admits active users only
+    if spec.inline and reply_to and not bulk and (settings.TOYZ_INLINE_JOBS or not distributed()):
+        # A readout for a socket: run here at once; its row is written with the outcome (runner.run_now).
+        # The user object itself: the job function's context asks for it, and must not fetch it again.
+        quick = Job(
+            user=cast(Any, user), workspace_id=workspace_id, fn=spec.name, reply_to=reply_to, client_id=client_id
+        )
+        quick.params = raw_params if isinstance(raw_params, dict) else {}
+        server = loop or events.server_loop()
+        direct = DirectReporter(deliver, server) if deliver is not None and server is not None else None
+        _pool("job").submit(_run_now, quick, spec, params, server, direct)
+        return quick
     job = Job.objects.create(
         user_id=int(user.pk),
         workspace_id=workspace_id,

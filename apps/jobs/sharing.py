@@ -8,8 +8,8 @@ the end, gives each follower the result, re-checked for the follower's rights an
 own fields (its client path), or the leader's error.
 
 How a job finds its leader:
-- at submission, a running leader (the claim below) or a queued one in a queue at least as urgent as its
-  own (a user's pre-render never waits for a queued bulk file: it runs first, and the bulk job follows it
+- at submission, a running leader (the claim below) or, in the distributed mode, a queued one in a queue
+  at least as urgent as its own (a user's pre-render never waits for a queued bulk file: it runs first, and the bulk job follows it
   or finds the pyramid complete);
 - when it starts, the *claim* of its key (a cache entry, atomic `add`, Redis in the distributed mode,
   renewed with the leader's progress, expiring if its worker died): if another run holds it, this one
@@ -97,7 +97,11 @@ def follow_at_submission(job: Job) -> bool:
     holder = cache.get(_claim_key(job.share_key))
     if holder is not None and _attach(job.pk, holder):
         return True
-    urgent = QUEUES[: QUEUES.index(job.queue) + 1] if job.queue in QUEUES else [""]
+    if job.queue not in QUEUES:
+        # In the embedded mode a queued job may wait in another process's pool (`toyz_prerender`), whose
+        # messages cannot reach this process's sockets: follow only runs of this process (their claims).
+        return False
+    urgent = QUEUES[: QUEUES.index(job.queue) + 1]
     waiting = (
         Job.objects.filter(share_key=job.share_key, leader=None, status=Job.Status.QUEUED, queue__in=urgent)
         .exclude(pk=job.pk)

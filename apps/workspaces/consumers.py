@@ -124,6 +124,8 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.user_group = events.user_group(self.user_id)
         self.pending: dict[int, str] = {}  # client job id → job uuid, until its one result is sent
         self.heavy_jobs: set[str] = set()  # the pending jobs that outlive the socket
+        # Held while a job is submitted: its answer, delivered straight from this process, waits for it.
+        self.job_lock = asyncio.Lock()
         # The embedded pool's threads hand their messages to this loop, where the in-memory layer lives.
         events.serve_on(asyncio.get_running_loop())
         for group in self._groups():
@@ -238,21 +240,23 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(refused.wire())
             return
         submit = database_sync_to_async(jobs.submit, thread_sensitive=False)
-        try:
-            job = await submit(
-                self.user,
-                request.fn,
-                request.params,
-                workspace_id=self.workspace_id,
-                reply_to=self.channel_name,
-                client_id=client_id,
-                loop=asyncio.get_running_loop(),
-            )
-        except ToyzError as exc:
-            await self.send_json(error_result(client_id, exc.code, exc.message).wire())
-            return
-        # The job's own messages wait in this socket's queue until this handler returns, so these come first.
-        self.pending[client_id] = str(job.pk)
+        async with self.job_lock:
+            try:
+                job = await submit(
+                    self.user,
+                    request.fn,
+                    request.params,
+                    workspace_id=self.workspace_id,
+                    reply_to=self.channel_name,
+                    client_id=client_id,
+                    loop=asyncio.get_running_loop(),
+                    deliver=self.direct_job_message,
+                )
+            except ToyzError as exc:
+                await self.send_json(error_result(client_id, exc.code, exc.message).wire())
+                return
+            # The job's own messages wait in this socket's queue (or for the lock) until this block ends.
+            self.pending[client_id] = str(job.pk)
         if jobs.is_heavy(job.fn):
             self.heavy_jobs.add(str(job.pk))
         if job.queue:
@@ -387,6 +391,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self._send_presence()
 
     # Channel-layer handlers ("job.message", "toyz.event", "access.check" and presence's above).
+
+    async def direct_job_message(self, event: dict[str, Any]) -> None:
+        """A message of a quick job that ran in this process (`runner.run_now`), handed over without the layer."""
+        async with self.job_lock:
+            await self.job_message(event)
 
     async def job_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
