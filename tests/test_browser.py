@@ -214,6 +214,12 @@ def wait_for_render(page: Any, after: int | None = None) -> None:
     )
 
 
+def wait_until_saved(page: Any) -> None:
+    """Wait until the page says every change made on it is saved by the server (the app's `saved`: no
+    layout or sources change waits for its debounce or for the server's answer), so a reload shows it."""
+    page.wait_for_function("() => document.querySelector('toyz-app')?.saved === true", timeout=30_000)
+
+
 def render_count(page: Any) -> int:
     return int(page.evaluate("document.querySelector('toyz-image-viewer').renderCount"))
 

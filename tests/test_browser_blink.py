@@ -15,7 +15,7 @@ import pytest
 from astropy.io import fits
 
 from tests.sky_images import add_stars
-from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles
+from tests.test_browser import browser, open_file, page, site, wait_for_pyramid_tiles, wait_until_saved
 from tests.test_browser_frames import SCALE, STAR, brightest, write_field
 
 __all__ = ["browser", "page", "site"]  # fixtures of tests/test_browser.py, used here by name
@@ -141,7 +141,7 @@ def test_blinking_two_exposures_keeps_the_star_in_place_steps_by_key_and_timer_a
     assert saved["blink"]["interval_ms"] == 200
 
     # The layout is saved as it changes; a reload gets the frames back.
-    page.wait_for_timeout(1500)
+    wait_until_saved(page)
     page.reload()
     page.wait_for_function(f"() => {VIEWER}?.blink?.count === 2 && {VIEWER}.imageRef", timeout=30_000)
     restored = page.evaluate(f"{VIEWER}.state")

@@ -53,6 +53,15 @@ def brightest(page: Any, sx: float, sy: float, half: int = 12) -> tuple[float, f
     return sx - half + float(ii.mean()) + 0.5, sy - half + float(jj.mean()) + 0.5
 
 
+def one_viewer(page: Any) -> None:
+    """Close every viewer but the first: the admin's workspace keeps what an earlier test of the module added."""
+    page.locator("[data-testid=tile]").first.wait_for()
+    while page.locator("[data-testid=tile]").count() > 1:
+        count = page.locator("[data-testid=tile]").count()
+        page.locator("[data-testid=tile-close]").last.click()
+        page.wait_for_function("n => document.querySelectorAll('[data-testid=tile]').length === n - 1", arg=count)
+
+
 def settled(page: Any) -> None:
     page.wait_for_function(f"() => {VIEWERS}.every(v => v.renderSettled && v.lock.skyTransform)", timeout=30_000)
 
@@ -64,6 +73,7 @@ def test_locked_by_wcs_a_rotated_and_a_mirrored_image_keep_each_star_on_the_same
     write_field(samples / "field_rotated.fits", (0.0, -SCALE, -SCALE, 0.0), (180.5, 220.5))
     write_field(samples / "field_mirrored.fits", (SCALE, 0.0, 0.0, SCALE), (210.5, 190.5))
     page.reload()
+    one_viewer(page)
     open_file(page, "samples", "field_rotated.fits")
     wait_for_pyramid_tiles(page)
     page.locator("[data-testid=add-viewer]").click()
@@ -117,6 +127,12 @@ def _pointer_at(page: Any, viewer: Any, fx: float, fy: float) -> list[float]:
 CROSSHAIRS = f"() => {VIEWERS}.map(v => v.lock.crosshair)"
 
 
+def wait_for_cmap(page: Any, index: int, cmap: str) -> None:
+    """Wait until viewer `index` has taken colormap `cmap`; a lock copies it to the others in that same step,
+    so whatever another viewer shows then is what the lock left it."""
+    page.wait_for_function(f"([i, c]) => {VIEWERS}[i].state.cmap === c", arg=[index, cmap])
+
+
 def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(page: Any, site: dict[str, Any]) -> None:
     samples = site["data"] / "samples"
     # Two exposures of one field: the second rotated by 90° with another reference pixel.
@@ -124,6 +140,7 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
     rotated = (0.0, -SCALE, -SCALE, 0.0)
     write_field(samples / "lock_b.fits", rotated, (170.5, 230.5))
     page.reload()
+    one_viewer(page)
     open_file(page, "samples", "lock_a.fits")
     wait_for_pyramid_tiles(page)
     page.locator("[data-testid=add-viewer]").click()
@@ -135,7 +152,7 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
 
     # Unlocked, a colormap stays in its viewer.
     cmaps.nth(0).select_option("viridis")
-    page.wait_for_timeout(300)
+    wait_for_cmap(page, 0, "viridis")
     assert cmaps.nth(1).input_value() == "gray"
 
     # Lock by WCS with the crosshair: the pointer on the star in A puts B's crosshair on the star in B.
@@ -173,7 +190,7 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
         "() => [...document.querySelectorAll('[data-testid=limits]')].every(s => s.value === 'minmax')"
     )
     cmaps.nth(1).select_option("inferno")  # colormap not locked yet
-    page.wait_for_timeout(300)
+    wait_for_cmap(page, 1, "inferno")
     assert cmaps.nth(0).input_value() == "viridis"
     first.locator("[data-testid=lock-colormap]").check()
     cmaps.nth(0).select_option("magma")
@@ -199,14 +216,18 @@ def test_the_lock_shares_the_crosshair_limits_and_colormap_and_locks_by_pixel(pa
     np.testing.assert_allclose(views[0][:3], views[1][:3], atol=1e-6)
     assert views[1][3] == 0.0 and not page.evaluate(f"{VIEWERS}[1].lock.mirrored")
     under = _pointer_at(page, first, 0.3, 0.6)
-    page.wait_for_timeout(500)
-    got = page.evaluate(CROSSHAIRS)
     resolution = views[0][2]
+    # The crosshair follows the pointer: wait for it under the new position.
+    page.wait_for_function(
+        f"([x, y, tol]) => {{ const c = {VIEWERS}[1].lock.crosshair; return c !== null && Math.hypot(c[0] - x, c[1] - y) < tol; }}",
+        arg=[under[0], under[1], 1.5 * resolution],
+    )
+    got = page.evaluate(CROSSHAIRS)
     assert got[1] is not None and np.hypot(*(np.array(got[1]) - under)) < 1.5 * resolution, (got, under)
 
     # Unlocked: the crosshair goes, and a colormap stays in its viewer again.
     first.locator("[data-testid=lock-by]").select_option("none")
     page.wait_for_function(f"() => {VIEWERS}.every(v => v.lock.lock.by === 'none' && v.lock.crosshair === null)")
     cmaps.nth(0).select_option("gray")
-    page.wait_for_timeout(300)
+    wait_for_cmap(page, 0, "gray")
     assert cmaps.nth(1).input_value() == "magma"

@@ -17,7 +17,7 @@ from astropy.io import fits
 from astropy.time import Time
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.test_browser import browser_page, logged_in_page, site, wait_for_pyramid_tiles
+from tests.test_browser import browser_page, logged_in_page, site, wait_for_pyramid_tiles, wait_until_saved
 from tests.test_browser_places import log_in, manage, wait_for_folder
 
 pytestmark = pytest.mark.browser
@@ -193,7 +193,7 @@ def test_carol_indexes_a_night_and_works_through_its_table(carol: Any, night: di
     assert f"{NIGHT}/exp03.fits" in opened
 
     # The table's "only selected" and the selection (now the row clicked) are saved with the workspace.
-    page.wait_for_timeout(1500)  # the layout and the sources are saved after a short delay
+    wait_until_saved(page)  # the layout and the sources are saved after a short delay
     page.reload()
     page.locator(f"{ROW}[data-row='3']").wait_for(timeout=60_000)
     assert page.locator("toyz-table [data-testid=table-only-selected]").is_checked()

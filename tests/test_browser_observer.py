@@ -222,7 +222,12 @@ def test_an_observer_locks_blinks_measures_and_detects_on_two_dithered_mosaic_ex
     page.wait_for_function(f"() => {FIRST}.blink.count === 2")
     first.locator("[data-testid=blink-menu] summary").click()
     page.wait_for_function(f"() => !{FIRST}.querySelector('[data-testid=blink-menu]').open")
-    page.wait_for_timeout(300)  # the toolbar shrinks back and the map takes the room a frame or two later
+    # The toolbar shrinks back and the map takes the room a frame or two later: its size is its box's again.
+    page.wait_for_function(
+        f"""() => {{ const m = {FIRST}.olMap; const size = m.getSize(); const box = m.getViewport().getBoundingClientRect();
+          return size !== undefined && size[0] === Math.round(box.width) && size[1] === Math.round(box.height); }}""",
+        polling="raf",
+    )
     settled(page)
     before = page.evaluate(SKY_ON_SCREEN, list(target))[0]
     sx, sy = screen_of(page, tx + 30, ty + 30)
@@ -259,8 +264,12 @@ def test_an_observer_locks_blinks_measures_and_detects_on_two_dithered_mosaic_ex
     assert placed["size"][0] == pytest.approx(16, abs=2 * resolution), placed
     # A click inside the circle (half its radius below the centre, clear of its popup) selects it, and it stays
     # selected after OpenLayers' singleclick (250 ms later).
+    page.evaluate(
+        f"() => {{ window.toyzSingleClick = new Promise(done => {FIRST}.olMap.once('singleclick', () => done(true))); }}"
+    )
     page.mouse.click(cx, cy + 8 / resolution)
-    page.wait_for_timeout(700)
+    single = "Promise.race([window.toyzSingleClick, new Promise(done => setTimeout(() => done(false), 10000))])"
+    assert page.evaluate(f"() => {single}"), "OpenLayers never said singleclick"
     assert page.evaluate(f"{FIRST}.regions.selected()?.id") == region["id"]
     menu_open = f"{FIRST}.querySelector('[data-testid=regions-menu]').open"
     if page.evaluate(menu_open):

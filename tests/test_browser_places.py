@@ -116,7 +116,8 @@ def test_a_pinned_folder_survives_a_reload_and_a_new_session_and_can_be_removed(
     page.reload()
     page.locator("[data-testid=places]").wait_for()
     page.wait_for_function("() => document.querySelector('toyz-places').shortcuts !== undefined")
-    page.wait_for_timeout(500)  # the places' request answered: nothing comes back
+    # The places' request answered and the list drawn from it: nothing comes back.
+    page.evaluate("() => document.querySelector('toyz-places').updateComplete")
     assert page.locator("[data-testid=shortcut]").count() == 0
 
 
@@ -138,8 +139,12 @@ def test_a_revoked_shared_folder_leaves_the_list_and_its_shortcut_becomes_unavai
         assert "no longer have access" in (shortcut.get_attribute("title") or "")
         page.locator("[data-testid=place-home]").click()
         wait_for_folder(page, "home/carol")
-        shortcut.click(force=True)  # aria-disabled: a click does nothing, it is never listed
-        page.wait_for_timeout(300)
+        # aria-disabled: a click does nothing (no toyz-go, which the click would send at once), it is never listed
+        page.evaluate(
+            "() => { window.toyzWent = []; document.addEventListener('toyz-go', e => window.toyzWent.push(e.detail.path), true); }"
+        )
+        shortcut.click(force=True)
+        assert page.evaluate("window.toyzWent") == []
         assert shown_folder(page) == "home/carol"
         page.locator("[data-testid=place-shared]").click()
         page.locator("[data-testid=shared-empty]").wait_for()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import browser, logged_in_page, open_file, page, site, wait_for_pyramid_tiles
+from tests.test_browser import browser, logged_in_page, open_file, page, site, wait_for_pyramid_tiles, wait_until_saved
 
 __all__ = ["browser", "page", "site"]  # fixtures of tests/test_browser.py, used here by name
 
@@ -89,7 +89,7 @@ def test_circles_are_drawn_moved_deleted_and_saved_and_a_ds9_file_is_imported(pa
     kept = regions(page)[0]
 
     # The layout is saved shortly after a change: after a reload the region is there again.
-    page.wait_for_timeout(2500)
+    wait_until_saved(page)
     page.reload()
     page.wait_for_function(f"() => {VIEWER}?.regions.list().length === 1", timeout=20_000)
     again = regions(page)[0]

@@ -20,7 +20,7 @@ import pytest
 from astropy.io import fits
 
 from tests.conftest import ROOT
-from tests.test_browser import PASSWORD, browser, logged_in_page, site
+from tests.test_browser import PASSWORD, browser, logged_in_page, site, wait_until_saved
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "site"]  # module-scoped fixtures, used here by name
@@ -154,7 +154,7 @@ def test_a_selection_reaches_a_viewer_of_the_workspace_whose_own_stays_on_his_pa
     assert alice.evaluate(f"{APP}.sources.get({sid!r}).selection") == {"kind": "rows", "rows": [3, 4]}
 
     # The selection is saved with the workspace: a reload shows it again.
-    alice.wait_for_timeout(1500)  # past the debounced save
+    wait_until_saved(alice)  # past the debounced save and its answer
     alice.reload()
     alice.wait_for_function(f"() => {APP}.sources?.get({sid!r})", timeout=30_000)
     alice.locator("[data-testid=sources-section] > summary").click()

@@ -147,6 +147,8 @@ export class ToyzApp extends LitElement {
   // What each layout sent changed, until its layout.saved comes; then by saved version, to tell
   // this user when a later save by someone who had not seen it replaced their change.
   private readonly inFlight: Set<string>[] = [];
+  // Layouts sent whose layout.saved has not come back yet (forgotten on a reconnection).
+  private layoutUnacknowledged = 0;
   private readonly myWrites = new Map<number, Set<string>>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -532,7 +534,23 @@ export class ToyzApp extends LitElement {
   // -------------------------------------------------------------------------------------------
   // Layout from and to the server
 
+  /**
+   * Whether every change made on this page (layout, tiles' states, sources and selections) has been
+   * saved by the server: none waits for its debounce, none is unsent or unanswered. For people and
+   * tests that must know a reload will show it.
+   */
+  get saved(): boolean {
+    const layout =
+      !this.sendLayoutSoon.pending() &&
+      !this.layoutUnsent &&
+      this.dirty.size === 0 &&
+      this.removedIds.size === 0 &&
+      this.layoutUnacknowledged === 0;
+    return layout && (this.sources?.saved ?? true);
+  }
+
   private onWorkspace(event: WorkspaceEvent): void {
+    this.layoutUnacknowledged = 0; // a new connection: what was in flight is in this layout, or lost
     if (event.name) this.workspaceName = event.name;
     this.setMayChange(event.may_change !== false);
     // Every (re)connection: who is here, and from now on who comes and goes.
@@ -589,6 +607,7 @@ export class ToyzApp extends LitElement {
   }
 
   private onLayoutSaved(event: LayoutSaved): void {
+    this.layoutUnacknowledged = Math.max(0, this.layoutUnacknowledged - 1);
     const changed = this.inFlight.shift() ?? new Set<string>();
     this.myWrites.set(event.version, changed);
     while (this.myWrites.size > 32) this.myWrites.delete(this.myWrites.keys().next().value ?? 0);
@@ -677,6 +696,7 @@ export class ToyzApp extends LitElement {
     if (json === this.knownLayout || (changed.length === 0 && removed.length === 0)) return;
     this.knownLayout = json;
     this.inFlight.push(new Set([...changed, ...removed]));
+    this.layoutUnacknowledged += 1;
     this.socket.send({ type: "layout", tiles, version: this.layoutVersion, changed, removed });
   }
 

@@ -52,7 +52,7 @@ export function newTileId(): string {
 export function debounce<A extends unknown[]>(
   fn: (...args: A) => void,
   ms: number,
-): ((...args: A) => void) & { cancel(): void; flush(): void } {
+): ((...args: A) => void) & { cancel(): void; flush(): void; pending(): boolean } {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastArgs: A | null = null;
   const run = (): void => {
@@ -75,6 +75,10 @@ export function debounce<A extends unknown[]>(
     flush(): void {
       if (timer !== null) clearTimeout(timer);
       run();
+    },
+    /** Whether a call waits for its delay to pass. */
+    pending(): boolean {
+      return timer !== null;
     },
   });
 }

@@ -427,6 +427,28 @@ describe("the workspace's sources", () => {
     expect((saved["sources"] as SourceSpec[])[0]!.current).toEqual(state);
   });
 
+  it("says it is saved only once the server answered the list it was sent, and again after a reconnection", () => {
+    const transport = new FakeTransport();
+    const registry = new WorkspaceSources(transport, {
+      mayChange: () => true,
+      fetch: fakeServer().fetch,
+    });
+    transport.push("workspace", { sources: [SPEC] });
+    expect(registry.saved).toBe(true);
+    registry.get("s1")?.select({ kind: "rows", rows: [2] }, "plot-1");
+    expect(registry.saved).toBe(false); // waiting for the pause
+    vi.advanceTimersByTime(SAVE_DELAY_MS);
+    expect(transport.sent.at(-1)?.["type"]).toBe("sources");
+    expect(registry.saved).toBe(false); // sent, not answered
+    transport.push("sources.saved", {});
+    expect(registry.saved).toBe(true);
+    registry.get("s1")?.select({ kind: "rows", rows: [4] }, "plot-1");
+    vi.advanceTimersByTime(SAVE_DELAY_MS);
+    // The connection dropped before the answer: the server's workspace on reconnecting is what holds.
+    transport.push("workspace", { sources: [SPEC] });
+    expect(registry.saved).toBe(true);
+  });
+
   it("keeps a view-only user's selection on their page", () => {
     const transport = new FakeTransport();
     const registry = new WorkspaceSources(transport, {

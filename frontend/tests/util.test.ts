@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { basename, formatSize, formatValue } from "../src/util";
+import { basename, debounce, formatSize, formatValue } from "../src/util";
 
 describe("formatting", () => {
   it("shows sizes in decimal units", () => {
@@ -22,5 +22,34 @@ describe("formatting", () => {
   it("takes the last part of a path", () => {
     expect(basename("home/alice/m13.fits")).toBe("m13.fits");
     expect(basename("")).toBe("");
+  });
+});
+
+describe("debounce", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("runs once after the last call's delay, and says while a call waits", () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const later = debounce((n: number) => calls.push(n), 100);
+    expect(later.pending()).toBe(false);
+    later(1);
+    vi.advanceTimersByTime(60);
+    later(2);
+    expect(later.pending()).toBe(true);
+    vi.advanceTimersByTime(60);
+    expect(calls).toEqual([]);
+    vi.advanceTimersByTime(40);
+    expect(calls).toEqual([2]);
+    expect(later.pending()).toBe(false);
+    later(3);
+    later.cancel();
+    expect(later.pending()).toBe(false);
+    later(4);
+    later.flush();
+    expect(calls).toEqual([2, 4]);
+    expect(later.pending()).toBe(false);
   });
 });

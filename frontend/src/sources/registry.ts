@@ -67,13 +67,21 @@ export class WorkspaceSources implements SourceRegistry {
   // The list as the server holds it as far as we know (stable JSON): nothing to save if unchanged.
   private known = "[]";
   private readonly saveSoon = debounce(() => this.save(), SAVE_DELAY_MS);
+  // Lists sent whose sources.saved has not come back yet (forgotten on a reconnection).
+  private unacknowledged = 0;
 
   constructor(
     private readonly transport: SourcesTransport,
     private readonly options: RegistryOptions,
   ) {
     this.unsubscribe.push(
-      transport.on("workspace", (event) => this.load(event["sources"], true)),
+      transport.on("workspace", (event) => {
+        this.unacknowledged = 0; // a new connection: what was in flight is in the workspace sent, or lost
+        this.load(event["sources"], true);
+      }),
+      transport.on("sources.saved", () => {
+        this.unacknowledged = Math.max(0, this.unacknowledged - 1);
+      }),
       transport.on("sources", (event) => this.load(event["sources"], false)),
       transport.on("selection", (event) => this.onSelectionEvent(event)),
     );
@@ -152,6 +160,11 @@ export class WorkspaceSources implements SourceRegistry {
   onChange(listener: (specs: readonly SourceSpec[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Whether every change made here has reached the server and been saved (none waits or is in flight). */
+  get saved(): boolean {
+    return !this.saveSoon.pending() && this.unacknowledged === 0;
   }
 
   /** Sends what is waiting now (the page is being left). */
@@ -239,6 +252,7 @@ export class WorkspaceSources implements SourceRegistry {
     const json = stableJson(specs);
     if (json === this.known) return;
     this.known = json;
+    this.unacknowledged += 1;
     this.transport.send({ type: "sources", sources: specs });
   }
 }
