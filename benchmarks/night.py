@@ -572,6 +572,9 @@ def two_nodes(args: argparse.Namespace, env: dict[str, str], source: Path, queue
         out.put(f"two_node_{tag}_tasks", " ".join(f"{k}={v}" for k, v in sorted(runs[tag].tasks_by_node.items())))
     # The build's own time (first task queued to last finished): the command's start-up is the same in both.
     out.put("two_node_speedup", runs["one_node"].build_s / runs["two_nodes"].build_s)
+    # On a loaded machine the two runs get different shares of the cores: what free cores would give
+    # is the CPU seconds of one process against those of two processes working side by side.
+    out.put("two_node_speedup_if_cores_free", 2 * runs["one_node"].worker_cpu_s / runs["two_nodes"].worker_cpu_s)
 
 
 # --- the run --------------------------------------------------------------------------------------
