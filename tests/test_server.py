@@ -124,6 +124,14 @@ def test_plain_http_gets_no_hsts(make_run_server: str) -> None:
 
 @pytest.mark.parametrize("path", ["Makefile", "deploy/systemd/toyz-web.service", "deploy/compose.yaml"])
 def test_every_uvicorn_started_for_the_site_hides_its_server_header(path: str) -> None:
-    starts = [line for line in (ROOT / path).read_text().splitlines() if "uvicorn toyz_site" in line]
-    assert starts, f"no uvicorn command in {path}"
+    from deploy.production import setup_from_env, web_command
+
+    lines = (ROOT / path).read_text().splitlines()
+    starts = [line for line in lines if "uvicorn toyz_site" in line]
+    # The production units start uvicorn through deploy.production's web command; check that command.
+    through_production = [line for line in lines if "-m deploy.production web" in line]
+    assert starts or through_production, f"no uvicorn command in {path}"
     assert all("--no-server-header" in line for line in starts), starts
+    if through_production:
+        command = web_command(setup_from_env({}))
+        assert command[command.index("-m") + 1] == "uvicorn" and "--no-server-header" in command, command
