@@ -192,21 +192,21 @@ async def test_open_workspaces_hear_when_a_watched_file_is_ready(
     from apps.workspaces.models import Workspace
     from tests.test_distributed import open_socket
 
-    night = Path(settings.TOYZ_DATA_ROOT) / "night-events"
+    night = Path(settings.TOYZ_DATA_ROOT) / "watched-night-events"
     night.mkdir()
     workspace = await database_sync_to_async(Workspace.objects.create)(owner=admin, name="Watching")
     bob = await database_sync_to_async(make_user)("bob")
     bobs = await database_sync_to_async(Workspace.objects.create)(owner=bob, name="Bob's")
     viewer = await open_socket(admin, workspace)
     stranger = await open_socket(bob, bobs)
-    await database_sync_to_async(start_watcher)("night-events")
+    await database_sync_to_async(start_watcher)("watched-night-events")
     write_decam_like(night / "e1.fits", seed=7, **SMALL)
     ready: list[dict[str, Any]] = []
     while not any(event["hdu"] is None for event in ready):
         event = await viewer.receive_json_from(timeout=120)
         if event.get("event") == "prerender.ready":
             ready.append(event)
-    assert {e["path"] for e in ready} == {"night-events/e1.fits"}
+    assert {e["path"] for e in ready} == {"watched-night-events/e1.fits"}
     assert sorted(e["hdu"] for e in ready if e["hdu"] is not None) == [1, 2, 3, 4]
     assert await stranger.receive_nothing(timeout=1)  # bob may not read it
     await viewer.disconnect()
