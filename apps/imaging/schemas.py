@@ -66,7 +66,21 @@ class ColormapQuery(QueryModel):
     inv: bool = Field(False, description="Reverse the colormap.")
 
 
-class TileQuery(QueryModel):
+class RenderingQuery(QueryModel):
+    """How to render an image's pyramid tiles: the fields a tile URL and a tile-url request share."""
+
+    stretch: Stretch = "linear"
+    lo: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the bottom of the colormap; zscale by default."
+    )
+    hi: float | None = Field(
+        None, allow_inf_nan=False, description="Pixel value at the top of the colormap; zscale by default."
+    )
+    cmap: str = Field("gray", description="A matplotlib colormap name.")
+    inv: bool = Field(False, description="Reverse the colormap.")
+
+
+class TileQuery(RenderingQuery):
     """Which image a pyramid tile is of, and how to render it (ignored for ``raw`` tiles)."""
 
     path: ReadClientPath = ""
@@ -74,33 +88,15 @@ class TileQuery(QueryModel):
     plane: int = 0
     preview: bool = Field(False, description="Accept a preview of a mosaic level not built yet.")
     v: str = Field("", description="The file's identity: a URL naming the current one is cached for good.")
-    stretch: Stretch = "linear"
-    lo: float | None = Field(
-        None, allow_inf_nan=False, description="Pixel value at the bottom of the colormap; zscale by default."
-    )
-    hi: float | None = Field(
-        None, allow_inf_nan=False, description="Pixel value at the top of the colormap; zscale by default."
-    )
-    cmap: str = Field("gray", description="A matplotlib colormap name.")
-    inv: bool = Field(False, description="Reverse the colormap.")
 
 
-class TileUrlQuery(QueryModel):
+class TileUrlQuery(RenderingQuery):
     """One rendering of an image's pyramid tiles, as a tile URL names it (no ``preview``: those use /tiles/)."""
 
     path: ReadClientPath = ""
     hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
     plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
     fmt: Literal["png", "jpg", "webp"] = Field("png", description="The tiles' format.")
-    stretch: Stretch = "linear"
-    lo: float | None = Field(
-        None, allow_inf_nan=False, description="Pixel value at the bottom of the colormap; zscale by default."
-    )
-    hi: float | None = Field(
-        None, allow_inf_nan=False, description="Pixel value at the top of the colormap; zscale by default."
-    )
-    cmap: str = Field("gray", description="A matplotlib colormap name.")
-    inv: bool = Field(False, description="Reverse the colormap.")
 
 
 class TileUrlOut(BaseModel):

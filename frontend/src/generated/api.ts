@@ -5770,13 +5770,6 @@ export interface operations {
   apps_imaging_api_tile_url: {
     parameters: {
       query?: {
-        path?: string;
-        /** @description The image's HDU (-1: the focal-plane mosaic). */
-        hdu?: number;
-        /** @description The plane of a cube, 0-based. */
-        plane?: number;
-        /** @description The tiles' format. */
-        fmt?: "png" | "jpg" | "webp";
         stretch?: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
         /** @description Pixel value at the bottom of the colormap; zscale by default. */
         lo?: number | null;
@@ -5786,6 +5779,13 @@ export interface operations {
         cmap?: string;
         /** @description Reverse the colormap. */
         inv?: boolean;
+        path?: string;
+        /** @description The image's HDU (-1: the focal-plane mosaic). */
+        hdu?: number;
+        /** @description The plane of a cube, 0-based. */
+        plane?: number;
+        /** @description The tiles' format. */
+        fmt?: "png" | "jpg" | "webp";
       };
       header?: never;
       path?: never;
@@ -9015,13 +9015,6 @@ export interface operations {
   apps_imaging_api_tile: {
     parameters: {
       query?: {
-        path?: string;
-        hdu?: number;
-        plane?: number;
-        /** @description Accept a preview of a mosaic level not built yet. */
-        preview?: boolean;
-        /** @description The file's identity: a URL naming the current one is cached for good. */
-        v?: string;
         stretch?: "linear" | "log" | "sqrt" | "squared" | "asinh" | "power" | "sinh" | "histeq";
         /** @description Pixel value at the bottom of the colormap; zscale by default. */
         lo?: number | null;
@@ -9031,6 +9024,13 @@ export interface operations {
         cmap?: string;
         /** @description Reverse the colormap. */
         inv?: boolean;
+        path?: string;
+        hdu?: number;
+        plane?: number;
+        /** @description Accept a preview of a mosaic level not built yet. */
+        preview?: boolean;
+        /** @description The file's identity: a URL naming the current one is cached for good. */
+        v?: string;
       };
       header?: never;
       path: {
