@@ -109,6 +109,19 @@ def column_values(page: Any, column: str) -> list[float | None]:
     return [float(t) if t else None for t in texts]
 
 
+def wait_for_first_value(page: Any, column: str) -> None:
+    """Waits until the table's first row is drawn with a value in `column`."""
+    page.wait_for_function(
+        """column => {
+            const heads = [...harness.table.querySelectorAll('[data-testid=table-head]')].map(h => h.dataset.column);
+            const row = harness.table.querySelector("[data-testid=table-row][data-position='0']");
+            return !!row && !!row.dataset.row && row.children[heads.indexOf(column)].textContent.trim() !== '';
+        }""",
+        arg=column,
+        timeout=10_000,
+    )
+
+
 def scroller_box(page: Any) -> dict[str, float]:
     return dict(page.locator("[data-testid=table-scroller]").bounding_box())
 
@@ -161,6 +174,8 @@ def test_a_header_click_sorts_on_the_server_and_a_second_reverses(page: Any) -> 
     page.wait_for_function(
         "() => harness.table.querySelector('[data-testid=table-head][data-column=mag]').textContent.includes('▼')"
     )
+    # The reversed page arrives after the arrow turns: wait until the first row shows a value again.
+    wait_for_first_value(page, "mag")
     values = [v for v in column_values(page, "mag") if v is not None]
     assert values == sorted(values, reverse=True) and values[0] > 24.1
     assert page.evaluate("harness.states.at(-1).state.desc") is True

@@ -221,3 +221,12 @@ def test_temporary_files_of_killed_builders_are_swept_when_old(admin, night, cac
     prerender("night1/e1.fits")
     assert not old.exists(), "an orphan of a killed builder was kept"
     assert fresh.exists(), "a file another builder may still be writing was deleted"
+
+
+def test_a_big_night_is_watched_less_often_than_a_few_files():
+    from apps.imaging.management.commands.toyz_prerender import poll_seconds
+
+    # A few files: the bar moves twice a second; 100 DECam exposures (6,300 CCD jobs): every 2 s at most.
+    assert poll_seconds(63) == 0.5
+    assert poll_seconds(6_300) == 2.0
+    assert 0.5 < poll_seconds(3_000) < 2.0

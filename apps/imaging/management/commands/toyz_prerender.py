@@ -29,8 +29,17 @@ from apps.jobs.services import Job
 from workers.errors import ToyzError
 
 POLL_SECONDS = 0.5
+# A night's poll reads a row per CCD job still pending (6,300 for 100 DECam exposures): it waits longer
+# between reads when there are many, so that watching stays a small part of what the node's CPU does.
+ROWS_PER_POLL_SECOND = 2000
+MAX_POLL_SECONDS = 2.0
 PLAIN_LINE_SECONDS = 30.0  # without a terminal, a status line at least this often
 FINISHED = {Job.Status.DONE, Job.Status.ERROR, Job.Status.CANCELLED}
+
+
+def poll_seconds(rows: int) -> float:
+    """Seconds between two reads of `rows` pending Job rows: 0.5 s up to 1,000 rows, then longer, 2 s at most."""
+    return min(MAX_POLL_SECONDS, max(POLL_SECONDS, rows / ROWS_PER_POLL_SECOND))
 
 
 @dataclass
@@ -250,16 +259,23 @@ class Command(BaseCommand):
             pending = [entry for entry in pending if not entry.outcome]
             if not pending:
                 break
-            time.sleep(POLL_SECONDS)
+            time.sleep(poll_seconds(sum(1 + len(entry.parts) for entry in pending)))
         self._draw(night, force=True)
         self._end_line()
 
     def _refresh(self, night: _Night, entries: list[_File]) -> None:
         """Read the Job rows of these files: the shared record that every worker updates."""
         ids = [job_id for e in entries for job_id in (*e.parts, e.job_id) if job_id is not None]
-        rows = Job.objects.filter(pk__in=ids).values(
-            "id", "status", "done", "total", "result", "error_code", "error_message", "attempts"
-        )
+        rows = list(Job.objects.filter(pk__in=ids).values("id", "status", "done", "total", "attempts"))
+        # Outcomes (result, error) only for the files' own jobs that have finished: the rest are not read.
+        own = {str(e.job_id) for e in entries}
+        finished = [row["id"] for row in rows if str(row["id"]) in own and row["status"] in FINISHED]
+        outcomes = {
+            str(row.pop("id")): row
+            for row in Job.objects.filter(pk__in=finished).values("id", "result", "error_code", "error_message")
+        }
+        for row in rows:
+            row.update(outcomes.get(str(row["id"]), {"result": None, "error_code": "", "error_message": ""}))
         by_id = {str(row["id"]): row for row in rows}
         for entry in entries:
             row = by_id.get(str(entry.job_id))
