@@ -266,17 +266,19 @@ class Command(BaseCommand):
     def _refresh(self, night: _Night, entries: list[_File]) -> None:
         """Read the Job rows of these files: the shared record that every worker updates."""
         ids = [job_id for e in entries for job_id in (*e.parts, e.job_id) if job_id is not None]
-        rows = list(Job.objects.filter(pk__in=ids).values("id", "status", "done", "total", "attempts"))
+        rows: list[dict[str, Any]] = [
+            dict(row) for row in Job.objects.filter(pk__in=ids).values("id", "status", "done", "total", "attempts")
+        ]
         # Outcomes (result, error) only for the files' own jobs that have finished: the rest are not read.
         own = {str(e.job_id) for e in entries}
         finished = [row["id"] for row in rows if str(row["id"]) in own and row["status"] in FINISHED]
-        outcomes = {
-            str(row.pop("id")): row
+        outcomes: dict[str, dict[str, Any]] = {
+            str(row["id"]): dict(row)
             for row in Job.objects.filter(pk__in=finished).values("id", "result", "error_code", "error_message")
         }
-        for row in rows:
-            row.update(outcomes.get(str(row["id"]), {"result": None, "error_code": "", "error_message": ""}))
-        by_id = {str(row["id"]): row for row in rows}
+        for read in rows:
+            read.update(outcomes.get(str(read["id"]), {"result": None, "error_code": "", "error_message": ""}))
+        by_id = {str(read["id"]): read for read in rows}
         for entry in entries:
             row = by_id.get(str(entry.job_id))
             if row is None:
