@@ -18,8 +18,9 @@ from channels.db import database_sync_to_async
 from apps.jobs.models import Job
 from apps.workspaces.models import Workspace
 from tests.conftest import wait_for
+from tests.slow_build import slow_tiles
 from tests.test_distributed import open_socket
-from tests.test_prerender_distributed import assert_complete_and_consistent, big_file, midway, prerender
+from tests.test_prerender_distributed import SLOW_BIG, assert_complete_and_consistent, big_file, midway, prerender
 from workers.imaging.synthetic import write_decam_like
 from workers.leases import renew
 
@@ -57,7 +58,7 @@ async def test_a_job_whose_worker_dies_whole_resumes_on_another_and_its_watcher_
     workspace = await database_sync_to_async(Workspace.objects.create)(owner=alice, name="Night")
     image = big_file(Path(settings.TOYZ_DATA_ROOT), "home/alice/lost", seed=6)
     # Two nodes, with the settings we ship (no shortened timeouts).
-    workers = {name: await database_sync_to_async(start_worker)(name) for name in ("first", "second")}
+    workers = {name: await database_sync_to_async(start_worker)(name, **SLOW_BIG) for name in ("first", "second")}
     socket = await open_socket(alice, workspace)
     await socket.send_json_to(
         {"type": "job", "id": 1, "fn": "imaging.prerender", "params": {"path": "home/alice/lost/big.fits"}}
@@ -97,11 +98,13 @@ def test_a_live_worker_keeps_a_job_that_outlasts_the_visibility_timeout(start_wo
     make_user("root", admin=True)
     night = Path(settings.TOYZ_DATA_ROOT) / "night-long"
     night.mkdir()
-    # 40 CCDs: about 10 s of building on a CI machine, twice what the proof below needs.
-    write_decam_like(night / "long.fits", seed=8, n_ccds=40, ccd_shape=(2048, 2048))
+    # 10 CCDs (850 tiles) at 10 ms a tile: at least 8.5 s of building on any machine, more than the proof needs.
+    write_decam_like(night / "long.fits", seed=8, n_ccds=10, ccd_shape=(2048, 2048))
     # A timeout far shorter than the build, and an idle second worker sweeping for expired leases.
     timeout = 2
-    workers = [start_worker(name, TOYZ_CELERY_VISIBILITY_TIMEOUT=str(timeout)) for name in ("busy", "idle")]
+    workers = [
+        start_worker(name, TOYZ_CELERY_VISIBILITY_TIMEOUT=str(timeout), **slow_tiles(0.01)) for name in ("busy", "idle")
+    ]
     prerender("night-long", "--no-wait", "--tasks", "per-file")
     job = Job.objects.get()
     wait_for(lambda: Job.objects.filter(pk=job.pk, status=Job.Status.DONE).exists(), 180, "the build to finish")

@@ -17,14 +17,16 @@ from PIL import Image
 
 from apps.jobs.models import Job
 from tests.conftest import wait_for
+from tests.slow_build import slow_tiles
 from workers.imaging import build_pyramid, file_identity
 from workers.imaging.synthetic import write_decam_like
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 SMALL = {"n_ccds": 4, "ccd_shape": (256, 128)}
-# Big enough that a worker is still building it seconds after it started.
 BIG = {"n_ccds": 16, "ccd_shape": (2048, 2048)}
+#: A worker building BIG (1,360 tiles) spends at least 7 s on it, however fast the machine: it is caught midway.
+SLOW_BIG = slow_tiles(0.005)
 
 
 @pytest.fixture
@@ -94,7 +96,8 @@ def test_queued_files_are_built_by_the_worker_process(celery_worker, admin, sett
     assert Job.objects.count() == 21
 
 
-def test_a_killed_pool_process_loses_nothing(celery_worker, admin, settings, tmp_path):
+def test_a_killed_pool_process_loses_nothing(start_worker, admin, settings, tmp_path):
+    celery_worker = start_worker("test", concurrency=2, **SLOW_BIG)
     image = big_file(Path(settings.TOYZ_DATA_ROOT), "night-kill", seed=4)
     prerender("night-kill", "--no-wait", "--tasks", "per-file")
     job = Job.objects.get()

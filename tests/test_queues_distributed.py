@@ -17,6 +17,7 @@ from apps.jobs.models import Job
 from apps.workspaces.models import Workspace
 from conftest import write_wcs_image
 from tests.conftest import wait_for
+from tests.slow_build import slow_tiles
 from tests.test_distributed import collect, open_socket
 from workers.imaging.synthetic import write_decam_like
 
@@ -52,7 +53,8 @@ def night_running() -> bool:
 def night_workers(start_worker: Any) -> dict[str, Any]:
     return {
         "interactive": start_worker("interactive", queues="interactive"),
-        "render": start_worker("render", queues="prerender,bulk"),
+        # 10 ms a tile: each night file (340 tiles) takes 3.4 s at least, so the night outlasts the questions.
+        "render": start_worker("render", queues="prerender,bulk", **slow_tiles(0.01)),
     }
 
 
