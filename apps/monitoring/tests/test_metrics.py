@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from apps.jobs import registry
 from apps.jobs.models import Job
-from apps.jobs.runner import RecordingReporter, execute
+from apps.jobs.runner import RecordingReporter, execute, flush_quick_records, run_now
 from apps.monitoring import jobstats
 from apps.monitoring.metrics import job_families, queue_lists
 from apps.monitoring.tests.conftest import parse, value
@@ -119,6 +121,29 @@ def test_jobs_are_counted_by_function_and_outcome(
     assert delta("toyz_job_duration_seconds_count", fn="probe.crashes", outcome="failed") == 1
     assert delta("toyz_job_duration_seconds_bucket", fn="probe.ok", outcome="ok", le="+Inf") == 2
     assert delta("toyz_job_wait_seconds_count", fn="probe.ok") == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the recorder thread writes the rows on its own connection
+def test_quick_jobs_run_in_the_server_are_counted_like_worker_jobs(
+    client: Client, scrape: Any, make_user: Any, probe_jobs: None
+) -> None:
+    admin = make_user("root", admin=True)
+    before = scrape(client)
+    for fn in ("probe.ok", "probe.ok", "probe.refuses", "probe.crashes"):
+        spec, params = registry.prepare(admin, fn, {})
+        # As `submit` makes a quick job's row: not saved yet, stamped when it was submitted.
+        run_now(Job(user=admin, fn=fn, params={}, created=timezone.now()), spec, params, RecordingReporter())
+    flush_quick_records()
+    after = scrape(client)
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("toyz_job_duration_seconds_count", fn="probe.ok", outcome="ok") == 2
+    assert delta("toyz_job_duration_seconds_count", fn="probe.refuses", outcome="error") == 1
+    assert delta("toyz_job_duration_seconds_count", fn="probe.crashes", outcome="failed") == 1
+    assert delta("toyz_job_wait_seconds_count", fn="probe.ok") == 2
+    assert Job.objects.filter(fn__startswith="probe.").count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
