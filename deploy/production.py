@@ -153,11 +153,14 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     folder("TOYZ_METRICS_DIR", run_dir / "metrics")
     # nginx sends /static/ (deploy/nginx.conf): the web processes skip whitenoise on every request.
     env.setdefault("TOYZ_SERVE_STATIC", "0")
+    log_dir = folder("TOYZ_LOG_DIR", home / "log")
+    # The tiles nginx answers itself, which /metrics counts (the web processes read what nginx writes).
+    folder("TOYZ_NGINX_TILE_LOG", log_dir / "nginx-tiles.log")
     return Setup(
         env=env,
         home=home,
         run_dir=run_dir,
-        log_dir=folder("TOYZ_LOG_DIR", home / "log"),
+        log_dir=log_dir,
         nginx_dir=folder("TOYZ_NGINX_DIR", home / "nginx"),
         host=host,
         port=port,

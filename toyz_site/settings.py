@@ -323,6 +323,9 @@ LOGGING: dict[str, Any] = logging_config(
     TOYZ_LOG_FORMAT, env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 )
 
+# nginx's log of the tiles it answered itself (signed URLs, X-Accel-Redirect): /metrics counts its new lines
+# at each scrape (apps/monitoring/nginx_tiles.py). deploy/production.py sets it; unset: not counted.
+TOYZ_NGINX_TILE_LOG = env_optional("TOYZ_NGINX_TILE_LOG")
 # /metrics answers these addresses (the peer as uvicorn reports it: nginx's client), others get 403.
 TOYZ_METRICS_ALLOW = env_networks("TOYZ_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
 # /healthz fails while one of these queues has no live worker. Unset: the queues Celery routes tasks
