@@ -158,7 +158,9 @@ MIDDLEWARE = [
 # sets 0): whitenoise's middleware is sync only, and would cost every request a hop to a thread and back.
 TOYZ_SERVE_STATIC = env_bool("TOYZ_SERVE_STATIC", True)
 if TOYZ_SERVE_STATIC:
-    MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
 
 ROOT_URLCONF = "toyz_site.urls"
 ASGI_APPLICATION = "toyz_site.asgi.application"

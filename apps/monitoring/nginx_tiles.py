@@ -23,7 +23,6 @@ import fcntl
 import json
 import logging
 import math
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -144,7 +143,7 @@ _memory_position: Position | None = None
 @contextlib.contextmanager
 def _shared_position(folder: str) -> Iterator[dict[str, Any]]:
     # The web processes of a node share one position: a file beside their counters, one reader at a time.
-    with open(os.path.join(folder, _STATE_NAME), "a+") as state:
+    with (Path(folder) / _STATE_NAME).open("a+") as state:
         fcntl.flock(state, fcntl.LOCK_EX)
         state.seek(0)
         try:

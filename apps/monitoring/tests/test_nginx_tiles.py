@@ -49,13 +49,17 @@ def test_tile_lines_are_counted_once_by_route_status_and_cache(client: Client, s
     assert added(second, via="signed", status="403", cache="-") == 1
     assert added(second, via="accel", status="200", cache="hit") == 1
     assert third == second  # nothing new, nothing counted twice
-    assert value(second, "toyz_nginx_tile_duration_seconds_count", via="signed") - value(
-        first, "toyz_nginx_tile_duration_seconds_count", via="signed"
-    ) == 4
+    assert (
+        value(second, "toyz_nginx_tile_duration_seconds_count", via="signed")
+        - value(first, "toyz_nginx_tile_duration_seconds_count", via="signed")
+        == 4
+    )
     le = {"le": "0.005"}
-    assert value(second, "toyz_nginx_tile_duration_seconds_bucket", via="accel", **le) - value(
-        first, "toyz_nginx_tile_duration_seconds_bucket", via="accel", **le
-    ) == 1
+    assert (
+        value(second, "toyz_nginx_tile_duration_seconds_bucket", via="accel", **le)
+        - value(first, "toyz_nginx_tile_duration_seconds_bucket", via="accel", **le)
+        == 1
+    )
 
 
 def test_a_rotated_log_is_finished_then_the_new_one_read_from_its_start(tile_log: Path) -> None:
