@@ -102,37 +102,27 @@ def test_tile_responses_are_timed_and_counted_by_their_cache_answer(
         assert seen - value(before, "toyz_tile_duration_seconds_count", cache=answer) == count
 
 
-@pytest.mark.django_db(transaction=True)  # the runner closes the connection, as in a worker
+def _run_as_a_worker_does(user: Any, fn: str) -> None:
+    job = Job.objects.create(user=user, fn=fn, params={})
+    execute(str(job.pk), 0, RecordingReporter())
+
+
+def _run_in_the_server(user: Any, fn: str) -> None:
+    # A quick job (runner.run_now) as `submit` makes it: its row not saved yet, stamped when submitted.
+    spec, params = registry.prepare(user, fn, {})
+    run_now(Job(user=user, fn=fn, params={}, created=timezone.now()), spec, params, RecordingReporter())
+
+
+# The runner closes the connection, as in a worker; the recorder thread writes quick jobs' rows on its own.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [_run_as_a_worker_does, _run_in_the_server], ids=["worker", "in-server"])
 def test_jobs_are_counted_by_function_and_outcome(
-    client: Client, scrape: Any, make_user: Any, probe_jobs: None
+    client: Client, scrape: Any, make_user: Any, probe_jobs: None, run: Any
 ) -> None:
     admin = make_user("root", admin=True)
     before = scrape(client)
     for fn in ("probe.ok", "probe.ok", "probe.refuses", "probe.crashes"):
-        job = Job.objects.create(user=admin, fn=fn, params={})
-        execute(str(job.pk), 0, RecordingReporter())
-    after = scrape(client)
-
-    def delta(name: str, **labels: str) -> float:
-        return value(after, name, **labels) - value(before, name, **labels)
-
-    assert delta("toyz_job_duration_seconds_count", fn="probe.ok", outcome="ok") == 2
-    assert delta("toyz_job_duration_seconds_count", fn="probe.refuses", outcome="error") == 1
-    assert delta("toyz_job_duration_seconds_count", fn="probe.crashes", outcome="failed") == 1
-    assert delta("toyz_job_duration_seconds_bucket", fn="probe.ok", outcome="ok", le="+Inf") == 2
-    assert delta("toyz_job_wait_seconds_count", fn="probe.ok") == 2
-
-
-@pytest.mark.django_db(transaction=True)  # the recorder thread writes the rows on its own connection
-def test_quick_jobs_run_in_the_server_are_counted_like_worker_jobs(
-    client: Client, scrape: Any, make_user: Any, probe_jobs: None
-) -> None:
-    admin = make_user("root", admin=True)
-    before = scrape(client)
-    for fn in ("probe.ok", "probe.ok", "probe.refuses", "probe.crashes"):
-        spec, params = registry.prepare(admin, fn, {})
-        # As `submit` makes a quick job's row: not saved yet, stamped when it was submitted.
-        run_now(Job(user=admin, fn=fn, params={}, created=timezone.now()), spec, params, RecordingReporter())
+        run(admin, fn)
     flush_quick_records()
     after = scrape(client)
 
@@ -142,6 +132,7 @@ def test_quick_jobs_run_in_the_server_are_counted_like_worker_jobs(
     assert delta("toyz_job_duration_seconds_count", fn="probe.ok", outcome="ok") == 2
     assert delta("toyz_job_duration_seconds_count", fn="probe.refuses", outcome="error") == 1
     assert delta("toyz_job_duration_seconds_count", fn="probe.crashes", outcome="failed") == 1
+    assert delta("toyz_job_duration_seconds_bucket", fn="probe.ok", outcome="ok", le="+Inf") == 2
     assert delta("toyz_job_wait_seconds_count", fn="probe.ok") == 2
     assert Job.objects.filter(fn__startswith="probe.").count() == 4
 
