@@ -106,7 +106,8 @@ def read_new(path: Path, position: Position | None) -> tuple[list[bytes], Positi
     try:
         found = path.stat()
     except FileNotFoundError:
-        return [], position  # nginx has not written it yet (or it was moved and not yet made again)
+        # Not made yet, or moved and not yet made again: the next file is read from its start.
+        return [], position or Position(0, 0)
     if position is None:
         return [], Position(found.st_ino, found.st_size)
     lines: list[bytes] = []
