@@ -83,7 +83,7 @@ def test_tiles_that_nginx_sends_itself_are_counted_from_its_tile_log(
     lo, hi = default_cuts(path, hdu=0, plane=0, cache_dir=cache)["zscale"]
     cookie = site.session_cookie(make_user("alice"))
     answer = site.get(f"/api/imaging/tile-url?{urlencode({'path': image, 'lo': lo, 'hi': hi})}", cookie=cookie)
-    template = json.loads(answer.body)["template"]
+    template: str = json.loads(answer.body)["template"]
 
     def signed(x: int) -> str:
         return template.replace("{level}", "0").replace("{tx}", str(x)).replace("{ty}", "0")

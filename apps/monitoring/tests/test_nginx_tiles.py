@@ -97,7 +97,12 @@ def test_web_processes_of_a_node_share_where_the_log_was_read(
     folder.mkdir()
     monkeypatch.setattr(nginx_tiles, "multiprocess_dir", lambda: str(folder))
     counted: list[int] = []
-    monkeypatch.setattr(nginx_tiles, "count", lambda lines: counted.append(len(lines)) or len(lines))
+
+    def count(lines: list[bytes]) -> int:
+        counted.append(len(lines))
+        return len(lines)
+
+    monkeypatch.setattr(nginx_tiles, "count", count)
     tile_log.write_text(line())
     nginx_tiles.catch_up()
     with tile_log.open("a") as log:
