@@ -91,6 +91,7 @@ seen = []
 handler = logging.Handler()
 handler.emit = lambda record: seen.append(record.getMessage())
 logging.getLogger("django.request").addHandler(handler)
+logging.getLogger("django.request").setLevel(logging.DEBUG)
 ASGIHandler()
 print([m for m in seen if "adapted" in m])
 """
