@@ -232,6 +232,12 @@ bench-decam: install-dev fpack
 bench-serve: install-dev nginx wrk
 	$(BIN)/python benchmarks/serve.py $(ARGS)
 
+# CPU per /tiles/ + X-Accel request of the web processes and of PostgreSQL (bench-serve's setup, one connection):
+# robust to whatever else loads the machine, unlike tiles/s. Needs DATABASE_URL and TOYZ_REDIS_URL.
+.PHONY: bench-request-cpu
+bench-request-cpu: install-dev nginx
+	$(BIN)/python benchmarks/request_cpu.py $(ARGS)
+
 # bench-serve's load generator: Debian's wrk.
 wrk:
 	@command -v wrk >/dev/null || { \
