@@ -21,12 +21,13 @@ run: install frontend
 	$(BIN)/uvicorn toyz_site.asgi:application --host $(TOYZ_HOST) --port $(TOYZ_PORT) --no-access-log --lifespan off --no-server-header
 
 # Toyz as deployed (deploy/README.md): nginx in front, TOYZ_WEB_PROCESSES web processes (default: one per core),
-# Celery workers on WORKER_QUEUES, PostgreSQL (DATABASE_URL) and Redis (TOYZ_REDIS_URL); Ctrl-C stops it all.
+# a Celery worker per space-separated queue set of WORKER_QUEUES (as the systemd units and compose: interactive, and
+# prerender,bulk at nice 10), PostgreSQL (DATABASE_URL) and Redis (TOYZ_REDIS_URL); Ctrl-C stops it all.
 # Its port is TOYZ_PORT when given, 8080 otherwise (`make run` keeps 8000).
-WORKER_QUEUES ?= interactive,prerender,bulk
+WORKER_QUEUES ?= interactive prerender,bulk
 PRODUCTION_PORT := $(if $(filter file,$(origin TOYZ_PORT)),8080,$(TOYZ_PORT))
 run-production: install frontend nginx
-	TOYZ_PORT=$(PRODUCTION_PORT) TOYZ_HOST=$(TOYZ_HOST) TOYZ_WORKER_QUEUES=$(WORKER_QUEUES) $(BIN)/python -m deploy.production start
+	TOYZ_PORT=$(PRODUCTION_PORT) TOYZ_HOST=$(TOYZ_HOST) TOYZ_WORKER_QUEUES='$(WORKER_QUEUES)' $(BIN)/python -m deploy.production start
 
 # Stops what a `make run-production` in another shell left running (from its pid files under var/production/run).
 stop-production:
@@ -230,6 +231,12 @@ bench-decam: install-dev fpack
 .PHONY: bench-serve wrk
 bench-serve: install-dev nginx wrk
 	$(BIN)/python benchmarks/serve.py $(ARGS)
+
+# CPU per /tiles/ + X-Accel request of the web processes and of PostgreSQL (bench-serve's setup, one connection):
+# robust to whatever else loads the machine, unlike tiles/s. Needs DATABASE_URL and TOYZ_REDIS_URL.
+.PHONY: bench-request-cpu
+bench-request-cpu: install-dev nginx
+	$(BIN)/python benchmarks/request_cpu.py $(ARGS)
 
 # bench-serve's load generator: Debian's wrk.
 wrk:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -24,7 +23,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
+from deploy.processes import start_group, stop_group, wait_ready  # noqa: E402  (after the path is set)
 
 #: The process ids of the servers started by :func:`servers` (while they run), for CPU accounting.
 SERVER_PIDS: list[int] = []
@@ -86,16 +88,6 @@ def _wait_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> N
         time.sleep(0.2)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 @contextmanager
 def servers(env: dict[str, str], count: int, logs: Path) -> Iterator[list[str]]:
     """``count`` uvicorn processes on the Redis channel layer; yields their addresses."""
@@ -105,10 +97,10 @@ def servers(env: dict[str, str], count: int, logs: Path) -> Iterator[list[str]]:
         for n in range(count):
             port = free_port()
             log = logs / f"server{n}.log"
-            process = subprocess.Popen(
+            process = start_group(
                 [sys.executable, "-m", "uvicorn", "toyz_site.asgi:application", "--host", "127.0.0.1", "--port",
                  str(port), "--no-access-log", "--lifespan", "off", "--no-server-header"],
-                cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+                log, env,
             )  # fmt: skip
             started.append(process)
             SERVER_PIDS.append(process.pid)
@@ -118,7 +110,7 @@ def servers(env: dict[str, str], count: int, logs: Path) -> Iterator[list[str]]:
     finally:
         SERVER_PIDS.clear()
         for process in started:
-            _stop(process)
+            stop_group(process, 30)
 
 
 @contextmanager
@@ -129,18 +121,12 @@ def worker(env: dict[str, str], name: str, queues: str, concurrency: int, logs: 
                f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip", "--without-mingle"]  # fmt: skip
     if nice:
         command = ["nice", "-n", str(nice), *command]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
-    )
+    process = start_group(command, log, env)
     try:
-        deadline = time.monotonic() + 90
-        while "ready." not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker {name} did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+        wait_ready(process, log, "ready.", 90, f"the worker {name}")
         yield
     finally:
-        _stop(process)
+        stop_group(process, 30)
 
 
 @dataclass

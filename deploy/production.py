@@ -33,13 +33,18 @@ from deploy.render import ROOT, render
 
 DEFAULT_DATABASE_URL: Final = "postgres://postgres@127.0.0.1:5432/toyz_production"
 DEFAULT_REDIS_URL: Final = "redis://127.0.0.1:6379/0"
-#: The queues the workers take (the Makefile's WORKER_QUEUES); Celery's default queue is always added.
-DEFAULT_QUEUES: Final = "interactive,prerender,bulk"
+#: The workers `start` runs, one per space-separated queue set (the Makefile's WORKER_QUEUES), as the systemd
+#: units and the compose file run them; Celery's default queue is always added to each.
+DEFAULT_QUEUES: Final = "interactive prerender,bulk"
+#: The queue users wait on (apps/jobs/queues.py; this module imports nothing of Toyz's apps).
+INTERACTIVE: Final = "interactive"
+#: The CPU niceness of a worker that takes no interactive work, as `make worker-render`: users keep the cores.
+RENDER_NICENESS: Final = 10
 #: Where Django sends pre-rendered tiles (X-Accel-Redirect); deploy/nginx.conf's internal location.
 ACCEL_PREFIX: Final = "/_toyz_cache/"
 # The longest path of a unix socket (sun_path, with its terminating NUL).
 _SUN_PATH_MAX: Final = 107
-# Stopping order: no new requests first, then the web processes, then the workers.
+# Stopping order: no new requests first, then the web processes, then the workers (every "worker-*").
 _STOP_ORDER: Final = ("nginx", "web", "worker")
 
 
@@ -84,7 +89,8 @@ class Setup:
     host: str
     port: int
     web_processes: int
-    queues: tuple[str, ...]
+    #: The queues of each worker `start` runs (``-Q``), in the order the workers start.
+    worker_queues: tuple[tuple[str, ...], ...]
     worker_concurrency: int
     workers: bool = True
 
@@ -105,6 +111,14 @@ def _queues(raw: str, default_queue: str) -> tuple[str, ...]:
     if default_queue not in queues:
         queues.append(default_queue)
     return tuple(queues)
+
+
+def _worker_queues(raw: str, default_queue: str) -> tuple[tuple[str, ...], ...]:
+    # "interactive prerender,bulk": one worker per space-separated set ("a, b" is still one set).
+    sets = tuple(_queues(part, default_queue) for part in raw.replace(", ", ",").split())
+    if not sets:
+        raise ProductionError("TOYZ_WORKER_QUEUES names no queue.")
+    return sets
 
 
 def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = True) -> Setup:
@@ -137,16 +151,23 @@ def setup_from_env(environ: Mapping[str, str] | None = None, *, workers: bool = 
     env["TOYZ_WEB_UPSTREAM"] = f"unix:{run_dir / 'web.sock'}"
     # Where the web processes add up their counters for /metrics (emptied before they start).
     folder("TOYZ_METRICS_DIR", run_dir / "metrics")
+    # nginx sends /static/ (deploy/nginx.conf): the web processes skip whitenoise on every request.
+    env.setdefault("TOYZ_SERVE_STATIC", "0")
+    log_dir = folder("TOYZ_LOG_DIR", home / "log")
+    # The tiles nginx answers itself, which /metrics counts (the web processes read what nginx writes).
+    folder("TOYZ_NGINX_TILE_LOG", log_dir / "nginx-tiles.log")
     return Setup(
         env=env,
         home=home,
         run_dir=run_dir,
-        log_dir=folder("TOYZ_LOG_DIR", home / "log"),
+        log_dir=log_dir,
         nginx_dir=folder("TOYZ_NGINX_DIR", home / "nginx"),
         host=host,
         port=port,
         web_processes=_positive(env, "TOYZ_WEB_PROCESSES", os.cpu_count() or 1),
-        queues=_queues(env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES), env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")),
+        worker_queues=_worker_queues(
+            env.get("TOYZ_WORKER_QUEUES", DEFAULT_QUEUES), env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")
+        ),
         worker_concurrency=_positive(env, "TOYZ_WORKER_CONCURRENCY", os.cpu_count() or 1),
         workers=workers,
     )
@@ -189,14 +210,21 @@ def web_command(setup: Setup) -> list[str]:
     ]  # fmt: skip
 
 
-def worker_command(setup: Setup, queues: tuple[str, ...] | None = None) -> list[str]:
-    """A Celery worker on ``queues`` (TOYZ_WORKER_QUEUES by default), named after them and this host."""
-    queues = queues or setup.queues
-    name = "-".join(q for q in queues if q != "celery") or "celery"
-    return [
+def worker_name(queues: tuple[str, ...]) -> str:
+    """A worker's name (its Celery node name before ``@host``, and ``worker-<name>`` here): its queues."""
+    return "-".join(q for q in queues if q != "celery") or "celery"
+
+
+def worker_command(setup: Setup, queues: tuple[str, ...]) -> list[str]:
+    """A Celery worker on ``queues``, named after them and this host; one without the interactive queue
+    runs at a lower CPU priority (``nice``), so that the work users wait for keeps the cores."""
+    command = [
         sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO",
-        "-Q", ",".join(queues), f"--concurrency={setup.worker_concurrency}", "-n", f"{name}@%h",
+        "-Q", ",".join(queues), f"--concurrency={setup.worker_concurrency}", "-n", f"{worker_name(queues)}@%h",
     ]  # fmt: skip
+    if INTERACTIVE not in queues:
+        command = [shutil.which("nice") or "/usr/bin/nice", "-n", str(RENDER_NICENESS), *command]
+    return command
 
 
 def nginx_command(setup: Setup) -> list[str]:
@@ -269,7 +297,8 @@ class Production:
         """The command line of each process, by name."""
         found = {"web": web_command(self.setup), "nginx": nginx_command(self.setup)}
         if self.setup.workers:
-            found["worker"] = worker_command(self.setup)
+            for queues in self.setup.worker_queues:
+                found[f"worker-{worker_name(queues)}"] = worker_command(self.setup, queues)
         return found
 
     def start(self, timeout: float = 120) -> None:
@@ -293,8 +322,12 @@ class Production:
             (setup.run_dir / f"{name}.pid").write_text(f"{self.processes[name].pid}\n")
         deadline = time.monotonic() + timeout
         self._wait(deadline, "the site through nginx", lambda: self._answers("/accounts/login/"))
-        if "worker" in self.processes:
-            self._wait(deadline, "the Celery worker", lambda: " ready." in self.log("worker"))
+        for name in self.processes:
+            if name.startswith("worker-"):
+                self._wait(deadline, f"the Celery worker {name}", functools.partial(self._ready, name))
+
+    def _ready(self, name: str) -> bool:
+        return " ready." in self.log(name)
 
     def _wait(self, deadline: float, what: str, ready: Callable[[], bool]) -> None:
         while time.monotonic() < deadline:
@@ -317,7 +350,7 @@ class Production:
             connection.close()
 
     def log(self, name: str) -> str:
-        """What process ``name`` (web, worker, nginx) wrote so far; nginx's errors are in nginx-error."""
+        """What process ``name`` (web, worker-<queues>, nginx) wrote so far; nginx's errors are in nginx-error."""
         path = self.setup.log_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
@@ -327,11 +360,15 @@ class Production:
 
     def stop(self, timeout: float = 30) -> None:
         """Stop every process (its whole process group), nginx first; kill what does not stop in time."""
-        for name in _STOP_ORDER:
-            process = self.processes.pop(name, None)
-            if process is not None:
-                _stop_group(process.pid, functools.partial(_exited, process), timeout)
+        for name in sorted(self.processes, key=_stop_rank):
+            process = self.processes.pop(name)
+            _stop_group(process.pid, functools.partial(_exited, process), timeout)
             (self.setup.run_dir / f"{name}.pid").unlink(missing_ok=True)
+
+
+def _stop_rank(name: str) -> tuple[int, str]:
+    kind = name.split("-", 1)[0]
+    return (_STOP_ORDER.index(kind) if kind in _STOP_ORDER else len(_STOP_ORDER), name)
 
 
 def _stop_group(pid: int, stopped: Callable[[], bool], timeout: float) -> None:
@@ -359,13 +396,19 @@ def _gone(pid: int) -> bool:
         return True
     except PermissionError:
         return False
-    return False
+    # A process that exited but whose parent has not reaped it yet (a zombie) is gone too.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def stop_from_pid_files(setup: Setup) -> list[str]:
     """Stop the processes a ``start`` in another shell left running (its pid files); return their names."""
     stopped = []
-    for name in _STOP_ORDER:
+    # "worker.pid" is an older start's one worker.
+    names = ["nginx", "web", "worker", *sorted(p.stem for p in setup.run_dir.glob("worker-*.pid"))]
+    for name in names:
         pid_file = setup.run_dir / f"{name}.pid"
         try:
             pid = int(pid_file.read_text())
@@ -391,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One process each, as the systemd units and the compose file run them (the same command lines).
     actions.add_parser("web", help="run the web processes (uvicorn on the unix socket)")
     worker = actions.add_parser("worker", help="run a Celery worker")
-    worker.add_argument("--queues", help="comma-separated queues (default: TOYZ_WORKER_QUEUES)")
+    worker.add_argument("--queues", help="comma-separated queues (default: TOYZ_WORKER_QUEUES, when it names one set)")
     actions.add_parser("nginx", help="render the nginx configuration and run nginx")
     args = parser.parse_args(argv)
     try:
@@ -405,9 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 setup.socket_path.unlink(missing_ok=True)  # left by a killed run: uvicorn would not bind
                 empty_metrics_dir(setup)
             elif args.action == "worker":
-                queues = (
-                    _queues(args.queues, setup.env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery")) if args.queues else None
-                )
+                if args.queues:
+                    queues = _queues(args.queues, setup.env.get("TOYZ_CELERY_DEFAULT_QUEUE", "celery"))
+                elif len(setup.worker_queues) == 1:
+                    queues = setup.worker_queues[0]
+                else:
+                    raise ProductionError("worker: give --queues (TOYZ_WORKER_QUEUES names several workers).")
                 command = worker_command(setup, queues)
             else:
                 render_nginx(setup)
@@ -437,7 +483,7 @@ def _serve(production: Production) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     print(
         f"Toyz is at {setup.url}/ (nginx; {setup.web_processes} web processes; workers on "
-        f"{','.join(setup.queues)}). Logs: {setup.log_dir}. Ctrl-C stops it all."
+        f"{' and '.join(','.join(q) for q in setup.worker_queues)}). Logs: {setup.log_dir}. Ctrl-C stops it all."
     )
     status = 0
     try:

@@ -39,6 +39,7 @@ VARIABLES: Final[dict[str, str]] = {
     "TOYZ_STATIC_ROOT": "collectstatic's output (the pages' files and the built front end), served at /static/",
     "TOYZ_RUN_DIR": "nginx's pid file and temporary files, and the web processes' unix socket",
     "TOYZ_LOG_DIR": "nginx's access and error logs",
+    "TOYZ_NGINX_TILE_LOG": "nginx's log of the tiles it answers itself, which /metrics reads (TOYZ_LOG_DIR/nginx-tiles.log)",
     "TOYZ_HOST": "the address of the plain HTTP listener",
     "TOYZ_PORT": "the port of the plain HTTP listener",
     "TOYZ_NGINX_LISTEN": "the plain HTTP listener (TOYZ_HOST:TOYZ_PORT); with TLS it only redirects to https",
@@ -99,6 +100,9 @@ def values_from(environ: Mapping[str, str], out: Path) -> dict[str, str]:
     values.update({name: value for name, value in given.items() if name != "TOYZ_NGINX_DIR"})
     for name in ("TOYZ_CACHE_DIR", "TOYZ_STATIC_ROOT", "TOYZ_RUN_DIR", "TOYZ_LOG_DIR"):
         values[name] = str(Path(values[name]).absolute()).rstrip("/") or "/"
+    values["TOYZ_NGINX_TILE_LOG"] = str(
+        Path(given.get("TOYZ_NGINX_TILE_LOG") or Path(values["TOYZ_LOG_DIR"]) / "nginx-tiles.log").absolute()
+    )
     if values["TOYZ_TLS_CERT"] and not values["TOYZ_TLS_KEY"]:
         raise RenderError("TOYZ_TLS_CERT is set but TOYZ_TLS_KEY is not: nginx needs both.")
     return values

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from deploy.processes import start_group, stop_group, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,27 +153,20 @@ def start_worker(service_env: dict[str, str], tmp_path: Path) -> Iterator[Any]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(name: str, concurrency: int = 1, queues: str = ALL_QUEUES, **extra_env: str) -> subprocess.Popen[bytes]:
-        env = {**service_env, **extra_env}
         log_path = tmp_path / f"{name}.log"
-        process = subprocess.Popen(
+        process = start_group(
             [sys.executable, "-m", "celery", "-A", "toyz_site", "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
              "-Q", queues, "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+            log_path, {**service_env, **extra_env},
         )  # fmt: skip
         process.log_path = log_path  # type: ignore[attr-defined]
         started.append(process)
-        wait_for(lambda: process.poll() is not None or "ready." in log_path.read_text(), 60, f"worker {name}")
-        assert process.poll() is None, log_path.read_text()
+        wait_ready(process, log_path, "ready.", 60, f"worker {name}")
         return process
 
     yield start
     for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process, 20)
 
 
 @pytest.fixture

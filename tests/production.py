@@ -1,14 +1,16 @@
-"""The production setup (deploy/production.py: nginx, several uvicorn processes, a Celery worker) as a
+"""The production setup (deploy/production.py: nginx, several uvicorn processes, two Celery workers) as a
 pytest fixture, on the test's PostgreSQL database, Redis database, data root and cache, on free ports.
 
 - `start_production(workers=True, web_processes=2, extra_nginx="", **env)`: start it (extra `TOYZ_*`
   settings in `env`, e.g. `TOYZ_ACCEL_REDIRECT=""`; `extra_nginx`: directives added to nginx's server
   block), returning a :class:`Site`; everything it started stops after the test.
-- `production`: `start_production()` with the defaults (X-Accel-Redirect tiles on, one worker process).
+- `production`: `start_production()` with the defaults (X-Accel-Redirect tiles on, the two workers
+  `interactive` and `prerender,bulk`, one pool process each).
 - :class:`Site`: ``url``, ``request(method, path, headers=..., cookie=...)`` (no redirects followed),
   ``session_cookie(user)`` (a logged-in session made in the test process; the server shares its database
   and secret key), ``login(username, password)`` (through the real login form), ``websocket(path, cookie,
-  origin=...)`` (through nginx), ``log(name)`` (web, worker, nginx, nginx-error, nginx-access).
+  origin=...)`` (through nginx), ``log(name)`` (web, worker-interactive, worker-prerender-bulk, nginx,
+  nginx-error, nginx-access).
 
 Users that `make_user` creates carry the tests' fast password hash, which the servers (real hashers) do
 not accept: log them in with `session_cookie`, and use `login` for a failed login or a user saved with
@@ -180,5 +182,5 @@ def start_production(
 
 @pytest.fixture
 def production(start_production: Callable[..., Site]) -> Site:
-    """The production setup with its defaults: nginx, two web processes, one worker, X-Accel tiles."""
+    """The production setup with its defaults: nginx, two web processes, two workers, X-Accel tiles."""
     return start_production()

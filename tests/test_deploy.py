@@ -90,12 +90,19 @@ def test_the_production_setup_reads_its_environment(tmp_path: Path):
     assert setup.env["TOYZ_ACCEL_REDIRECT"] == "/_toyz_cache/"
     assert setup.env["DATABASE_URL"].startswith("postgres://") and setup.env["TOYZ_REDIS_URL"].startswith("redis://")
     # Celery's default queue is always taken too: a task no route names is never stranded.
-    assert setup.queues == ("a", "b", "celery")
+    assert setup.worker_queues == (("a", "b", "celery"),)
     assert setup.env["TOYZ_WEB_UPSTREAM"] == f"unix:{tmp_path}/production/run/web.sock"
     web = web_command(setup)
     assert web[web.index("--workers") + 1] == "3" and web[web.index("--uds") + 1] == str(setup.socket_path)
-    worker = worker_command(setup)
+    worker = worker_command(setup, setup.worker_queues[0])
     assert worker[worker.index("-Q") + 1] == "a,b,celery"
+    # By default two workers, as the systemd units and the compose file run them; the render one niced.
+    two = setup_from_env({"TOYZ_VAR_DIR": str(tmp_path)})
+    assert two.worker_queues == (("interactive", "celery"), ("prerender", "bulk", "celery"))
+    interactive, render = (worker_command(two, queues) for queues in two.worker_queues)
+    assert "nice" not in Path(interactive[0]).name and interactive[interactive.index("-n") + 1] == "interactive@%h"
+    assert Path(render[0]).name == "nice" and render[1:3] == ["-n", "10"]
+    assert render[render.index("-Q") + 1] == "prerender,bulk,celery"
     off = setup_from_env({"TOYZ_VAR_DIR": str(tmp_path), "TOYZ_ACCEL_REDIRECT": ""})
     assert off.env["TOYZ_ACCEL_REDIRECT"] == ""
 

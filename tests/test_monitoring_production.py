@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -14,7 +16,9 @@ from django.test import Client
 from apps.monitoring import health
 from apps.monitoring.tests.conftest import parse, value
 from conftest import write_wcs_image
+from tests.conftest import wait_for
 from tests.production import Site
+from workers.imaging import build_pyramid, default_cuts
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +70,58 @@ def test_metrics_follow_the_address_nginx_saw_and_requests_are_named_by_nginx(st
     # The web processes' log lines say which request they belong to.
     lines = [json.loads(line) for line in site.log("web").splitlines() if line.startswith("{")]
     assert any(line.get("request_id") == ids[1] and line["message"].startswith("Not Found") for line in lines)
+
+
+def test_tiles_that_nginx_sends_itself_are_counted_from_its_tile_log(
+    start_production: Any, make_user: Any, settings: Any
+) -> None:
+    site = start_production(workers=False)
+    image = "home/alice/m13.fits"
+    path = write_wcs_image(Path(settings.TOYZ_DATA_ROOT) / image, (300, 500))
+    cache = Path(settings.TOYZ_CACHE_DIR)
+    build_pyramid(path, hdu=0, cache_dir=cache)
+    lo, hi = default_cuts(path, hdu=0, plane=0, cache_dir=cache)["zscale"]
+    cookie = site.session_cookie(make_user("alice"))
+    answer = site.get(f"/api/imaging/tile-url?{urlencode({'path': image, 'lo': lo, 'hi': hi})}", cookie=cookie)
+    template: str = json.loads(answer.body)["template"]
+
+    def signed(x: int) -> str:
+        return template.replace("{level}", "0").replace("{tx}", str(x)).replace("{ty}", "0")
+
+    before = parse(site.get("/metrics").body.decode())
+    sent = [site.get(signed(x), cookie=cookie) for x in (0, 1, 0)]
+    assert all(r.status == 200 and r.headers.get("x-toyz-signed") == "nginx" for r in sent)
+    parts = signed(0).split("/")
+    parts[3] = "A" * 22  # a forged signature
+    assert site.get("/".join(parts), cookie=cookie).status == 403
+    # The same tile through /tiles/: Django checks, nginx sends the file (X-Accel-Redirect).
+    accel = site.get(f"/tiles/0/0/0.png?{template.split('?', 1)[1]}", cookie=cookie)
+    assert accel.status == 200 and accel.headers["x-toyz-cache"] == "hit"
+
+    def delta(after: dict[Any, float], name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    expected = {("signed", "200", "hit"): 3, ("signed", "403", "-"): 1, ("accel", "200", "hit"): 1}
+
+    def counted(extra: int = 0) -> bool:
+        after = parse(site.get("/metrics").body.decode())  # nginx writes its logs every 2 s
+        found = {k: delta(after, "toyz_nginx_tiles_total", via=k[0], status=k[1], cache=k[2]) for k in expected}
+        return found == {**expected, ("signed", "200", "hit"): 3 + extra}
+
+    wait_for(counted, 30, "nginx's tiles in /metrics")
+    after = parse(site.get("/metrics").body.decode())
+    assert delta(after, "toyz_nginx_tile_duration_seconds_count", via="signed") == 4
+    assert delta(after, "toyz_nginx_tile_duration_seconds_count", via="accel") == 1
+
+    # Both of nginx's logs name the request by the id the web process answered with.
+    rid = accel.headers["x-request-id"]
+    tile_log = Path(site.production.setup.env["TOYZ_NGINX_TILE_LOG"])
+    assert any(line.split()[1] == rid for line in tile_log.read_text().splitlines())
+    wait_for(lambda: f"rid={rid}" in site.log("nginx-access"), 10, "the request's line in nginx's access log")
+
+    # logrotate's way: the log renamed, nginx told to reopen it (USR1); nothing is counted twice or lost.
+    tile_log.rename(tile_log.with_name(tile_log.name + ".1"))
+    site.production.processes["nginx"].send_signal(signal.SIGUSR1)
+    wait_for(tile_log.exists, 10, "nginx to reopen its tile log")
+    assert site.get(signed(1), cookie=cookie).status == 200
+    wait_for(lambda: counted(extra=1), 30, "the tile after the rotation in /metrics")

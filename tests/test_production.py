@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -22,7 +24,7 @@ from websockets.exceptions import InvalidStatus
 
 from apps.workspaces.models import Workspace
 from conftest import write_wcs_image
-from tests.conftest import wait_for
+from tests.conftest import ROOT, wait_for
 from tests.production import Site
 from workers.imaging import build_pyramid
 
@@ -260,8 +262,8 @@ def test_workspace_sockets_work_through_nginx_and_keep_their_origin_check(
             pass
     assert message["status"] == "ok", message
     assert message["result"]["hdus"][0]["width"] == 500
-    # The job ran in the worker process, taken from its queue.
-    assert "toyz.run_job" in production.log("worker")
+    # The job ran in the interactive worker, taken from its queue.
+    assert "toyz.run_job" in production.log("worker-interactive")
 
     # A view change reaches every other page of the workspace, whichever web process holds its socket
     # (nginx hands connections to both; the Redis channel layer carries the event between them).
@@ -313,3 +315,35 @@ def test_static_files_are_sent_by_nginx(start_production: Any, production_static
         asset = production.get(f"/static/assets/{bundle[0].name}")
         assert asset.status == 200
         assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def _queues_and_niceness(pid: int) -> tuple[str, int]:
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    niceness = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    return argv[argv.index(b"-Q") + 1].decode(), niceness
+
+
+def test_two_workers_run_as_the_units_do_and_stop_production_stops_both(production: Site) -> None:
+    processes = production.production.processes
+    workers = {name: _queues_and_niceness(p.pid) for name, p in processes.items() if name.startswith("worker")}
+    # One worker for what users wait for; one for pre-renders, then the night, at a lower CPU priority.
+    assert workers == {
+        "worker-interactive": ("interactive,celery", 0),
+        "worker-prerender-bulk": ("prerender,bulk,celery", 10),
+    }
+    # Each said it was ready, under its own node name.
+    assert "interactive@" in production.log("worker-interactive")
+    assert "prerender-bulk@" in production.log("worker-prerender-bulk")
+    pids = [p.pid for p in processes.values()]
+
+    # `make stop-production` from another shell: every process of the start, both workers included.
+    setup = production.production.setup
+    stop = subprocess.run(
+        [sys.executable, "-m", "deploy.production", "stop"], cwd=ROOT, env=setup.env, capture_output=True, text=True
+    )
+    assert stop.returncode == 0, stop.stderr
+    assert stop.stdout.strip() == "stopped: nginx, web, worker-interactive, worker-prerender-bulk"
+    for process in processes.values():
+        process.wait(timeout=60)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+    assert not list(setup.run_dir.glob("*.pid"))

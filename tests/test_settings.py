@@ -65,3 +65,64 @@ def test_a_bad_setting_stops_manage_py_with_a_clear_message(tmp_path: Path):
     )
     assert result.returncode != 0
     assert "TOYZ_EMBEDDED_WORKERS='lots' is not an integer" in result.stderr
+
+
+def _run_settings(tmp_path: Path, code: str, **env: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "TOYZ_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "toyz_site.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+_ADAPTED = """
+import logging
+from django.core.handlers.asgi import ASGIHandler
+seen = []
+handler = logging.Handler()
+handler.emit = lambda record: seen.append(record.getMessage())
+logging.getLogger("django.request").addHandler(handler)
+logging.getLogger("django.request").setLevel(logging.DEBUG)
+ASGIHandler()
+print([m for m in seen if "adapted" in m])
+"""
+
+
+def test_behind_nginx_no_middleware_makes_a_request_hop_to_a_thread(tmp_path: Path):
+    # With DEBUG, Django logs each middleware it must adapt between sync and async (a thread hop per request).
+    served_here = _run_settings(tmp_path, _ADAPTED, TOYZ_DEBUG="1")
+    assert "whitenoise" in served_here  # make run: the web process sends /static/ itself
+    behind_nginx = _run_settings(tmp_path, _ADAPTED, TOYZ_DEBUG="1", TOYZ_SERVE_STATIC="0")
+    assert behind_nginx.strip() == "[]"
+
+
+_DATABASE = """
+from django.conf import settings
+from celery.signals import worker_init
+import toyz_site.celery
+db = settings.DATABASES["default"]
+print(db["OPTIONS"].get("pool"), db["CONN_MAX_AGE"], settings.SESSION_ENGINE)
+worker_init.send(sender=None)
+print(db["OPTIONS"].get("pool"), db["CONN_MAX_AGE"])
+"""
+
+
+def test_postgresql_connections_are_pooled_except_in_celery_workers(tmp_path: Path):
+    url = "postgres://nobody@127.0.0.1:5432/unused"  # never connected to
+    web, worker = _run_settings(
+        tmp_path, _DATABASE, DATABASE_URL=url, TOYZ_REDIS_URL="redis://127.0.0.1:6379/15", TOYZ_DB_CONN_MAX_AGE="60"
+    ).splitlines()
+    assert web == "{'min_size': 2, 'max_size': 20} 0 django.contrib.sessions.backends.cached_db"
+    # A prefork worker drops the pool before its pool processes fork, and keeps connections as configured.
+    assert worker == "None 60"
+    off = _run_settings(tmp_path, _DATABASE, DATABASE_URL=url, TOYZ_DB_POOL_MAX_SIZE="0").splitlines()
+    assert off[0] == "None 0 django.contrib.sessions.backends.db"

@@ -18,7 +18,8 @@ import pytest
 
 from apps.jobs.models import Job
 from apps.watch.models import WatchedFile
-from tests.conftest import ROOT, wait_for
+from deploy.processes import start_group, stop_group, wait_ready
+from tests.conftest import wait_for
 from workers.imaging import file_identity
 from workers.imaging.cache import is_prerendered
 from workers.imaging.completeness import check_complete
@@ -47,25 +48,18 @@ def start_watcher(service_env: dict[str, str], tmp_path: Path) -> Iterator[Watch
     def start(folders: str, name: str = "watcher", wait: bool = True) -> subprocess.Popen[bytes]:
         log_path = tmp_path / f"{name}.log"
         env = {**service_env, "TOYZ_WATCH_FOLDERS": folders, "TOYZ_LOG_LEVEL": "INFO"}
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "toyz_watch", "--poll", "0.5", "--settle", str(SETTLE)],
-            cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        process = start_group(
+            [sys.executable, "manage.py", "toyz_watch", "--poll", "0.5", "--settle", str(SETTLE)], log_path, env
+        )
         process.log_path = log_path  # type: ignore[attr-defined]
         started.append(process)
         if wait:
-            wait_for(lambda: process.poll() is not None or "Watching " in log_path.read_text(), 60, f"{name} to start")
-            assert process.poll() is None, log_path.read_text()
+            wait_ready(process, log_path, "Watching ", 60, f"{name} to start")
         return process
 
     yield start
     for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process, 30)
 
 
 def own_jobs(path: str) -> list[Job]:

@@ -143,7 +143,6 @@ MIDDLEWARE = [
     "apps.monitoring.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,6 +153,14 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The web process sends /static/ itself (whitenoise; `make run`) unless nginx sends it (deploy/production.py
+# sets 0): whitenoise's middleware is sync only, and would cost every request a hop to a thread and back.
+TOYZ_SERVE_STATIC = env_bool("TOYZ_SERVE_STATIC", True)
+if TOYZ_SERVE_STATIC:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
 
 ROOT_URLCONF = "toyz_site.urls"
 ASGI_APPLICATION = "toyz_site.asgi.application"
@@ -173,12 +180,25 @@ TEMPLATES = [
     },
 ]
 
+# Seconds a connection is kept for the next request or task (0: closed after each); only where no pool is used.
+TOYZ_DB_CONN_MAX_AGE = env_int("TOYZ_DB_CONN_MAX_AGE", 0, minimum=0)
+# PostgreSQL connections of a process come from a pool (psycopg_pool, through Django): a request borrows one
+# for its duration instead of opening one (a few ms) and giving it up at its end. 0 turns the pool off.
+# Celery's prefork workers never use it (toyz_site/celery.py): a pool does not survive a fork.
+TOYZ_DB_POOL_MAX_SIZE = env_int("TOYZ_DB_POOL_MAX_SIZE", 20, minimum=0, maximum=1000)
+TOYZ_DB_POOL_MIN_SIZE = env_int("TOYZ_DB_POOL_MIN_SIZE", 2, minimum=0, maximum=1000)
 DATABASES: dict[str, Any] = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'toyz.sqlite3'}",
-        conn_max_age=env_int("TOYZ_DB_CONN_MAX_AGE", 0, minimum=0),
+        default=f"sqlite:///{VAR_DIR / 'toyz.sqlite3'}", conn_max_age=TOYZ_DB_CONN_MAX_AGE
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and TOYZ_DB_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(TOYZ_DB_POOL_MIN_SIZE, TOYZ_DB_POOL_MAX_SIZE),
+        "max_size": TOYZ_DB_POOL_MAX_SIZE,
+    }
+    # Django refuses persistent connections with a pool: a request's connection goes back to it instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # An in-memory test database shares one cache between threads, where a busy table fails at once
     # ("table is locked") instead of waiting: the embedded job pool writes from its own threads.
@@ -255,6 +275,9 @@ if TOYZ_REDIS_URL:
     CACHES: dict[str, Any] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TOYZ_REDIS_URL}
     }
+    # A request's session is one Redis GET (the database is read only when Redis lost it, and written
+    # with it): the session row's query was most of a pre-rendered tile's cost.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -302,6 +325,9 @@ LOGGING: dict[str, Any] = logging_config(
     TOYZ_LOG_FORMAT, env_choice("TOYZ_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 )
 
+# nginx's log of the tiles it answered itself (signed URLs, X-Accel-Redirect): /metrics counts its new lines
+# at each scrape (apps/monitoring/nginx_tiles.py). deploy/production.py sets it; unset: not counted.
+TOYZ_NGINX_TILE_LOG = env_optional("TOYZ_NGINX_TILE_LOG")
 # /metrics answers these addresses (the peer as uvicorn reports it: nginx's client), others get 403.
 TOYZ_METRICS_ALLOW = env_networks("TOYZ_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
 # /healthz fails while one of these queues has no live worker. Unset: the queues Celery routes tasks

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
@@ -27,7 +27,7 @@ from apps.jobs import registry, sharing
 from apps.jobs.messages import ErrorResult, JobMessage, OkResult, error_result, ok_result, progress_message
 from apps.jobs.models import Job
 from apps.jobs.params import JobParams
-from apps.monitoring.services import enter_job, leave_job, record_job
+from apps.monitoring.services import enter_job, leave_job, record_job, record_jobs
 from workers.errors import JobCancelled, ToyzError
 
 logger = logging.getLogger(__name__)
@@ -215,10 +215,12 @@ def run_now(job: Job, spec: registry.JobSpec, params: JobParams, reporter: Repor
     Its round trip is what a user feels while hovering, so it costs no more than it must: no second check
     (nothing changed since the first), the result sent first, and its row written once, with the outcome,
     afterwards (a row written when it starts and updated twice would cost three more database round trips).
+    It is counted in the job metrics as a worker's run is, by the same thread that writes its row.
     """
     close_old_connections()
     try:
         job.started = timezone.now()
+        began = time.monotonic()
         try:
             result = spec.func(Context(job, job.client_id, reporter), params)
             if len(json.dumps(result, allow_nan=False)) > MAX_RESULT_BYTES:
@@ -237,22 +239,35 @@ def run_now(job: Job, spec: registry.JobSpec, params: JobParams, reporter: Repor
             job.status, job.error_code = Job.Status.ERROR, "job_failed"
             job.error_message = f"unexpected error: {exc!r}"[:2000]
         reporter.send(str(job.pk), message)
+        seconds = time.monotonic() - began
         job.finished, job.attempts = timezone.now(), 1
-        _record(job)
+        # Its wait: from `submit` (which stamps `created`; the row's own is the insert's) to this start.
+        waited = (job.started - job.created).total_seconds() if job.created else None
+        _record(job, QuickRun(job.fn, outcome_of(message), seconds, waited))
     finally:
         close_old_connections()
 
 
-#: Rows of quick jobs waiting to be written, and the one thread that writes them, many in one INSERT.
-_unrecorded: list[Job] = []
+class QuickRun(NamedTuple):
+    """What the job metrics count of one quick job's run (`record_jobs`)."""
+
+    fn: str
+    outcome: str
+    seconds: float
+    waited: float | None
+
+
+#: Quick jobs waiting to be written (rows) and counted (metrics), and the one thread that does both, many
+#: at once: one INSERT and one Redis round trip for all that finished meanwhile.
+_unrecorded: list[tuple[Job, QuickRun]] = []
 _unrecorded_lock = threading.Lock()
 _recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toyz-records")
 
 
-def _record(job: Job) -> None:
-    """Write a quick job's row soon, off the job's thread (its commit waits for the disk)."""
+def _record(job: Job, run: QuickRun) -> None:
+    """Write a quick job's row and count its run soon, off the job's thread (its commit waits for the disk)."""
     with _unrecorded_lock:
-        _unrecorded.append(job)
+        _unrecorded.append((job, run))
         first = len(_unrecorded) == 1
     if first:
         _recorder.submit(_write_unrecorded)
@@ -260,15 +275,21 @@ def _record(job: Job) -> None:
 
 def _write_unrecorded() -> None:
     close_old_connections()
+    with _unrecorded_lock:
+        done = _unrecorded[:]
+        _unrecorded.clear()
     try:
-        with _unrecorded_lock:
-            rows = _unrecorded[:]
-            _unrecorded.clear()
-        Job.objects.bulk_create(rows)
+        record_jobs([run for _, run in done])
+        Job.objects.bulk_create([job for job, _ in done])
     except Exception:  # bookkeeping: a failure must not stop later rows
-        logger.exception("Could not record %d quick jobs", len(rows))
+        logger.exception("Could not record %d quick jobs", len(done))
     finally:
         close_old_connections()
+
+
+def flush_quick_records() -> None:
+    """Wait until the quick jobs that finished so far are written and counted (tests, shutdown)."""
+    _recorder.submit(lambda: None).result()
 
 
 def _answer_followers(job: Job, message: OkResult | ErrorResult) -> None:

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from celery import current_app
 from django.conf import settings
+from django.utils import timezone
 
 from apps import events
 from apps.accounts.services import User
@@ -182,9 +183,11 @@ def submit(
     if spec.inline and reply_to and not bulk and (settings.TOYZ_INLINE_JOBS or not distributed()):
         # A readout for a socket: run here at once; its row is written with the outcome (runner.run_now).
         # The user object itself: the job function's context asks for it, and must not fetch it again.
+        # `created` here times its wait in the pool for the job metrics (the INSERT stamps the row's own).
         quick = Job(
-            user=cast(Any, user), workspace_id=workspace_id, fn=spec.name, reply_to=reply_to, client_id=client_id
-        )
+            user=cast(Any, user), workspace_id=workspace_id, fn=spec.name, reply_to=reply_to, client_id=client_id,
+            created=timezone.now(),
+        )  # fmt: skip
         quick.params = raw_params if isinstance(raw_params, dict) else {}
         server = loop or events.server_loop()
         direct = DirectReporter(deliver, server) if deliver is not None and server is not None else None

@@ -6,8 +6,9 @@ from contextvars import Token
 
 from apps.monitoring import context
 from apps.monitoring.jobstats import record as record_job
+from apps.monitoring.jobstats import record_many as record_jobs
 
-__all__ = ["enter_job", "leave_job", "record_job"]
+__all__ = ["enter_job", "leave_job", "record_job", "record_jobs"]
 
 
 def enter_job(job_id: str) -> Token[str | None]:

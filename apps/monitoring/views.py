@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
 from apps.http import error_response
-from apps.monitoring import health
+from apps.monitoring import health, nginx_tiles
 from apps.monitoring.metrics import exposition
 from workers.errors import ToyzError
 
@@ -48,4 +48,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """The Prometheus text format, to the addresses of TOYZ_METRICS_ALLOW only (403 for any other)."""
     if not client_allowed(request.META.get("REMOTE_ADDR")):
         return error_response(_NOT_ALLOWED)
+    # The tiles nginx sent since the last scrape join this node's counters first.
+    nginx_tiles.catch_up()
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from apps.jobs import registry
 from apps.jobs.models import Job
-from apps.jobs.runner import RecordingReporter, execute
+from apps.jobs.runner import RecordingReporter, execute, flush_quick_records, run_now
 from apps.monitoring import jobstats
 from apps.monitoring.metrics import job_families, queue_lists
 from apps.monitoring.tests.conftest import parse, value
@@ -100,15 +102,28 @@ def test_tile_responses_are_timed_and_counted_by_their_cache_answer(
         assert seen - value(before, "toyz_tile_duration_seconds_count", cache=answer) == count
 
 
-@pytest.mark.django_db(transaction=True)  # the runner closes the connection, as in a worker
+def _run_as_a_worker_does(user: Any, fn: str) -> None:
+    job = Job.objects.create(user=user, fn=fn, params={})
+    execute(str(job.pk), 0, RecordingReporter())
+
+
+def _run_in_the_server(user: Any, fn: str) -> None:
+    # A quick job (runner.run_now) as `submit` makes it: its row not saved yet, stamped when submitted.
+    spec, params = registry.prepare(user, fn, {})
+    run_now(Job(user=user, fn=fn, params={}, created=timezone.now()), spec, params, RecordingReporter())
+
+
+# The runner closes the connection, as in a worker; the recorder thread writes quick jobs' rows on its own.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [_run_as_a_worker_does, _run_in_the_server], ids=["worker", "in-server"])
 def test_jobs_are_counted_by_function_and_outcome(
-    client: Client, scrape: Any, make_user: Any, probe_jobs: None
+    client: Client, scrape: Any, make_user: Any, probe_jobs: None, run: Any
 ) -> None:
     admin = make_user("root", admin=True)
     before = scrape(client)
     for fn in ("probe.ok", "probe.ok", "probe.refuses", "probe.crashes"):
-        job = Job.objects.create(user=admin, fn=fn, params={})
-        execute(str(job.pk), 0, RecordingReporter())
+        run(admin, fn)
+    flush_quick_records()
     after = scrape(client)
 
     def delta(name: str, **labels: str) -> float:
@@ -119,6 +134,7 @@ def test_jobs_are_counted_by_function_and_outcome(
     assert delta("toyz_job_duration_seconds_count", fn="probe.crashes", outcome="failed") == 1
     assert delta("toyz_job_duration_seconds_bucket", fn="probe.ok", outcome="ok", le="+Inf") == 2
     assert delta("toyz_job_wait_seconds_count", fn="probe.ok") == 2
+    assert Job.objects.filter(fn__startswith="probe.").count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
