@@ -167,7 +167,9 @@ def store_raw(base: str, paths: list[str], cookie: str) -> None:
         status, _, body = get(base, path, cookie, GZIP)
         if status != 200:
             raise SystemExit(f"{path} answered {status}: {body[:200]!r}")
-    say(f"raw_store_ms_per_tile: {(time.perf_counter() - start) * 1000 / len(paths):.2f}  [first request of each raw tile]")
+    say(
+        f"raw_store_ms_per_tile: {(time.perf_counter() - start) * 1000 / len(paths):.2f}  [first request of each raw tile]"
+    )
 
 
 # --- the two sites --------------------------------------------------------------------------------
@@ -406,7 +408,9 @@ def main() -> None:
         f"{os.cpu_count()} cores; {args.web_processes} web processes behind nginx"
     )
     results: dict[str, Figures] = {}
-    raw_tiles = [p for hdu in hdus for p in tile_paths(f"/tiles/{{level}}/{{tx}}/{{ty}}.raw?{raw_query(path, hdu)}", ccds, hdu)]
+    raw_tiles = [
+        p for hdu in hdus for p in tile_paths(f"/tiles/{{level}}/{{tx}}/{{ty}}.raw?{raw_query(path, hdu)}", ccds, hdu)
+    ]
     with production_site(work, args, password, TOYZ_SIGNED_TILES="0", TOYZ_ACCEL_REDIRECT="") as base:
         cookie = login(base, password)
         results["raw_django"] = measure(base, raw_tiles, cookie, "raw_django", args)
@@ -429,7 +433,9 @@ def main() -> None:
         results["signed"] = measure(base, signed, cookie, "signed", args)
         results["accel"] = measure(base, accel, cookie, "accel", args)
         results["new_params"] = measure(base, fresh, cookie, "new_params", args)
-        raw_signed = [p for hdu in hdus for p in tile_paths(template(base, cookie, hdu, fmt="raw")["template"], ccds, hdu)]
+        raw_signed = [
+            p for hdu in hdus for p in tile_paths(template(base, cookie, hdu, fmt="raw")["template"], ccds, hdu)
+        ]
         store_raw(base, raw_signed, cookie)
         results["raw_signed"] = measure(base, raw_signed, cookie, "raw_signed", args)
         results["raw_accel"] = measure(base, raw_tiles, cookie, "raw_accel", args)

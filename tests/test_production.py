@@ -147,7 +147,9 @@ def test_a_raw_tile_is_stored_when_first_sent_and_then_goes_out_through_nginx(
     assert not stored.exists()
 
     first = production.get(url, cookie=cookie, headers={"Accept-Encoding": "gzip"})
-    assert first.status == 200 and first.headers["x-toyz-cache"] == "miss" and first.headers["content-encoding"] == "gzip"
+    assert (
+        first.status == 200 and first.headers["x-toyz-cache"] == "miss" and first.headers["content-encoding"] == "gzip"
+    )
     assert stored.read_bytes() == first.body and gzip.decompress(first.body) == today.content
     reply = production.get(url, cookie=cookie, headers={"Accept-Encoding": "gzip"})
     assert reply.status == 200 and reply.body == first.body and reply.headers["x-toyz-cache"] == "hit"

@@ -146,9 +146,7 @@ def tile_url(
             image.real, hdu=hdu, plane=plane, params=params, cache_dir=settings.TOYZ_CACHE_DIR, seen=seen
         )
         lo, hi = params.limits()
-        fields.update(
-            stretch=params.stretch, lo=repr(lo), hi=repr(hi), cmap=params.cmap, inv=int(params.invert)
-        )
+        fields.update(stretch=params.stretch, lo=repr(lo), hi=repr(hi), cmap=params.cmap, inv=int(params.invert))
         fmt, key = params.fmt, params.key()
     query = urlencode({**fields, "v": identity})
     if not settings.TOYZ_SIGNED_TILES:

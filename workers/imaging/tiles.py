@@ -6,6 +6,7 @@ raises only :class:`~workers.errors.ToyzError` for bad input.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 from collections.abc import Callable, Sequence
@@ -135,10 +136,9 @@ def raw_gzip(data: bytes) -> bytes:
 def _store_raw(file: Path, data: bytes) -> bytes:
     """Store a raw tile's bytes gzip-compressed at ``file``; return the compressed bytes."""
     packed = raw_gzip(data)
-    try:
+    # A full or read-only cache must not break reading: the tile is sent all the same.
+    with contextlib.suppress(OSError):
         atomic_write_bytes(file, packed)
-    except OSError:
-        pass  # a full or read-only cache must not break reading: the tile is sent all the same
     return packed
 
 

@@ -76,7 +76,7 @@ def test_a_raw_tile_is_stored_when_first_sent_and_then_redirected_to_as_its_url_
     url = f"/tiles/0/1/0.raw?path={IMAGE}&hdu=0&plane=0&v={prerendered['identity']}"
     first = alice_client.get(url, headers={"accept-encoding": "gzip"})
     assert first.status_code == 200 and first["X-Toyz-Cache"] == "miss" and "X-Accel-Redirect" not in first
-    assert first["Content-Encoding"] == "gzip" and first["Vary"] == "Accept-Encoding"
+    assert first["Content-Encoding"] == "gzip" and first["Vary"].startswith("Accept-Encoding")
     redirected = alice_client.get(url, headers={"accept-encoding": "gzip"})
     assert redirected.status_code == 200 and redirected.content == b"" and redirected["X-Toyz-Cache"] == "hit"
     target = redirected["X-Accel-Redirect"]

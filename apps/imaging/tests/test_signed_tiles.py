@@ -155,7 +155,10 @@ def test_raw_tiles_are_signed_for_the_data_of_the_plane_whatever_the_rendering(
     assert rendered and rendered["scope"] != found["scope"] and rendered["sig"] != found["sig"]
     # Its query is the /tiles/ raw one: Django answers a tile nginx does not have, and stores it there.
     assert parse_qs(found["query"]) == {
-        "path": ["home/alice/m13.fits"], "hdu": ["0"], "plane": ["0"], "v": [answer["identity"]]
+        "path": ["home/alice/m13.fits"],
+        "hdu": ["0"],
+        "plane": ["0"],
+        "v": [answer["identity"]],
     }
     first = alice_client.get(f"/tiles/0/1/0.raw?{found['query']}", headers={"accept-encoding": "gzip"})
     assert first.status_code == 200 and first["X-Toyz-Cache"] == "miss" and first["Content-Encoding"] == "gzip"
@@ -168,7 +171,7 @@ def test_raw_tiles_are_signed_for_the_data_of_the_plane_whatever_the_rendering(
     np.testing.assert_array_equal(
         np.frombuffer(again.content, "<f4"), np.frombuffer(gzip.decompress(first.content), "<f4")
     )
-    assert again["ETag"] == first["ETag"] and again["Vary"] == "Accept-Encoding"
+    assert again["ETag"] == first["ETag"] and again["Vary"].startswith("Accept-Encoding")
     # Signed tiles off: the /tiles/ template of the raw tiles.
     settings.TOYZ_SIGNED_TILES = False
     plain = ask(alice_client, fmt="raw").json()

@@ -63,7 +63,7 @@ def test_a_changed_file_never_finds_the_raw_tiles_of_its_former_contents(write_f
     os.utime(path, ns=(1, 1))
     again = fetch_tile(path, where, None, allow_preview=False, cache_dir=cache_dir)
     assert not again.cached
-    np.testing.assert_array_equal(values(again.data)[::-1][:, :44], noisy(300, 300, seed=2)[:256, 256:300])
+    np.testing.assert_array_equal(values(again.data)[::-1], noisy(300, 300, seed=2)[:256, :256])
 
 
 def test_a_mosaic_preview_is_never_stored(tmp_path, cache_dir, monkeypatch):
@@ -84,9 +84,7 @@ def test_a_mosaic_preview_is_never_stored(tmp_path, cache_dir, monkeypatch):
 def test_eviction_counts_and_removes_stored_raw_tiles(write_fits, cache_dir):
     path = write_fits("noise.fits", noisy(300, 500))
     for x in (0, 1):
-        fetch_tile(
-            path, TileAddress(0, 0, 0, x, 0), None, allow_preview=False, cache_dir=cache_dir, store_raw=True
-        )
+        fetch_tile(path, TileAddress(0, 0, 0, x, 0), None, allow_preview=False, cache_dir=cache_dir, store_raw=True)
     stored = stored_tiles(cache_dir)
     raw_bytes = sum(p.stat().st_size for p in stored)
     assert len(stored) == 2 and raw_bytes > 256 * 256 * 4  # float noise hardly compresses
@@ -126,5 +124,7 @@ def test_a_colour_picture_has_no_raw_tiles_stored_or_not(tmp_path, cache_dir, st
     picture = tmp_path / "photo.png"
     Image.fromarray(np.zeros((40, 60, 3), np.uint8)).save(picture)
     with pytest.raises(ToyzError) as err:
-        fetch_tile(picture, TileAddress(0, 0, 0, 0, 0), None, allow_preview=False, cache_dir=cache_dir, store_raw=store_raw)
+        fetch_tile(
+            picture, TileAddress(0, 0, 0, 0, 0), None, allow_preview=False, cache_dir=cache_dir, store_raw=store_raw
+        )
     assert err.value.code == "unsupported" and not stored_tiles(cache_dir)
