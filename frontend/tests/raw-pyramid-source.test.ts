@@ -19,9 +19,9 @@ describe("raw pyramid tiles fetched another way (signed URLs)", () => {
 
   it("forgets a failed one, so that the next asking loads it again", async () => {
     const url = "/tiles/0/0/0.raw?path=a.fits&hdu=0&plane=0&v=failed";
-    await expect(fetchRaw(url, undefined, () => Promise.reject(new Error("HTTP 403")))).rejects.toThrow(
-      "403",
-    );
+    await expect(
+      fetchRaw(url, undefined, () => Promise.reject(new Error("HTTP 403"))),
+    ).rejects.toThrow("403");
     expect((await fetchRaw(url, undefined, () => Promise.resolve(values(7))))[0]).toBe(7);
   });
 });

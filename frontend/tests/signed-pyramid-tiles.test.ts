@@ -75,7 +75,13 @@ describe("signed tile URLs", () => {
   });
 
   it("asks for a plane's raw tiles by the data alone (fmt raw, no rendering, identity or preview)", async () => {
-    const data: DataParams = { path: "home/alice/m 13.fits", hdu: 2, plane: 1, identity: "abc", preview: true };
+    const data: DataParams = {
+      path: "home/alice/m 13.fits",
+      hdu: 2,
+      plane: 1,
+      identity: "abc",
+      preview: true,
+    };
     expect(Object.fromEntries(new URLSearchParams(rawPyramidTileUrlQuery(data)))).toEqual({
       path: "home/alice/m 13.fits",
       hdu: "2",

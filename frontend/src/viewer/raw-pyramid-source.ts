@@ -37,7 +37,9 @@ async function fetchValues(url: string, signal?: AbortSignal): Promise<Float32Ar
   if (!response.ok) throw new Error(`Raw tile failed (HTTP ${response.status}): ${url}`);
   const buffer = await response.arrayBuffer();
   if (buffer.byteLength !== PYRAMID_TILE_VALUES * 4) {
-    throw new Error(`Raw tile has ${buffer.byteLength} bytes, not ${PYRAMID_TILE_VALUES * 4}: ${url}`);
+    throw new Error(
+      `Raw tile has ${buffer.byteLength} bytes, not ${PYRAMID_TILE_VALUES * 4}: ${url}`,
+    );
   }
   return new Float32Array(buffer);
 }
