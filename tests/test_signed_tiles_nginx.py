@@ -290,6 +290,9 @@ def test_nginx_sends_raw_tiles_once_django_stored_them_and_refuses_everyone_else
         f"{prefix}/0/1_1.raw/../../../L1.npy",
         f"{prefix}/0/..%2f..%2f..%2fL1.npy",
         f"/ts/{expires}/{sig}/{identity}/hdu0-p0/raw/0/1_1.npy",
+        f"/ts/{expires}/{sig}/{identity}/hdu0-p0/raw/0/1_1.json",
+        f"{prefix}/../cuts.json",
+        f"{prefix}/../../prerendered-hdu0.json",
         f"/ts/{expires}/{sig}/{identity}/hdu0-p0/0/1_1.raw",
     ):
         refused(site.get(path, cookie=alice, headers=GZIP), secret, levels, b"a dotfile")
