@@ -226,9 +226,10 @@ bench-decam: install-dev fpack
 	$(BIN)/python benchmarks/decam.py
 
 # Tiles/s and p95 for 50 clients: pre-rendered tiles through signed URLs (nginx alone), through /tiles/ +
-# X-Accel-Redirect, new rendering parameters, and the embedded mode's one process, in one run (benchmarks/serve.py).
-# The production setup's database and Redis: DATABASE_URL and TOYZ_REDIS_URL when set.
-.PHONY: bench-serve wrk
+# X-Accel-Redirect, new rendering parameters, and the embedded mode's one process; raw (float) tiles read by
+# Django per request, stored and sent by nginx through signed URLs, and through /tiles/ + X-Accel-Redirect;
+# in one run (benchmarks/serve.py). The production setup's database and Redis: DATABASE_URL and TOYZ_REDIS_URL when set.
+.PHONY: bench-serve wrk bench-raw-disk
 bench-serve: install-dev nginx wrk
 	$(BIN)/python benchmarks/serve.py $(ARGS)
 
@@ -237,6 +238,10 @@ bench-serve: install-dev nginx wrk
 .PHONY: bench-request-cpu
 bench-request-cpu: install-dev nginx
 	$(BIN)/python benchmarks/request_cpu.py $(ARGS)
+
+# Disk and time per level of storing raw tiles at pre-render, scaled to a 62-CCD exposure (benchmarks/raw_disk.py).
+bench-raw-disk: install-dev
+	$(BIN)/python benchmarks/raw_disk.py $(ARGS)
 
 # bench-serve's load generator: Debian's wrk.
 wrk:

@@ -1,7 +1,8 @@
 -- wrk script of benchmarks/serve.py: every request asks for a tile picked at random from a list of tile
--- paths (one per line of the file named by the first argument), with the session cookie (the second).
+-- paths (one per line of the file named by the first argument), with the session cookie (the second) and,
+-- when a third is given and not empty, that Accept-Encoding (a browser's "gzip, deflate" for raw tiles).
 --
---   wrk -t2 -c50 -d15s -s benchmarks/serve.lua http://127.0.0.1:8080 -- tiles.txt "sessionid=..."
+--   wrk -t2 -c50 -d15s -s benchmarks/serve.lua http://127.0.0.1:8080 -- tiles.txt "sessionid=..." "gzip"
 --
 -- It prints `name: value` lines that serve.py reads: requests, seconds, errors (non-2xx/3xx answers and
 -- socket errors) and latency percentiles in microseconds.
@@ -27,6 +28,9 @@ function init(args)
     error("no tile paths in " .. args[1])
   end
   headers["Cookie"] = args[2] or ""
+  if args[3] and #args[3] > 0 then
+    headers["Accept-Encoding"] = args[3]
+  end
   -- Each thread draws its own sequence.
   math.randomseed(os.time() * 1000 + (id or 0))
 end

@@ -25,6 +25,19 @@ case's label, then the ratios of each case to the embedded mode's figures:
   Django, which renders it (from the cached float levels; level 0 from the compressed file);
 - ``embedded``: the pre-rendered tiles through ``/tiles/`` from the single process of the embedded mode.
 
+and the raw tiles of client-side rendering (the viewer's default for one band; 256×256 float32, asked
+with ``Accept-Encoding: gzip`` as a browser does), every tile of the same CCDs:
+
+- ``raw_django``: through ``/tiles/`` from the production setup with X-Accel-Redirect and signed tiles
+  off, which then stores none: each read from the float levels (level 0 from the compressed file) and
+  gzipped by Django per request, as every raw tile was before they were stored (measured first, with
+  only the pre-render's coarse raw tiles on disk);
+- ``raw_signed``: through signed URLs once each was asked for once (Django stored it): nginx alone;
+- ``raw_accel``: the same stored tiles through ``/tiles/``: a Django request each, X-Accel-Redirect.
+
+It prints ``raw_signed_tiles_per_s`` and ``raw_signed_p95_ms`` lines too, and the time the first request
+of every raw tile took (Django reads and stores each: ``raw_store_ms_per_tile``, one client).
+
 Targets on a 2-core machine: ``signed`` at least 2,000 tiles/s with p95 at most 25 ms.
 """
 
@@ -68,7 +81,12 @@ LABELS = {
     "accel": "pre-rendered tiles, /tiles/ + X-Accel-Redirect: a Django request each",
     "new_params": "new rendering parameters, signed URLs: Django renders each",
     "embedded": "pre-rendered tiles, /tiles/, the embedded mode's single process",
+    "raw_django": "raw tiles, /tiles/, nginx + Django storing none: read from the levels and gzipped per request",
+    "raw_signed": "raw tiles stored on disk, signed URLs: nginx alone",
+    "raw_accel": "raw tiles stored on disk, /tiles/ + X-Accel-Redirect: a Django request each",
 }
+#: The raw cases' requests carry this, as a browser's do.
+GZIP = "gzip, deflate"
 TARGET_TILES_PER_S = 2000
 TARGET_P95_MS = 25
 
@@ -131,6 +149,29 @@ def tile_paths(template: str, ccds: list[tuple[int, int, int, int]], hdu: int) -
     raise ValueError(f"no HDU {hdu}")
 
 
+def raw_query(path: Path, hdu: int) -> str:
+    """The /tiles/ query of a CCD's raw tiles, as the viewer asks for them."""
+    return urlencode({"path": IMAGE, "hdu": hdu, "plane": 0, "v": file_identity(path)})
+
+
+def forget_stored_raw(cache: Path) -> None:
+    """Remove every stored raw tile (an earlier run's): the raw cases start from what a pre-render leaves."""
+    for folder in cache.glob("*/hdu*-p*/raw"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def store_raw(base: str, paths: list[str], cookie: str) -> None:
+    """Ask for each raw tile once, as a first viewer does: Django reads and stores those not on disk."""
+    start = time.perf_counter()
+    for path in paths:
+        status, _, body = get(base, path, cookie, GZIP)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}: {body[:200]!r}")
+    say(
+        f"raw_store_ms_per_tile: {(time.perf_counter() - start) * 1000 / len(paths):.2f}  [first request of each raw tile]"
+    )
+
+
 # --- the two sites --------------------------------------------------------------------------------
 
 
@@ -169,8 +210,9 @@ def login(base: str, password: str) -> str:
     return f"sessionid={session}"
 
 
-def get(base: str, path: str, cookie: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+def get(base: str, path: str, cookie: str, encoding: str = "") -> tuple[int, dict[str, str], bytes]:
+    headers = {"Cookie": cookie, **({"Accept-Encoding": encoding} if encoding else {})}
+    request = urllib.request.Request(base + path, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
@@ -187,7 +229,7 @@ def template(base: str, cookie: str, hdu: int, **rendering: object) -> dict[str,
 
 
 @contextmanager
-def production_site(work: Path, args: argparse.Namespace, password: str) -> Iterator[str]:
+def production_site(work: Path, args: argparse.Namespace, password: str, **overrides: str) -> Iterator[str]:
     run_dir = Path(tempfile.mkdtemp(prefix="toyz-bench-run-"))  # a unix socket's path must be short
     environ = {
         **os.environ,
@@ -202,6 +244,7 @@ def production_site(work: Path, args: argparse.Namespace, password: str) -> Iter
         "TOYZ_WEB_PROCESSES": str(args.web_processes),
         "TOYZ_SIGNED_TILES": "1",
         "TOYZ_LOG_LEVEL": "WARNING",
+        **overrides,
     }
     setup = setup_from_env(environ, workers=False)
     prepare(setup, static=False, samples=False)
@@ -269,14 +312,18 @@ class Figures:
     errors: int
 
 
-def wrk(base: str, paths: list[str], cookie: str, seconds: float, args: argparse.Namespace) -> Figures:
+def _encoding(case: str) -> str:
+    return GZIP if case.startswith("raw") else ""
+
+
+def wrk(base: str, paths: list[str], cookie: str, seconds: float, args: argparse.Namespace, case: str) -> Figures:
     """Load ``base`` with requests for ``paths`` (one at random each) for ``seconds``."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(paths) + "\n")
     try:
         done = subprocess.run(
             ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(round(seconds), 1)}s", "--timeout", "10s",
-             "-s", str(LUA), base, "--", listing.name, cookie],
+             "-s", str(LUA), base, "--", listing.name, cookie, _encoding(case)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
     finally:
@@ -298,22 +345,29 @@ def wrk(base: str, paths: list[str], cookie: str, seconds: float, args: argparse
 
 def check_sample(base: str, paths: list[str], cookie: str, case: str) -> None:
     """One tile of the case, asked once: answered, and by whom the case says."""
-    status, headers, body = get(base, paths[len(paths) // 2], cookie)
-    if status != 200 or not body.startswith(b"\x89PNG"):
+    status, headers, body = get(base, paths[len(paths) // 2], cookie, _encoding(case))
+    raw = case.startswith("raw")
+    if status != 200 or not body.startswith(b"\x1f\x8b" if raw else b"\x89PNG"):
         raise SystemExit(f"{case}: {paths[len(paths) // 2]} answered {status}: {body[:200]!r}")
     by_nginx = headers.get("x-toyz-signed") == "nginx"
-    if by_nginx != (case == "signed"):
+    if by_nginx != case.endswith("signed"):
         raise SystemExit(f"{case}: the tile was {'' if by_nginx else 'not '}sent by nginx alone: {headers}")
-    if case != "embedded" and headers.get("x-toyz-cache") != ("miss" if case == "new_params" else "hit"):
+    if raw and headers.get("content-encoding") != "gzip":
+        raise SystemExit(f"{case}: the raw tile was not gzip-encoded: {headers}")
+    expected = {"new_params": "miss", "raw_accel": "hit", "signed": "hit", "accel": "hit", "raw_signed": "hit"}
+    if case in expected and headers.get("x-toyz-cache") != expected[case]:
         raise SystemExit(f"{case}: unexpected X-Toyz-Cache {headers.get('x-toyz-cache')!r}")
 
 
 def measure(base: str, paths: list[str], cookie: str, case: str, args: argparse.Namespace) -> Figures:
     check_sample(base, paths, cookie, case)
-    wrk(base, paths, cookie, args.warmup, args)
-    figures = wrk(base, paths, cookie, args.duration, args)
+    wrk(base, paths, cookie, args.warmup, args, case)
+    figures = wrk(base, paths, cookie, args.duration, args, case)
     label = LABELS[case]
     say(f"tiles_per_s: {figures.tiles_per_s:.1f}  [{case}: {label}]")
+    if case.startswith("raw"):
+        say(f"{case}_tiles_per_s: {figures.tiles_per_s:.1f}")
+        say(f"{case}_p95_ms: {figures.p95_ms:.2f}")
     say(f"p95_ms: {figures.p95_ms:.2f}  [{case}]")
     say(f"p50_ms: {figures.p50_ms:.2f}  [{case}]")
     say(f"p99_ms: {figures.p99_ms:.2f}  [{case}]")
@@ -344,6 +398,8 @@ def main() -> None:
     work = args.workdir.absolute()
     cache = work / "cache"
     path = ensure_image(work / "data", args.ccds)
+    # Raw tiles as before they were stored: only the pre-render's coarse ones on disk.
+    forget_stored_raw(cache)
     ccds = prerender(path, cache)
     hdus = [hdu for hdu, *_ in ccds]
     password = secrets.token_urlsafe(16)
@@ -352,6 +408,12 @@ def main() -> None:
         f"{os.cpu_count()} cores; {args.web_processes} web processes behind nginx"
     )
     results: dict[str, Figures] = {}
+    raw_tiles = [
+        p for hdu in hdus for p in tile_paths(f"/tiles/{{level}}/{{tx}}/{{ty}}.raw?{raw_query(path, hdu)}", ccds, hdu)
+    ]
+    with production_site(work, args, password, TOYZ_SIGNED_TILES="0", TOYZ_ACCEL_REDIRECT="") as base:
+        cookie = login(base, password)
+        results["raw_django"] = measure(base, raw_tiles, cookie, "raw_django", args)
     with production_site(work, args, password) as base:
         cookie = login(base, password)
         # Every CCD's tiles: the default rendering (zscale, what the pre-render stored) and a new one.
@@ -371,6 +433,12 @@ def main() -> None:
         results["signed"] = measure(base, signed, cookie, "signed", args)
         results["accel"] = measure(base, accel, cookie, "accel", args)
         results["new_params"] = measure(base, fresh, cookie, "new_params", args)
+        raw_signed = [
+            p for hdu in hdus for p in tile_paths(template(base, cookie, hdu, fmt="raw")["template"], ccds, hdu)
+        ]
+        store_raw(base, raw_signed, cookie)
+        results["raw_signed"] = measure(base, raw_signed, cookie, "raw_signed", args)
+        results["raw_accel"] = measure(base, raw_tiles, cookie, "raw_accel", args)
     with embedded_site(work, password) as base:
         cookie = login(base, password)
         # The same /tiles/ URLs: the embedded mode serves the same data root and cache folder.
@@ -381,6 +449,11 @@ def main() -> None:
         found = results[case]
         say(f"{case}_vs_embedded_tiles_per_s: {found.tiles_per_s / embedded.tiles_per_s:.2f}")
         say(f"{case}_vs_embedded_p95: {found.p95_ms / embedded.p95_ms:.3f}")
+    raw_django = results["raw_django"]
+    for case in ("raw_signed", "raw_accel"):
+        found = results[case]
+        say(f"{case}_vs_raw_django_tiles_per_s: {found.tiles_per_s / raw_django.tiles_per_s:.2f}")
+        say(f"{case}_vs_raw_django_p95: {found.p95_ms / raw_django.p95_ms:.3f}")
     best = results["signed"]
     met = best.tiles_per_s >= TARGET_TILES_PER_S and best.p95_ms <= TARGET_P95_MS
     say(

@@ -54,11 +54,13 @@ def see_signed_tiles_and_pan(browser: Any, url: str, cookie: str) -> None:
     with browser_page(browser) as page:
         page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
         tiles: list[tuple[str, int, str | None]] = []
+        # Rendered tiles only: the float tiles the page loads first (client rendering, the default) are
+        # test_browser_signed_raw_tiles.py's.
         page.on(
             "response",
             lambda r: (
                 tiles.append((r.url, r.status, r.headers.get("x-toyz-signed")))
-                if "/ts/" in r.url or "/tiles/" in r.url
+                if ("/ts/" in r.url or "/tiles/" in r.url) and ".raw?" not in r.url
                 else None
             ),
         )
@@ -69,7 +71,7 @@ def see_signed_tiles_and_pan(browser: Any, url: str, cookie: str) -> None:
             f"() => {{ const v = {VIEWER}; return v && v.description && v.loadedPyramidTiles > 0; }}"
         )
         assert page.evaluate(f"{VIEWER}.description.signed_tiles") is True
-        # Server rendering (the pre-rendered PNG tiles); client rendering reads float tiles from /tiles/.
+        # Server rendering (the pre-rendered PNG tiles).
         page.locator("[data-testid=client-render]").first.uncheck()
         page.locator("[data-testid=fit]").first.click()
         wait_for_render(page)

@@ -77,9 +77,12 @@ def test_the_internal_location_aliases_only_the_cache_folder(tmp_path: Path):
     conf = render.render(tmp_path / "out", environ)
     text = conf.read_text()
     internal = [block for block in text.split("location ")[1:] if "internal;" in block]
-    assert len(internal) == 2
-    assert [line.strip() for line in internal[0].splitlines() if "alias" in line] == [f"alias {tmp_path}/c/$1;"]
-    assert "return 404;" in internal[1] and "alias" not in internal[1]
+    # Rendered tiles, raw tiles, then everything else under the prefix.
+    assert len(internal) == 3
+    for tiles in internal[:2]:
+        assert [line.strip() for line in tiles.splitlines() if "alias" in line] == [f"alias {tmp_path}/c/$1;"]
+    assert "/raw/" in internal[1] and "gzip_static always;" in internal[1] and "gunzip on;" in internal[1]
+    assert "return 404;" in internal[2] and "alias" not in internal[2]
 
 
 def test_the_production_setup_reads_its_environment(tmp_path: Path):

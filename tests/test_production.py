@@ -6,6 +6,7 @@ sockets keep their Origin check, and the client's own forwarded headers are over
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.server
 import json
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -133,6 +135,47 @@ def test_a_prerendered_tile_goes_out_through_nginx_with_the_embedded_modes_heade
     assert "accel=- cache=miss" in accessed(production, "cmap=viridis")
 
 
+def test_a_raw_tile_is_stored_when_first_sent_and_then_goes_out_through_nginx(
+    production: Site, alice_and_bob: Any, prerendered: Any, settings: Any
+) -> None:
+    alice, bob = alice_and_bob
+    _, description = prerendered
+    cookie = production.session_cookie(alice)
+    url = f"/tiles/0/1/1.raw?{urlencode({'path': IMAGE, 'hdu': 0, 'plane': 0, 'v': description['identity']})}"
+    today = embedded(alice, url)  # this process stores nothing: the values read from the levels
+    assert today.status_code == 200 and today["X-Toyz-Cache"] == "miss"
+    relative = f"{description['identity']}/hdu0-p0/raw/0/1_1.raw"
+    stored = Path(settings.TOYZ_CACHE_DIR) / f"{relative}.gz"
+    assert not stored.exists()
+
+    first = production.get(url, cookie=cookie, headers={"Accept-Encoding": "gzip"})
+    assert (
+        first.status == 200 and first.headers["x-toyz-cache"] == "miss" and first.headers["content-encoding"] == "gzip"
+    )
+    assert stored.read_bytes() == first.body and gzip.decompress(first.body) == today.content
+    reply = production.get(url, cookie=cookie, headers={"Accept-Encoding": "gzip"})
+    assert reply.status == 200 and reply.body == first.body and reply.headers["x-toyz-cache"] == "hit"
+    assert f"accel=/_toyz_cache/{relative} cache=hit" in accessed(production, "/tiles/0/1/1.raw")
+    # Every header the embedded mode sends with the stored tile, as it sends it.
+    reference = embedded(alice, url, accept_encoding="gzip")
+    assert reference.content == reply.body and reference["Content-Encoding"] == "gzip"
+    own = ("date", "server", "connection", "x-request-id")
+    sent = [(name, value) for name, value in reply.all_headers if name not in own]
+    assert headers_of(sent) == headers_of((k.lower(), v) for k, v in reference.items() if k.lower() not in own)
+    # A client that takes no gzip gets the floats: nginx inflates the stored file.
+    plain = production.get(url, cookie=cookie)
+    assert plain.status == 200 and "content-encoding" not in plain.headers and plain.body == today.content
+    np.testing.assert_array_equal(np.frombuffer(plain.body, "<f4"), np.frombuffer(today.content, "<f4"))
+    # Nobody else gets it, by any name.
+    bobs = production.session_cookie(bob)
+    for refused in (
+        production.get(url, cookie=bobs, headers={"Accept-Encoding": "gzip"}),
+        production.get(f"/_toyz_cache/{relative}", cookie=cookie),
+        production.get(f"/_toyz_cache/{relative}.gz", cookie=cookie),
+    ):
+        assert refused.status in (403, 404) and refused.body != first.body and refused.body != today.content
+
+
 def test_nothing_but_a_readable_tile_is_ever_sent(
     start_production: Any, alice_and_bob: Any, prerendered: Any, settings: Any
 ) -> None:
@@ -232,7 +275,19 @@ def test_the_internal_location_sends_tile_files_and_nothing_else_of_the_cache(
         if what != "a tile":
             status, body = through(base + name)
             assert status == 404 and body != what.encode(), what
+    # Raw tiles: named as their URL (.raw), sent from the .gz beside it, inflated for this client (no gzip).
+    raw = cache / identity / "hdu0-p0" / "raw" / "0"
+    raw.mkdir(parents=True)
+    (raw / "0_0.raw.gz").write_bytes(gzip.compress(b"a raw tile"))
+    for name in (".0_1.raw.gz", "0_2.npy", ".0_4.raw.gz.x9.tmp"):
+        (raw / name).write_bytes(gzip.compress(name.encode()))
+    raw_base = f"/_toyz_cache/{identity}/hdu0-p0/raw/0/"
+    assert through(raw_base + "0_0.raw") == (200, b"a raw tile")
+    for name in ("0_0.raw.gz", ".0_1.raw", "0_2.npy", "0_4.raw", "../../L0.npy", "../../description.json"):
+        status, body = through(raw_base + name)
+        assert status == 404 and b"raw" not in body and b"npy" not in body, name
     for target in (
+        f"/_toyz_cache/{identity}/hdu0-p0/raw/0/../../../../secret.txt",
         f"/_toyz_cache/{identity}/hdu0-p0/render/{key}/0/../../../../../secret.txt",
         f"/_toyz_cache/{identity}/hdu0-p0/render/{key}/0/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secret.txt",
         "/_toyz_cache/secret.txt",

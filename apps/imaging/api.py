@@ -42,7 +42,7 @@ from apps.imaging.schemas import (
     TileUrlQuery,
 )
 from workers.errors import ToyzError
-from workers.imaging import Pixel, RenderParams, SkyPixel, TileAddress, colormap_names, palette
+from workers.imaging import Pixel, RenderParams, SkyPixel, TileAddress, colormap_names, palette, raw_gzip
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -96,11 +96,17 @@ async def describe(request: HttpRequest, query: Query[DescribeQuery]) -> dict[st
 
 @router.get("/tile-url", response={200: TileUrlOut, **ERROR_RESPONSES}, url_name="imaging-tile-url")
 async def tile_url(request: HttpRequest, response: HttpResponse, query: Query[TileUrlQuery]) -> dict[str, Any]:
-    """The URL template of one rendering's pyramid tiles: signed for this session (nginx checks it and
-    sends pre-rendered tiles itself) when the server has signed tiles on, else the /tiles/ one.
+    """The URL template of one rendering's pyramid tiles, or of the raw tiles (``fmt=raw``): signed for this
+    session (nginx checks it and sends tiles on disk itself) when the server has signed tiles on, else
+    the /tiles/ one.
     Ask again before ``lifetime`` runs out: each answer checks the read right anew."""
-    params = RenderParams.create(
-        stretch=query.stretch, lo=query.lo, hi=query.hi, cmap=query.cmap, invert=query.inv, fmt=query.fmt
+    # fmt=raw: the raw tiles of the HDU's plane (the rendering fields do not apply).
+    params = (
+        None
+        if query.fmt == "raw"
+        else RenderParams.create(
+            stretch=query.stretch, lo=query.lo, hi=query.hi, cmap=query.cmap, invert=query.inv, fmt=query.fmt
+        )
     )
     session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     now = time.time()
@@ -285,6 +291,18 @@ def _tile_response(
     return response
 
 
+def _raw_response(data: bytes, packed: bool, request: HttpRequest, etag: str, cache_control: str) -> HttpResponse:
+    """A raw tile (``packed``: ``data`` is gzip already, as stored): gzip-encoded for a client that takes it
+    (the browser inflates it itself), else the 256×256 float32 values."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = _tile_response(data if packed else raw_gzip(data), _MEDIA_TYPES["raw"], etag, cache_control)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = _tile_response(gzip.decompress(data) if packed else data, _MEDIA_TYPES["raw"], etag, cache_control)
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
 _TILE_DOCS: Final[dict[str, Any]] = {
     "responses": {
         200: {
@@ -328,8 +346,8 @@ async def tile(
         # A revalidation whose ETag still holds is answered before anything is read or rendered.
         return if_none_match is not None and if_none_match == etag_of(identity, key)
 
-    # Behind nginx, a rendered tile already on disk is not read here: nginx sends the file.
-    load = settings.TOYZ_ACCEL_REDIRECT is None or params is None
+    # Behind nginx, a tile already on disk is not read here: nginx sends the file.
+    load = settings.TOYZ_ACCEL_REDIRECT is None
     found = await _in_pool(
         request,
         query.path,
@@ -351,15 +369,14 @@ async def tile(
         response = _tile_response(b"", _MEDIA_TYPES[fmt], etag, cache_control)
         response["X-Accel-Redirect"] = redirect
         response[CACHE_HEADER] = "hit"
+        if fmt == "raw":
+            # A stored raw tile is gzip: nginx sends it so, or inflates it (gunzip) for a client that takes no gzip.
+            response["Vary"] = "Accept-Encoding"
         return response
-    if fmt == "raw" and "gzip" in request.headers.get("Accept-Encoding", ""):
-        # The browser inflates it itself; the client gets 256×256 float32 values.
-        response = _tile_response(gzip.compress(data, 1), _MEDIA_TYPES[fmt], etag, cache_control)
-        response["Content-Encoding"] = "gzip"
+    if fmt == "raw":
+        response = _raw_response(data, found.encoding == "gzip", request, etag, cache_control)
     else:
         response = _tile_response(data, _MEDIA_TYPES[fmt], etag, cache_control)
-    if fmt == "raw":
-        response["Vary"] = "Accept-Encoding"
     if preview:
         response[PREVIEW_HEADER] = "1"
     response[CACHE_HEADER] = "hit" if found.cached else "miss"

@@ -91,12 +91,15 @@ class TileQuery(RenderingQuery):
 
 
 class TileUrlQuery(RenderingQuery):
-    """One rendering of an image's pyramid tiles, as a tile URL names it (no ``preview``: those use /tiles/)."""
+    """One rendering of an image's pyramid tiles, or its raw tiles, as a tile URL names it (no ``preview``:
+    those use /tiles/)."""
 
     path: ReadClientPath = ""
     hdu: int = Field(0, description="The image's HDU (-1: the focal-plane mosaic).")
     plane: int = Field(0, ge=0, description="The plane of a cube, 0-based.")
-    fmt: Literal["png", "jpg", "webp"] = Field("png", description="The tiles' format.")
+    fmt: TileFormat = Field(
+        "png", description="The tiles' format; raw: the raw tiles (float values), whatever the rendering fields say."
+    )
 
 
 class TileUrlOut(BaseModel):

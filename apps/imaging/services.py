@@ -16,6 +16,7 @@ from apps.files.services import ResolvedPath, Right, User, has_right, resolve
 from apps.jobs import services as jobs
 from workers.errors import ToyzError
 from workers.imaging import (
+    RAW_KEY,
     RenderParams,
     Tile,
     TileAddress,
@@ -25,6 +26,7 @@ from workers.imaging import (
     is_openable,
     keep_in_bounds,
     pixel_at,
+    raw_tile_identity,
     sky_to_pixel,
     tile_rendering,
 )
@@ -99,6 +101,8 @@ def tile(
     built yet (``tile.preview`` says so; it must not be stored). ``unchanged(identity, key)``:
     whether the client already holds that tile (then it is neither read nor rendered). ``load``
     False: a tile already on disk comes back as its ``file`` with empty ``data`` (nginx sends it).
+    Behind nginx (``stores_raw_tiles``) a raw tile read from the levels is stored in the cache as it
+    is sent, so that nginx sends it from then on.
     """
     # The resolver's stat gives the file's identity: a tile request stats its file once.
     seen = None if image.stat_result is None else examined(str(image.real), image.stat_result)
@@ -111,13 +115,21 @@ def tile(
         unchanged=unchanged,
         seen=seen,
         load=load,
+        store_raw=stores_raw_tiles(),
     )
 
 
+def stores_raw_tiles() -> bool:
+    """Whether raw tiles are stored in the cache when first sent: when nginx can send them
+    (X-Accel-Redirect or signed tiles on); the embedded mode slices and compresses them each time."""
+    return settings.TOYZ_ACCEL_REDIRECT is not None or settings.TOYZ_SIGNED_TILES
+
+
 def tile_url(
-    image: ResolvedPath, hdu: int, plane: int, params: RenderParams, session: str | None, *, now: float
+    image: ResolvedPath, hdu: int, plane: int, params: RenderParams | None, session: str | None, *, now: float
 ) -> dict[str, Any]:
-    """The URL template of one rendering's pyramid tiles for the user whose session cookie is ``session``.
+    """The URL template of one rendering's pyramid tiles (``params`` None: the raw tiles of the HDU's
+    plane) for the user whose session cookie is ``session``.
 
     With ``TOYZ_SIGNED_TILES`` a ``/ts/`` template signed for ``TOYZ_SIGNED_TILE_SECONDS`` (see
     :mod:`apps.imaging.signing`), else the ``/tiles/`` one. The caller has checked the read right; the
@@ -125,35 +137,30 @@ def tile_url(
     template names the tiles a pre-render stored.
     """
     seen = None if image.stat_result is None else examined(str(image.real), image.stat_result)
-    identity, params = tile_rendering(
-        image.real, hdu=hdu, plane=plane, params=params, cache_dir=settings.TOYZ_CACHE_DIR, seen=seen
-    )
-    lo, hi = params.limits()
-    query = urlencode(
-        {
-            "path": image.client,
-            "hdu": hdu,
-            "plane": plane,
-            "stretch": params.stretch,
-            "lo": repr(lo),
-            "hi": repr(hi),
-            "cmap": params.cmap,
-            "inv": int(params.invert),
-            "v": identity,
-        }
-    )
+    fields: dict[str, Any] = {"path": image.client, "hdu": hdu, "plane": plane}
+    if params is None:
+        identity = raw_tile_identity(image.real, hdu=hdu, plane=plane, seen=seen)
+        fmt, key = "raw", RAW_KEY
+    else:
+        identity, params = tile_rendering(
+            image.real, hdu=hdu, plane=plane, params=params, cache_dir=settings.TOYZ_CACHE_DIR, seen=seen
+        )
+        lo, hi = params.limits()
+        fields.update(stretch=params.stretch, lo=repr(lo), hi=repr(hi), cmap=params.cmap, inv=int(params.invert))
+        fmt, key = params.fmt, params.key()
+    query = urlencode({**fields, "v": identity})
     if not settings.TOYZ_SIGNED_TILES:
-        template = signing.plain_template(params.fmt, query)
+        template = signing.plain_template(fmt, query)
         return {"signed": False, "template": template, "identity": identity, "expires": None, "lifetime": None}
     if not session:
         raise ToyzError("unauthenticated", "Signed tile URLs need the session cookie; sign in again.")
     lifetime = settings.TOYZ_SIGNED_TILE_SECONDS
     expires = signing.expiry(now, lifetime)
-    scope = signing.tile_scope(identity, hdu, plane, params.key())
+    scope = signing.tile_scope(identity, hdu, plane, key)
     sig = signing.signature(expires, scope, session, settings.TOYZ_TILE_SIGNING_KEY)
     return {
         "signed": True,
-        "template": signing.signed_template(expires, sig, scope, params.fmt, query),
+        "template": signing.signed_template(expires, sig, scope, fmt, query),
         "identity": identity,
         "expires": expires,
         "lifetime": expires - int(now),
@@ -167,8 +174,11 @@ def accel_redirect(tile: Tile) -> str | None:
     if prefix is None or tile.file is None or tile.preview:
         return None
     # The core builds every tile path under the cache folder from hex names and numbers only.
-    relative = tile.file.relative_to(settings.TOYZ_CACHE_DIR)
-    return prefix + quote(relative.as_posix())
+    relative = tile.file.relative_to(settings.TOYZ_CACHE_DIR).as_posix()
+    if tile.encoding == "gzip":
+        # nginx names it as its URL (.raw); gzip_static there finds the stored .raw.gz.
+        relative = relative.removesuffix(".gz")
+    return prefix + quote(relative)
 
 
 def thumbnail(image: ResolvedPath, size: int) -> Thumbnail:

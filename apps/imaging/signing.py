@@ -9,6 +9,11 @@ rendering key) and leaves the tile's place open::
 ``TOYZ_CACHE_DIR`` (with ``render/`` after the plane folder), so nginx sends that file when it exists
 and passes the request to ``/tiles/`` (Django's session and read check) when it does not.
 
+Raw tiles (float values for client-side rendering) have the scope of the data, not of a rendering:
+``<key>`` is ``raw`` and the format ``raw``; their files are ``<identity>/hdu<H>-p<N>/raw/<level>/
+<tx>_<ty>.raw.gz`` (gzip-compressed: nginx's ``gzip_static`` sends them as they are, ``gunzip`` inflates
+them for a client that takes no gzip).
+
 ``<sig>`` is the unpadded base64url MD5 of ``"<expires>|<scope>|<session>|<secret>"`` (``scope`` =
 ``/<identity>/hdu<H>-p<N>/<key>``, ``session`` the session cookie's value): what nginx's
 ``secure_link_md5`` computes (``deploy/nginx.d/signed-tiles.conf``). MD5 is nginx's choice, not ours;
@@ -28,11 +33,12 @@ PREFIX: Final = "/ts/"
 #: What the viewer fills in: the pyramid level and the tile's column and row (row 0 at the bottom).
 PLACEHOLDERS: Final = ("{level}", "{tx}", "{ty}")
 _IDENTITY: Final = re.compile(r"[0-9a-f]{32}")
-_KEY: Final = re.compile(r"[0-9a-f]{16}")
+_KEY: Final = re.compile(r"[0-9a-f]{16}|raw")
 
 
 def tile_scope(identity: str, hdu: int, plane: int, key: str) -> str:
-    """The part of the path a signature covers: one rendering (``key``) of one file version's HDU and plane.
+    """The part of the path a signature covers: one rendering (``key``; ``raw`` for the raw tiles) of one
+    file version's HDU and plane.
 
     Raises ValueError on a malformed identity or key (they name a cache folder: nothing else may get in).
     """

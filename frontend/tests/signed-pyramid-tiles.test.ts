@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import type { RenderParams } from "../src/viewer/pyramid-tiles";
+import type { DataParams, RenderParams } from "../src/viewer/pyramid-tiles";
 import {
   RENEW_FRACTION,
   SignedPyramidTileUrls,
   fillTemplate,
   pyramidTileUrlQuery,
+  rawPyramidTileUrlQuery,
   type PyramidTileUrlAnswer,
 } from "../src/viewer/signed-pyramid-tiles";
 
@@ -71,6 +72,33 @@ describe("signed tile URLs", () => {
       cmap: "viridis",
       inv: "1",
     });
+  });
+
+  it("asks for a plane's raw tiles by the data alone (fmt raw, no rendering, identity or preview)", async () => {
+    const data: DataParams = {
+      path: "home/alice/m 13.fits",
+      hdu: 2,
+      plane: 1,
+      identity: "abc",
+      preview: true,
+    };
+    expect(Object.fromEntries(new URLSearchParams(rawPyramidTileUrlQuery(data)))).toEqual({
+      path: "home/alice/m 13.fits",
+      hdu: "2",
+      plane: "1",
+      fmt: "raw",
+    });
+    const calls: string[] = [];
+    const urls = new SignedPyramidTileUrls(
+      data,
+      (query) => {
+        calls.push(query);
+        return Promise.resolve(answer(1));
+      },
+      () => 0,
+    );
+    await urls.url(0, 0, 0);
+    expect(calls).toEqual([rawPyramidTileUrlQuery(data)]);
   });
 
   it("shares one request between the tiles that wait for a template", async () => {

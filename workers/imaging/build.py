@@ -22,6 +22,7 @@ from .cache import (
     forget_pyramid,
     mark_completed,
     plane_dir,
+    raw_tile_path,
     sweep_orphans,
     tile_path,
     touch_used,
@@ -31,7 +32,7 @@ from .mosaic import MOSAIC_HDU, Mosaic, mosaic_of, tiles_with_data
 from .pyramid import level_array, levels_to_build, tile_counts
 from .reading import ImagePlane, OpenedFile, opened, select_plane
 from .render import RenderParams
-from .tiles import render, tile_data
+from .tiles import raw_gzip, raw_values, render, tile_data
 
 #: Called as ``progress(done, total, message)``.
 Progress = Callable[[int, int, str], None]
@@ -43,6 +44,11 @@ TileKey = tuple[int, int, int]
 #: level 1, or their level-0 rows: the band cache, 17 ms a band of a DECam .fz the first time),
 #: and pre-rendering levels 0 and 1 would cost as much again as every CCD's pyramid.
 MOSAIC_PRERENDER_FROM_LEVEL: Final = 2
+#: The first level whose raw tiles (client-side rendering's float values) a pre-render stores, of an HDU's
+#: own pyramid and of the mosaic's: only coarse ones, which the first view of an exposure shows. A raw
+#: tile is 2.3-4.8× its PNG (float noise hardly compresses): levels 3+ add 59 MB to a DECam exposure's
+#: 1.2 GB, levels 0+ would add 3.2 GB (make bench-raw-disk). Finer ones are stored when first asked for.
+RAW_PRERENDER_FROM_LEVEL: Final = (3, 3)
 
 
 class PyramidSummary(TypedDict):
@@ -145,6 +151,13 @@ def _names_in(folder: Path) -> set[str]:
         return set()
 
 
+def _raw_from_level(view: View) -> int | None:
+    """The first level whose raw tiles a pre-render stores for ``view`` (None: none, colour pictures)."""
+    if view.bands != 1:
+        return None
+    return RAW_PRERENDER_FROM_LEVEL[1] if isinstance(view, Mosaic) else RAW_PRERENDER_FROM_LEVEL[0]
+
+
 def _render_view_tiles(
     f: OpenedFile,
     view: View,
@@ -153,7 +166,8 @@ def _render_view_tiles(
     cache_dir: Path,
     counter: _ProgressCounter,
 ) -> None:
-    """Pre-render the missing ``tiles`` of one view, then unmap the levels they were made of."""
+    """Pre-render the missing ``tiles`` of one view (and store the raw tiles of its coarse levels, see
+    :data:`RAW_PRERENDER_FROM_LEVEL`), then unmap the levels they were made of."""
     if not tiles:
         return
     tile_params = params or _default_params(f, view, cache_dir)
@@ -161,15 +175,25 @@ def _render_view_tiles(
         tile_params = tile_params.with_default_cuts(plane_stats(f, view, cache_dir)[0]["zscale"])
     folder, key = view.folder(cache_dir), tile_params.key()
     name = "mosaic" if isinstance(view, Mosaic) else f"HDU {view.hdu}"
-    present: dict[int, set[str]] = {}
+    raw_from = _raw_from_level(view)
+    present: dict[Path, set[str]] = {}
+
+    def missing(target: Path) -> bool:
+        if target.parent not in present:
+            # One listing per folder rather than a stat per tile (tiles a resumed build already wrote).
+            present[target.parent] = _names_in(target.parent)
+        return target.name not in present[target.parent]
+
     for level, tx, ty in tiles:
         target = tile_path(folder, key, level, tx, ty, tile_params.fmt)
-        if level not in present:
-            # One listing per level rather than a stat per tile (tiles a resumed build already wrote).
-            present[level] = _names_in(target.parent)
-        if target.name not in present[level]:
+        raw = raw_tile_path(folder, level, tx, ty) if raw_from is not None and level >= raw_from else None
+        rendered_missing, raw_missing = missing(target), raw is not None and missing(raw)
+        if rendered_missing or raw_missing:
             data = tile_data(f, view, level, tx, ty, cache_dir)
-            atomic_write_bytes(target, render(f, view, data, tile_params, cache_dir))
+            if rendered_missing:
+                atomic_write_bytes(target, render(f, view, data, tile_params, cache_dir))
+            if raw is not None and raw_missing:
+                atomic_write_bytes(raw, raw_gzip(raw_values(data)))
         counter.step(f"{name}: tiles of level {level}")
     for done in view.planes if isinstance(view, Mosaic) else (view,):
         forget_npy(done.folder(cache_dir))

@@ -1,8 +1,10 @@
 """Tiles behind nginx (TOYZ_ACCEL_REDIRECT): a tile already on disk is an empty answer naming its file
-(X-Accel-Redirect) after the read check, with exactly the headers Django sends with the bytes."""
+(X-Accel-Redirect) after the read check, with exactly the headers Django sends with the bytes; a raw tile
+is stored (gzip) when first sent and redirected to from then on."""
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +67,28 @@ def test_what_is_not_on_disk_or_not_allowed_never_redirects(alice_client, preren
     client.force_login(make_user("bob"))
     refused = client.get(url)
     assert refused.status_code == 403 and "X-Accel-Redirect" not in refused
+
+
+def test_a_raw_tile_is_stored_when_first_sent_and_then_redirected_to_as_its_url_names_it(
+    alice_client, prerendered, settings, cache_dir: Path
+):
+    settings.TOYZ_ACCEL_REDIRECT = ACCEL
+    url = f"/tiles/0/1/0.raw?path={IMAGE}&hdu=0&plane=0&v={prerendered['identity']}"
+    first = alice_client.get(url, headers={"accept-encoding": "gzip"})
+    assert first.status_code == 200 and first["X-Toyz-Cache"] == "miss" and "X-Accel-Redirect" not in first
+    assert first["Content-Encoding"] == "gzip" and first["Vary"].startswith("Accept-Encoding")
+    redirected = alice_client.get(url, headers={"accept-encoding": "gzip"})
+    assert redirected.status_code == 200 and redirected.content == b"" and redirected["X-Toyz-Cache"] == "hit"
+    target = redirected["X-Accel-Redirect"]
+    relative = f"{prerendered['identity']}/hdu0-p0/raw/0/1_0.raw"
+    # The URL's name: nginx's gzip_static finds the .gz beside it, and no Content-Encoding comes from here.
+    assert target == ACCEL + relative and "Content-Encoding" not in redirected
+    assert (cache_dir / f"{relative}.gz").read_bytes() == first.content
+    for header in ("ETag", "Cache-Control", "Content-Type", "Vary"):
+        assert redirected[header] == first[header], header
+    # Without X-Accel-Redirect (or signed tiles) the embedded mode sends what is stored, and stores nothing.
+    settings.TOYZ_ACCEL_REDIRECT = None
+    plain = alice_client.get(url)
+    assert plain["X-Toyz-Cache"] == "hit" and plain.content == gzip.decompress(first.content)
+    alice_client.get(url.replace("/0/1/0.raw", "/0/0/0.raw"))
+    assert not (cache_dir / prerendered["identity"] / "hdu0-p0/raw/0/0_0.raw.gz").exists()

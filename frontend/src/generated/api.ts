@@ -427,8 +427,9 @@ export interface paths {
     };
     /**
      * Tile Url
-     * @description The URL template of one rendering's pyramid tiles: signed for this session (nginx checks it and
-     *     sends pre-rendered tiles itself) when the server has signed tiles on, else the /tiles/ one.
+     * @description The URL template of one rendering's pyramid tiles, or of the raw tiles (``fmt=raw``): signed for this
+     *     session (nginx checks it and sends tiles on disk itself) when the server has signed tiles on, else
+     *     the /tiles/ one.
      *     Ask again before ``lifetime`` runs out: each answer checks the read right anew.
      */
     get: operations["apps_imaging_api_tile_url"];
@@ -2655,7 +2656,8 @@ export interface components {
     };
     /**
      * TileUrlQuery
-     * @description One rendering of an image's pyramid tiles, as a tile URL names it (no ``preview``: those use /tiles/).
+     * @description One rendering of an image's pyramid tiles, or its raw tiles, as a tile URL names it (no ``preview``:
+     *     those use /tiles/).
      */
     TileUrlQuery: {
       /**
@@ -2666,11 +2668,11 @@ export interface components {
       cmap: string;
       /**
        * Fmt
-       * @description The tiles' format.
+       * @description The tiles' format; raw: the raw tiles (float values), whatever the rendering fields say.
        * @default png
        * @enum {string}
        */
-      fmt: "png" | "jpg" | "webp";
+      fmt: "png" | "jpg" | "webp" | "raw";
       /**
        * Hdu
        * @description The image's HDU (-1: the focal-plane mosaic).
@@ -5784,8 +5786,8 @@ export interface operations {
         hdu?: number;
         /** @description The plane of a cube, 0-based. */
         plane?: number;
-        /** @description The tiles' format. */
-        fmt?: "png" | "jpg" | "webp";
+        /** @description The tiles' format; raw: the raw tiles (float values), whatever the rendering fields say. */
+        fmt?: "png" | "jpg" | "webp" | "raw";
       };
       header?: never;
       path?: never;

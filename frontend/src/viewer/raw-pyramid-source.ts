@@ -8,6 +8,7 @@ import type { Extent } from "ol/extent";
 import { intersects } from "ol/extent";
 
 import { pyramidSourceOptions, type PyramidTileFailure } from "./pyramid";
+import { SignedPyramidTileUrls } from "./signed-pyramid-tiles";
 import { paintValues, type ClientRender } from "./stretch";
 import {
   PYRAMID_TILE_SIZE,
@@ -25,8 +26,55 @@ const PAINTED_SIZE = 192;
 
 const rawCache = new Map<string, Promise<Float32Array>>();
 
-/** The float values of one raw pyramid tile, from memory when they were fetched before. */
-export function fetchRaw(url: string, signal?: AbortSignal): Promise<Float32Array> {
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
+async function fetchValues(url: string, signal?: AbortSignal): Promise<Float32Array> {
+  const init: RequestInit = { credentials: "same-origin" };
+  if (signal) init.signal = signal;
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`Raw tile failed (HTTP ${response.status}): ${url}`);
+  const buffer = await response.arrayBuffer();
+  if (buffer.byteLength !== PYRAMID_TILE_VALUES * 4) {
+    throw new Error(
+      `Raw tile has ${buffer.byteLength} bytes, not ${PYRAMID_TILE_VALUES * 4}: ${url}`,
+    );
+  }
+  return new Float32Array(buffer);
+}
+
+/**
+ * The values of a raw pyramid tile through its signed URL; a refusal (a template gone stale: a new
+ * session) gets one more try with a fresh template, as rendered pyramid tiles do.
+ */
+async function fetchSigned(
+  urls: SignedPyramidTileUrls,
+  level: number,
+  tx: number,
+  ty: number,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  const url = await urls.url(level, tx, ty);
+  try {
+    return await fetchValues(url, signal);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    urls.refused(url);
+    return fetchValues(await urls.url(level, tx, ty), signal);
+  }
+}
+
+/**
+ * The float values of one raw pyramid tile, from memory when they were fetched before. `url` is its
+ * /tiles/ URL, which names it for good; `load` fetches it another way (a signed URL, which changes
+ * with each renewal) when given.
+ */
+export function fetchRaw(
+  url: string,
+  signal?: AbortSignal,
+  load?: () => Promise<Float32Array>,
+): Promise<Float32Array> {
   const cached = rawCache.get(url);
   if (cached) {
     // Most recently used last.
@@ -34,18 +82,7 @@ export function fetchRaw(url: string, signal?: AbortSignal): Promise<Float32Arra
     rawCache.set(url, cached);
     return cached;
   }
-  const init: RequestInit = { credentials: "same-origin" };
-  if (signal) init.signal = signal;
-  const promise = fetch(url, init).then(async (response) => {
-    if (!response.ok) throw new Error(`Raw tile failed (HTTP ${response.status}): ${url}`);
-    const buffer = await response.arrayBuffer();
-    if (buffer.byteLength !== PYRAMID_TILE_VALUES * 4) {
-      throw new Error(
-        `Raw tile has ${buffer.byteLength} bytes, not ${PYRAMID_TILE_VALUES * 4}: ${url}`,
-      );
-    }
-    return new Float32Array(buffer);
-  });
+  const promise = load ? load() : fetchValues(url, signal);
   promise.catch(() => rawCache.delete(url));
   rawCache.set(url, promise);
   while (rawCache.size > RAW_CACHE_SIZE) {
@@ -82,7 +119,12 @@ export class RawPyramidSource extends ImageTileSource {
   private readonly onFailure: (failure: PyramidTileFailure) => void;
   private rendererReady: Promise<void>;
   private markReady: () => void = () => undefined;
+  private readonly signed: boolean;
 
+  /**
+   * With `signed` (Description.signed_tiles) the float tiles come through signed URLs that nginx checks
+   * itself (signed-pyramid-tiles.ts), except previews, which only Django makes.
+   */
   constructor(options: {
     projection: Projection;
     width: number;
@@ -90,11 +132,13 @@ export class RawPyramidSource extends ImageTileSource {
     levels: number;
     data: DataParams;
     onFailure: (failure: PyramidTileFailure) => void;
+    signed?: boolean;
   }) {
     super(pyramidSourceOptions(options.projection, options.width, options.height, options.levels));
     this.levels = options.levels;
     this.params = options.data;
     this.onFailure = options.onFailure;
+    this.signed = options.signed === true;
     this.rendererReady = new Promise((resolve) => (this.markReady = resolve));
     this.install();
   }
@@ -152,14 +196,18 @@ export class RawPyramidSource extends ImageTileSource {
 
   private install(): void {
     const query = dataQuery(this.params);
+    const signed =
+      this.signed && !this.params.preview ? new SignedPyramidTileUrls(this.params) : null;
     this.setLoader(async (z: number, x: number, y: number, options: LoaderOptions) => {
+      // Cached and reported by its /tiles/ URL (Django's answer there says why a tile fails, in JSON).
       const url = this.urlFor(z, x, y);
+      const { level, tx, ty } = pyramidTileCoord(this.levels, z, x, y);
+      const load = signed ? () => fetchSigned(signed, level, tx, ty, options.signal) : undefined;
       let data: Float32Array;
       try {
-        data = await fetchRaw(url, options.signal);
+        data = await fetchRaw(url, options.signal, load);
       } catch (error) {
-        if (!(error instanceof DOMException && error.name === "AbortError"))
-          this.onFailure({ url });
+        if (!isAbort(error)) this.onFailure({ url });
         throw error;
       }
       await this.rendererReady;

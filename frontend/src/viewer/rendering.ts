@@ -152,8 +152,9 @@ export class ImageRendering {
     const { width, height, levels } = hdu;
     const projection = pixelProjection(width, height);
     const onFailure = (failure: PyramidTileFailure): void => this.onPyramidTileFailure(failure);
+    const signed = this.inputs.description()?.signed_tiles === true;
     const pyramidSource = this.wantClient()
-      ? new RawPyramidSource({ projection, width, height, levels, data, onFailure })
+      ? new RawPyramidSource({ projection, width, height, levels, data, onFailure, signed })
       : new RenderedPyramidSource({
           projection,
           width,
@@ -161,7 +162,7 @@ export class ImageRendering {
           levels,
           params,
           onFailure,
-          signed: this.inputs.description()?.signed_tiles === true,
+          signed,
         });
     return this.layers?.watch(pyramidSource) ?? null;
   }
@@ -179,7 +180,15 @@ export class ImageRendering {
     let pyramidSource: PyramidSource;
     if (client) {
       const data = dataParamsOf(d);
-      pyramidSource = new RawPyramidSource({ projection, width, height, levels, data, onFailure });
+      pyramidSource = new RawPyramidSource({
+        projection,
+        width,
+        height,
+        levels,
+        data,
+        onFailure,
+        signed: d.signed_tiles === true,
+      });
     } else {
       const params = renderParamsOf(d, s);
       const [lo, hi] = effectiveLimits(params.lo, params.hi, params.stretch, contrastBiasOf(s));

@@ -1,10 +1,11 @@
 // Signed pyramid tile URLs (docs/architecture.md, "Signed tile URLs"): when the server has them on
 // (Description.signed_tiles), the viewer asks GET /api/imaging/tile-url once per rendering for a URL
 // template that nginx checks itself, and asks again before it expires (each answer re-checks the
-// read right, so a withdrawn grant stops showing tiles once the last template runs out).
+// read right, so a withdrawn grant stops showing tiles once the last template runs out). The raw
+// (float) pyramid tiles of client-side rendering are signed the same way, per (file, HDU, plane).
 import { apiRequest } from "../api";
 import type { components } from "../generated/api";
-import type { RenderParams } from "./pyramid-tiles";
+import type { DataParams, RenderParams } from "./pyramid-tiles";
 
 export type PyramidTileUrlAnswer = components["schemas"]["TileUrlOut"];
 
@@ -26,6 +27,16 @@ export function pyramidTileUrlQuery(p: RenderParams): string {
   }).toString();
 }
 
+/** The tile-url query of a plane's raw pyramid tiles: the data, whatever the rendering. */
+export function rawPyramidTileUrlQuery(p: DataParams): string {
+  return new URLSearchParams({
+    path: p.path,
+    hdu: String(p.hdu),
+    plane: String(p.plane),
+    fmt: "raw",
+  }).toString();
+}
+
 /** A template's URL of pyramid tile (level, tx, ty), ty counting from the bottom. */
 export function fillTemplate(template: string, level: number, tx: number, ty: number): string {
   return template
@@ -39,19 +50,22 @@ export type PyramidTileUrlFetcher = (query: string) => Promise<PyramidTileUrlAns
 const fetchPyramidTileUrl: PyramidTileUrlFetcher = (query) =>
   apiRequest<PyramidTileUrlAnswer>("GET", `/api/imaging/tile-url?${query}`);
 
-/** The signed URLs of one rendering's pyramid tiles: one template, renewed on demand before it expires. */
+/**
+ * The signed URLs of one rendering's pyramid tiles (of a plane's raw tiles, given DataParams): one
+ * template, renewed on demand before it expires.
+ */
 export class SignedPyramidTileUrls {
   private current: { template: string; renewAt: number } | null = null;
   private pending: Promise<string> | null = null;
   private readonly query: string;
 
   constructor(
-    params: RenderParams,
+    params: RenderParams | DataParams,
     private readonly fetcher: PyramidTileUrlFetcher = fetchPyramidTileUrl,
     /** Milliseconds on a clock that only moves forward (the page's, not the wall clock). */
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.query = pyramidTileUrlQuery(params);
+    this.query = "format" in params ? pyramidTileUrlQuery(params) : rawPyramidTileUrlQuery(params);
   }
 
   /** The URL of pyramid tile (level, tx, ty); asks for a template first when there is none fresh. */

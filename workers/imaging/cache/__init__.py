@@ -5,6 +5,7 @@ Layout (see ``docs/architecture.md``)::
     <cache_dir>/<identity>/hdu<H>-p<N>/L<k>.npy
     <cache_dir>/<identity>/hdu<H>-p<N>/cuts.json
     <cache_dir>/<identity>/hdu<H>-p<N>/render/<params-key>/<k>/<tx>_<ty>.<fmt>
+    <cache_dir>/<identity>/hdu<H>-p<N>/raw/<k>/<tx>_<ty>.raw.gz   (raw tiles, gzip-compressed)
     <cache_dir>/<identity>/prerendered-<all|hdu<H>>[-p<N>].json   (completion markers)
     <cache_dir>/<identity>/.last_used        (touched when read, for eviction)
     <cache_dir>/.last-eviction               (when the last throttled eviction ran)
@@ -36,6 +37,7 @@ from .layout import (
     level_path,
     marker_path,
     plane_dir,
+    raw_tile_path,
     stat_identity,
     tile_path,
     version_identity,
@@ -75,6 +77,7 @@ __all__ = [
     "mark_completed",
     "marker_path",
     "plane_dir",
+    "raw_tile_path",
     "stat_identity",
     "sweep_orphans",
     "tile_path",

@@ -122,6 +122,14 @@ def tile_path(folder: Path, params_key: str, level: int, tx: int, ty: int, fmt: 
     return folder / "render" / params_key / str(level) / f"{tx}_{ty}.{fmt}"
 
 
+def raw_tile_path(folder: Path, level: int, tx: int, ty: int) -> Path:
+    """Return the path of a stored raw tile (its float32 values, gzip-compressed) inside a plane folder.
+
+    Named as its URL (``.raw``) plus ``.gz``: nginx's ``gzip_static`` finds it from that URL.
+    """
+    return folder / "raw" / str(level) / f"{tx}_{ty}.raw.gz"
+
+
 def marker_path(cache_dir: Path, identity: str, hdu: int | None, plane: int = 0) -> Path:
     """Return the completion marker of a pre-render of one HDU (every HDU when ``hdu`` is None)."""
     name = "all" if hdu is None else f"hdu{hdu}"
