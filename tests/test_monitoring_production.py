@@ -125,3 +125,33 @@ def test_tiles_that_nginx_sends_itself_are_counted_from_its_tile_log(
     wait_for(tile_log.exists, 10, "nginx to reopen its tile log")
     assert site.get(signed(1), cookie=cookie).status == 200
     wait_for(lambda: counted(extra=1), 30, "the tile after the rotation in /metrics")
+
+
+def test_raw_tiles_that_nginx_sends_are_counted_too(start_production: Any, make_user: Any, settings: Any) -> None:
+    site = start_production(workers=False)
+    image = "home/alice/m13.fits"
+    path = write_wcs_image(Path(settings.TOYZ_DATA_ROOT) / image, (300, 500))
+    build_pyramid(path, hdu=0, cache_dir=Path(settings.TOYZ_CACHE_DIR))
+    cookie = site.session_cookie(make_user("alice"))
+    gzip = {"Accept-Encoding": "gzip"}
+    answer = site.get(f"/api/imaging/tile-url?{urlencode({'path': image, 'fmt': 'raw'})}", cookie=cookie)
+    template: str = json.loads(answer.body)["template"]
+    url = template.replace("{level}", "0").replace("{tx}", "1").replace("{ty}", "0")
+
+    before = parse(site.get("/metrics").body.decode())
+    # Not stored yet: nginx passes it to Django, which stores it; then nginx sends the stored file, by its
+    # signed URL and after Django's check (X-Accel-Redirect).
+    first, second = (site.get(url, cookie=cookie, headers=gzip) for _ in range(2))
+    assert (first.headers["x-toyz-cache"], second.headers.get("x-toyz-signed")) == ("miss", "nginx")
+    accel = site.get(f"/tiles/0/1/0.raw?{template.split('?', 1)[1]}", cookie=cookie, headers=gzip)
+    assert accel.status == 200 and accel.headers["x-toyz-cache"] == "hit"
+    expected = {("signed", "200", "miss"): 1, ("signed", "200", "hit"): 1, ("accel", "200", "hit"): 1}
+
+    def counted() -> bool:
+        after = parse(site.get("/metrics").body.decode())  # nginx writes its logs every 2 s
+        labels = ("via", "status", "cache")
+        found = {k: value(after, "toyz_nginx_tiles_total", **dict(zip(labels, k, strict=True))) for k in expected}
+        return found == {k: value(before, "toyz_nginx_tiles_total", **dict(zip(labels, k, strict=True))) + n
+                         for k, n in expected.items()}  # fmt: skip
+
+    wait_for(counted, 30, "nginx's raw tiles in /metrics")
