@@ -386,11 +386,14 @@ def run_arm(tree: Path, cache: Path, files: Sequence[Path], processes: int) -> d
     return result
 
 
-def compare_caches(ours: Path, theirs: Path, limit: int) -> tuple[int, int, int, float]:
-    """Compare what two arms wrote for the same files: (files compared, tiles decoded, differing, PNG bytes ratio).
+def compare_caches(ours: Path, theirs: Path, limit: int) -> tuple[int, int, int, float, int]:
+    """Compare what two arms wrote for the same files: (files compared, tiles decoded, differing, PNG bytes
+    ratio, stored raw tiles that only ours wrote).
 
     Levels and cuts are compared whole; PNG tiles by their decoded RGBA pixels, for an evenly spread
-    ``limit`` of them (every tile's size is summed)."""
+    ``limit`` of them (every tile's size is summed). The raw tiles a pre-render now stores (the coarse
+    levels' float tiles, ``raw/`` folders) have no counterpart in an older engine: they are counted, not
+    compared (workers/imaging/tests/test_raw_tiles.py checks their values against the levels)."""
     import numpy as np
     from PIL import Image
 
@@ -401,9 +404,10 @@ def compare_caches(ours: Path, theirs: Path, limit: int) -> tuple[int, int, int,
             if p.is_file() and not p.name.startswith(".") and p.suffix != ".lock"
         )
 
-    names = listing(ours)
+    raw = [p for p in listing(ours) if "raw" in p.parts[:-1] and p.name.endswith(".raw.gz")]
+    names = sorted(set(listing(ours)) - set(raw))
     if names != listing(theirs):
-        return len(names), 0, -1, 0.0
+        return len(names), 0, -1, 0.0, len(raw)
     tiles = [name for name in names if name.suffix == ".png"]
     step = max(1, len(tiles) // max(1, limit))
     decoded = set(tiles[::step])
@@ -421,7 +425,7 @@ def compare_caches(ours: Path, theirs: Path, limit: int) -> tuple[int, int, int,
             differing += not np.array_equal(np.load(a), np.load(b), equal_nan=True)
         elif name.name == "cuts.json":
             differing += json.loads(a.read_text()) != json.loads(b.read_text())
-    return len(names), len(decoded), differing, ours_bytes / max(1, theirs_bytes)
+    return len(names), len(decoded), differing, ours_bytes / max(1, theirs_bytes), len(raw)
 
 
 def baseline_arm(args: argparse.Namespace, source: Path, data_root: Path, out: Results) -> None:
@@ -442,11 +446,12 @@ def baseline_arm(args: argparse.Namespace, source: Path, data_root: Path, out: R
         out.put(f"arm_{name}_cpu_s_per_exposure", result["cpu_s"] / len(files))
     out.put("arm_speedup_wall", results["baseline"]["wall_s"] / results["current"]["wall_s"])
     out.put("arm_speedup_cpu", results["baseline"]["cpu_s"] / results["current"]["cpu_s"])
-    compared, decoded, differing, ratio = compare_caches(caches["current"], caches["baseline"], args.compare_tiles)
+    compared, decoded, differing, ratio, raw = compare_caches(caches["current"], caches["baseline"], args.compare_tiles)
     out.put("arm_files_compared", compared)
     out.put("arm_tiles_decoded_and_compared", decoded)
     out.put("arm_files_differing", differing)  # -1: not the same files
     out.put("arm_png_bytes_ratio", ratio)
+    out.put("arm_raw_tiles_current_only", raw)
     for cache in caches.values():
         give_back(cache)
 

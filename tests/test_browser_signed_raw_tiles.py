@@ -38,7 +38,7 @@ def test_the_client_rendered_viewer_gets_its_raw_tiles_from_nginx_through_signed
     from playwright.sync_api import sync_playwright
 
     alice = make_user("alice")
-    path = Path(settings.TOYZ_DATA_ROOT) / "home/alice/field.fits"
+    path = Path(settings.TOYZ_DATA_ROOT) / "home/alice/raw-field.fits"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = star_field(SHAPE, n_stars=1500, seed=3).astype(np.float32)
     fits.PrimaryHDU(data).writeto(path)
@@ -76,7 +76,7 @@ def view(browser: Any, url: str, cookie: str, *, check: np.ndarray | None = None
         )
         page.goto(f"{url}/")
         page.wait_for_url("**/workspaces/*/")
-        open_file(page, "home", "alice", "field.fits")
+        open_file(page, "home", "alice", "raw-field.fits")
         page.wait_for_function(
             f"() => {{ const v = {VIEWER}; return v && v.description && v.loadedPyramidTiles > 0; }}"
         )
@@ -96,7 +96,7 @@ def check_picture(page: Any, data: np.ndarray) -> None:
     """The floats of a level-0 tile as nginx sent them are the file's; the client's picture of a shown
     tile is the server's rendering of it (one palette step)."""
     # A level-0 tile the fitted views did not show: Django's the first time (it stores it), then nginx's.
-    answers = [page.evaluate(SIGNED_VALUES, ["home/alice/field.fits", 0, 1, 2]) for _ in range(2)]
+    answers = [page.evaluate(SIGNED_VALUES, ["home/alice/raw-field.fits", 0, 1, 2]) for _ in range(2)]
     assert [a["by"] for a in answers] == [None, "nginx"]
     for answer in answers:
         values = np.asarray(answer["values"], dtype=np.float32).reshape(256, 256)[::-1]
