@@ -5,16 +5,13 @@ gets are the file's, and the picture painted from them is the server's rendering
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from django.conf import settings
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.test_browser import browser_page, open_file, server_png, viewer_stats, wait_for_render
-from workers.imaging import build_pyramid
+from tests.test_browser_signed_tiles import production_browser
 from workers.imaging.synthetic import star_field
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,31 +31,15 @@ SIGNED_VALUES = """async ([path, level, tx, ty]) => {
 def test_the_client_rendered_viewer_gets_its_raw_tiles_from_nginx_through_signed_urls(
     start_production: Any, make_user: Any
 ) -> None:
-    from astropy.io import fits
-    from playwright.sync_api import sync_playwright
-
-    alice = make_user("alice")
-    path = Path(settings.TOYZ_DATA_ROOT) / "home/alice/raw-field.fits"
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = star_field(SHAPE, n_stars=1500, seed=3).astype(np.float32)
-    fits.PrimaryHDU(data).writeto(path)
-    build_pyramid(path, hdu=0, cache_dir=Path(settings.TOYZ_CACHE_DIR))
-    site = start_production(workers=True)
-    cookie = site.session_cookie(alice).split("=", 1)[1]
-
-    # Playwright's own event loop runs in this thread from here on: the database work is done.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            first = view(browser, site.url, cookie)
-            assert first, "no raw tile went through /ts/"
-            # Every raw tile through a signed URL: the first view's misses were Django's, which stored them...
-            assert all(status == 200 for _, status, _ in first), first
-            # ... so a second view (a new browser context: nothing in the browser's cache) gets all from nginx.
-            second = view(browser, site.url, cookie, check=data)
-            assert second and all(s == 200 and by == "nginx" for _, s, by in second), second
-        finally:
-            browser.close()
+    with production_browser(start_production, make_user("alice"), "raw-field.fits", data) as (browser, url, cookie):
+        first = view(browser, url, cookie)
+        assert first, "no raw tile went through /ts/"
+        # Every raw tile through a signed URL: the first view's misses were Django's, which stored them...
+        assert all(status == 200 for _, status, _ in first), first
+        # ... so a second view (a new browser context: nothing in the browser's cache) gets all from nginx.
+        second = view(browser, url, cookie, check=data)
+        assert second and all(s == 200 and by == "nginx" for _, s, by in second), second
 
 
 def view(browser: Any, url: str, cookie: str, *, check: np.ndarray | None = None) -> list[tuple[str, int, str | None]]:

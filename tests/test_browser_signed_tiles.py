@@ -3,9 +3,12 @@ opens, its server-rendered tiles come through /ts/ from nginx (none through /til
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.conf import settings
 
@@ -30,22 +33,29 @@ VIEWER = "document.querySelector('toyz-image-viewer')"
 def test_the_viewer_gets_its_tiles_from_nginx_through_signed_urls_and_pans(
     start_production: Any, make_user: Any
 ) -> None:
+    image = star_field((1500, 1500), n_stars=1500, seed=3)
+    with production_browser(start_production, make_user("alice"), "field.fits", image) as (browser, url, cookie):
+        see_signed_tiles_and_pan(browser, url, cookie)
+
+
+@contextmanager
+def production_browser(start_production: Any, user: Any, name: str, data: np.ndarray) -> Iterator[tuple[Any, str, str]]:
+    """`data` pre-rendered as `home/<user>/<name>`, the production setup started (with a worker), and
+    Chromium: yields (browser, the site's URL, the user's session cookie value)."""
     from astropy.io import fits
     from playwright.sync_api import sync_playwright
 
-    alice = make_user("alice")
-    path = Path(settings.TOYZ_DATA_ROOT) / "home/alice/field.fits"
+    path = Path(settings.TOYZ_DATA_ROOT) / "home" / user.username / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    fits.PrimaryHDU(star_field((1500, 1500), n_stars=1500, seed=3)).writeto(path)
+    fits.PrimaryHDU(data).writeto(path)
     build_pyramid(path, hdu=0, cache_dir=Path(settings.TOYZ_CACHE_DIR))
     site = start_production(workers=True)
-    cookie = site.session_cookie(alice).split("=", 1)[1]
-
+    cookie = site.session_cookie(user).split("=", 1)[1]
     # Playwright's own event loop runs in this thread from here on: the database work is done.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            see_signed_tiles_and_pan(browser, site.url, cookie)
+            yield browser, site.url, cookie
         finally:
             browser.close()
 
