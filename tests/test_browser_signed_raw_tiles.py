@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.test_browser import browser_page, open_file, server_png, viewer_stats, wait_for_render
-from tests.test_browser_signed_tiles import production_browser
+from tests.test_browser import browser_page, server_png, viewer_stats, wait_for_render
+from tests.test_browser_signed_tiles import open_behind_nginx, production_browser
 from workers.imaging.synthetic import star_field
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,23 +45,7 @@ def test_the_client_rendered_viewer_gets_its_raw_tiles_from_nginx_through_signed
 def view(browser: Any, url: str, cookie: str, *, check: np.ndarray | None = None) -> list[tuple[str, int, str | None]]:
     """Open the image in the default (client-rendered) viewer, fitted; the raw tile answers seen."""
     with browser_page(browser) as page:
-        page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
-        tiles: list[tuple[str, int, str | None]] = []
-        page.on(
-            "response",
-            lambda r: (
-                tiles.append((r.url, r.status, r.headers.get("x-toyz-signed")))
-                if "/ts/" in r.url or "/tiles/" in r.url
-                else None
-            ),
-        )
-        page.goto(f"{url}/")
-        page.wait_for_url("**/workspaces/*/")
-        open_file(page, "home", "alice", "raw-field.fits")
-        page.wait_for_function(
-            f"() => {{ const v = {VIEWER}; return v && v.description && v.loadedPyramidTiles > 0; }}"
-        )
-        assert page.evaluate(f"{VIEWER}.description.signed_tiles") is True
+        tiles = open_behind_nginx(page, url, cookie, "raw-field.fits", lambda u: True)
         assert page.evaluate(f"{VIEWER}.clientRenderActive"), "client rendering is the default for one band"
         page.locator("[data-testid=fit]").first.click()
         wait_for_render(page)

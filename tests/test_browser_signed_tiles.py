@@ -3,7 +3,7 @@ opens, its server-rendered tiles come through /ts/ from nginx (none through /til
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,27 +60,36 @@ def production_browser(start_production: Any, user: Any, name: str, data: np.nda
             browser.close()
 
 
+Answer = tuple[str, int, str | None]
+
+
+def open_behind_nginx(page: Any, url: str, cookie: str, name: str, wanted: Callable[[str], bool]) -> list[Answer]:
+    """Open alice's `name` in the page's viewer, signed in by `cookie`, once its first tiles are in; the tile
+    answers (URL, status, X-Toyz-Signed) whose URL `wanted` takes are recorded in the list returned, from the
+    first one on, for as long as the page lives."""
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
+    tiles: list[Answer] = []
+    page.on(
+        "response",
+        lambda r: (
+            tiles.append((r.url, r.status, r.headers.get("x-toyz-signed")))
+            if ("/ts/" in r.url or "/tiles/" in r.url) and wanted(r.url)
+            else None
+        ),
+    )
+    page.goto(f"{url}/")
+    page.wait_for_url("**/workspaces/*/")
+    open_file(page, "home", "alice", name)
+    page.wait_for_function(f"() => {{ const v = {VIEWER}; return v && v.description && v.loadedPyramidTiles > 0; }}")
+    assert page.evaluate(f"{VIEWER}.description.signed_tiles") is True
+    return tiles
+
+
 def see_signed_tiles_and_pan(browser: Any, url: str, cookie: str) -> None:
     with browser_page(browser) as page:
-        page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
-        tiles: list[tuple[str, int, str | None]] = []
         # Rendered tiles only: the float tiles the page loads first (client rendering, the default) are
         # test_browser_signed_raw_tiles.py's.
-        page.on(
-            "response",
-            lambda r: (
-                tiles.append((r.url, r.status, r.headers.get("x-toyz-signed")))
-                if ("/ts/" in r.url or "/tiles/" in r.url) and ".raw?" not in r.url
-                else None
-            ),
-        )
-        page.goto(f"{url}/")
-        page.wait_for_url("**/workspaces/*/")
-        open_file(page, "home", "alice", "field.fits")
-        page.wait_for_function(
-            f"() => {{ const v = {VIEWER}; return v && v.description && v.loadedPyramidTiles > 0; }}"
-        )
-        assert page.evaluate(f"{VIEWER}.description.signed_tiles") is True
+        tiles = open_behind_nginx(page, url, cookie, "field.fits", lambda u: ".raw?" not in u)
         # Server rendering (the pre-rendered PNG tiles).
         page.locator("[data-testid=client-render]").first.uncheck()
         page.locator("[data-testid=fit]").first.click()
