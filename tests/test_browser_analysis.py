@@ -116,7 +116,8 @@ def test_the_analyse_menu_runs_a_tool_at_the_view_centre(page: Any, site: dict[s
     assert page.evaluate(f"{VIEWER}.analysisPanel.lastError('histogram')") is None
     counts = page.evaluate(f"{VIEWER}.analysisPanel.last('histogram').counts")
     assert sum(counts) == 21 * 21
-    assert page.locator("[data-testid=histogram-plot] canvas").count() > 0
+    # The plot draws after the result arrives: wait for its canvas rather than count at once.
+    page.locator("[data-testid=histogram-plot] canvas").first.wait_for(timeout=10_000)
 
 
 def wait_for_tool(page: Any, tool: str) -> Any:
